@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using Nagare.DuckDb.Native;
+
+namespace Nagare.DuckDb;
+
+/// <summary>
+/// One open DuckDB database (file or in-memory). A process may open a file for writing only
+/// once, so connections to the same file and settings share one instance, reference-counted
+/// and closed when the last connection closes. In-memory databases are private to the
+/// connection that opened them unless a name is given (<c>:memory:name</c>).
+/// </summary>
+internal sealed class DuckDbDatabase
+{
+    private static readonly Dictionary<string, DuckDbDatabase> Open = new(StringComparer.Ordinal);
+    private static readonly Lock Gate = new();
+
+    private readonly string _key;
+    private int _references;
+
+    private DuckDbDatabase(string key, DuckDbDatabaseHandle handle)
+    {
+        _key = key;
+        Handle = handle;
+    }
+
+    public DuckDbDatabaseHandle Handle { get; }
+
+    /// <summary>Opens (or shares) the database described by <paramref name="settings"/>.</summary>
+    public static DuckDbDatabase Acquire(DuckDbConnectionStringBuilder settings)
+    {
+        DuckDbLibrary.EnsureLoaded();
+        var path = settings.DataSource;
+        var isPrivateMemory = string.IsNullOrEmpty(path) || path == ":memory:";
+        var nativePath = path.StartsWith(":memory:", StringComparison.Ordinal) ? path : Path.GetFullPath(path);
+        var key = nativePath + "|" + settings.ConfigurationKey;
+        if (isPrivateMemory)
+        {
+            var db = new DuckDbDatabase("", OpenNative(null, settings)) { _references = 1 };
+            return db;
+        }
+
+        lock (Gate)
+        {
+            if (Open.TryGetValue(key, out var existing))
+            {
+                existing._references++;
+                return existing;
+            }
+
+            var db = new DuckDbDatabase(key, OpenNative(nativePath, settings)) { _references = 1 };
+            Open[key] = db;
+            return db;
+        }
+    }
+
+    /// <summary>Drops one reference; the last one closes the database.</summary>
+    public void Release()
+    {
+        lock (Gate)
+        {
+            if (--_references > 0)
+            {
+                return;
+            }
+
+            if (_key.Length > 0)
+            {
+                Open.Remove(_key);
+            }
+        }
+
+        Handle.Dispose();
+    }
+
+    private static unsafe DuckDbDatabaseHandle OpenNative(string? path, DuckDbConnectionStringBuilder settings)
+    {
+        if (NativeMethods.duckdb_create_config(out var rawConfig) != DuckDbState.Success)
+        {
+            throw new DuckDbException("DuckDB could not allocate a configuration object.");
+        }
+
+        using var config = new DuckDbConfigHandle(rawConfig);
+        foreach (var (name, value) in settings.NativeOptions())
+        {
+            if (NativeMethods.duckdb_set_config(rawConfig, name, value) != DuckDbState.Success)
+            {
+                throw new DuckDbException($"Invalid DuckDB setting {name}='{value}'.");
+            }
+        }
+
+        if (NativeMethods.duckdb_open_ext(path, out var database, rawConfig, out var error) != DuckDbState.Success)
+        {
+            var message = Marshal.PtrToStringUTF8(error) ?? "unknown error";
+            if (error != IntPtr.Zero)
+            {
+                NativeMethods.duckdb_free((void*)error);
+            }
+
+            throw new DuckDbException($"Could not open DuckDB database '{path ?? ":memory:"}': {message}");
+        }
+
+        return new DuckDbDatabaseHandle(database);
+    }
+}

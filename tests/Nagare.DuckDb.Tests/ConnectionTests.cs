@@ -1,0 +1,23 @@
+namespace Nagare.DuckDb.Tests;
+
+public sealed class ConnectionTests
+{
+    [Fact]
+    public void Open_InMemory_IsOpenAndExecutes()
+    {
+        using var connection = new DuckDbConnection("Data Source=:memory:");
+        connection.Open();
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+        connection.ExecuteNative("CREATE TABLE t(a INT); INSERT INTO t VALUES (1)");
+        Assert.StartsWith("v1.5.", connection.ServerVersion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ExecuteNative_InvalidSql_ThrowsWithDuckDbMessage()
+    {
+        using var connection = new DuckDbConnection();
+        connection.Open();
+        var error = Assert.Throws<DuckDbException>(() => connection.ExecuteNative("SELEC 1"));
+        Assert.Contains("syntax error", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+}
