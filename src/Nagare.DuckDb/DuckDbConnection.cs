@@ -90,6 +90,7 @@ public sealed partial class DuckDbConnection : DbConnection
             return;
         }
 
+        OnClosingCommands();
         OnClosing();
         _handle?.Dispose();
         _handle = null;
@@ -123,4 +124,7 @@ public sealed partial class DuckDbConnection : DbConnection
 
     /// <summary>Hook for objects bound to this connection (readers, appenders) to finish before it closes.</summary>
     partial void OnClosing();
+
+    /// <summary>Hook for open data readers and transactions to end before the connection closes.</summary>
+    partial void OnClosingCommands();
 }
