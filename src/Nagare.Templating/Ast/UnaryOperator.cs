@@ -1,0 +1,8 @@
+namespace Nagare.Templating.Ast;
+
+internal enum UnaryOperator
+{
+    Neg,
+    Pos,
+    Not,
+}

@@ -1,0 +1,288 @@
+using System.Collections;
+using System.Globalization;
+using System.Text;
+using Nagare.Templating.Rendering;
+using Nagare.Templating.Values;
+
+namespace Nagare.Templating.Filters;
+
+/// <summary><c>tojson</c> (Python's json.dumps with sorted keys, HTML-safe) and <c>pprint</c> (Python's pprint.pformat).</summary>
+internal static class SerializationFilters
+{
+    public static object? ToJson(Renderer r, object? value, Arguments args)
+    {
+        var indentArg = args.Get(0, "indent");
+        var indent = indentArg switch
+        {
+            null => null,
+            string s => s,
+            _ => new string(' ', Math.Max(0, Numbers.ToInt(indentArg))),
+        };
+        var sb = new StringBuilder();
+        WriteJson(sb, value, indent, 0);
+        return PyOps.CheckLength(sb.ToString());
+    }
+
+    private static void WriteJson(StringBuilder sb, object? value, string? indent, int level)
+    {
+        switch (value)
+        {
+            case null:
+                sb.Append("null");
+                return;
+            case bool b:
+                sb.Append(b ? "true" : "false");
+                return;
+            case string s:
+                WriteJsonString(sb, s);
+                return;
+            case char c:
+                WriteJsonString(sb, c.ToString());
+                return;
+            case Undefined:
+                throw PyException.Type("Object of type Undefined is not JSON serializable");
+            default:
+                break;
+        }
+
+        if (Numbers.IsInt(value))
+        {
+            sb.Append(Numbers.ToBig(value).ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+
+        if (Numbers.IsFloat(value))
+        {
+            var d = Numbers.ToDouble(value);
+            sb.Append(double.IsNaN(d) ? "NaN" : double.IsPositiveInfinity(d) ? "Infinity" : double.IsNegativeInfinity(d) ? "-Infinity" : PyFormat.FloatRepr(d));
+            return;
+        }
+
+        if (PyOps.IsMapping(value))
+        {
+            var items = PyOps.MappingItems(value!).ToList();
+            items.Sort((a, b) => PyOps.Compare(a.Key, b.Key));
+            if (items.Count == 0)
+            {
+                sb.Append("{}");
+                return;
+            }
+
+            sb.Append('{');
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (i > 0)
+                {
+                    sb.Append(indent is null ? ", " : ",");
+                }
+
+                NewLine(sb, indent, level + 1);
+                var key = items[i].Key switch
+                {
+                    string s => s,
+                    null => "null",
+                    bool b => b ? "true" : "false",
+                    double d => PyFormat.FloatRepr(d),
+                    var k when Numbers.IsInt(k) => PyFormat.ToStr(k),
+                    var k => throw PyException.Type($"keys must be str, int, float, bool or None, not {PyOps.TypeName(k)}"),
+                };
+                WriteJsonString(sb, key);
+                sb.Append(": ");
+                WriteJson(sb, PyOps.Import(items[i].Value), indent, level + 1);
+            }
+
+            NewLine(sb, indent, level);
+            sb.Append('}');
+            return;
+        }
+
+        if (value is PyTuple or IList or DictView)
+        {
+            var items = PyOps.ToList(value);
+            if (items.Count == 0)
+            {
+                sb.Append("[]");
+                return;
+            }
+
+            sb.Append('[');
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (i > 0)
+                {
+                    sb.Append(indent is null ? ", " : ",");
+                }
+
+                NewLine(sb, indent, level + 1);
+                WriteJson(sb, items[i], indent, level + 1);
+            }
+
+            NewLine(sb, indent, level);
+            sb.Append(']');
+            return;
+        }
+
+        throw PyException.Type($"Object of type {PyOps.TypeName(value)} is not JSON serializable");
+    }
+
+    private static void NewLine(StringBuilder sb, string? indent, int level)
+    {
+        if (indent is null)
+        {
+            return;
+        }
+
+        sb.Append('\n');
+        for (var i = 0; i < level; i++)
+        {
+            sb.Append(indent);
+        }
+    }
+
+    private static void WriteJsonString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '"':
+                    sb.Append("\\\"");
+                    break;
+                case '\\':
+                    sb.Append("\\\\");
+                    break;
+                case '\n':
+                    sb.Append("\\n");
+                    break;
+                case '\r':
+                    sb.Append("\\r");
+                    break;
+                case '\t':
+                    sb.Append("\\t");
+                    break;
+                case '\b':
+                    sb.Append("\\b");
+                    break;
+                case '\f':
+                    sb.Append("\\f");
+                    break;
+                case '<' or '>' or '&' or '\'':
+                    sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    if (c < ' ' || c > '~')
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+
+    private const int Width = 80;
+
+    public static object? PrettyPrint(Renderer r, object? value, Arguments args)
+    {
+        var sb = new StringBuilder();
+        Format(sb, value, 0, 0);
+        return PyOps.CheckLength(sb.ToString());
+    }
+
+    private static List<KeyValuePair<object?, object?>> SortedItems(object mapping)
+    {
+        var items = PyOps.MappingItems(mapping).ToList();
+        items.Sort((a, b) =>
+        {
+            try
+            {
+                return PyOps.Compare(a.Key, b.Key);
+            }
+            catch (PyException)
+            {
+                return string.CompareOrdinal(PyOps.TypeName(a.Key), PyOps.TypeName(b.Key));
+            }
+        });
+        return items;
+    }
+
+    private static string SafeRepr(object? value)
+    {
+        if (PyOps.IsMapping(value))
+        {
+            return "{" + string.Join(", ", SortedItems(value!).Select(kv => SafeRepr(kv.Key) + ": " + SafeRepr(PyOps.Import(kv.Value)))) + "}";
+        }
+
+        switch (value)
+        {
+            case PyTuple t:
+                return t.Count == 1 ? "(" + SafeRepr(t[0]) + ",)" : "(" + string.Join(", ", t.Items.Select(SafeRepr)) + ")";
+            case IList l:
+                return "[" + string.Join(", ", l.Cast<object?>().Select(x => SafeRepr(PyOps.Import(x)))) + "]";
+            default:
+                return PyFormat.Repr(value);
+        }
+    }
+
+    private static void Format(StringBuilder sb, object? value, int indent, int allowance)
+    {
+        var rep = SafeRepr(value);
+        if (rep.Length <= Width - indent - allowance)
+        {
+            sb.Append(rep);
+            return;
+        }
+
+        if (PyOps.IsMapping(value))
+        {
+            sb.Append('{');
+            var items = SortedItems(value!);
+            var inner = indent + 1;
+            for (var i = 0; i < items.Count; i++)
+            {
+                var last = i == items.Count - 1;
+                var key = SafeRepr(items[i].Key);
+                sb.Append(key).Append(": ");
+                Format(sb, PyOps.Import(items[i].Value), inner + key.Length + 2, last ? allowance + 1 : 1);
+                if (!last)
+                {
+                    sb.Append(",\n").Append(' ', inner);
+                }
+            }
+
+            sb.Append('}');
+            return;
+        }
+
+        if (value is PyTuple or IList)
+        {
+            var items = PyOps.ToList(value);
+            var (open, close) = value is PyTuple ? ("(", items.Count == 1 ? ",)" : ")") : ("[", "]");
+            sb.Append(open);
+            var inner = indent + 1;
+            var itemAllowance = allowance + close.Length;
+            for (var i = 0; i < items.Count; i++)
+            {
+                var last = i == items.Count - 1;
+                if (i > 0)
+                {
+                    sb.Append(",\n").Append(' ', inner);
+                }
+
+                Format(sb, items[i], inner, last ? itemAllowance : 1);
+            }
+
+            sb.Append(close);
+            return;
+        }
+
+        sb.Append(rep);
+    }
+}

@@ -1,0 +1,1012 @@
+using System.Collections;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+
+namespace Nagare.Templating.Values;
+
+/// <summary>
+/// Python's text conversions: <c>str()</c>, <c>repr()</c>, float repr, <c>%</c>-formatting and
+/// <c>str.format</c>, so that rendered SQL matches what Jinja produces character for character.
+/// </summary>
+internal static class PyFormat
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string ToStr(object? v)
+    {
+        switch (v)
+        {
+            case string s:
+                return s;
+            case null:
+                return "None";
+            case bool b:
+                return b ? "True" : "False";
+            case long l:
+                return l.ToString(Inv);
+            case int i:
+                return i.ToString(Inv);
+            case double d:
+                return FloatRepr(d);
+            case Undefined:
+                return string.Empty;
+            case char c:
+                return c.ToString();
+            case float f:
+                return FloatRepr(f);
+            case decimal m:
+                return m.ToString(Inv);
+            case BigInteger bi:
+                return bi.ToString(Inv);
+            case DateTime dt:
+                return dt.ToString(dt.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.ffffff", Inv);
+            case DateTimeOffset dto:
+                return dto.ToString(dto.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:sszzz" : "yyyy-MM-dd HH:mm:ss.ffffffzzz", Inv);
+            case DateOnly d0:
+                return d0.ToString("yyyy-MM-dd", Inv);
+            case TimeOnly t0:
+                return t0.ToString(t0.Ticks % TimeSpan.TicksPerSecond == 0 ? "HH:mm:ss" : "HH:mm:ss.ffffff", Inv);
+            case PyTuple or PyDict or DictView or IList or IDictionary or IReadOnlyDictionary<string, object?> or IDictionary<string, object?>:
+                return Repr(v);
+            case Namespace ns:
+                return "<Namespace " + ReprMapping(ns.Attributes.Select(kv => new KeyValuePair<object?, object?>(kv.Key, kv.Value)), 0) + ">";
+            case IFormattable fm when Numbers.IsInt(v):
+                return fm.ToString(null, Inv);
+            default:
+                return v.ToString() ?? string.Empty;
+        }
+    }
+
+    public static string Repr(object? v) => Repr(v, 0);
+
+    private static string Repr(object? v, int depth)
+    {
+        if (depth > 64)
+        {
+            return "...";
+        }
+
+        switch (v)
+        {
+            case string s:
+                return StringRepr(s);
+            case char c:
+                return StringRepr(c.ToString());
+            case Undefined:
+                return "Undefined";
+            case PyTuple t:
+                if (t.Count == 1)
+                {
+                    return "(" + Repr(t[0], depth + 1) + ",)";
+                }
+
+                return "(" + JoinRepr(t.Items, depth) + ")";
+            case DictView dv:
+                return $"dict_{dv.Kind}([{JoinRepr(dv.Items, depth)}])";
+            case PyDict d:
+                return ReprMapping(d.Items, depth);
+            case IList l:
+                return "[" + JoinRepr(l.Cast<object?>(), depth) + "]";
+            case DateTime or DateOnly or DateTimeOffset or TimeOnly:
+                return StringRepr(ToStr(v));
+            default:
+                if (PyOps.IsMapping(v))
+                {
+                    return ReprMapping(PyOps.MappingItems(v!), depth);
+                }
+
+                return ToStr(v);
+        }
+    }
+
+    private static string JoinRepr(IEnumerable<object?> items, int depth)
+    {
+        var sb = new StringBuilder();
+        foreach (var item in items)
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append(", ");
+            }
+
+            sb.Append(Repr(PyOps.Import(item), depth + 1));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string ReprMapping(IEnumerable<KeyValuePair<object?, object?>> items, int depth)
+    {
+        var sb = new StringBuilder("{");
+        var first = true;
+        foreach (var kv in items)
+        {
+            if (!first)
+            {
+                sb.Append(", ");
+            }
+
+            first = false;
+            sb.Append(Repr(kv.Key, depth + 1)).Append(": ").Append(Repr(PyOps.Import(kv.Value), depth + 1));
+        }
+
+        return sb.Append('}').ToString();
+    }
+
+    public static string StringRepr(string s)
+    {
+        var quote = s.Contains('\'', StringComparison.Ordinal) && !s.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
+        var sb = new StringBuilder(s.Length + 2);
+        sb.Append(quote);
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == quote || c == '\\')
+            {
+                sb.Append('\\').Append(c);
+            }
+            else if (c == '\t')
+            {
+                sb.Append("\\t");
+            }
+            else if (c == '\n')
+            {
+                sb.Append("\\n");
+            }
+            else if (c == '\r')
+            {
+                sb.Append("\\r");
+            }
+            else if (c < ' ' || c == 0x7f)
+            {
+                sb.Append("\\x").Append(((int)c).ToString("x2", Inv));
+            }
+            else if (c < 0x7f)
+            {
+                sb.Append(c);
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                var cp = char.ConvertToUtf32(c, s[i + 1]);
+                if (IsPrintable(CharUnicodeInfo.GetUnicodeCategory(cp)))
+                {
+                    sb.Append(c).Append(s[i + 1]);
+                }
+                else
+                {
+                    sb.Append("\\U").Append(cp.ToString("x8", Inv));
+                }
+
+                i++;
+            }
+            else if (char.IsSurrogate(c) || !IsPrintable(CharUnicodeInfo.GetUnicodeCategory(c)))
+            {
+                sb.Append(c < 0x100 ? "\\x" + ((int)c).ToString("x2", Inv) : "\\u" + ((int)c).ToString("x4", Inv));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.Append(quote).ToString();
+    }
+
+    private static bool IsPrintable(UnicodeCategory category) => category is not (UnicodeCategory.Control or UnicodeCategory.Format
+        or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned
+        or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.SpaceSeparator);
+
+    /// <summary>Python's <c>repr(float)</c>: shortest round-trip digits, exponent form outside 1e-4 ≤ |x| &lt; 1e16.</summary>
+    public static string FloatRepr(double d)
+    {
+        if (double.IsNaN(d))
+        {
+            return "nan";
+        }
+
+        if (double.IsInfinity(d))
+        {
+            return d > 0 ? "inf" : "-inf";
+        }
+
+        if (d == 0)
+        {
+            return double.IsNegative(d) ? "-0.0" : "0.0";
+        }
+
+        var (negative, digits, decpt) = ShortestDigits(d);
+        var sb = new StringBuilder(24);
+        if (negative)
+        {
+            sb.Append('-');
+        }
+
+        if (decpt > -4 && decpt <= 16)
+        {
+            if (decpt <= 0)
+            {
+                sb.Append("0.").Append('0', -decpt).Append(digits);
+            }
+            else if (decpt >= digits.Length)
+            {
+                sb.Append(digits).Append('0', decpt - digits.Length).Append(".0");
+            }
+            else
+            {
+                sb.Append(digits, 0, decpt).Append('.').Append(digits, decpt, digits.Length - decpt);
+            }
+        }
+        else
+        {
+            sb.Append(digits[0]);
+            if (digits.Length > 1)
+            {
+                sb.Append('.').Append(digits, 1, digits.Length - 1);
+            }
+
+            var exp = decpt - 1;
+            sb.Append('e').Append(exp < 0 ? '-' : '+').Append(Math.Abs(exp).ToString("00", Inv));
+        }
+
+        return sb.ToString();
+    }
+
+    // Digits without leading/trailing zeros and the decimal point position: value = 0.DIGITS * 10^decpt.
+    private static (bool Negative, string Digits, int Decpt) ShortestDigits(double d)
+    {
+        var shortest = d.ToString("R", Inv);
+        var negative = shortest[0] == '-';
+        if (negative)
+        {
+            shortest = shortest[1..];
+        }
+
+        var exp = 0;
+        var e = shortest.IndexOfAny(['E', 'e']);
+        var mantissa = shortest;
+        if (e >= 0)
+        {
+            exp = int.Parse(shortest.AsSpan(e + 1), NumberStyles.AllowLeadingSign, Inv);
+            mantissa = shortest[..e];
+        }
+
+        var dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var intLen = dot < 0 ? mantissa.Length : dot;
+        var digits = dot < 0 ? mantissa : mantissa.Remove(dot, 1);
+        var decpt = intLen + exp;
+        var lead = 0;
+        while (lead < digits.Length - 1 && digits[lead] == '0')
+        {
+            lead++;
+        }
+
+        digits = digits[lead..];
+        decpt -= lead;
+        digits = digits.TrimEnd('0');
+        return (negative, digits.Length == 0 ? "0" : digits, decpt);
+    }
+
+    public static string FormatFixed(double d, int precision)
+    {
+        if (double.IsNaN(d))
+        {
+            return "nan";
+        }
+
+        if (double.IsInfinity(d))
+        {
+            return d > 0 ? "inf" : "-inf";
+        }
+
+        return d.ToString("F" + precision.ToString(Inv), Inv);
+    }
+
+    public static string FormatExponent(double d, int precision, bool upper)
+    {
+        if (double.IsNaN(d) || double.IsInfinity(d))
+        {
+            var special = double.IsNaN(d) ? "nan" : d > 0 ? "inf" : "-inf";
+            return upper ? special.ToUpperInvariant() : special;
+        }
+
+        var s = d.ToString("E" + precision.ToString(Inv), Inv);
+        var e = s.IndexOf('E', StringComparison.Ordinal);
+        var exp = int.Parse(s.AsSpan(e + 1), NumberStyles.AllowLeadingSign, Inv);
+        return s[..e] + (upper ? "E" : "e") + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", Inv);
+    }
+
+    public static string FormatGeneral(double d, int precision, bool alternate, bool upper)
+    {
+        if (double.IsNaN(d) || double.IsInfinity(d))
+        {
+            var special = double.IsNaN(d) ? "nan" : d > 0 ? "inf" : "-inf";
+            return upper ? special.ToUpperInvariant() : special;
+        }
+
+        var p = precision == 0 ? 1 : precision;
+        var probe = FormatExponent(d, p - 1, false);
+        var exp = int.Parse(probe.AsSpan(probe.IndexOf('e', StringComparison.Ordinal) + 1), NumberStyles.AllowLeadingSign, Inv);
+        string result;
+        if (exp >= -4 && exp < p)
+        {
+            result = FormatFixed(d, p - 1 - exp);
+            if (!alternate && result.Contains('.', StringComparison.Ordinal))
+            {
+                result = result.TrimEnd('0').TrimEnd('.');
+            }
+        }
+        else
+        {
+            result = FormatExponent(d, p - 1, upper);
+            if (!alternate)
+            {
+                var e = result.IndexOfAny(['e', 'E']);
+                var mant = result[..e];
+                if (mant.Contains('.', StringComparison.Ordinal))
+                {
+                    mant = mant.TrimEnd('0').TrimEnd('.');
+                }
+
+                result = mant + result[e..];
+            }
+        }
+
+        return result;
+    }
+
+    public static string ToRadix(BigInteger value, int radix, bool upper)
+    {
+        if (value.IsZero)
+        {
+            return "0";
+        }
+
+        var sb = new StringBuilder();
+        var v = BigInteger.Abs(value);
+        var digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+        while (!v.IsZero)
+        {
+            v = BigInteger.DivRem(v, radix, out var rem);
+            sb.Insert(0, digits[(int)rem]);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Python's <c>fmt % args</c>.</summary>
+    public static string Printf(string fmt, object? args)
+    {
+        var values = args is PyTuple t ? t.Items : [args];
+        var mapping = args is not PyTuple && PyOps.IsMapping(args) ? args : null;
+        var next = 0;
+        var sb = new StringBuilder(fmt.Length + 16);
+        var i = 0;
+        object? NextArg()
+        {
+            if (next >= values.Length)
+            {
+                throw PyException.Type("not enough arguments for format string");
+            }
+
+            return values[next++];
+        }
+
+        while (i < fmt.Length)
+        {
+            var c = fmt[i];
+            if (c != '%')
+            {
+                sb.Append(c);
+                i++;
+                continue;
+            }
+
+            i++;
+            if (i >= fmt.Length)
+            {
+                throw PyException.Value("incomplete format");
+            }
+
+            object? value = null;
+            var haveValue = false;
+            if (fmt[i] == '(')
+            {
+                var close = fmt.IndexOf(')', i);
+                if (close < 0)
+                {
+                    throw PyException.Value("incomplete format key");
+                }
+
+                var key = fmt[(i + 1)..close];
+                if (mapping is null)
+                {
+                    throw PyException.Type("format requires a mapping");
+                }
+
+                if (!PyOps.TryMappingGet(mapping, key, out value))
+                {
+                    throw new PyException("KeyError", StringRepr(key));
+                }
+
+                haveValue = true;
+                i = close + 1;
+            }
+
+            var left = false;
+            var plus = false;
+            var space = false;
+            var alt = false;
+            var zero = false;
+            for (; i < fmt.Length; i++)
+            {
+                switch (fmt[i])
+                {
+                    case '-':
+                        left = true;
+                        continue;
+                    case '+':
+                        plus = true;
+                        continue;
+                    case ' ':
+                        space = true;
+                        continue;
+                    case '#':
+                        alt = true;
+                        continue;
+                    case '0':
+                        zero = true;
+                        continue;
+                    default:
+                        break;
+                }
+
+                break;
+            }
+
+            var width = 0;
+            if (i < fmt.Length && fmt[i] == '*')
+            {
+                width = Numbers.ToInt(NextArg());
+                i++;
+            }
+            else
+            {
+                while (i < fmt.Length && char.IsAsciiDigit(fmt[i]))
+                {
+                    width = (width * 10) + (fmt[i++] - '0');
+                }
+            }
+
+            var precision = -1;
+            if (i < fmt.Length && fmt[i] == '.')
+            {
+                i++;
+                precision = 0;
+                if (i < fmt.Length && fmt[i] == '*')
+                {
+                    precision = Numbers.ToInt(NextArg());
+                    i++;
+                }
+                else
+                {
+                    while (i < fmt.Length && char.IsAsciiDigit(fmt[i]))
+                    {
+                        precision = (precision * 10) + (fmt[i++] - '0');
+                    }
+                }
+            }
+
+            while (i < fmt.Length && fmt[i] is 'h' or 'l' or 'L')
+            {
+                i++;
+            }
+
+            if (i >= fmt.Length)
+            {
+                throw PyException.Value("incomplete format");
+            }
+
+            var conv = fmt[i++];
+            if (conv == '%')
+            {
+                sb.Append('%');
+                continue;
+            }
+
+            if (!haveValue)
+            {
+                value = NextArg();
+            }
+
+            string body;
+            var sign = string.Empty;
+            var numeric = false;
+            switch (conv)
+            {
+                case 's':
+                    body = ToStr(value);
+                    if (precision >= 0 && body.Length > precision)
+                    {
+                        body = body[..precision];
+                    }
+
+                    break;
+                case 'r' or 'a':
+                    body = Repr(value);
+                    if (precision >= 0 && body.Length > precision)
+                    {
+                        body = body[..precision];
+                    }
+
+                    break;
+                case 'd' or 'i' or 'u' or 'x' or 'X' or 'o':
+                    {
+                        numeric = true;
+                        BigInteger n;
+                        if (Numbers.IsInt(value))
+                        {
+                            n = Numbers.ToBig(value);
+                        }
+                        else if (Numbers.IsFloat(value) && conv is 'd' or 'i' or 'u')
+                        {
+                            n = new BigInteger(Math.Truncate(Numbers.ToDouble(value)));
+                        }
+                        else
+                        {
+                            var need = conv is 'd' or 'i' or 'u' ? "a real number" : "an integer";
+                            throw PyException.Type($"%{conv} format: {need} is required, not {PyOps.TypeName(value)}");
+                        }
+
+                        body = conv switch
+                        {
+                            'x' => (alt ? "0x" : string.Empty) + ToRadix(n, 16, false),
+                            'X' => (alt ? "0X" : string.Empty) + ToRadix(n, 16, true),
+                            'o' => (alt ? "0o" : string.Empty) + ToRadix(n, 8, false),
+                            _ => BigInteger.Abs(n).ToString(Inv),
+                        };
+                        if (precision >= 0 && body.Length < precision)
+                        {
+                            body = body.PadLeft(precision, '0');
+                        }
+
+                        sign = n.Sign < 0 ? "-" : plus ? "+" : space ? " " : string.Empty;
+                        break;
+                    }
+
+                case 'e' or 'E' or 'f' or 'F' or 'g' or 'G':
+                    {
+                        numeric = true;
+                        if (!Numbers.IsNumber(value))
+                        {
+                            throw PyException.Type($"must be real number, not {PyOps.TypeName(value)}");
+                        }
+
+                        var d = Numbers.ToDouble(value);
+                        var p = precision < 0 ? 6 : precision;
+                        var negative = d < 0 || (d == 0 && double.IsNegative(d));
+                        var abs = Math.Abs(d);
+                        body = conv switch
+                        {
+                            'e' or 'E' => FormatExponent(abs, p, conv == 'E'),
+                            'f' or 'F' => FormatFixed(abs, p),
+                            _ => FormatGeneral(abs, p, alt, conv == 'G'),
+                        };
+                        if (conv == 'F')
+                        {
+                            body = body.ToUpperInvariant();
+                        }
+
+                        sign = negative ? "-" : plus ? "+" : space ? " " : string.Empty;
+                        break;
+                    }
+
+                case 'c':
+                    body = value is string cs && cs.Length == 1 ? cs : char.ConvertFromUtf32(Numbers.ToInt(value));
+                    break;
+                default:
+                    throw PyException.Value($"unsupported format character '{conv}' (0x{(int)conv:x}) at index {i - 1}");
+            }
+
+            var total = sign.Length + body.Length;
+            if (width > total)
+            {
+                if (left)
+                {
+                    sb.Append(sign).Append(body).Append(' ', width - total);
+                }
+                else if (zero && numeric)
+                {
+                    var prefixLen = body.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || body.StartsWith("0o", StringComparison.Ordinal) ? 2 : 0;
+                    sb.Append(sign).Append(body, 0, prefixLen).Append('0', width - total).Append(body, prefixLen, body.Length - prefixLen);
+                }
+                else
+                {
+                    sb.Append(' ', width - total).Append(sign).Append(body);
+                }
+            }
+            else
+            {
+                sb.Append(sign).Append(body);
+            }
+        }
+
+        if (mapping is null && next < values.Length)
+        {
+            throw PyException.Type("not all arguments converted during string formatting");
+        }
+
+        return PyOps.CheckLength(sb.ToString());
+    }
+
+    /// <summary>Python's <c>str.format(*args, **kwargs)</c>.</summary>
+    public static string StrFormat(string fmt, IReadOnlyList<object?> args, IReadOnlyDictionary<string, object?> kwargs, Func<object?, string, object?> getAttr)
+    {
+        var sb = new StringBuilder(fmt.Length + 16);
+        var auto = 0;
+        var i = 0;
+        while (i < fmt.Length)
+        {
+            var c = fmt[i];
+            if (c == '}')
+            {
+                if (i + 1 < fmt.Length && fmt[i + 1] == '}')
+                {
+                    sb.Append('}');
+                    i += 2;
+                    continue;
+                }
+
+                throw PyException.Value("Single '}' encountered in format string");
+            }
+
+            if (c != '{')
+            {
+                sb.Append(c);
+                i++;
+                continue;
+            }
+
+            if (i + 1 < fmt.Length && fmt[i + 1] == '{')
+            {
+                sb.Append('{');
+                i += 2;
+                continue;
+            }
+
+            var depth = 1;
+            var j = i + 1;
+            while (j < fmt.Length && depth > 0)
+            {
+                if (fmt[j] == '{')
+                {
+                    depth++;
+                }
+                else if (fmt[j] == '}')
+                {
+                    depth--;
+                }
+
+                j++;
+            }
+
+            if (depth > 0)
+            {
+                throw PyException.Value("expected '}' before end of string");
+            }
+
+            var field = fmt[(i + 1)..(j - 1)];
+            i = j;
+            string? spec = null;
+            char conversion = '\0';
+            var colon = IndexOutsideBrackets(field, ':');
+            if (colon >= 0)
+            {
+                spec = field[(colon + 1)..];
+                field = field[..colon];
+            }
+
+            var bang = IndexOutsideBrackets(field, '!');
+            if (bang >= 0)
+            {
+                conversion = bang + 1 < field.Length ? field[bang + 1] : '\0';
+                field = field[..bang];
+            }
+
+            var nameEnd = 0;
+            while (nameEnd < field.Length && field[nameEnd] is not ('.' or '['))
+            {
+                nameEnd++;
+            }
+
+            var argName = field[..nameEnd];
+            object? value;
+            if (argName.Length == 0)
+            {
+                value = auto < args.Count ? args[auto] : throw new PyException("IndexError", $"Replacement index {auto} out of range for positional args tuple");
+                auto++;
+            }
+            else if (int.TryParse(argName, NumberStyles.None, Inv, out var index))
+            {
+                value = index < args.Count ? args[index] : throw new PyException("IndexError", $"Replacement index {index} out of range for positional args tuple");
+            }
+            else if (!kwargs.TryGetValue(argName, out value))
+            {
+                throw new PyException("KeyError", StringRepr(argName));
+            }
+
+            var p = nameEnd;
+            while (p < field.Length)
+            {
+                if (field[p] == '.')
+                {
+                    var q = p + 1;
+                    while (q < field.Length && field[q] is not ('.' or '['))
+                    {
+                        q++;
+                    }
+
+                    value = getAttr(value, field[(p + 1)..q]);
+                    p = q;
+                }
+                else
+                {
+                    var close = field.IndexOf(']', p);
+                    var key = field[(p + 1)..close];
+                    value = int.TryParse(key, NumberStyles.None, Inv, out var ki) ? PyOps.GetItem(value, (long)ki) : PyOps.GetItem(value, key);
+                    p = close + 1;
+                }
+            }
+
+            if (conversion is 'r' or 'a')
+            {
+                value = Repr(value);
+            }
+            else if (conversion == 's')
+            {
+                value = ToStr(value);
+            }
+
+            if (spec is not null && spec.Contains('{', StringComparison.Ordinal))
+            {
+                spec = StrFormat(spec, args, kwargs, getAttr);
+            }
+
+            sb.Append(FormatValue(value, spec ?? string.Empty));
+        }
+
+        return PyOps.CheckLength(sb.ToString());
+    }
+
+    private static int IndexOutsideBrackets(string s, char c)
+    {
+        var inBracket = false;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '[')
+            {
+                inBracket = true;
+            }
+            else if (s[i] == ']')
+            {
+                inBracket = false;
+            }
+            else if (s[i] == c && !inBracket)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Python's <c>format(value, spec)</c> for strings, ints and floats.</summary>
+    public static string FormatValue(object? value, string spec)
+    {
+        if (spec.Length == 0)
+        {
+            return ToStr(value);
+        }
+
+        var i = 0;
+        var fill = ' ';
+        var align = '\0';
+        if (spec.Length >= 2 && spec[1] is '<' or '>' or '^' or '=')
+        {
+            fill = spec[0];
+            align = spec[1];
+            i = 2;
+        }
+        else if (spec[0] is '<' or '>' or '^' or '=')
+        {
+            align = spec[0];
+            i = 1;
+        }
+
+        var sign = '-';
+        if (i < spec.Length && spec[i] is '+' or '-' or ' ')
+        {
+            sign = spec[i++];
+        }
+
+        var alt = false;
+        if (i < spec.Length && spec[i] == '#')
+        {
+            alt = true;
+            i++;
+        }
+
+        if (i < spec.Length && spec[i] == '0')
+        {
+            if (align == '\0')
+            {
+                fill = '0';
+                align = '=';
+            }
+
+            i++;
+        }
+
+        var width = 0;
+        while (i < spec.Length && char.IsAsciiDigit(spec[i]))
+        {
+            width = (width * 10) + (spec[i++] - '0');
+        }
+
+        var grouping = '\0';
+        if (i < spec.Length && spec[i] is ',' or '_')
+        {
+            grouping = spec[i++];
+        }
+
+        var precision = -1;
+        if (i < spec.Length && spec[i] == '.')
+        {
+            i++;
+            precision = 0;
+            while (i < spec.Length && char.IsAsciiDigit(spec[i]))
+            {
+                precision = (precision * 10) + (spec[i++] - '0');
+            }
+        }
+
+        var type = i < spec.Length ? spec[i++] : '\0';
+        if (i < spec.Length)
+        {
+            throw PyException.Value("Invalid format specifier");
+        }
+
+        string body;
+        var signText = string.Empty;
+        var numeric = true;
+        if (value is string or Undefined or null || (!Numbers.IsNumber(value)))
+        {
+            if (value is not string && type is not ('\0' or 's'))
+            {
+                throw PyException.Value($"Unknown format code '{type}' for object of type '{PyOps.TypeName(value)}'");
+            }
+
+            body = ToStr(value);
+            if (precision >= 0 && body.Length > precision)
+            {
+                body = body[..precision];
+            }
+
+            numeric = false;
+            if (align == '\0')
+            {
+                align = '<';
+            }
+        }
+        else if (Numbers.IsInt(value) && type is '\0' or 'd' or 'n' or 'b' or 'o' or 'x' or 'X' or 'c')
+        {
+            var n = Numbers.ToBig(value);
+            body = type switch
+            {
+                'b' => (alt ? "0b" : string.Empty) + ToRadix(n, 2, false),
+                'o' => (alt ? "0o" : string.Empty) + ToRadix(n, 8, false),
+                'x' => (alt ? "0x" : string.Empty) + ToRadix(n, 16, false),
+                'X' => (alt ? "0X" : string.Empty) + ToRadix(n, 16, true),
+                'c' => char.ConvertFromUtf32((int)n),
+                _ => Group(BigInteger.Abs(n).ToString(Inv), grouping),
+            };
+            signText = n.Sign < 0 ? "-" : sign == '+' ? "+" : sign == ' ' ? " " : string.Empty;
+        }
+        else
+        {
+            var d = Numbers.ToDouble(value);
+            var negative = d < 0 || (d == 0 && double.IsNegative(d));
+            var abs = Math.Abs(d);
+            switch (type)
+            {
+                case 'f' or 'F':
+                    body = FormatFixed(abs, precision < 0 ? 6 : precision);
+                    break;
+                case 'e' or 'E':
+                    body = FormatExponent(abs, precision < 0 ? 6 : precision, type == 'E');
+                    break;
+                case 'g' or 'G':
+                    body = FormatGeneral(abs, precision < 0 ? 6 : precision, alt, type == 'G');
+                    break;
+                case '%':
+                    body = FormatFixed(abs * 100, precision < 0 ? 6 : precision) + "%";
+                    break;
+                default:
+                    if (precision < 0)
+                    {
+                        body = Numbers.IsInt(value) ? Numbers.ToBig(value).ToString(Inv) : FloatRepr(abs);
+                    }
+                    else
+                    {
+                        body = FormatGeneral(abs, precision, alt, false);
+                        if (!body.Contains('.', StringComparison.Ordinal) && !body.Contains('e', StringComparison.Ordinal) && !double.IsInfinity(abs) && !double.IsNaN(abs))
+                        {
+                            body += ".0";
+                        }
+                    }
+
+                    break;
+            }
+
+            if (grouping != '\0')
+            {
+                var dot = body.IndexOfAny(['.', 'e', 'E', '%']);
+                body = dot < 0 ? Group(body, grouping) : Group(body[..dot], grouping) + body[dot..];
+            }
+
+            if (type == 'F')
+            {
+                body = body.ToUpperInvariant();
+            }
+
+            signText = negative ? "-" : sign == '+' ? "+" : sign == ' ' ? " " : string.Empty;
+        }
+
+        if (numeric && align == '\0')
+        {
+            align = '>';
+        }
+
+        var total = signText.Length + body.Length;
+        if (width <= total)
+        {
+            return signText + body;
+        }
+
+        var pad = width - total;
+        return align switch
+        {
+            '<' => signText + body + new string(fill, pad),
+            '^' => new string(fill, pad / 2) + signText + body + new string(fill, pad - (pad / 2)),
+            '=' => signText + new string(fill, pad) + body,
+            _ => new string(fill, pad) + signText + body,
+        };
+    }
+
+    private static string Group(string digits, char separator)
+    {
+        if (separator == '\0' || digits.Length <= 3)
+        {
+            return digits;
+        }
+
+        var sb = new StringBuilder();
+        var first = digits.Length % 3;
+        if (first > 0)
+        {
+            sb.Append(digits, 0, first);
+        }
+
+        for (var i = first; i < digits.Length; i += 3)
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append(separator);
+            }
+
+            sb.Append(digits, i, 3);
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,24 @@
+namespace Nagare.Templating.Values;
+
+/// <summary>
+/// A name or attribute that does not exist. Like dbt's lenient undefined it prints as empty text,
+/// is falsy, iterates as empty, and attribute or item access on it yields another undefined.
+/// </summary>
+internal sealed class Undefined
+{
+    public static readonly Undefined Anonymous = new(null);
+
+    public Undefined(string? name, string? hint = null)
+    {
+        Name = name;
+        Hint = hint;
+    }
+
+    public string? Name { get; }
+
+    public string? Hint { get; }
+
+    public string Describe() => Hint ?? (Name is null ? "value is undefined" : $"'{Name}' is undefined");
+
+    public override string ToString() => string.Empty;
+}
