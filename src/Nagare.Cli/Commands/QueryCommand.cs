@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Nagare.Cli.Output;
+using Nagare.Core;
+using Nagare.DuckDb;
+
+namespace Nagare.Cli.Commands;
+
+/// <summary><c>nagare query "SQL" [--db PATH] [--format table|csv|json]</c>.</summary>
+public static class QueryCommand
+{
+    /// <summary>The default warehouse, relative to the working folder.</summary>
+    public const string DefaultDatabase = ".nagare/warehouse.duckdb";
+
+    public static Command Create(CliContext context)
+    {
+        var sql = new Argument<string>("sql") { Description = "SQL to run (several statements allowed; the last result is shown)." };
+        var db = new Option<string>("--db")
+        {
+            Description = "DuckDB database file, or :memory:.",
+            DefaultValueFactory = _ => DefaultDatabase,
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "Output format.",
+            DefaultValueFactory = _ => "table",
+        };
+        format.AcceptOnlyFromAmong("table", "csv", "json");
+        var limit = new Option<int>("--max-rows")
+        {
+            Description = "Rows shown in table format (csv and json print all).",
+            DefaultValueFactory = _ => 100,
+        };
+
+        var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(db)!;
+            using var connection = OpenWarehouse(path);
+            var writer = ResultWriter.For(parse.GetValue(format)!, context, parse.GetValue(limit));
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = parse.GetValue(sql);
+            using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(reader, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Opens an existing warehouse file (or <c>:memory:</c>); a missing file is a user error.</summary>
+    internal static DuckDbConnection OpenWarehouse(string path)
+    {
+        if (!path.StartsWith(":memory:", StringComparison.Ordinal) && !File.Exists(path))
+        {
+            throw new NagareException($"No database at '{path}'.")
+            {
+                Hint = path == DefaultDatabase
+                    ? "Run './nagare demo' to create the demo warehouse, or pass --db PATH."
+                    : "Check the path, or pass --db :memory: for a scratch database.",
+            };
+        }
+
+        var connection = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = path }.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+}

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using Nagare.Cli.Commands;
+using Nagare.Core;
+using Nagare.DuckDb;
+using Nagare.DuckDb.Native;
+using Spectre.Console;
+
+namespace Nagare.Cli;
+
+/// <summary>
+/// The <c>nagare</c> command tree. Errors map to exit codes: user errors print one line
+/// (no stack trace) and exit 1; anything unexpected exits 2 (stack trace with NAGARE_DEBUG=1).
+/// </summary>
+public static class NagareCli
+{
+    /// <summary>Parses <paramref name="args"/> and runs the command, writing to the given streams.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var console = CreateConsole(stdout);
+        var context = new CliContext(console, stdout, stderr, time ?? TimeProvider.System);
+        var root = new RootCommand("Nagare (流れ): move data from where it is born to where people act on it.")
+        {
+            QueryCommand.Create(context),
+            DemoCommand.Create(context),
+        };
+
+        foreach (var option in root.Options.OfType<VersionOption>())
+        {
+            option.Action = new VersionAction();
+        }
+
+        var parse = root.Parse(args);
+        var invocation = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+        };
+
+        try
+        {
+            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("nagare: cancelled").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            if (e is NagareException { Hint: { } hint })
+            {
+                await stderr.WriteLineAsync($"hint: {hint}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.UserError;
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"internal error: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            if (Environment.GetEnvironmentVariable("NAGARE_DEBUG") == "1")
+            {
+                await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+            else
+            {
+                await stderr.WriteLineAsync("(set NAGARE_DEBUG=1 for the stack trace)").ConfigureAwait(false);
+            }
+
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static bool IsUserError(Exception e) =>
+        e is NagareException or DuckDbException or DuckDbLibraryException;
+
+    private static IAnsiConsole CreateConsole(TextWriter stdout)
+    {
+        var interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!interactive)
+        {
+            // Redirected output has no terminal width; do not wrap tables at 80 columns.
+            console.Profile.Width = 160;
+        }
+
+        return console;
+    }
+}

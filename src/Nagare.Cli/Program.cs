@@ -1,0 +1,3 @@
+using Nagare.Cli;
+
+return await NagareCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
