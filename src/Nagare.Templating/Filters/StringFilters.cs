@@ -282,6 +282,7 @@ internal static class StringFilters
         IEnumerable<KeyValuePair<object?, object?>> items = PyOps.IsMapping(value)
             ? PyOps.MappingItems(value!)
             : PyOps.Iterate(value).Select(i => { var p = PyOps.ToList(i); return new KeyValuePair<object?, object?>(p[0], p[1]); });
-        return string.Join('&', items.Select(kv => Quote(S(kv.Key), string.Empty) + "=" + Quote(S(kv.Value), string.Empty)));
+        string QueryQuote(object? v) => Quote(S(v), string.Empty).Replace("%20", "+", StringComparison.Ordinal);
+        return string.Join('&', items.Select(kv => QueryQuote(kv.Key) + "=" + QueryQuote(kv.Value)));
     }
 }

@@ -35,7 +35,8 @@ internal static class TypeTests
     public static bool Sequence(Renderer r, object? value, Arguments args) =>
         value is Undefined || PyOps.IsSequence(value) || PyOps.IsMapping(value);
 
-    public static bool Callable(Renderer r, object? value, Arguments args) => value is ICallable or Delegate;
+    // Jinja's undefined defines __call__, so Python's callable() is true for it.
+    public static bool Callable(Renderer r, object? value, Arguments args) => value is ICallable or Delegate or Undefined;
 
     public static bool Lower(Renderer r, object? value, Arguments args)
     {

@@ -336,6 +336,10 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
         }
 
         var loop = new LoopContext(items, depth0, recurse);
+
+        // As in Jinja, the else branch also runs when no iteration reached the end of the body
+        // (every iteration ended in break or continue).
+        var completed = false;
         try
         {
             for (var i = 0; i < items.Count; i++)
@@ -346,10 +350,13 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
                 scope.Set("loop", loop);
                 loop.Index0 = i;
                 Scope = scope;
-                if (RenderBody(node.Body) == Flow.Break)
+                var flow = RenderBody(node.Body);
+                if (flow == Flow.Break)
                 {
                     break;
                 }
+
+                completed |= flow == Flow.Normal;
             }
         }
         catch (PyException ex)
@@ -359,6 +366,19 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
         finally
         {
             Scope = outer;
+        }
+
+        if (!completed && node.Else.Length > 0)
+        {
+            Scope = new Scope(outer);
+            try
+            {
+                RenderBody(node.Else);
+            }
+            finally
+            {
+                Scope = outer;
+            }
         }
     }
 

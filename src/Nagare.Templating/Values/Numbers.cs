@@ -9,7 +9,7 @@ namespace Nagare.Templating.Values;
 internal static class Numbers
 {
     public static object Normalize(BigInteger value) =>
-        value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     /// <summary>True for bool and integral values.</summary>
     public static bool IsInt(object? v) => v is long or int or bool or BigInteger or short or byte or sbyte or ushort or uint or ulong;
