@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Nagare.Bench;
+
+// bench/duckdb.sh runs each case in a fresh process so peak memory is per case:
+//   prepare DB N | read DB N | append DB N | engine-read DB N | engine-append DB N
+//   micro [BenchmarkDotNet args]   in-process micro-benchmarks
+if (args is ["micro", ..])
+{
+    BenchmarkSwitcher.FromAssembly(typeof(DuckDbCases).Assembly).Run(args[1..]);
+    return 0;
+}
+
+if (args.Length != 3)
+{
+    Console.Error.WriteLine("usage: Nagare.Bench prepare|read|append|engine-read|engine-append DB_FILE ROWS | micro [...]");
+    return 1;
+}
+
+var (op, db, rows) = (args[0], args[1], long.Parse(args[2], CultureInfo.InvariantCulture));
+using var cases = new DuckDbCases(db);
+var watch = Stopwatch.StartNew();
+var processed = op switch
+{
+    "prepare" => cases.Prepare(rows),
+    "read" => cases.Read(),
+    "append" => cases.Append(rows),
+    "engine-read" => cases.EngineRead(),
+    "engine-append" => cases.EngineAppend(),
+    _ => throw new ArgumentException($"unknown operation '{op}'"),
+};
+var seconds = watch.Elapsed.TotalSeconds;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $$"""{"impl":"{{(op.StartsWith("engine", StringComparison.Ordinal) ? "engine" : "nagare")}}","op":"{{op.Replace("engine-", "", StringComparison.Ordinal)}}","rows":{{processed}},"seconds":{{seconds}},"peakRssMb":{{PeakRss.Megabytes()}}}"""));
+return 0;

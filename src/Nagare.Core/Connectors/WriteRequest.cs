@@ -1,0 +1,25 @@
+using System.Collections.Immutable;
+using Nagare.Core.Schema;
+
+namespace Nagare.Core.Connectors;
+
+/// <summary>How to write one stream.</summary>
+/// <param name="SyncName">The sync writing it (state is kept per sync and stream).</param>
+/// <param name="StateKey">The state's key within the sync (usually the destination table's name).</param>
+/// <param name="Target">Destination table.</param>
+/// <param name="Columns">Columns of the batches that will be written, in order.</param>
+/// <param name="Mode">Write mode.</param>
+/// <param name="PrimaryKey">Key columns (required for merge and delete detection).</param>
+/// <param name="SchemaChanges">How to treat a target whose columns differ from <paramref name="Columns"/>.</param>
+/// <param name="DeleteDetection">For full refresh into an existing table and merge: what to do with target rows missing from the source.</param>
+/// <param name="SoftDeleteColumn">Column set to the delete time when <paramref name="DeleteDetection"/> is <see cref="DeleteDetection.Soft"/>.</param>
+public sealed record WriteRequest(
+    string SyncName,
+    string StateKey,
+    StreamId Target,
+    ImmutableArray<ColumnSchema> Columns,
+    WriteMode Mode,
+    ImmutableArray<string> PrimaryKey,
+    SchemaChangePolicy SchemaChanges = SchemaChangePolicy.Evolve,
+    DeleteDetection DeleteDetection = DeleteDetection.None,
+    string SoftDeleteColumn = "_deleted_at");
