@@ -26,7 +26,7 @@ public class TemplateException : NagareException
 
     /// <summary>Creates an error located in a template.</summary>
     public TemplateException(string description, string templateName, int line, int column, Exception? innerException = null)
-        : base(Format(description, templateName, line, column), innerException ?? new InvalidOperationException(description))
+        : base(Format(description, templateName, line, column), innerException!)
     {
         Description = description;
         TemplateName = templateName;

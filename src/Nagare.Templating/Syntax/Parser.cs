@@ -526,15 +526,16 @@ internal sealed class Parser
         while (SkipIf(TokenKind.Comma))
         {
             var key = Expect(TokenKind.Name).Text;
-            Expect(TokenKind.Assign);
-            var value = ParsePrimary();
-            if (key == "adapter" && value is ConstExpr { Value: string s })
+            if (key == "default")
             {
-                adapter = s;
+                continue;
             }
-            else if (key == "adapter" && value is TupleExpr or ListExpr)
+
+            Expect(TokenKind.Assign);
+            var value = ParseExpression();
+            if (key == "adapter")
             {
-                throw Fail("materialization adapter must be a single string", start);
+                adapter = value is ConstExpr { Value: string s } ? s : throw Fail("materialization adapter must be a string", start);
             }
         }
 

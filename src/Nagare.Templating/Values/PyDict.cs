@@ -1,7 +1,12 @@
+using System.Collections;
+
 namespace Nagare.Templating.Values;
 
-/// <summary>A Python dict: insertion-ordered, keyed with Python equality. <c>None</c> is a valid key.</summary>
-internal sealed class PyDict
+/// <summary>
+/// A Python dict: insertion-ordered, keyed with Python equality. <c>None</c> is a valid key.
+/// Hosts receive it as a non-generic <see cref="IDictionary"/>.
+/// </summary>
+internal sealed class PyDict : IDictionary
 {
     private static readonly object NoneKey = new();
     private readonly OrderedDictionary<object, object?> _items;
@@ -37,7 +42,47 @@ internal sealed class PyDict
 
     public object? this[object? key]
     {
+        get => TryGetValue(key, out var value) ? value : null;
         set => _items[Wrap(key)] = value;
+    }
+
+    bool IDictionary.IsFixedSize => false;
+
+    bool IDictionary.IsReadOnly => false;
+
+    ICollection IDictionary.Keys => Keys.ToList();
+
+    ICollection IDictionary.Values => Values.ToList();
+
+    bool ICollection.IsSynchronized => false;
+
+    object ICollection.SyncRoot => this;
+
+    void IDictionary.Add(object key, object? value)
+    {
+        if (ContainsKey(key))
+        {
+            throw new ArgumentException("An item with the same key has already been added.", nameof(key));
+        }
+
+        this[key] = value;
+    }
+
+    bool IDictionary.Contains(object key) => ContainsKey(key);
+
+    void IDictionary.Remove(object key) => Remove(key, out _);
+
+    IDictionaryEnumerator IDictionary.GetEnumerator() =>
+        Items.ToDictionary(kv => kv.Key ?? NoneKey, kv => kv.Value).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => ((IDictionary)this).GetEnumerator();
+
+    void ICollection.CopyTo(Array array, int index)
+    {
+        foreach (var kv in Items)
+        {
+            array.SetValue(new DictionaryEntry(kv.Key ?? NoneKey, kv.Value), index++);
+        }
     }
 
     public bool TryGetValue(object? key, out object? value)
