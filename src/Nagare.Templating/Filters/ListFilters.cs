@@ -123,9 +123,12 @@ internal static class ListFilters
 
     public static object? ToList(Renderer r, object? value, Arguments args) => PyOps.ToList(value);
 
+    // Jinja's map, select, reject and their attr variants yield nothing for a falsy input instead of iterating it.
+    private static IEnumerable<object?> ItemsOrNothing(object? value) => PyOps.Truthy(value) ? PyOps.Iterate(value) : [];
+
     public static object? Map(Renderer r, object? value, Arguments args)
     {
-        var items = PyOps.Iterate(value);
+        var items = ItemsOrNothing(value);
         if (args.Count == 0 && args.Keyword is not null && args.Keyword.TryGetValue("attribute", out var attribute))
         {
             var dflt = args.Keyed("default");
@@ -183,27 +186,27 @@ internal static class ListFilters
     public static object? Select(Renderer r, object? value, Arguments args)
     {
         var test = TestFunc(r, args, 0);
-        return PyOps.Iterate(value).Where(test).ToList();
+        return ItemsOrNothing(value).Where(test).ToList();
     }
 
     public static object? Reject(Renderer r, object? value, Arguments args)
     {
         var test = TestFunc(r, args, 0);
-        return PyOps.Iterate(value).Where(x => !test(x)).ToList();
+        return ItemsOrNothing(value).Where(x => !test(x)).ToList();
     }
 
     public static object? SelectAttr(Renderer r, object? value, Arguments args)
     {
         var getter = AttrGetter(r, args.Get(0, "attribute"), false);
         var test = TestFunc(r, args, 1);
-        return PyOps.Iterate(value).Where(x => test(getter(x))).ToList();
+        return ItemsOrNothing(value).Where(x => test(getter(x))).ToList();
     }
 
     public static object? RejectAttr(Renderer r, object? value, Arguments args)
     {
         var getter = AttrGetter(r, args.Get(0, "attribute"), false);
         var test = TestFunc(r, args, 1);
-        return PyOps.Iterate(value).Where(x => !test(getter(x))).ToList();
+        return ItemsOrNothing(value).Where(x => !test(getter(x))).ToList();
     }
 
     public static object? Reverse(Renderer r, object? value, Arguments args)

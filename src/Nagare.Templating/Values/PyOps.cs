@@ -770,7 +770,7 @@ internal static class PyOps
 
     public static int Length(object? v) => v switch
     {
-        string s => s.Length,
+        string s => CodePointLength(s),
         PyDict d => d.Count,
         PyTuple t => t.Count,
         PyRange r => r.Count,
@@ -780,6 +780,21 @@ internal static class PyOps
         IDictionary<string, object?> g => g.Count,
         _ => throw PyException.Type($"object of type '{TypeName(v)}' has no len()"),
     };
+
+    /// <summary>Python's <c>len(str)</c> counts code points, so a surrogate pair counts once.</summary>
+    public static int CodePointLength(string s)
+    {
+        var length = s.Length;
+        foreach (var c in s)
+        {
+            if (char.IsLowSurrogate(c))
+            {
+                length--;
+            }
+        }
+
+        return length;
+    }
 
     /// <summary>Iterates like Python's <c>iter()</c>: strings by character, mappings by key.</summary>
     public static IEnumerable<object?> Iterate(object? v)
@@ -846,7 +861,7 @@ internal static class PyOps
 
         if (Numbers.IsInt(key) && key is not bool && IsSequence(obj))
         {
-            var length = Length(obj);
+            var length = obj is string whole ? whole.Length : Length(obj);
             var index = Numbers.ToInt(key);
             if (index < 0)
             {
@@ -892,7 +907,7 @@ internal static class PyOps
             return new Undefined(null, $"'{TypeName(obj)}' object is not subscriptable");
         }
 
-        var length = Length(obj);
+        var length = obj is string whole ? whole.Length : Length(obj);
         var st = step is null ? 1 : Numbers.ToInt(step, "integer or None");
         if (st == 0)
         {
