@@ -88,7 +88,7 @@ public sealed unsafe class DuckDbVectorWriter
     /// The raw vector memory of a fixed-width type, <see cref="Capacity"/> elements long. <typeparamref name="T"/>
     /// must be the storage type: <see cref="long"/> for BIGINT/TIMESTAMP*/TIME (microseconds since the epoch or
     /// midnight), <see cref="int"/> for INTEGER/DATE (days since 1970-01-01), <see cref="double"/> for DOUBLE, the
-    /// unscaled integer for DECIMAL, <see cref="bool"/> or <see cref="byte"/> for BOOLEAN, and so on. Writing through
+    /// unscaled integer for DECIMAL, <see cref="bool"/> or <see cref="byte"/> for BOOLEAN, <see cref="DuckDbInterval"/> for INTERVAL, and so on. Writing through
     /// the span does not touch validity: rows written this way are valid unless set to NULL.
     /// </summary>
     public Span<T> GetData<T>()
@@ -388,6 +388,7 @@ public sealed unsafe class DuckDbVectorWriter
         DuckDbType.UHugeInt => clr == typeof(UInt128),
         DuckDbType.Float => clr == typeof(float),
         DuckDbType.Double => clr == typeof(double),
+        DuckDbType.Interval => clr == typeof(DuckDbInterval),
         _ => false,
     };
 
