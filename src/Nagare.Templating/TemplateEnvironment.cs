@@ -116,6 +116,7 @@ public sealed class TemplateEnvironment
         var target = callable switch
         {
             ICallable c => c,
+            TemplateFunction f => new HostFunction(name, f),
             Delegate d => DelegateFunction.Create(d),
             _ => throw new TemplateRuntimeException($"'{name}' is not callable", name, 0, 0),
         };

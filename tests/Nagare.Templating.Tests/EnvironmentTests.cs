@@ -41,6 +41,19 @@ public sealed class EnvironmentTests
     }
 
     [Fact]
+    public void Render_DictionaryOfFunctions_ActsLikeAnObjectWithMethods()
+    {
+        var environment = new TemplateEnvironment();
+        environment.Globals["adapter"] = new Dictionary<string, object?>
+        {
+            ["quote"] = (TemplateFunction)(args => $"\"{args.Positional[0]}\""),
+            ["type"] = "duckdb",
+        };
+
+        Assert.Equal("\"id\" duckdb", environment.Parse("{{ adapter.quote('id') }} {{ adapter.type }}").Render());
+    }
+
+    [Fact]
     public void Globals_AreVisibleAndShadowedByRenderContext()
     {
         var environment = new TemplateEnvironment();

@@ -849,6 +849,8 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
                     throw Locate(ex, site, $"Call to {DescribeCallable(c)}");
                 }
 
+            case TemplateFunction f:
+                return Invoke(new HostFunction("function", f), arguments, site);
             case Delegate d:
                 return Invoke(DelegateFunction.Create(d), arguments, site);
             case Undefined u:
