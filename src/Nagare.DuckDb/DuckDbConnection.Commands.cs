@@ -68,8 +68,16 @@ public sealed partial class DuckDbConnection
     }
 
     /// <summary>
+    /// Turns on DuckDB's progress tracking for this connection (a session setting, off by default)
+    /// without DuckDB printing a bar of its own, so that <see cref="GetQueryProgress"/> reports.
+    /// </summary>
+    public void EnableQueryProgress() =>
+        ExecuteNonQuery("SET enable_progress_bar = true; SET enable_progress_bar_print = false");
+
+    /// <summary>
     /// Progress of the query this connection is running, safe to call from another thread (e.g. a
-    /// progress bar). <see cref="DuckDbQueryProgress.Percentage"/> is -1 when nothing runs.
+    /// progress bar). Needs <see cref="EnableQueryProgress"/> first. <see cref="DuckDbQueryProgress.Percentage"/>
+    /// is -1 when nothing runs or progress is not tracked.
     /// </summary>
     public DuckDbQueryProgress GetQueryProgress()
     {

@@ -272,18 +272,43 @@ public sealed unsafe partial class DuckDbDataReader : DbDataReader
             throw Failure(message, 0);
         }
 
-        DuckDbPendingState progress;
-        do
+        // Running tasks on this thread (rather than blocking in duckdb_execute_pending) keeps
+        // duckdb_query_progress current; when DuckDB's own threads hold every task, back off gently.
+        var idle = 0;
+        while (!token.IsCancellationRequested)
         {
-            progress = NativeMethods.duckdb_pending_execute_task(rawPending);
+            var progress = NativeMethods.duckdb_pending_execute_task(rawPending);
+            if (progress == DuckDbPendingState.NoTasksAvailable)
+            {
+                if (++idle > 64)
+                {
+                    Thread.Sleep(1);
+                }
+                else
+                {
+                    Thread.Yield();
+                }
+            }
+            else if (progress == DuckDbPendingState.Error)
+            {
+                // The pending result holds DuckDB's own message; executing it would only wrap it.
+                var message = Marshal.PtrToStringUTF8(NativeMethods.duckdb_pending_error(rawPending)) ?? "DuckDB failed to run the statement.";
+                throw Failure(message, 0);
+            }
+            else if (progress != DuckDbPendingState.ResultNotReady)
+            {
+                break;
+            }
         }
-        while (progress == DuckDbPendingState.ResultNotReady && !token.IsCancellationRequested);
 
         var result = new DuckDbResultHandle();
         if (NativeMethods.duckdb_execute_pending(rawPending, result.Pointer) != DuckDbState.Success)
         {
-            var message = Marshal.PtrToStringUTF8(NativeMethods.duckdb_result_error(result.Pointer)) ?? "DuckDB could not run the statement.";
-            var errorType = NativeMethods.duckdb_result_error_type(result.Pointer);
+            // A failed pending result wraps its cause ("Attempting to execute an unsuccessful ...
+            // Error: <cause>"); the pending error is the cause itself.
+            var pendingError = Marshal.PtrToStringUTF8(NativeMethods.duckdb_pending_error(rawPending));
+            var message = pendingError ?? Marshal.PtrToStringUTF8(NativeMethods.duckdb_result_error(result.Pointer)) ?? "DuckDB could not run the statement.";
+            var errorType = pendingError is null ? NativeMethods.duckdb_result_error_type(result.Pointer) : 0;
             result.Dispose();
             throw Failure(message, errorType);
         }
@@ -405,6 +430,12 @@ public sealed unsafe partial class DuckDbDataReader : DbDataReader
 
     private void DropResult()
     {
+        if (_result is not null && !_exhausted)
+        {
+            // Unread rows may still be in production on DuckDB's threads; stop them rather than wait.
+            _connection.Interrupt();
+        }
+
         _chunk?.Dispose();
         _chunk = null;
         _result?.Dispose();

@@ -27,7 +27,7 @@ internal sealed unsafe class TimestampVectorReader : VectorReader
         };
     }
 
-    public override object GetValue(ulong row) => _utc ? GetDateTimeOffset(row) : GetDateTime(row);
+    public override object GetValue(ulong row) => _utc ? GetDateTimeOffset(row) : (object)GetDateTime(row);
 
     public override DateTime GetDateTime(ulong row)
     {

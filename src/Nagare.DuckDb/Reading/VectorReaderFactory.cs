@@ -64,8 +64,8 @@ internal static unsafe class VectorReaderFactory
             dictionary[i] = TakeString(NativeMethods.duckdb_enum_dictionary_value(type, i));
         }
 
-        var alias = Alias(type);
-        return new EnumVectorReader(NativeMethods.duckdb_enum_internal_type(type), dictionary, alias ?? "ENUM");
+        var typeName = Alias(type) ?? "ENUM(" + string.Join(", ", dictionary.Select(d => "'" + d.Replace("'", "''", StringComparison.Ordinal) + "'")) + ")";
+        return new EnumVectorReader(NativeMethods.duckdb_enum_internal_type(type), dictionary, typeName);
     }
 
     private static ListVectorReader CreateList(IntPtr type, string name)
