@@ -140,16 +140,14 @@ public sealed partial class DuckDbCommand : DbCommand
 
     public override Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(ExecuteNonQuery(cancellationToken));
+        return Run(() => ExecuteNonQuery(cancellationToken), cancellationToken);
     }
 
     public override object? ExecuteScalar() => ExecuteScalar(CancellationToken.None);
 
     public override Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(ExecuteScalar(cancellationToken));
+        return Run(() => ExecuteScalar(cancellationToken), cancellationToken);
     }
 
     public new DuckDbDataReader ExecuteReader() => ExecuteReader(CommandBehavior.Default, CancellationToken.None);
@@ -182,8 +180,7 @@ public sealed partial class DuckDbCommand : DbCommand
 
     public new Task<DuckDbDataReader> ExecuteReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(ExecuteReader(behavior, cancellationToken));
+        return Run(() => ExecuteReader(behavior, cancellationToken), cancellationToken);
     }
 
     protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => ExecuteReader(behavior);
@@ -199,6 +196,31 @@ public sealed partial class DuckDbCommand : DbCommand
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// DuckDB runs statements synchronously (its own threads do the work); the async methods run on the
+    /// caller's thread and report failures through the returned task.
+    /// </summary>
+    private static Task<T> Run<T>(Func<T> execute, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        try
+        {
+            return Task.FromResult(execute());
+        }
+        catch (OperationCanceledException e) when (e.CancellationToken == cancellationToken)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
     }
 
     private int ExecuteNonQuery(CancellationToken cancellationToken)

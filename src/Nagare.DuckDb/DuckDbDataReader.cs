@@ -244,7 +244,12 @@ public sealed unsafe partial class DuckDbDataReader : DbDataReader
 
             try
             {
-                if (type == DuckDbResultType.ChangedRows)
+                if (type == DuckDbResultType.QueryResult)
+                {
+                    // Rows nobody will read: stop producing them instead of waiting for them.
+                    _connection.Interrupt();
+                }
+                else if (type == DuckDbResultType.ChangedRows)
                 {
                     var changed = (int)NativeMethods.duckdb_rows_changed(result.Pointer);
                     _recordsAffected = Math.Max(_recordsAffected, 0) + changed;
