@@ -7,7 +7,8 @@ namespace Nagare.DuckDb;
 /// One open DuckDB database (file or in-memory). A process may open a file for writing only
 /// once, so connections to the same file and settings share one instance, reference-counted
 /// and closed when the last connection closes. In-memory databases are private to the
-/// connection that opened them unless a name is given (<c>:memory:name</c>).
+/// connection that opened them unless a name is given (<c>:memory:name</c>): connections with the
+/// same name share one in-memory database within the process.
 /// </summary>
 internal sealed class DuckDbDatabase
 {
@@ -47,7 +48,10 @@ internal sealed class DuckDbDatabase
                 return existing;
             }
 
-            var db = new DuckDbDatabase(key, OpenNative(nativePath, settings)) { _references = 1 };
+            // A named in-memory database (":memory:name") is an ordinary in-memory database that this
+            // process shares by name; DuckDB itself would take the name for a file path.
+            var isNamedMemory = nativePath.StartsWith(":memory:", StringComparison.Ordinal);
+            var db = new DuckDbDatabase(key, OpenNative(isNamedMemory ? null : nativePath, settings)) { _references = 1 };
             Open[key] = db;
             return db;
         }
