@@ -1,0 +1,14 @@
+namespace Nagare.Runtime.Configuration;
+
+/// <summary>How big tables are split into key-range chunks copied in parallel (<c>chunking:</c>).</summary>
+/// <param name="ChunkRows">Rows per chunk; tables estimated larger than this are chunked.</param>
+/// <param name="Chunks">A fixed number of chunks (chunking then applies whatever the estimate), or null.</param>
+/// <param name="Key">The key column to split on; default: the single-column primary key.</param>
+public sealed record ChunkingConfig(long ChunkRows, int? Chunks, string? Key)
+{
+    /// <summary>Default rows per chunk.</summary>
+    public const long DefaultChunkRows = 1_000_000;
+
+    /// <summary>The default: one-million-row chunks on the primary key.</summary>
+    public static ChunkingConfig Default { get; } = new(DefaultChunkRows, null, null);
+}

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using Nagare.Core.Connectors;
+using Nagare.Runtime.Configuration;
+
+namespace Nagare.Runtime.Connections;
+
+/// <summary>
+/// Connector types by name (<c>type:</c> in a connection file) and the factories that create them, plus the
+/// built-in <c>warehouse</c> connection to the project's embedded DuckDB file.
+/// </summary>
+public sealed class ConnectorRegistry
+{
+    private readonly ImmutableSortedDictionary<string, ConnectorType> types;
+
+    public ConnectorRegistry(IEnumerable<ConnectorType> types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        this.types = types.ToImmutableSortedDictionary(t => t.Name, t => t, StringComparer.Ordinal);
+    }
+
+    /// <summary>postgres, sqlite, duckdb and files.</summary>
+    public static ConnectorRegistry Default { get; } = new(BuiltInConnectors.All);
+
+    /// <summary>Registered type names, sorted.</summary>
+    public IEnumerable<string> TypeNames => types.Keys;
+
+    /// <summary>The type named <paramref name="name"/>, or null.</summary>
+    public ConnectorType? Find(string name) => types.GetValueOrDefault(name);
+
+    /// <summary>Creates the connector for <paramref name="config"/>.</summary>
+    /// <exception cref="ConfigException">Unknown type or invalid settings.</exception>
+    public IConnection Create(ConnectionConfig config, ConnectorContext context)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(context);
+        var type = Find(config.Type) ?? throw new ConfigException(config.Location, "type", $"unknown connector type '{config.Type}'. Known: {string.Join(", ", TypeNames)}");
+        try
+        {
+            return type.Create(config, context);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException(config.Location, config.Name, e.Message);
+        }
+    }
+
+    /// <summary>Creates the connection <paramref name="name"/> of <paramref name="project"/>.</summary>
+    public IConnection Create(ProjectConfig project, string name, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        return Create(project.GetConnection(name), new ConnectorContext(project.Root, time));
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Nagare.Core.Batches;
+using Nagare.Core.Types;
+
+namespace Nagare.Runtime.Replication;
+
+/// <summary>Cursor values: the maximum of a column in a batch, and their invariant text form kept in sync state.</summary>
+public static class CursorValues
+{
+    /// <summary>The larger of <paramref name="current"/> and the largest non-NULL value in the first <paramref name="rows"/> rows.</summary>
+    public static object? Max(ColumnVector column, int rows, object? current)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return column switch
+        {
+            ColumnVector<long> v => Max(v, rows, current),
+            ColumnVector<int> v => Max(v, rows, current),
+            ColumnVector<short> v => Max(v, rows, current),
+            ColumnVector<sbyte> v => Max(v, rows, current),
+            ColumnVector<byte> v => Max(v, rows, current),
+            ColumnVector<ushort> v => Max(v, rows, current),
+            ColumnVector<uint> v => Max(v, rows, current),
+            ColumnVector<ulong> v => Max(v, rows, current),
+            ColumnVector<float> v => Max(v, rows, current),
+            ColumnVector<double> v => Max(v, rows, current),
+            ColumnVector<decimal> v => Max(v, rows, current),
+            ColumnVector<DateOnly> v => Max(v, rows, current),
+            ColumnVector<TimeOnly> v => Max(v, rows, current),
+            ColumnVector<DateTime> v => Max(v, rows, current),
+            ColumnVector<DateTimeOffset> v => Max(v, rows, current),
+            ColumnVector<Guid> v => Max(v, rows, current),
+            ColumnVector<string?> v => MaxString(v, rows, current),
+            _ => throw new Core.NagareException($"A {column.Type} column cannot be a cursor; use an integer, decimal, date, timestamp or text column."),
+        };
+    }
+
+    /// <summary>Invariant text for state: ISO 8601 for times, round-trip digits for numbers.</summary>
+    public static string Format(object value) => value switch
+    {
+        DateTime t => t.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "Z",
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        TimeOnly t => t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    /// <summary>Parses state text back into the column's .NET value type.</summary>
+    public static object Parse(string text, ColumnType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var c = CultureInfo.InvariantCulture;
+        return type.Kind switch
+        {
+            ColumnKind.Int8 => sbyte.Parse(text, c),
+            ColumnKind.Int16 => short.Parse(text, c),
+            ColumnKind.Int32 => int.Parse(text, c),
+            ColumnKind.Int64 => long.Parse(text, c),
+            ColumnKind.UInt8 => byte.Parse(text, c),
+            ColumnKind.UInt16 => ushort.Parse(text, c),
+            ColumnKind.UInt32 => uint.Parse(text, c),
+            ColumnKind.UInt64 => ulong.Parse(text, c),
+            ColumnKind.Float32 => float.Parse(text, c),
+            ColumnKind.Float64 => double.Parse(text, c),
+            ColumnKind.Decimal => decimal.Parse(text, NumberStyles.Number, c),
+            ColumnKind.Date => DateOnly.ParseExact(text, "yyyy-MM-dd", c),
+            ColumnKind.Time => TimeOnly.Parse(text, c),
+            ColumnKind.Timestamp => DateTime.SpecifyKind(DateTime.Parse(text, c, DateTimeStyles.None), DateTimeKind.Unspecified),
+            ColumnKind.TimestampTz => DateTimeOffset.Parse(text, c, DateTimeStyles.AssumeUniversal).ToUniversalTime(),
+            ColumnKind.Uuid => Guid.Parse(text, c),
+            _ => text,
+        };
+    }
+
+    private static object? Max<T>(ColumnVector<T> column, int rows, object? current)
+        where T : IComparable<T>
+    {
+        var values = column.Values;
+        var nulls = column.Nulls;
+        var has = current is T;
+        var max = has ? (T)current! : default!;
+        for (var i = 0; i < rows; i++)
+        {
+            if (!nulls[i] && (!has || values[i].CompareTo(max) > 0))
+            {
+                max = values[i];
+                has = true;
+            }
+        }
+
+        return has ? max : current;
+    }
+
+    private static object? MaxString(ColumnVector<string?> column, int rows, object? current)
+    {
+        var max = current as string;
+        for (var i = 0; i < rows; i++)
+        {
+            if (!column.Nulls[i] && column.Values[i] is { } value && (max is null || string.CompareOrdinal(value, max) > 0))
+            {
+                max = value;
+            }
+        }
+
+        return max;
+    }
+}

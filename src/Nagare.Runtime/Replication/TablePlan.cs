@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using Nagare.Core.Connectors;
+using Nagare.Core.Schema;
+using Nagare.Runtime.Configuration;
+
+namespace Nagare.Runtime.Replication;
+
+/// <summary>Everything needed to load one destination table (from one stream, or many with fan-in).</summary>
+/// <param name="Target">The destination table.</param>
+/// <param name="Sources">Its source streams, in order.</param>
+/// <param name="Columns">The destination columns.</param>
+/// <param name="Mode">Write mode for this run.</param>
+/// <param name="Cursor">Source cursor column, or null.</param>
+/// <param name="PrimaryKey">Destination key columns.</param>
+/// <param name="Config">The stream selection that chose it.</param>
+/// <param name="IsFanIn">True when several streams load into one table (<c>into:</c>).</param>
+public sealed record TablePlan(
+    StreamId Target,
+    ImmutableArray<SourcePlan> Sources,
+    ImmutableArray<ColumnSchema> Columns,
+    WriteMode Mode,
+    string? Cursor,
+    ImmutableArray<string> PrimaryKey,
+    StreamConfig Config,
+    bool IsFanIn)
+{
+    /// <summary>The key the sync state is stored under.</summary>
+    public string StateKey => Target.ToString();
+
+    /// <summary>The source stream names, for messages: one name, or the first and a count.</summary>
+    public string SourceLabel => Sources.Length == 1 ? Sources[0].Stream.Id.ToString() : $"{Sources[0].Stream.Id} (+{Sources.Length - 1} more)";
+}
