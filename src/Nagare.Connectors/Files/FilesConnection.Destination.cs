@@ -1,0 +1,129 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Nagare.Connectors.Common;
+using Nagare.Core.Connectors;
+using Nagare.Core.Schema;
+using Nagare.DuckDb;
+
+namespace Nagare.Connectors.Files;
+
+public sealed partial class FilesConnection
+{
+    /// <inheritdoc/>
+    /// <remarks>Reads the schema of the newest file of the table's current file set (any sync), or null when it has none.</remarks>
+    public Task<StreamSchema?> DescribeAsync(StreamId table, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var (format, compression) = WriteFormat();
+        var template = new FileNameTemplate(_options.FileNameTemplate);
+        var values = new FileNameValues(table.Name, table.Namespace, null, default, FileKinds.Extension(format, compression));
+        var files = FilesStreamWriter.ExistingSet(Root, template.SetPattern(values));
+        if (files.Count == 0)
+        {
+            return Task.FromResult<StreamSchema?>(null);
+        }
+
+        var newest = files.Select(f => Path.Combine(Root, f)).MaxBy(File.GetLastWriteTimeUtc)!;
+        using var engine = OpenEngine();
+        var call = FileScan.Call(format, null, [newest], _options with { Header = _options.Header ?? true }, null, storeRejects: false);
+        var columns = ImmutableArray.CreateBuilder<ColumnSchema>();
+        try
+        {
+            using var command = engine.CreateCommand();
+            command.CommandText = "DESCRIBE SELECT * FROM " + call;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var name = reader.GetString(0);
+                if (name != FileScan.PathColumn)
+                {
+                    var native = reader.GetString(1);
+                    columns.Add(new ColumnSchema(name, DuckDbTypeMapping.FromTypeName(native), Nullable: true, NativeType: native));
+                }
+            }
+        }
+        catch (DuckDbException e)
+        {
+            throw Failure($"Cannot read the schema of '{newest}': {e.Message}", table.ToString(), e);
+        }
+
+        return Task.FromResult<StreamSchema?>(new StreamSchema(table, columns.ToImmutable(), [], []));
+    }
+
+    /// <inheritdoc/>
+    public Task<StreamState?> LoadStateAsync(string syncName, string stream, CancellationToken cancellationToken) =>
+        new FilesStateStore(Root).LoadAsync(syncName, stream, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Full refresh replaces the stream's files at commit; append and incremental add parts numbered after the
+    /// existing ones. Merge is not supported by files (there is no key to update in place).
+    /// </remarks>
+    public Task<IStreamWriter> OpenWriterAsync(WriteRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var stream = request.Target.ToString();
+        if (!Capabilities.WriteModes.Contains(request.Mode))
+        {
+            throw Failure($"Stream '{stream}': the files connector cannot write in {request.Mode} mode (it supports full_refresh, append and incremental).", stream);
+        }
+
+        var (format, compression) = WriteFormat();
+        var template = new FileNameTemplate(_options.FileNameTemplate);
+        var values = new FileNameValues(request.Target.Name, request.Target.Namespace, request.SyncName, _time.GetUtcNow(), FileKinds.Extension(format, compression));
+        var setPattern = template.SetPattern(values);
+        var firstPart = 1;
+        if (request.Mode != WriteMode.FullRefresh && template.HasPart)
+        {
+            foreach (var existing in FilesStreamWriter.ExistingSet(Root, setPattern))
+            {
+                var match = setPattern.Match(existing);
+                if (match.Groups["part"].Success && int.TryParse(match.Groups["part"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                {
+                    firstPart = Math.Max(firstPart, number + 1);
+                }
+            }
+        }
+
+        Directory.CreateDirectory(Root);
+        var work = Path.Combine(Root, FileCatalog.WorkFolderPrefix + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var names = new PartNames(template, values, work, firstPart);
+            var writers = template.HasPart ? _options.ParallelWriters : 1;
+            IStreamWriter writer = new FilesStreamWriter(Root, request, work, n => format switch
+            {
+                FileFormat.Parquet => new ParquetPartSink(request.Columns, n, _options.MaxRowsPerFile, _options.MaxBytesPerFile,
+                    Compression switch { FileCompression.Zstd => "zstd", FileCompression.Gzip => "gzip", FileCompression.None => "uncompressed", _ => "snappy" }, stream, work),
+                _ => new TextPartSink(Encoder(format, request), n, _options.MaxRowsPerFile, _options.MaxBytesPerFile, compression == FileCompression.Gzip, writers, stream),
+            }, names, setPattern, new FilesStateStore(Root));
+            return Task.FromResult(writer);
+        }
+        catch
+        {
+            Directory.Delete(work, recursive: true);
+            throw;
+        }
+    }
+
+    private (FileFormat Format, FileCompression Compression) WriteFormat()
+    {
+        var format = Format ?? FileFormat.Parquet;
+        var compression = Compression ?? FileCompression.None;
+        if (compression == FileCompression.Zstd && format != FileFormat.Parquet)
+        {
+            throw Failure($"Connection '{Name}': zstd compression is written for Parquet only; use gzip for {format.ToString().ToLowerInvariant()}.", null);
+        }
+
+        return (format, compression);
+    }
+
+    private RowEncoder Encoder(FileFormat format, WriteRequest request) => format switch
+    {
+        FileFormat.Csv or FileFormat.Tsv => new CsvRowEncoder(
+            request.Columns, _options.Delimiter ?? (format == FileFormat.Tsv ? "\t" : ","), _options.Header ?? true, _options.Quote, _options.Escape, _options.NullString),
+        FileFormat.Json => new JsonRowEncoder(array: true),
+        _ => new JsonRowEncoder(array: false),
+    };
+}

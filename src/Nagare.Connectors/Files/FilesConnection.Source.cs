@@ -1,0 +1,371 @@
+using System.Collections.Immutable;
+using System.Data;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using Nagare.Connectors.Common;
+using Nagare.Core.Batches;
+using Nagare.Core.Connectors;
+using Nagare.Core.Schema;
+using Nagare.Core.Types;
+using Nagare.DuckDb;
+
+namespace Nagare.Connectors.Files;
+
+public sealed partial class FilesConnection
+{
+    /// <summary>Virtual column: the row's file, relative to the root with <c>/</c> separators.</summary>
+    public const string FileColumn = "_file";
+
+    /// <summary>Virtual column: the row's file's last write time (UTC); a cursor over it loads only new or changed files.</summary>
+    public const string FileModifiedColumn = "_file_modified";
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<StreamSchema> DiscoverAsync(DiscoverRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var pattern = request.NamePattern is null ? null : new FileGlob(request.NamePattern);
+        var streams = _catalog.Streams();
+        using var engine = OpenEngine();
+        foreach (var stream in streams)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (pattern is not null && !pattern.IsMatch(stream.Name))
+            {
+                continue;
+            }
+
+            var files = _catalog.Files(stream);
+            if (files.Count == 0)
+            {
+                continue;
+            }
+
+            yield return Describe(engine, stream, files);
+            await Task.Yield();
+        }
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, CancellationToken cancellationToken) =>
+        ReadCoreAsync(request, OnError.Fail, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, OnError onError, Func<RejectedRow, ValueTask> rejected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        return ReadCoreAsync(request, onError, rejected, cancellationToken);
+    }
+
+    private StreamSchema Describe(DuckDbConnection engine, FileStreamDefinition stream, IReadOnlyList<FileEntry> files)
+    {
+        var (format, compression) = FormatOf(stream, files);
+        var call = FileScan.Call(format, compression, [.. files.Select(f => f.FullPath)], _options, null, storeRejects: format is FileFormat.Csv or FileFormat.Tsv);
+        var columns = ImmutableArray.CreateBuilder<ColumnSchema>();
+        try
+        {
+            using var command = engine.CreateCommand();
+            command.CommandText = "DESCRIBE SELECT * FROM " + call;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var name = reader.GetString(0);
+                if (name == FileScan.PathColumn)
+                {
+                    continue;
+                }
+
+                var native = reader.GetString(1);
+                columns.Add(new ColumnSchema(name, DuckDbTypeMapping.FromTypeName(native), Nullable: true, NativeType: native));
+            }
+        }
+        catch (DuckDbException e)
+        {
+            throw Failure($"Cannot read the schema of stream '{stream.Name}' ({stream.Description}, {files.Count} file(s), first '{files[0].RelativePath}'): {e.Message}", stream.Name, e);
+        }
+
+        columns.Add(new ColumnSchema(FileColumn, ColumnType.String, Nullable: false, NativeType: "VARCHAR"));
+        columns.Add(new ColumnSchema(FileModifiedColumn, ColumnType.TimestampTz, Nullable: false, NativeType: "TIMESTAMP WITH TIME ZONE"));
+        var cursors = columns
+            .Where(c => c.Type.IsInteger || c.Type.Kind is ColumnKind.Date or ColumnKind.Timestamp or ColumnKind.TimestampTz || c.Name == FileColumn)
+            .Select(c => c.Name);
+        return new StreamSchema(new StreamId(null, stream.Name), columns.ToImmutable(), [], [.. cursors]);
+    }
+
+    private (FileFormat Format, FileCompression? Compression) FormatOf(FileStreamDefinition stream, IReadOnlyList<FileEntry> files)
+    {
+        if (Format is { } configured)
+        {
+            return (configured, Compression);
+        }
+
+        FileFormat? found = null;
+        foreach (var file in files)
+        {
+            var format = FileKinds.FromFileName(file.RelativePath).Format
+                ?? throw Failure($"Stream '{stream.Name}': cannot tell the format of '{file.RelativePath}' from its extension; set format (csv, tsv, json, ndjson, parquet).", stream.Name);
+            if (found is { } f && f != format && !(f is FileFormat.Json or FileFormat.Ndjson && format is FileFormat.Json or FileFormat.Ndjson))
+            {
+                throw Failure($"Stream '{stream.Name}' mixes formats ({f} and {format} in '{file.RelativePath}'); narrow its glob or configure one stream per format.", stream.Name);
+            }
+
+            found = found is FileFormat.Json ? found : format;
+        }
+
+        return (found!.Value, Compression);
+    }
+
+    private async IAsyncEnumerable<ColumnBatch> ReadCoreAsync(
+        ReadRequest request, OnError onError, Func<RejectedRow, ValueTask>? rejected, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var streamName = request.Stream.Id.Name;
+        var definition = _catalog.Find(streamName);
+        IEnumerable<FileEntry> candidates = _catalog.Files(definition);
+        if (request.Cursor is { After: { } after } cursor)
+        {
+            // New files only: whole files at or before the cursor are not even opened.
+            candidates = cursor.Column switch
+            {
+                FileModifiedColumn when after is DateTimeOffset t => candidates.Where(f => f.LastModified > t),
+                FileColumn when after is string s => candidates.Where(f => string.CompareOrdinal(f.RelativePath, s) > 0),
+                _ => candidates,
+            };
+        }
+
+        var files = candidates.ToList();
+        if (files.Count == 0)
+        {
+            yield break;
+        }
+
+        var (format, compression) = FormatOf(definition, files);
+        var columns = request.EffectiveColumns;
+        var rejects = new List<RejectedRow>();
+        DirectoryInfo? cleaned = null;
+        try
+        {
+            var scanned = format is FileFormat.Json or FileFormat.Ndjson
+                ? ValidateJson(streamName, format, compression, files, onError, rejects, ref cleaned)
+                : files.Select(f => (Path: f.FullPath, File: f)).ToList();
+            if (scanned.Count > 0)
+            {
+                using var engine = OpenEngine();
+                RegisterFiles(engine, scanned);
+                var isCsv = format is FileFormat.Csv or FileFormat.Tsv;
+                var sql = SelectSql(request, format, cleaned is null ? compression : null, scanned, isCsv);
+                using (var command = engine.CreateCommand())
+                {
+                    command.CommandText = sql;
+                    var reader = Execute(command, streamName, cancellationToken);
+                    using (reader)
+                    {
+                        var batchReader = new DuckDbBatchReader(reader, columns);
+                        var batch = new ColumnBatch(columns, request.BatchSize);
+                        while (true)
+                        {
+                            cancellationToken.ThrowIfCancellationRequested();
+                            bool more;
+                            try
+                            {
+                                more = batchReader.Fill(batch);
+                            }
+                            catch (Exception e) when (e is DuckDbException or OverflowException or InvalidCastException)
+                            {
+                                throw Failure($"Cannot read stream '{streamName}': {e.Message}", streamName, e);
+                            }
+
+                            if (!more)
+                            {
+                                break;
+                            }
+
+                            yield return batch;
+                        }
+                    }
+                }
+
+                if (isCsv)
+                {
+                    CollectCsvRejects(engine, streamName, scanned, rejects);
+                }
+            }
+
+            if (rejects.Count > 0 && onError == OnError.Fail)
+            {
+                throw RejectFailure(rejects[0], rejects.Count);
+            }
+
+            if (rejected is not null)
+            {
+                foreach (var row in rejects)
+                {
+                    await rejected(row).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            cleaned?.Delete(recursive: true);
+        }
+    }
+
+    private static DuckDbDataReader Execute(DuckDbCommand command, string stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return command.ExecuteReader(CommandBehavior.Default, cancellationToken);
+        }
+        catch (DuckDbException e)
+        {
+            throw new ConnectorException($"Cannot read stream '{stream}': {e.Message}", e) { Stream = stream };
+        }
+    }
+
+    private ConnectorException RejectFailure(RejectedRow row, int count)
+    {
+        var column = row.Column is null ? "" : $", column '{row.Column}'";
+        var more = count > 1 ? $" ({count - 1} more malformed row(s) found)" : "";
+        return new ConnectorException($"Malformed row in stream '{row.Stream}': file '{row.File}', line {row.Line}{column}: {row.Reason}{more}")
+        {
+            Connection = Name,
+            Stream = row.Stream,
+            Hint = "Fix the file, or set on_error: skip or quarantine to load the good rows and set the bad ones aside.",
+        };
+    }
+
+    private List<(string Path, FileEntry File)> ValidateJson(
+        string stream, FileFormat format, FileCompression? compression, List<FileEntry> files, OnError onError, List<RejectedRow> rejects, ref DirectoryInfo? cleaned)
+    {
+        var scanned = new List<(string Path, FileEntry File)>(files.Count);
+        foreach (var file in files)
+        {
+            var fileCompression = compression ?? FileKinds.FromFileName(file.RelativePath).Compression;
+            if (!JsonFileValidator.CanValidate(fileCompression))
+            {
+                scanned.Add((file.FullPath, file));
+                continue;
+            }
+
+            var problems = JsonFileValidator.Validate(file.FullPath, fileCompression, lineWise: format == FileFormat.Ndjson, stopAtFirst: onError == OnError.Fail);
+            if (problems.Count == 0)
+            {
+                scanned.Add((file.FullPath, file));
+                continue;
+            }
+
+            rejects.AddRange(problems.Select(p => new RejectedRow(stream, file.RelativePath, p.Line, null, p.Reason, p.RawRow)));
+            if (onError == OnError.Fail)
+            {
+                throw RejectFailure(rejects[0], rejects.Count);
+            }
+
+            if (problems.Any(p => p.WholeFile))
+            {
+                continue;
+            }
+
+            cleaned ??= Directory.CreateTempSubdirectory("nagare-files-");
+            var copy = Path.Combine(cleaned.FullName, scanned.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".ndjson");
+            JsonFileValidator.WriteWithout(file.FullPath, fileCompression, problems.Select(p => p.Line).ToHashSet(), copy);
+            scanned.Add((copy, file));
+        }
+
+        if (cleaned is not null && compression is FileCompression.Gzip)
+        {
+            // Cleaned copies are plain text, so the configured compression cannot apply to all files: decompress them all.
+            for (var i = 0; i < scanned.Count; i++)
+            {
+                if (!scanned[i].Path.StartsWith(cleaned.FullName, StringComparison.Ordinal))
+                {
+                    var copy = Path.Combine(cleaned.FullName, "plain-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".ndjson");
+                    using (var input = new GZipStream(File.OpenRead(scanned[i].Path), CompressionMode.Decompress))
+                    using (var output = File.Create(copy))
+                    {
+                        input.CopyTo(output);
+                    }
+
+                    scanned[i] = (copy, scanned[i].File);
+                }
+            }
+        }
+
+        return scanned;
+    }
+
+    private static void RegisterFiles(DuckDbConnection engine, List<(string Path, FileEntry File)> files)
+    {
+        engine.ExecuteNonQuery("CREATE TEMP TABLE _nagare_files (path VARCHAR, rel VARCHAR, modified TIMESTAMP WITH TIME ZONE)");
+        using var appender = engine.CreateAppender("_nagare_files");
+        foreach (var (path, file) in files)
+        {
+            appender.AppendRow(path, file.RelativePath, file.LastModified);
+        }
+
+        appender.Close();
+    }
+
+    private string SelectSql(ReadRequest request, FileFormat format, FileCompression? compression, List<(string Path, FileEntry File)> files, bool isCsv)
+    {
+        var requested = request.EffectiveColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
+        var real = request.Stream.Columns.Where(c => c.Name is not (FileColumn or FileModifiedColumn)).ToList();
+        List<KeyValuePair<string, string>>? types = null;
+        if (isCsv)
+        {
+            // Reading as the requested types makes unconvertible values rejects (with line and column) instead of query errors.
+            types = [.. real.Where(c => requested.ContainsKey(c.Name)).Select(c => KeyValuePair.Create(c.Name, DuckDbTypeMapping.TypeName(requested[c.Name])))];
+        }
+        else if (format is FileFormat.Json or FileFormat.Ndjson && real.Count > 0)
+        {
+            types = [.. real.Select(c => KeyValuePair.Create(c.Name, requested.TryGetValue(c.Name, out var t) ? DuckDbTypeMapping.TypeName(t) : c.NativeType ?? DuckDbTypeMapping.TypeName(c.Type)))];
+        }
+
+        var call = FileScan.Call(format, compression, [.. files.Select(f => f.Path)], _options, types, storeRejects: isCsv);
+        var projection = string.Join(", ", request.EffectiveColumns.Select(c =>
+            $"CAST({DuckDbDialect.Quote(c.Name)} AS {DuckDbTypeMapping.TypeName(c.Type)}) AS {DuckDbDialect.Quote(c.Name)}"));
+        var sql = $"SELECT {projection} FROM (SELECT s.* EXCLUDE ({FileScan.PathColumn}), f.rel AS {FileColumn}, f.modified AS {FileModifiedColumn} " +
+                  $"FROM {call} AS s JOIN _nagare_files AS f ON f.path = s.{FileScan.PathColumn}) AS q";
+        var conditions = new List<string>();
+        if (!string.IsNullOrWhiteSpace(request.Filter))
+        {
+            conditions.Add("(" + request.Filter + ")");
+        }
+
+        if (request.Cursor is { } cursor && cursor.After is not null)
+        {
+            conditions.Add($"{DuckDbDialect.Quote(cursor.Column)} > {FileScan.Literal(cursor.After)}");
+        }
+
+        if (conditions.Count > 0)
+        {
+            sql += " WHERE " + string.Join(" AND ", conditions);
+        }
+
+        if (request.Cursor is { } ordered)
+        {
+            sql += $" ORDER BY {DuckDbDialect.Quote(ordered.Column)}";
+        }
+
+        return sql;
+    }
+
+    private static void CollectCsvRejects(DuckDbConnection engine, string stream, List<(string Path, FileEntry File)> files, List<RejectedRow> rejects)
+    {
+        var byPath = files.ToDictionary(f => f.Path, f => f.File.RelativePath, StringComparer.Ordinal);
+        using var command = engine.CreateCommand();
+        command.CommandText =
+            $"SELECT s.file_path, e.line, e.column_name, e.error_type, e.error_message, e.csv_line FROM {FileScan.RejectsTable} e " +
+            $"JOIN {FileScan.RejectScansTable} s ON s.scan_id = e.scan_id AND s.file_id = e.file_id ORDER BY s.file_path, e.line";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var path = reader.GetString(0);
+            rejects.Add(new RejectedRow(
+                stream,
+                byPath.TryGetValue(path, out var relative) ? relative : path,
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3) + ": " + reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using Nagare.Core.Connectors;
+using Nagare.DuckDb;
+
+namespace Nagare.Connectors.Files;
+
+/// <summary>
+/// A local folder as a source of file sets (CSV/TSV, JSON/NDJSON, Parquet, optionally gzip/zstd compressed, read by
+/// DuckDB) and as a destination of split, templated files written atomically. See <c>docs/connectors/files.md</c>.
+/// </summary>
+public sealed partial class FilesConnection : IRejectingSource, IDestination
+{
+    private readonly FilesConnectorOptions _options;
+    private readonly FileCatalog _catalog;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the connection; nothing is touched on disk until it is used.</summary>
+    /// <exception cref="ConnectorException">An option is invalid (unknown format or compression, a limit below 1).</exception>
+    public FilesConnection(string name, FilesConnectorOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.Root);
+        Name = name;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        Format = FileKinds.ParseFormat(options.Format);
+        Compression = FileKinds.ParseCompression(options.Compression);
+        if (options.MaxBytesPerFile is < 1 || options.MaxRowsPerFile is < 1)
+        {
+            throw new ConnectorException($"Connection '{name}': max_bytes_per_file and max_rows_per_file must be at least 1.") { Connection = name };
+        }
+
+        if (options.ParallelWriters is < 1 or > 64)
+        {
+            throw new ConnectorException($"Connection '{name}': parallel_writers must be between 1 and 64, not {options.ParallelWriters}.") { Connection = name };
+        }
+
+        _catalog = new FileCatalog(options.Root, options.Streams);
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public ConnectorCapabilities Capabilities { get; } = new(
+        "files", IsSource: true, IsDestination: true,
+        ImmutableHashSet.Create(WriteMode.FullRefresh, WriteMode.Append, WriteMode.Incremental),
+        SupportsFilterPushdown: true);
+
+    /// <inheritdoc/>
+    public ISqlDialect? Dialect => null;
+
+    /// <summary>The root folder, absolute.</summary>
+    public string Root => _catalog.Root;
+
+    private FileFormat? Format { get; }
+
+    private FileCompression? Compression { get; }
+
+    /// <inheritdoc/>
+    public Task<ConnectionTestResult> TestAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Root))
+        {
+            throw new ConnectorException($"Connection '{Name}': the folder '{Root}' does not exist.") { Connection = Name };
+        }
+
+        try
+        {
+            _ = Directory.EnumerateFileSystemEntries(Root).FirstOrDefault();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConnectorException($"Connection '{Name}': the folder '{Root}' cannot be read: {e.Message}", e) { Connection = Name };
+        }
+
+        return Task.FromResult(new ConnectionTestResult(null, new Dictionary<string, string> { ["folder"] = Root }));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static DuckDbConnection OpenEngine()
+    {
+        var connection = new DuckDbConnection("Data Source=:memory:");
+        connection.Open();
+        return connection;
+    }
+
+    private ConnectorException Failure(string message, string? stream, Exception? inner = null)
+    {
+        var exception = inner is null ? new ConnectorException(message) : new ConnectorException(message, inner);
+        return new ConnectorException(exception.Message, exception.InnerException!) { Connection = Name, Stream = stream };
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Nagare.Core.Connectors;
+
+namespace Nagare.Connectors.Files;
+
+/// <summary>
+/// Sync state of a files destination: <c>_nagare_state/&lt;sync&gt;.json</c> under the root, one entry per state key,
+/// replaced atomically (written to a temporary file, then renamed over the old one).
+/// </summary>
+internal sealed class FilesStateStore(string root)
+{
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new(StringComparer.Ordinal);
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public async Task<StreamState?> LoadAsync(string sync, string key, CancellationToken cancellationToken)
+    {
+        var all = await ReadAsync(PathOf(sync), cancellationToken).ConfigureAwait(false);
+        return all.TryGetValue(key, out var state) ? state : null;
+    }
+
+    public async Task SaveAsync(string sync, string key, StreamState state, CancellationToken cancellationToken)
+    {
+        var path = PathOf(sync);
+        var gate = Locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var all = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            all[key] = state;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+            {
+                await JsonSerializer.SerializeAsync(stream, all, Json, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private string PathOf(string sync) =>
+        Path.Combine(root, FileCatalog.StateFolder, sync.Replace('/', '_').Replace('\\', '_') + ".json");
+
+    private static async Task<SortedDictionary<string, StreamState>> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return new SortedDictionary<string, StreamState>(StringComparer.Ordinal);
+        }
+
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            var all = await JsonSerializer.DeserializeAsync<Dictionary<string, StreamState>>(stream, Json, cancellationToken).ConfigureAwait(false);
+            return new SortedDictionary<string, StreamState>(all ?? [], StringComparer.Ordinal);
+        }
+        catch (JsonException e)
+        {
+            throw new ConnectorException($"The state file '{path}' is not valid JSON: {e.Message}", e);
+        }
+    }
+}

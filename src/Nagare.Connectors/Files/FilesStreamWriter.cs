@@ -1,0 +1,202 @@
+using Nagare.Core.Batches;
+using Nagare.Core.Connectors;
+
+namespace Nagare.Connectors.Files;
+
+/// <summary>
+/// Writes one stream into part files inside a work folder (<c>.nagare-…</c> under the root, on the same file system)
+/// and moves them into place at commit. Full refresh then replaces the stream's previous set of files (the files its
+/// template matches): the old set is renamed away, the new set moved in, the old set deleted; if moving in fails the
+/// old set is put back. Disposing without commit deletes the work folder.
+/// </summary>
+internal sealed class FilesStreamWriter : IStreamWriter
+{
+    private readonly string _root;
+    private readonly WriteRequest _request;
+    private readonly string _workFolder;
+    private readonly IPartSink _sink;
+    private readonly PartNames _names;
+    private readonly System.Text.RegularExpressions.Regex _setPattern;
+    private readonly FilesStateStore _state;
+    private bool _done;
+
+    public FilesStreamWriter(string root, WriteRequest request, string workFolder, Func<PartNames, IPartSink> sink, PartNames names,
+        System.Text.RegularExpressions.Regex setPattern, FilesStateStore state)
+    {
+        _root = root;
+        _request = request;
+        _workFolder = workFolder;
+        _names = names;
+        _setPattern = setPattern;
+        _state = state;
+        _sink = sink(names);
+    }
+
+    private string StreamName => _request.Target.ToString();
+
+    public ValueTask WriteAsync(ColumnBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ObjectDisposedException.ThrowIf(_done, this);
+        if (batch.Columns.Length != _request.Columns.Length)
+        {
+            throw new ConnectorException($"Stream '{StreamName}': a batch has {batch.Columns.Length} columns but the writer was opened for {_request.Columns.Length}.") { Stream = StreamName };
+        }
+
+        return _sink.WriteAsync(batch, cancellationToken);
+    }
+
+    public async Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_done, this);
+        await _sink.CompleteAsync(emptyPartIfNoRows: _request.Mode == WriteMode.FullRefresh, cancellationToken).ConfigureAwait(false);
+        await _sink.DisposeAsync().ConfigureAwait(false);
+        var parts = _names.Parts;
+        if (_request.Mode == WriteMode.FullRefresh)
+        {
+            Replace(parts);
+        }
+        else
+        {
+            Add(parts);
+        }
+
+        if (state is not null)
+        {
+            await _state.SaveAsync(_request.SyncName, _request.StateKey, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        _done = true;
+        DeleteWorkFolder();
+        return new WriteResult(_sink.Rows, _sink.Rows);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_done)
+        {
+            return;
+        }
+
+        _done = true;
+        await _sink.DisposeAsync().ConfigureAwait(false);
+        DeleteWorkFolder();
+    }
+
+    /// <summary>The stream's current files: relative paths its template matches (outside the connector's own folders).</summary>
+    public static List<string> ExistingSet(string root, System.Text.RegularExpressions.Regex pattern)
+    {
+        var found = new List<string>();
+        if (Directory.Exists(root))
+        {
+            Collect(root, new DirectoryInfo(root), pattern, found);
+        }
+
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    private static void Collect(string root, DirectoryInfo folder, System.Text.RegularExpressions.Regex pattern, List<string> found)
+    {
+        foreach (var entry in folder.EnumerateFileSystemInfos())
+        {
+            if (FileCatalog.IsReserved(entry.Name))
+            {
+                continue;
+            }
+
+            if (entry is DirectoryInfo sub)
+            {
+                Collect(root, sub, pattern, found);
+            }
+            else
+            {
+                var relative = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
+                if (pattern.IsMatch(relative))
+                {
+                    found.Add(relative);
+                }
+            }
+        }
+    }
+
+    private void Add(IReadOnlyList<WrittenPart> parts)
+    {
+        foreach (var part in parts)
+        {
+            if (File.Exists(Final(part.RelativePath)))
+            {
+                throw new ConnectorException(
+                    $"Stream '{StreamName}': '{part.RelativePath}' already exists; appending would overwrite it. Put {{part}} or {{date:yyyyMMddHHmmss}} in the file name template.")
+                { Stream = StreamName };
+            }
+        }
+
+        foreach (var part in parts)
+        {
+            MoveIn(part);
+        }
+    }
+
+    private void Replace(IReadOnlyList<WrittenPart> parts)
+    {
+        var old = ExistingSet(_root, _setPattern);
+        var trash = Path.Combine(_workFolder, "old");
+        var movedOut = new List<string>();
+        var movedIn = new List<string>();
+        try
+        {
+            foreach (var relative in old)
+            {
+                var target = Path.Combine(trash, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Move(Final(relative), target);
+                movedOut.Add(relative);
+            }
+
+            foreach (var part in parts)
+            {
+                MoveIn(part);
+                movedIn.Add(part.RelativePath);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            foreach (var relative in movedIn)
+            {
+                File.Delete(Final(relative));
+            }
+
+            foreach (var relative in movedOut)
+            {
+                File.Move(Path.Combine(trash, relative), Final(relative));
+            }
+
+            throw new ConnectorException($"Stream '{StreamName}': cannot replace the files under '{_root}': {e.Message}. The previous files were kept.", e) { Stream = StreamName };
+        }
+    }
+
+    private void MoveIn(WrittenPart part)
+    {
+        var target = Final(part.RelativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(part.TempPath, target);
+    }
+
+    private string Final(string relative) => Path.Combine(_root, relative);
+
+    private void DeleteWorkFolder()
+    {
+        try
+        {
+            if (Directory.Exists(_workFolder))
+            {
+                Directory.Delete(_workFolder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A leftover work folder is harmless: discovery and every stream's file set skip '.nagare-' folders.
+        }
+    }
+}
