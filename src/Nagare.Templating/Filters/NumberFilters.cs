@@ -18,8 +18,9 @@ internal static class NumberFilters
         _ => throw PyException.Type($"bad operand type for abs(): '{PyOps.TypeName(value)}'"),
     };
 
+    // Jinja's undefined raises on int() and float(), and the filters do not catch that.
     public static object? Float(Renderer r, object? value, Arguments args) =>
-        TryFloat(value, out var d) ? d : args.Get(0, "default", 0.0);
+        value is Undefined u ? throw PyException.Undefined(u) : TryFloat(value, out var d) ? d : args.Get(0, "default", 0.0);
 
     /// <summary>Python's <c>float(x)</c> for numbers and strings.</summary>
     public static bool TryFloat(object? value, out double result)
@@ -61,6 +62,11 @@ internal static class NumberFilters
 
     public static object? Int(Renderer r, object? value, Arguments args)
     {
+        if (value is Undefined u)
+        {
+            throw PyException.Undefined(u);
+        }
+
         var dflt = args.Get(0, "default", 0L);
         var radix = Numbers.ToInt(args.Get(1, "base", 10L));
         if (value is string s)

@@ -10,6 +10,15 @@ internal static class StringFilters
 {
     private static string S(object? v) => v as string ?? PyFormat.ToStr(v);
 
+    // indent and wordwrap use string operations directly in Jinja, so other types raise.
+    private static string RequireString(object? v, string operation) => v switch
+    {
+        string s => s,
+        Undefined u => throw PyException.Undefined(u),
+        _ when operation == "+=" => throw PyException.Type($"unsupported operand type(s) for +=: '{PyOps.TypeName(v)}' and 'str'"),
+        _ => throw new PyException("AttributeError", $"'{PyOps.TypeName(v)}' object has no attribute '{operation}'"),
+    };
+
     public static object? String(Renderer r, object? value, Arguments args) => S(value);
 
     public static object? Lower(Renderer r, object? value, Arguments args) => S(value).ToLowerInvariant();
@@ -52,7 +61,7 @@ internal static class StringFilters
         var first = PyOps.Truthy(args.Get(1, "first", false));
         var blank = PyOps.Truthy(args.Get(2, "blank", false));
         var indention = width as string ?? new string(' ', Math.Max(0, Numbers.ToInt(width)));
-        var s = S(value) + "\n";
+        var s = RequireString(value, "+=") + "\n";
         var lines = SplitLines(s);
         string rv;
         if (blank)
@@ -148,7 +157,6 @@ internal static class StringFilters
 
     public static object? Truncate(Renderer r, object? value, Arguments args)
     {
-        var s = S(value);
         var length = Numbers.ToInt(args.Get(0, "length", 255L));
         var killWords = PyOps.Truthy(args.Get(1, "killwords", false));
         var end = S(args.Get(2, "end", "..."));
@@ -158,10 +166,12 @@ internal static class StringFilters
             throw new PyException("AssertionError", $"expected length >= {end.Length}, got {length}");
         }
 
-        if (s.Length <= length + leeway)
+        if (PyOps.Length(value) <= length + leeway)
         {
-            return s;
+            return value;
         }
+
+        var s = value as string ?? throw PyException.Type($"'{PyOps.TypeName(value)}' cannot be truncated");
 
         var head = s[..Math.Max(0, length - end.Length)];
         if (killWords)
@@ -202,7 +212,7 @@ internal static class StringFilters
             throw PyException.Value($"invalid width {width} (must be > 0)");
         }
 
-        var lines = SplitLines(S(value));
+        var lines = SplitLines(RequireString(value, "splitlines"));
         return string.Join(wrapString, lines.Select(line => string.Join(wrapString, TextWrap.Wrap(line, width, breakLong, breakOnHyphens))));
     }
 

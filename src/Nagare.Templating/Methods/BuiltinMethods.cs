@@ -10,7 +10,7 @@ internal static class BuiltinMethods
     public static bool Has(object target, string name) => target switch
     {
         string => StringMethods.Names.Contains(name),
-        PyTuple => name is "index" or "count",
+        PyTuple or PyRange => name is "index" or "count",
         IList => ListMethods.Names.Contains(name),
         _ => PyOps.IsMapping(target) && DictMethods.Names.Contains(name),
     };
@@ -24,6 +24,9 @@ internal static class BuiltinMethods
                 return true;
             case PyTuple t when name is "index" or "count":
                 result = ListMethods.Call(new List<object?>(t.Items), name, args);
+                return true;
+            case PyRange r when name is "index" or "count":
+                result = ListMethods.Call(r.ToList(), name, args);
                 return true;
             case IList l when ListMethods.Names.Contains(name):
                 result = ListMethods.Call(l, name, args);

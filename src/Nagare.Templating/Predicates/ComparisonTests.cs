@@ -6,9 +6,9 @@ namespace Nagare.Templating.Predicates;
 /// <summary>Tests that compare a value with an argument.</summary>
 internal static class ComparisonTests
 {
-    public static bool Odd(Renderer r, object? value, Arguments args) => !Numbers.ToBig(PyOps.Mod(value, 2L)).IsZero;
+    public static bool Odd(Renderer r, object? value, Arguments args) => PyOps.Equal(PyOps.Mod(value, 2L), 1L);
 
-    public static bool Even(Renderer r, object? value, Arguments args) => Numbers.ToBig(PyOps.Mod(value, 2L)).IsZero;
+    public static bool Even(Renderer r, object? value, Arguments args) => PyOps.Equal(PyOps.Mod(value, 2L), 0L);
 
     public static bool DivisibleBy(Renderer r, object? value, Arguments args) =>
         PyOps.Equal(PyOps.Mod(value, args.Get(0, "num")), 0L);

@@ -22,6 +22,8 @@ internal sealed partial class Renderer
                 return source.TryGetAttribute(name, out var value) ? value : Missing(obj, name);
             case Namespace ns:
                 return ns.Attributes.TryGetValue(name, out var nv) ? nv : Missing(obj, name);
+            case PyRange:
+                return BuiltinMethods.Has(obj, name) ? new BoundMethod(obj, name) : Missing(obj, name);
             case PyTuple t:
                 if (t.TryGetField(name, out var field))
                 {

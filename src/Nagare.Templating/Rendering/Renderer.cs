@@ -156,6 +156,11 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
         {
             throw Locate(ex, expr);
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is PyException inner)
+        {
+            // Sorting wraps a comparison error (e.g. str against int) in InvalidOperationException.
+            throw Locate(inner, expr);
+        }
     }
 
     private TemplateException Locate(PyException ex, Node node)

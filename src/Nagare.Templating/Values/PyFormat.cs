@@ -379,6 +379,10 @@ internal static class PyFormat
     {
         var values = args is PyTuple t ? t.Items : [args];
         var mapping = args is not PyTuple && PyOps.IsMapping(args) ? args : null;
+
+        // Python skips the "not all arguments converted" check when the right operand supports
+        // item access (list, dict, undefined) but is neither a tuple nor a string.
+        var subscriptable = args is not (PyTuple or string) && (mapping is not null || args is System.Collections.IList or Undefined or PyRange or DictView);
         var next = 0;
         var sb = new StringBuilder(fmt.Length + 16);
         var i = 0;
@@ -631,7 +635,7 @@ internal static class PyFormat
             }
         }
 
-        if (mapping is null && next < values.Length)
+        if (!subscriptable && next < values.Length)
         {
             throw PyException.Type("not all arguments converted during string formatting");
         }

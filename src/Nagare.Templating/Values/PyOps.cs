@@ -661,7 +661,13 @@ internal static class PyOps
                 throw PyException.Value("math domain error: negative number raised to a fractional power");
             }
 
-            return Math.Pow(x, y);
+            var result = Math.Pow(x, y);
+            if (double.IsInfinity(result) && !double.IsInfinity(x) && !double.IsInfinity(y))
+            {
+                throw new PyException("OverflowError", "(34, 'Numerical result out of range')");
+            }
+
+            return result;
         }
 
         throw Unsupported("** or pow()", a, b);
@@ -749,6 +755,11 @@ internal static class PyOps
 
         if (IsMapping(container))
         {
+            if (item is IList || item is PyDict)
+            {
+                throw PyException.Type($"unhashable type: '{TypeName(item)}'");
+            }
+
             return TryMappingGet(container, item, out _);
         }
 
@@ -904,7 +915,8 @@ internal static class PyOps
 
         if (!IsSequence(obj))
         {
-            return new Undefined(null, $"'{TypeName(obj)}' object is not subscriptable");
+            // Jinja compiles slices to a plain Python subscript, so they raise instead of giving undefined.
+            throw PyException.Type(IsMapping(obj) ? "unhashable type: 'slice'" : $"'{TypeName(obj)}' object is not subscriptable");
         }
 
         var length = obj is string whole ? whole.Length : Length(obj);
@@ -954,6 +966,12 @@ internal static class PyOps
             }
 
             return sb.ToString();
+        }
+
+        if (obj is PyRange range)
+        {
+            var first = range.Start + ((long)from * range.Step);
+            return new PyRange(first, range.Start + ((long)to * range.Step), range.Step * st);
         }
 
         var items = new List<object?>();
