@@ -1,0 +1,545 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Nagare.Core.Batches;
+using Nagare.Core.Connectors;
+using Nagare.Core.Schema;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Nagare.Connectors.Postgres;
+
+/// <summary>
+/// One stream's write, in ONE transaction from open to commit: DDL (create, evolve, staging), binary COPY of the
+/// rows, publishing (swap, insert or upsert, delete detection) and the sync state. A killed run or a disposed
+/// uncommitted writer rolls it all back.
+/// </summary>
+internal sealed partial class PostgresStreamWriter : IStreamWriter
+{
+    private const string TempStage = "_nagare_stage";
+
+    private readonly PostgresConnection _owner;
+    private readonly PostgresSession _session;
+    private readonly WriteRequest _request;
+    private readonly string _target;
+    private readonly string _columnList;
+    private readonly PostgresColumnWriter[] _writers;
+    private readonly List<(long FirstLine, int Rows, long FirstRowNumber, string? Origin)> _batches = [];
+    private NpgsqlTransaction? _transaction;
+    private NpgsqlBinaryImporter? _importer;
+    private StreamSchema? _existing;
+    private string _copyTarget = "";
+    private string? _fullRefreshStaging;
+    private bool _hasSoftColumn;
+    private long _rows;
+    private bool _failed;
+    private bool _committed;
+
+    public PostgresStreamWriter(PostgresConnection owner, PostgresSession session, WriteRequest request)
+    {
+        _owner = owner;
+        _session = session;
+        _request = request;
+        _target = PostgresDialect.Instance.QuoteTable(request.Target.Namespace, request.Target.Name);
+        _columnList = string.Join(", ", request.Columns.Select(c => PostgresDialect.Quote(c.Name)));
+        _writers = [.. request.Columns.Select(c => PostgresColumnWriter.Create(c.Type))];
+    }
+
+    private NpgsqlConnection Connection => _session.Connection;
+
+    private bool SoftDeletes => _request.DeleteDetection == DeleteDetection.Soft;
+
+    /// <summary>Checks a request before any session is taken.</summary>
+    public static void Validate(WriteRequest request)
+    {
+        var target = request.Target.ToString();
+        if (request.Columns.IsDefaultOrEmpty)
+        {
+            throw new ConnectorException($"Writing {target}: no columns were given.") { Stream = target };
+        }
+
+        PostgresDialect.EnsureFits(request.Target.Name, "table");
+        if (request.Target.Namespace is { } schema)
+        {
+            PostgresDialect.EnsureFits(schema, "schema");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var column in request.Columns)
+        {
+            PostgresDialect.EnsureFits(column.Name, "column");
+            if (!names.Add(column.Name))
+            {
+                throw new ConnectorException($"Writing {target}: column '{column.Name}' appears twice.") { Stream = target };
+            }
+        }
+
+        var needsKey = request.Mode == WriteMode.Merge || request.DeleteDetection != DeleteDetection.None;
+        if (needsKey && request.PrimaryKey.IsDefaultOrEmpty)
+        {
+            throw new ConnectorException($"Writing {target}: {(request.Mode == WriteMode.Merge ? "merge" : "delete detection")} needs a primary key, and none was given.")
+            {
+                Stream = target,
+                Hint = "Set primary_key for the stream in the sync.",
+            };
+        }
+
+        foreach (var key in request.PrimaryKey.IsDefault ? [] : request.PrimaryKey)
+        {
+            if (!names.Contains(key))
+            {
+                throw new ConnectorException($"Writing {target}: primary key column '{key}' is not among the written columns.") { Stream = target };
+            }
+        }
+
+        if (request.DeleteDetection == DeleteDetection.Soft)
+        {
+            PostgresDialect.EnsureFits(request.SoftDeleteColumn, "column");
+        }
+    }
+
+    /// <summary>Begins the transaction, prepares the target and staging, and starts the COPY.</summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _transaction = await Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Loads may legitimately run longer than the read statement_timeout.
+            await ExecuteAsync("SET LOCAL statement_timeout = 0", cancellationToken).ConfigureAwait(false);
+            _existing = await _owner.DescribeAsync(Connection, _transaction, _request.Target, cancellationToken).ConfigureAwait(false);
+            if (_existing is null && _request.Target.Namespace is { } schema)
+            {
+                await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {PostgresDialect.Quote(schema)}", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_request.Mode == WriteMode.FullRefresh)
+            {
+                await PrepareFullRefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await PrepareTargetAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _owner.CountCommand();
+            _importer = await Connection.BeginBinaryImportAsync($"COPY {_copyTarget} ({_columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            _failed = true;
+            throw _owner.Translate(e, "preparing the write", _request.Target.ToString());
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask WriteAsync(ColumnBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        EnsureWritable();
+        if (batch.Columns.Length != _writers.Length)
+        {
+            _failed = true;
+            throw new ConnectorException($"Writing {_request.Target}: the batch has {batch.Columns.Length} columns but the writer was opened for {_writers.Length}.") { Stream = _request.Target.ToString() };
+        }
+
+        _batches.Add((_rows + 1, batch.RowCount, batch.FirstRowNumber, batch.Origin));
+        var importer = _importer!;
+        var row = 0;
+        var column = 0;
+        try
+        {
+            for (row = 0; row < batch.RowCount; row++)
+            {
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                for (column = 0; column < _writers.Length; column++)
+                {
+                    await _writers[column].WriteAsync(importer, batch.Columns[column], row, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidCastException or OverflowException or ArgumentException or FormatException or NotSupportedException)
+        {
+            _failed = true;
+            throw BadValue(_rows + row + 1, _request.Columns[column].Name, e.Message, e);
+        }
+        catch (PostgresException e)
+        {
+            _failed = true;
+            throw CopyError(e);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            _failed = true;
+            throw _owner.Translate(e, "writing rows", _request.Target.ToString());
+        }
+
+        _rows += batch.RowCount;
+    }
+
+    /// <inheritdoc/>
+    public async Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)
+    {
+        EnsureWritable();
+        try
+        {
+            try
+            {
+                await _importer!.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                await _importer.DisposeAsync().ConfigureAwait(false);
+                _importer = null;
+            }
+            catch (PostgresException e)
+            {
+                throw CopyError(e);
+            }
+
+            var result = _request.Mode switch
+            {
+                WriteMode.FullRefresh => await PublishFullRefreshAsync(cancellationToken).ConfigureAwait(false),
+                WriteMode.Merge => await PublishMergeAsync(cancellationToken).ConfigureAwait(false),
+                _ => await PublishAppendAsync(cancellationToken).ConfigureAwait(false),
+            };
+            if (state is not null)
+            {
+                await using var command = _owner.Command(Connection, PostgresDialect.SaveStateCommand, _transaction);
+                command.Parameters.Add(new NpgsqlParameter("sync", NpgsqlDbType.Text) { Value = _request.SyncName });
+                command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = _request.StateKey });
+                command.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = PostgresStateJson.Write(state) });
+                command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _committed = true;
+            return result;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            _failed = true;
+            throw _owner.Translate(e, "committing the write", _request.Target.ToString());
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_importer is not null)
+        {
+            try
+            {
+                // Disposing an unfinished import cancels it; the transaction is rolled back below.
+                await _importer.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
+            {
+                // The session is discarded below if the cancel left it broken.
+            }
+
+            _importer = null;
+        }
+
+        if (_transaction is not null)
+        {
+            try
+            {
+                await _transaction.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
+            {
+                // Rollback failed because the session broke; the server rolls back when the session ends.
+            }
+
+            _transaction = null;
+        }
+
+        await _session.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task PrepareFullRefreshAsync(CancellationToken cancellationToken)
+    {
+        if (_existing is not null && _request.SchemaChanges == SchemaChangePolicy.Fail)
+        {
+            SchemaEvolution.Compare(_request.Target, _existing.Columns, StoredColumns(), SchemaChangePolicy.Fail);
+        }
+
+        _fullRefreshStaging = PostgresDialect.Instance.SanitizeIdentifier(_request.Target.Name + "_nagare_new");
+        var staging = PostgresDialect.Instance.QuoteTable(_request.Target.Namespace, _fullRefreshStaging);
+        _hasSoftColumn = SoftDeletes;
+        await ExecuteAsync($"DROP TABLE IF EXISTS {staging}; CREATE TABLE {staging} ({ColumnDefinitions(SoftDeletes, key: false)})", cancellationToken).ConfigureAwait(false);
+        _copyTarget = staging;
+    }
+
+    private async Task PrepareTargetAsync(CancellationToken cancellationToken)
+    {
+        var direct = _request.Mode != WriteMode.Merge;
+        var softNeeded = SoftDeletes && _request.Mode == WriteMode.Merge;
+        if (_existing is null)
+        {
+            await ExecuteAsync($"CREATE TABLE {_target} ({ColumnDefinitions(softNeeded, key: true)})", cancellationToken).ConfigureAwait(false);
+            _hasSoftColumn = softNeeded;
+        }
+        else
+        {
+            var plan = SchemaEvolution.Compare(_request.Target, _existing.Columns, StoredColumns(), _request.SchemaChanges);
+            var changes = new StringBuilder();
+            foreach (var added in plan.Added)
+            {
+                changes.Append($"ALTER TABLE {_target} ADD COLUMN {PostgresDialect.Quote(added.Name)} {PostgresDialect.Instance.TypeName(added.Type)};");
+            }
+
+            foreach (var widened in plan.Widened)
+            {
+                var name = PostgresDialect.Quote(widened.Name);
+                var type = PostgresDialect.Instance.TypeName(widened.To);
+                changes.Append($"ALTER TABLE {_target} ALTER COLUMN {name} TYPE {type} USING {name}::{type};");
+            }
+
+            _hasSoftColumn = _existing.Find(_request.SoftDeleteColumn) is not null;
+            if (softNeeded && !_hasSoftColumn)
+            {
+                changes.Append($"ALTER TABLE {_target} ADD COLUMN {PostgresDialect.Quote(_request.SoftDeleteColumn)} timestamptz;");
+                _hasSoftColumn = true;
+            }
+
+            if (changes.Length > 0)
+            {
+                await ExecuteAsync(changes.ToString(), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_request.Mode == WriteMode.Merge)
+            {
+                await EnsureUniqueKeyAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            direct = direct && plan.Widened.Count == 0 && _request.Columns.All(c =>
+                _existing.Find(c.Name) is not { } current ||
+                string.Equals(current.NativeType, PostgresDialect.Instance.FormatTypeName(c.Type), StringComparison.Ordinal));
+        }
+
+        if (direct)
+        {
+            _copyTarget = _target;
+            return;
+        }
+
+        await ExecuteAsync($"CREATE TEMP TABLE {PostgresDialect.Quote(TempStage)} ({ColumnDefinitions(soft: false, key: false)}) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
+        _copyTarget = PostgresDialect.Quote(TempStage);
+    }
+
+    private async Task EnsureUniqueKeyAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _owner.Command(Connection, PostgresDialect.UniqueKeyExistsQuery, _transaction);
+        command.Parameters.Add(new NpgsqlParameter("schema", NpgsqlDbType.Text) { Value = _request.Target.Namespace ?? "public" });
+        command.Parameters.Add(new NpgsqlParameter("table", NpgsqlDbType.Text) { Value = _request.Target.Name });
+        command.Parameters.Add(new NpgsqlParameter("columns", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = _request.PrimaryKey.Order(StringComparer.Ordinal).ToArray() });
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+        {
+            throw new ConnectorException($"Merging into {_request.Target} needs a primary key or unique index on ({string.Join(", ", _request.PrimaryKey)}), and the table has none.")
+            {
+                Stream = _request.Target.ToString(),
+                Hint = $"Add one: ALTER TABLE {_target} ADD PRIMARY KEY ({KeyList()});",
+            };
+        }
+    }
+
+    private async Task<WriteResult> PublishFullRefreshAsync(CancellationToken cancellationToken)
+    {
+        var staging = PostgresDialect.Instance.QuoteTable(_request.Target.Namespace, _fullRefreshStaging!);
+        long deleted = 0;
+        if (SoftDeletes && _existing is not null)
+        {
+            // Rows gone from the source stay, marked deleted (keeping the time they were first seen gone).
+            var common = _request.Columns.Where(c => _existing.Find(c.Name) is not null).Select(c => PostgresDialect.Quote(c.Name)).ToList();
+            var soft = PostgresDialect.Quote(_request.SoftDeleteColumn);
+            var deletedAt = _existing.Find(_request.SoftDeleteColumn) is not null ? $"COALESCE(o.{soft}, @now)" : "@now";
+            await using var command = _owner.Command(
+                Connection,
+                $"INSERT INTO {staging} ({string.Join(", ", common)}, {soft}) SELECT {string.Join(", ", common.Select(c => "o." + c))}, {deletedAt} FROM {_target} AS o WHERE NOT EXISTS (SELECT 1 FROM {staging} AS s WHERE {KeyMatch("s", "o")})",
+                _transaction);
+            command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var sql = new StringBuilder($"DROP TABLE IF EXISTS {_target};");
+        if (!_request.PrimaryKey.IsDefaultOrEmpty)
+        {
+            var constraint = PostgresDialect.Quote(PostgresDialect.Instance.SanitizeIdentifier(_request.Target.Name + "_pkey"));
+            sql.Append($"ALTER TABLE {staging} ADD CONSTRAINT {constraint} PRIMARY KEY ({KeyList()});");
+        }
+
+        sql.Append($"ALTER TABLE {staging} RENAME TO {PostgresDialect.Quote(_request.Target.Name)};");
+        await ExecuteAsync(sql.ToString(), cancellationToken).ConfigureAwait(false);
+        return new WriteResult(_rows, _rows, 0, deleted);
+    }
+
+    private async Task<WriteResult> PublishAppendAsync(CancellationToken cancellationToken)
+    {
+        if (_copyTarget == _target)
+        {
+            return new WriteResult(_rows, _rows);
+        }
+
+        await using var command = _owner.Command(Connection, $"INSERT INTO {_target} ({_columnList}) SELECT {_columnList} FROM {_copyTarget}", _transaction);
+        var inserted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteResult(_rows, inserted);
+    }
+
+    private async Task<WriteResult> PublishMergeAsync(CancellationToken cancellationToken)
+    {
+        var keys = KeyList();
+        var updates = _request.Columns
+            .Where(c => !_request.PrimaryKey.Contains(c.Name))
+            .Select(c => $"{PostgresDialect.Quote(c.Name)} = EXCLUDED.{PostgresDialect.Quote(c.Name)}")
+            .ToList();
+        if (_hasSoftColumn && _request.Columns.All(c => c.Name != _request.SoftDeleteColumn))
+        {
+            // A row that comes back is no longer deleted.
+            updates.Add($"{PostgresDialect.Quote(_request.SoftDeleteColumn)} = NULL");
+        }
+
+        var onConflict = updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates);
+
+        // The last copy of a key wins when the batch repeats it (ctid follows COPY order in a fresh table).
+        var sql = $"""
+            WITH merged AS (
+                INSERT INTO {_target} AS t ({_columnList})
+                SELECT DISTINCT ON ({keys}) {_columnList} FROM {_copyTarget} ORDER BY {keys}, ctid DESC
+                ON CONFLICT ({keys}) {onConflict}
+                RETURNING (xmax = 0) AS inserted)
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+            """;
+        long inserted, updated;
+        await using (var command = _owner.Command(Connection, sql, _transaction))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            inserted = reader.GetInt64(0);
+            updated = reader.GetInt64(1);
+        }
+
+        long deleted = 0;
+        if (_request.DeleteDetection != DeleteDetection.None)
+        {
+            var gone = $"NOT EXISTS (SELECT 1 FROM {_copyTarget} AS s WHERE {KeyMatch("s", "t")})";
+            var soft = PostgresDialect.Quote(_request.SoftDeleteColumn);
+            await using var command = _owner.Command(
+                Connection,
+                _request.DeleteDetection == DeleteDetection.Hard
+                    ? $"DELETE FROM {_target} AS t WHERE {gone}"
+                    : $"UPDATE {_target} AS t SET {soft} = @now WHERE t.{soft} IS NULL AND {gone}",
+                _transaction);
+            command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
+            deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new WriteResult(_rows, inserted, updated, deleted);
+    }
+
+    private List<ColumnSchema> StoredColumns() =>
+        [.. _request.Columns.Select(c => c with { Type = PostgresDialect.StoredType(c.Type) })];
+
+    private string ColumnDefinitions(bool soft, bool key)
+    {
+        var definitions = _request.Columns
+            .Select(c => $"{PostgresDialect.Quote(c.Name)} {PostgresDialect.Instance.TypeName(c.Type)}")
+            .ToList();
+        if (soft && _request.Columns.All(c => c.Name != _request.SoftDeleteColumn))
+        {
+            definitions.Add($"{PostgresDialect.Quote(_request.SoftDeleteColumn)} timestamptz");
+        }
+
+        if (key && !_request.PrimaryKey.IsDefaultOrEmpty)
+        {
+            definitions.Add($"PRIMARY KEY ({KeyList()})");
+        }
+
+        return string.Join(", ", definitions);
+    }
+
+    private string KeyList() => string.Join(", ", _request.PrimaryKey.Select(PostgresDialect.Quote));
+
+    private string KeyMatch(string left, string right) =>
+        string.Join(" AND ", _request.PrimaryKey.Select(k => $"{left}.{PostgresDialect.Quote(k)} = {right}.{PostgresDialect.Quote(k)}"));
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = _owner.Command(Connection, sql, _transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void EnsureWritable()
+    {
+        ObjectDisposedException.ThrowIf(_session.Connection.State == System.Data.ConnectionState.Closed, this);
+        if (_committed)
+        {
+            throw new InvalidOperationException($"The write to {_request.Target} is already committed.");
+        }
+
+        if (_failed)
+        {
+            throw new InvalidOperationException($"The write to {_request.Target} failed earlier and was rolled back; open a new writer.");
+        }
+    }
+
+    /// <summary>A value the target cannot take, found while encoding row <paramref name="line"/> of this write.</summary>
+    private ConnectorException BadValue(long line, string? column, string reason, Exception inner)
+    {
+        var where = DescribeRow(line);
+        var columnText = column is null ? "" : $", column '{column}'";
+        return new ConnectorException($"Cannot write {where}{columnText} to table {_request.Target}: {reason}. Nothing was written.", inner)
+        {
+            Connection = _owner.Name,
+            Stream = _request.Target.ToString(),
+            Hint = "Fix the value at the source, or change the column's type (a per-column type override such as string) in the sync.",
+        };
+    }
+
+    /// <summary>The server rejected a copied value: PostgreSQL names the COPY line and column in its context.</summary>
+    private ConnectorException CopyError(PostgresException error)
+    {
+        var match = error.Where is null ? Match.Empty : CopyContext().Match(error.Where);
+        if (!match.Success)
+        {
+            return _owner.Translate(error, "writing rows", _request.Target.ToString());
+        }
+
+        var line = long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var rest = match.Groups[2].Value;
+        var column = error.ColumnName ?? _request.Columns
+            .Select(c => c.Name)
+            .Where(n => rest.StartsWith(n, StringComparison.Ordinal))
+            .OrderByDescending(n => n.Length)
+            .FirstOrDefault();
+        return BadValue(line, column, $"{error.MessageText} (SQLSTATE {error.SqlState})", error);
+    }
+
+    private string DescribeRow(long line)
+    {
+        foreach (var batch in _batches)
+        {
+            if (line >= batch.FirstLine && line < batch.FirstLine + batch.Rows)
+            {
+                var inBatch = line - batch.FirstLine + 1;
+                var source = batch.FirstRowNumber > 0
+                    ? $" (row {batch.FirstRowNumber + inBatch - 1}{(batch.Origin is null ? "" : " of " + batch.Origin)})"
+                    : batch.Origin is null ? "" : $" (from {batch.Origin})";
+                return $"row {inBatch} of the batch{source}";
+            }
+        }
+
+        return $"row {line}";
+    }
+
+    [GeneratedRegex(@"^COPY .*?, line (\d+)(?:, column (.*))?", RegexOptions.Singleline)]
+    private static partial Regex CopyContext();
+}
