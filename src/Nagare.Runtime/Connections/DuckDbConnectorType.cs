@@ -1,0 +1,25 @@
+using Nagare.Connectors.DuckDb;
+
+namespace Nagare.Runtime.Connections;
+
+/// <summary><c>type: duckdb</c>: a DuckDB database file (the built-in <c>warehouse</c> is one).</summary>
+public static class DuckDbConnectorType
+{
+    /// <summary>The type's keys and factory.</summary>
+    public static ConnectorType Type { get; } = new(
+        "duckdb",
+        ["path", "threads", "memory_limit"],
+        ["path"],
+        [],
+        (config, context) =>
+        {
+            var path = context.ResolvePath(config.GetString("path")!);
+            var directory = Path.GetDirectoryName(path);
+            if (!path.StartsWith(':') && !string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            return new DuckDbWarehouseConnection(config.Name, new DuckDbConnectorOptions(path, config.GetInt("threads"), config.GetString("memory_limit")));
+        });
+}

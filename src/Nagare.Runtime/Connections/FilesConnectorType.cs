@@ -1,0 +1,33 @@
+using Nagare.Connectors.Files;
+
+namespace Nagare.Runtime.Connections;
+
+/// <summary><c>type: files</c>: a local folder of CSV/TSV/JSON/NDJSON/Parquet files.</summary>
+public static class FilesConnectorType
+{
+    /// <summary>The type's keys and factory.</summary>
+    public static ConnectorType Type { get; } = new(
+        "files",
+        ["path", "format", "compression", "streams", "delimiter", "header", "quote", "escape", "null_string", "encoding", "file_name_template", "max_bytes_per_file", "max_rows_per_file", "parallel_writers"],
+        ["path"],
+        [],
+        (config, context) =>
+        {
+            var defaults = new FilesConnectorOptions(".");
+            var options = new FilesConnectorOptions(context.ResolvePath(config.GetString("path")!), config.GetString("format") ?? defaults.Format, config.GetString("compression"))
+            {
+                Streams = config.GetMap("streams"),
+                Delimiter = config.GetString("delimiter"),
+                Header = config.GetBool("header"),
+                Quote = config.GetString("quote"),
+                Escape = config.GetString("escape"),
+                NullString = config.GetString("null_string"),
+                Encoding = config.GetString("encoding") ?? defaults.Encoding,
+                FileNameTemplate = config.GetString("file_name_template") ?? defaults.FileNameTemplate,
+                MaxBytesPerFile = config.GetLong("max_bytes_per_file", 1),
+                MaxRowsPerFile = config.GetLong("max_rows_per_file", 1),
+                ParallelWriters = config.GetInt("parallel_writers") ?? defaults.ParallelWriters,
+            };
+            return new FilesConnection(config.Name, options, context.Time);
+        });
+}

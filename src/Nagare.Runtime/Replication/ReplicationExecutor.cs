@@ -1,0 +1,387 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Nagare.Core;
+using Nagare.Core.Batches;
+using Nagare.Core.Connectors;
+using Nagare.Core.Schema;
+using Nagare.Core.Types;
+
+namespace Nagare.Runtime.Replication;
+
+/// <summary>
+/// Runs a <see cref="ReplicationPlan"/>: copies every destination table concurrently (up to the thread and
+/// per-connection limits), each in one atomic write with its state, big tables in checkpointed key-range
+/// chunks. A failing table is rolled back and reported; the others go on.
+/// </summary>
+public sealed partial class ReplicationExecutor
+{
+    private const string RejectedTable = "_rejected";
+
+    private readonly ISource source;
+    private readonly IDestination destination;
+    private readonly ExecutorOptions options;
+    private readonly SemaphoreSlim threads;
+    private readonly SemaphoreSlim sourceSlots;
+    private readonly SemaphoreSlim destinationSlots;
+    private readonly ConcurrentDictionary<string, byte> current = new(StringComparer.Ordinal);
+    private readonly object progressLock = new();
+    private long rowsRead;
+    private long rowsWritten;
+    private int tablesDone;
+    private int tablesFailed;
+    private int tablesTotal;
+    private long startedAt;
+    private long lastReport;
+
+    public ReplicationExecutor(ISource source, IDestination destination, ExecutorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        this.source = source;
+        this.destination = destination;
+        this.options = options;
+        threads = new SemaphoreSlim(Math.Max(1, options.Threads));
+        sourceSlots = new SemaphoreSlim(Math.Max(1, options.SourceConcurrency));
+        destinationSlots = options.SameConnection ? sourceSlots : new SemaphoreSlim(Math.Max(1, options.DestinationConcurrency));
+    }
+
+    /// <summary>Copies every table of <paramref name="plan"/>; never throws for a single table's failure.</summary>
+    public async Task<SyncSummary> RunAsync(ReplicationPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        startedAt = options.Time.GetTimestamp();
+        tablesTotal = plan.Tables.Length;
+        Report(force: true);
+        var results = await Task.WhenAll(plan.Tables.Select(t => RunTableAsync(plan, t, cancellationToken))).ConfigureAwait(false);
+        Report(force: true);
+        return new SyncSummary(plan.Sync.Name, [.. results], plan.Renames, options.Time.GetElapsedTime(startedAt).TotalSeconds);
+    }
+
+    private async Task<StreamResult> RunTableAsync(ReplicationPlan plan, TablePlan table, CancellationToken cancellationToken)
+    {
+        var started = options.Time.GetTimestamp();
+        var counters = new TableCounters();
+        var label = table.Target.ToString();
+        string? note = null;
+        var status = StreamStatus.Succeeded;
+        string? message = null;
+        try
+        {
+            if (ChunkingFor(table) is { } chunking)
+            {
+                note = await RunChunkedAsync(plan, table, chunking.Key, chunking.Chunks, counters, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await options.Retry.ExecuteAsync(
+                    async (attempt, ct) =>
+                    {
+                        counters.Reset();
+                        await WithSlotsAsync(label, () => CopyWholeAsync(plan, table, counters, ct), ct).ConfigureAwait(false);
+                        return true;
+                    },
+                    options.Time,
+                    (attempt, delay, e) => note = $"retried after: {e.Message}",
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = StreamStatus.Cancelled;
+            message = "cancelled";
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            status = StreamStatus.Failed;
+            message = Describe(e);
+            Interlocked.Increment(ref tablesFailed);
+        }
+
+        Interlocked.Increment(ref tablesDone);
+        Report(force: true);
+        return new StreamResult(
+            table.SourceLabel,
+            label,
+            table.Mode,
+            counters.Read,
+            status == StreamStatus.Succeeded ? counters.Written : 0,
+            counters.Rejected,
+            options.Time.GetElapsedTime(started).TotalSeconds,
+            status,
+            message ?? note,
+            counters.Chunks,
+            counters.ChunksResumed);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        NagareException => e.Message,
+        AggregateException { InnerExceptions.Count: > 0 } a => Describe(a.InnerExceptions[0]),
+        _ when e.GetType().Name.EndsWith("DuckDbException", StringComparison.Ordinal) => e.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+
+    private async Task WithSlotsAsync(string label, Func<Task> work, CancellationToken cancellationToken)
+    {
+        await threads.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await sourceSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!options.SameConnection)
+                {
+                    await destinationSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    current[label] = 0;
+                    Report(force: false);
+                    await work().ConfigureAwait(false);
+                }
+                finally
+                {
+                    current.TryRemove(label, out _);
+                    if (!options.SameConnection)
+                    {
+                        destinationSlots.Release();
+                    }
+                }
+            }
+            finally
+            {
+                sourceSlots.Release();
+            }
+        }
+        finally
+        {
+            threads.Release();
+        }
+    }
+
+    private WriteRequest WriteRequestFor(ReplicationPlan plan, TablePlan table) => new(
+        plan.Sync.Name,
+        table.StateKey,
+        table.Target,
+        table.Columns,
+        table.Mode,
+        table.PrimaryKey,
+        plan.Sync.SchemaChanges,
+        table.Mode is WriteMode.FullRefresh or WriteMode.Merge ? table.Config.DeleteDetection : DeleteDetection.None,
+        plan.Sync.SoftDeleteColumn);
+
+    /// <summary>Whether a run reads past the stored cursor (and not every row).</summary>
+    private static bool UsesCursor(TablePlan table) => table.Cursor is not null && table.Mode != WriteMode.FullRefresh;
+
+    private static string CursorStateKey(SourcePlan source) => "cursor:" + source.Stream.Id;
+
+    private async Task CopyWholeAsync(ReplicationPlan plan, TablePlan table, TableCounters counters, CancellationToken cancellationToken)
+    {
+        var state = await destination.LoadStateAsync(plan.Sync.Name, table.StateKey, cancellationToken).ConfigureAwait(false);
+        var sameCursor = state is not null && state.CursorColumn == table.Cursor;
+        var rejected = new List<RejectedRow>();
+        var extra = state?.Extra ?? ImmutableDictionary<string, string>.Empty;
+        string? cursorText = null;
+        await using (var writer = await destination.OpenWriterAsync(WriteRequestFor(plan, table), cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var sourcePlan in table.Sources)
+            {
+                var previous = !sameCursor ? null : table.IsFanIn ? extra.GetValueOrDefault(CursorStateKey(sourcePlan)) : state!.Cursor;
+                var cursorType = sourcePlan.CursorIndex >= 0 ? sourcePlan.ReadColumns[sourcePlan.CursorIndex].Type : null;
+                var after = previous is not null && UsesCursor(table) ? CursorValues.Parse(previous, cursorType!) : null;
+                var request = new ReadRequest(
+                    sourcePlan.Stream,
+                    sourcePlan.ReadColumns,
+                    Cursor: UsesCursor(table) ? new CursorRange(table.Cursor!, after) : null,
+                    CustomSql: sourcePlan.CustomSql,
+                    BatchSize: options.BatchSize);
+                var max = await CopySourceAsync(sourcePlan, table, request, writer, rejected, counters, cancellationToken).ConfigureAwait(false);
+                if (sourcePlan.CursorIndex >= 0)
+                {
+                    var text = max is null ? (UsesCursor(table) ? previous : null) : CursorValues.Format(max);
+                    if (table.IsFanIn && text is not null)
+                    {
+                        extra = extra.SetItem(CursorStateKey(sourcePlan), text);
+                    }
+
+                    cursorText = text;
+                }
+            }
+
+            var newState = new StreamState(table.IsFanIn ? null : cursorText, table.Cursor, [], extra.Remove(ChunkPlanCodec.StateKey));
+            await writer.CommitAsync(newState, cancellationToken).ConfigureAwait(false);
+        }
+
+        await QuarantineAsync(plan, table, rejected, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<object?> CopySourceAsync(SourcePlan sourcePlan, TablePlan table, ReadRequest request, IStreamWriter writer, List<RejectedRow> rejected, TableCounters counters, CancellationToken cancellationToken)
+    {
+        var transformer = new BatchTransformer(sourcePlan, table.Columns, table.Config.OnError);
+        object? max = null;
+        await foreach (var batch in Read(request, table.Config.OnError, rejected, counters, cancellationToken).ConfigureAwait(false))
+        {
+            var rows = batch.RowCount;
+            if (rows == 0)
+            {
+                continue;
+            }
+
+            counters.AddRead(rows);
+            Interlocked.Add(ref rowsRead, rows);
+            if (sourcePlan.CursorIndex >= 0)
+            {
+                max = CursorValues.Max(batch.Columns[sourcePlan.CursorIndex], rows, max);
+            }
+
+            ColumnBatch output;
+            lock (rejected)
+            {
+                var before = rejected.Count;
+                output = transformer.Transform(batch, rejected);
+                counters.AddRejected(rejected.Count - before);
+            }
+
+            if (output.RowCount > 0)
+            {
+                await writer.WriteAsync(output, cancellationToken).ConfigureAwait(false);
+                counters.AddWritten(output.RowCount);
+                Interlocked.Add(ref rowsWritten, output.RowCount);
+            }
+
+            Report(force: false);
+        }
+
+        return max;
+    }
+
+    private IAsyncEnumerable<ColumnBatch> Read(ReadRequest request, OnError onError, List<RejectedRow> rejected, TableCounters counters, CancellationToken cancellationToken)
+    {
+        if (source is IRejectingSource rejecting)
+        {
+            return rejecting.ReadAsync(
+                request,
+                onError,
+                row =>
+                {
+                    lock (rejected)
+                    {
+                        rejected.Add(row);
+                    }
+
+                    counters.AddRejected(1);
+                    counters.AddRead(1);
+                    return ValueTask.CompletedTask;
+                },
+                cancellationToken);
+        }
+
+        return source.ReadAsync(request, cancellationToken);
+    }
+
+    private async Task QuarantineAsync(ReplicationPlan plan, TablePlan table, List<RejectedRow> rejected, CancellationToken cancellationToken)
+    {
+        if (table.Config.OnError != OnError.Quarantine || rejected.Count == 0)
+        {
+            return;
+        }
+
+        var name = destination.Dialect?.SanitizeIdentifier(RejectedTable) ?? RejectedTable;
+        ImmutableArray<ColumnSchema> columns =
+        [
+            new("sync", ColumnType.String, false),
+            new("stream", ColumnType.String, false),
+            new("file", ColumnType.String),
+            new("row", ColumnType.Int64),
+            new("column", ColumnType.String),
+            new("reason", ColumnType.String, false),
+            new("raw", ColumnType.String),
+            new("rejected_at", ColumnType.TimestampTz, false),
+        ];
+        var request = new WriteRequest(plan.Sync.Name, name, new StreamId(table.Target.Namespace, name), columns, WriteMode.Append, []);
+        var now = options.Time.GetUtcNow();
+        var batch = new ColumnBatch(columns, Math.Min(rejected.Count, ColumnBatch.DefaultCapacity));
+        await using var writer = await destination.OpenWriterAsync(request, cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in rejected.Chunk(batch.Capacity))
+        {
+            batch.Reset();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var row = chunk[i];
+                batch.Column<string?>(0).Set(i, plan.Sync.Name);
+                batch.Column<string?>(1).Set(i, table.IsFanIn ? row.Stream : table.Target.ToString());
+                batch.Column<string?>(2).SetBoxed(i, row.File);
+                batch.Column<long>(3).Set(i, row.Line);
+                batch.Column<string?>(4).SetBoxed(i, row.Column);
+                batch.Column<string?>(5).Set(i, row.Reason);
+                batch.Column<string?>(6).SetBoxed(i, row.RawRow);
+                batch.Column<DateTimeOffset>(7).Set(i, now);
+            }
+
+            batch.RowCount = chunk.Length;
+            await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        await writer.CommitAsync(null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Report(bool force)
+    {
+        if (options.Progress is null)
+        {
+            return;
+        }
+
+        var now = options.Time.GetTimestamp();
+        lock (progressLock)
+        {
+            if (!force && options.Time.GetElapsedTime(lastReport, now) < TimeSpan.FromMilliseconds(200))
+            {
+                return;
+            }
+
+            lastReport = now;
+        }
+
+        options.Progress.Report(new SyncProgress(
+            Volatile.Read(ref tablesDone),
+            tablesTotal,
+            Volatile.Read(ref tablesFailed),
+            Interlocked.Read(ref rowsRead),
+            Interlocked.Read(ref rowsWritten),
+            options.Time.GetElapsedTime(startedAt).TotalSeconds,
+            [.. current.Keys.Order(StringComparer.Ordinal).Take(8)]));
+    }
+
+    private sealed class TableCounters
+    {
+        private long read;
+        private long written;
+        private long rejected;
+
+        public long Read => Interlocked.Read(ref read);
+
+        public long Written => Interlocked.Read(ref written);
+
+        public long Rejected => Interlocked.Read(ref rejected);
+
+        public int Chunks { get; set; }
+
+        public int ChunksResumed { get; set; }
+
+        public void AddRead(long rows) => Interlocked.Add(ref read, rows);
+
+        public void AddWritten(long rows) => Interlocked.Add(ref written, rows);
+
+        public void AddRejected(long rows) => Interlocked.Add(ref rejected, rows);
+
+        public void Reset()
+        {
+            Interlocked.Exchange(ref read, 0);
+            Interlocked.Exchange(ref written, 0);
+            Interlocked.Exchange(ref rejected, 0);
+        }
+    }
+}

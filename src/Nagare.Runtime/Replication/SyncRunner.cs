@@ -1,0 +1,73 @@
+using Nagare.Core;
+using Nagare.Core.Connectors;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
+
+namespace Nagare.Runtime.Replication;
+
+/// <summary>Runs a sync of a loaded project: creates its connections, plans it with one discovery and executes the plan.</summary>
+public sealed class SyncRunner
+{
+    private readonly ProjectConfig project;
+    private readonly ConnectorRegistry registry;
+    private readonly TimeProvider time;
+
+    public SyncRunner(ProjectConfig project, ConnectorRegistry registry, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(time);
+        this.project = project;
+        this.registry = registry;
+        this.time = time;
+    }
+
+    /// <summary>Runs sync <paramref name="syncName"/>; per-stream failures are in the summary, not thrown.</summary>
+    /// <exception cref="NagareException">The sync cannot start: unknown names, unreachable source, nothing selected, a plan error.</exception>
+    public async Task<SyncSummary> RunAsync(string syncName, SyncRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var sync = project.GetSync(syncName);
+        var sourceConfig = project.GetConnection(sync.Source);
+        var destinationConfig = project.GetConnection(sync.Destination);
+        var same = sync.Source == sync.Destination;
+        var sourceConnection = registry.Create(project, sync.Source, time);
+        var destinationConnection = same ? sourceConnection : null;
+        try
+        {
+            destinationConnection ??= registry.Create(project, sync.Destination, time);
+            var source = sourceConnection as ISource
+                ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Source}' ({sourceConfig.Type}) cannot be read from.");
+            var destination = destinationConnection as IDestination
+                ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Destination}' ({destinationConfig.Type}) cannot be written to.");
+            var plan = await ReplicationPlanner.PlanAsync(sync, source, destination.Dialect, new PlanOptions(options.Select, options.FullRefresh, options.Vars), cancellationToken).ConfigureAwait(false);
+            if (plan.Tables.IsEmpty)
+            {
+                throw new NagareException($"Sync '{sync.Name}' selected no streams: {plan.DiscoveredStreams} discovered in '{sync.Source}', none matched {string.Join(", ", sync.Streams.SelectMany(s => s.Select))}{(options.Select is null ? string.Empty : $" and --select {options.Select}")}.")
+                {
+                    Hint = $"List what is there with: nagare connection discover {sync.Source}",
+                };
+            }
+
+            var executorOptions = new ExecutorOptions(
+                options.Threads ?? project.Defaults.Parallelism,
+                sourceConfig.MaxConcurrency,
+                destinationConfig.MaxConcurrency,
+                same,
+                project.Defaults.BatchSize)
+            {
+                Time = time,
+                Progress = options.Progress,
+            };
+            return await new ReplicationExecutor(source, destination, executorOptions).RunAsync(plan, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await sourceConnection.DisposeAsync().ConfigureAwait(false);
+            if (!same && destinationConnection is not null)
+            {
+                await destinationConnection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
