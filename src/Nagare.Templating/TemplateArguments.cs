@@ -39,7 +39,7 @@ public sealed class TemplateArguments
     /// Resolves a variable as the calling template sees it (local variables, render context, globals),
     /// or returns null when it is undefined. Lets functions such as <c>this</c>-aware helpers read the context.
     /// </summary>
-    public object? Lookup(string name) => _renderer.Lookup(name) is Undefined ? null : _renderer.Lookup(name);
+    public object? Lookup(string name) => _renderer.Lookup(name) is var value and not Undefined ? value : null;
 
     /// <summary>Whether a value is Jinja's undefined (a missing variable or attribute).</summary>
     public static bool IsUndefined(object? value) => value is Undefined;

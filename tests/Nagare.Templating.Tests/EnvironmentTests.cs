@@ -182,6 +182,18 @@ public sealed class EnvironmentTests
     }
 
     [Fact]
+    public void Parse_DbtDocsBlock_DefinesDocsMacro()
+    {
+        var environment = new TemplateEnvironment();
+        var template = environment.Parse("{% docs orders_status %}\nOne of *placed*, *shipped*.\n{% enddocs %}", "models/docs.md");
+        environment.AddMacros(template);
+
+        Assert.Equal(["docs_orders_status"], template.MacroNames);
+        Assert.Equal(string.Empty, template.Render());
+        Assert.Equal("\nOne of *placed*, *shipped*.\n", environment.Call("docs_orders_status"));
+    }
+
+    [Fact]
     public void Parse_ExtendsTag_ExplainsItIsNotSupported()
     {
         var ex = Assert.Throws<TemplateSyntaxException>(() => new TemplateEnvironment().Parse("{% extends 'base.sql' %}"));

@@ -251,6 +251,8 @@ internal sealed class Parser
                     return ParseDbtTest();
                 case "materialization":
                     return ParseDbtMaterialization();
+                case "docs":
+                    return ParseDbtDocs();
                 case "extends" or "include" or "import" or "from":
                     throw Fail($"The '{token.Text}' tag is not supported: templates cannot load other templates. Define shared macros in macro files instead.", token);
                 default:
@@ -515,6 +517,15 @@ internal sealed class Parser
         var (parameters, defaults) = ParseSignature();
         var body = ParseMacroBody(["endtest"]);
         return new MacroStmt(new MacroDefinition("test_" + name, parameters, defaults, body, _name, start.Line, start.Column), start.Line, start.Column);
+    }
+
+    // dbt: {% docs name %} defines the macro docs_name, whose text is the documentation.
+    private MacroStmt ParseDbtDocs()
+    {
+        var start = Next();
+        var name = Expect(TokenKind.Name).Text;
+        var body = ParseMacroBody(["enddocs"]);
+        return new MacroStmt(new MacroDefinition("docs_" + name, [], [], body, _name, start.Line, start.Column), start.Line, start.Column);
     }
 
     // dbt: {% materialization name, adapter='x' %} (or default=true) defines materialization_name_adapter.
