@@ -23,6 +23,9 @@ public static class NagareCli
         {
             QueryCommand.Create(context),
             DemoCommand.Create(context),
+            InitCommand.Create(context),
+            ConnectionCommand.Create(context),
+            SyncCommand.Create(context),
         };
 
         foreach (var option in root.Options.OfType<VersionOption>())

@@ -1,0 +1,378 @@
+using System.Data;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Nagare.DuckDb;
+using Nagare.Templating;
+
+namespace Nagare.Runtime.Models;
+
+/// <summary>
+/// The template environment of a project (macros, var, env_var, target, adapter, log) and the per-node
+/// renders: the first render records ref/source/config calls with placeholders; the final render resolves
+/// relations, may run queries, and answers <c>is_incremental()</c> truthfully.
+/// </summary>
+internal sealed partial class ModelRenderer
+{
+    /// <summary>Starts and ends a relation placeholder in first-render output; never valid in SQL text.</summary>
+    public const char PlaceholderStart = '\u0001';
+    public const char PlaceholderEnd = '\u0002';
+
+    private readonly ModelProject _project;
+    private readonly Dictionary<string, Template> _templates = new(StringComparer.Ordinal);
+    private readonly Lock _templatesGate = new();
+
+    public ModelRenderer(ModelProject project, IReadOnlyList<(string Path, string Text)> macros, Action<string>? log)
+    {
+        _project = project;
+        Log = log;
+        Environment = new TemplateEnvironment();
+        var target = project.Target;
+        Target = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["name"] = target.Name,
+            ["schema"] = target.Schema,
+            ["type"] = "duckdb",
+            ["database"] = target.Database,
+            ["path"] = target.DatabasePath,
+            ["threads"] = (long)(target.Threads ?? 1),
+            ["profile_name"] = project.Name,
+            ["schema_prefix"] = target.SchemaPrefix,
+            ["schema_suffix"] = target.SchemaSuffix,
+        };
+        Environment.AddGlobal("target", Target);
+        Environment.AddGlobal("project_name", project.Name);
+        Environment.RegisterFunction("var", Var);
+        Environment.AddGlobal("adapter", new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["quote"] = (TemplateFunction)(a => ProjectScanner.Quote(TemplateArguments.ToText(a.Get(0, "identifier")))),
+            ["type"] = (TemplateFunction)(_ => "duckdb"),
+        });
+        Environment.AddGlobal("exceptions", new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["raise_compiler_error"] = (TemplateFunction)(a => throw new ModelProjectException($"{a.TemplateName}: {TemplateArguments.ToText(a.Get(0, "msg"))}")),
+            ["warn"] = (TemplateFunction)(a =>
+            {
+                Log?.Invoke($"warning: {a.TemplateName}: {TemplateArguments.ToText(a.Get(0, "msg"))}");
+                return string.Empty;
+            }),
+        });
+        Environment.RegisterFunction("log", a =>
+        {
+            Log?.Invoke(TemplateArguments.ToText(a.Get(0, "msg")));
+            return string.Empty;
+        });
+        Environment.RegisterFunction("tojson", a => System.Text.Json.JsonSerializer.Serialize(a.Get(0, "value")));
+
+        var key = new StringBuilder();
+        key.Append("v1|").Append(project.Name).Append('|');
+        foreach (var (k, v) in Target)
+        {
+            key.Append(k).Append('=').Append(v).Append(';');
+        }
+
+        foreach (var (k, v) in project.Vars.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            key.Append(k).Append('=').Append(ProjectScanner.Describe(v)).Append(';');
+        }
+
+        foreach (var (path, text) in macros)
+        {
+            Template template;
+            try
+            {
+                template = Environment.Parse(text, path);
+            }
+            catch (TemplateException e)
+            {
+                throw new ModelProjectException(e.Message, e);
+            }
+
+            foreach (var name in Environment.AddMacros(template))
+            {
+                MacroChecksums[name] = ProjectScanner.Hash(MacroSource(text, name));
+            }
+
+            key.Append(path).Append(':').Append(text.Length).Append(':').Append(ProjectScanner.Hash(text)).Append('|');
+        }
+
+        EnvironmentKey = ProjectScanner.Hash(key.ToString());
+    }
+
+    public TemplateEnvironment Environment { get; }
+
+    public Dictionary<string, object?> Target { get; }
+
+    public Action<string>? Log { get; }
+
+    /// <summary>Checksum of each macro's definition, for state:modified of the nodes that call it.</summary>
+    public Dictionary<string, string> MacroChecksums { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Identifies everything besides a file's own text that a first render depends on.</summary>
+    public string EnvironmentKey { get; }
+
+    /// <summary>Full-refresh runs answer <c>is_incremental()</c> with false.</summary>
+    public bool FullRefresh { get; set; }
+
+    public bool HasMacro(string name) => MacroChecksums.ContainsKey(name);
+
+    /// <summary>Renders a node. Without <paramref name="lookup"/> it is the first render (placeholders, execute = false).</summary>
+    public (string Text, RenderCapture Capture) Render(ModelNode node, NodeLookup? lookup, bool isIncremental, Func<DuckDbConnection>? connection)
+    {
+        var template = GetTemplate(node);
+        var capture = new RenderCapture(node, lookup is not null, isIncremental);
+        var context = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["execute"] = lookup is not null,
+            ["model"] = new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["name"] = node.Name,
+                ["unique_id"] = node.UniqueId,
+                ["path"] = node.Path,
+                ["resource_type"] = node.Type.ToString().ToLowerInvariant(),
+            },
+            ["ref"] = (TemplateFunction)(a => Ref(a, capture, lookup)),
+            ["source"] = (TemplateFunction)(a => Source(a, capture, lookup)),
+            ["config"] = (TemplateFunction)(a => Config(a, capture)),
+            ["is_incremental"] = (TemplateFunction)(_ =>
+            {
+                capture.UsesIsIncremental = true;
+                return capture.IsIncremental;
+            }),
+            ["env_var"] = (TemplateFunction)(a => EnvVar(a, capture)),
+            ["run_query"] = (TemplateFunction)(a => RunQuery(a, capture, connection)),
+            ["this"] = lookup is null
+                ? new RelationValue($"{PlaceholderStart}T{PlaceholderEnd}", _project.Target.Database, _project.Target.Schema, node.Name, capture)
+                : lookup.Relation(node, null),
+        };
+        try
+        {
+            return (template.Render(context), capture);
+        }
+        catch (TemplateException e)
+        {
+            throw new ModelProjectException(e.Message, e);
+        }
+    }
+
+    /// <summary>Renders a hook or other snippet with a node's final context (relations resolved).</summary>
+    public string RenderSnippet(string text, ModelNode node, NodeLookup lookup, string name)
+    {
+        if (!text.Contains("{{", StringComparison.Ordinal) && !text.Contains("{%", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        try
+        {
+            var template = Environment.Parse(text, name);
+            var capture = new RenderCapture(node, true, false);
+            return template.Render(new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["execute"] = true,
+                ["this"] = lookup.Relation(node, null),
+                ["ref"] = (TemplateFunction)(a => Ref(a, capture, lookup)),
+                ["source"] = (TemplateFunction)(a => Source(a, capture, lookup)),
+                ["env_var"] = (TemplateFunction)(a => EnvVar(a, capture)),
+            });
+        }
+        catch (TemplateException e)
+        {
+            throw new ModelProjectException(e.Message, e);
+        }
+    }
+
+    /// <summary>Calls a macro with a final context (used for custom generic tests and generate_schema_name).</summary>
+    public string CallMacro(string name, IReadOnlyList<object?> positional, IReadOnlyDictionary<string, object?>? keyword)
+    {
+        try
+        {
+            var value = Environment.Call(name, positional, keyword, new Dictionary<string, object?>(StringComparer.Ordinal) { ["execute"] = true });
+            return TemplateArguments.ToText(value);
+        }
+        catch (TemplateException e)
+        {
+            throw new ModelProjectException(e.Message, e);
+        }
+    }
+
+    private Template GetTemplate(ModelNode node)
+    {
+        lock (_templatesGate)
+        {
+            if (_templates.TryGetValue(node.UniqueId, out var cached))
+            {
+                return cached;
+            }
+        }
+
+        Template template;
+        try
+        {
+            template = Environment.Parse(node.RawSql, node.Path);
+        }
+        catch (TemplateException e)
+        {
+            throw new ModelProjectException(e.Message, e);
+        }
+
+        lock (_templatesGate)
+        {
+            _templates[node.UniqueId] = template;
+        }
+
+        return template;
+    }
+
+    private object? Var(TemplateArguments a)
+    {
+        var name = TemplateArguments.ToText(a.Get(0, "var_name"));
+        if (_project.Vars.TryGetValue(name, out var value))
+        {
+            return ToTemplateValue(value);
+        }
+
+        if (a.Has(1, "default"))
+        {
+            return a.Get(1, "default");
+        }
+
+        throw new ModelProjectException($"{a.TemplateName}: required var '{name}' is not set (add it under vars: in {_project.ProjectFile} or pass --vars '{{{name}: ...}}')");
+    }
+
+    private static object? ToTemplateValue(object? value) => value switch
+    {
+        YamlMap m => m.ToDictionary(kv => kv.Key, kv => ToTemplateValue(kv.Value), StringComparer.Ordinal),
+        List<object?> l => l.Select(ToTemplateValue).ToList(),
+        _ => value,
+    };
+
+    private static object? EnvVar(TemplateArguments a, RenderCapture capture)
+    {
+        var name = TemplateArguments.ToText(a.Get(0, "var"));
+        var value = System.Environment.GetEnvironmentVariable(name);
+        capture.EnvironmentRead[name] = value;
+        if (value is not null)
+        {
+            return value;
+        }
+
+        if (a.Has(1, "default"))
+        {
+            return a.Get(1, "default");
+        }
+
+        throw new ModelProjectException($"{a.TemplateName}: environment variable '{name}' is required but not set");
+    }
+
+    private static object? Ref(TemplateArguments a, RenderCapture capture, NodeLookup? lookup)
+    {
+        RelationCall call;
+        if (a.Positional.Count >= 2)
+        {
+            call = new RelationCall(false, TemplateArguments.ToText(a.Positional[0]), TemplateArguments.ToText(a.Positional[1]));
+        }
+        else
+        {
+            call = new RelationCall(false, null, TemplateArguments.ToText(a.Get(0, "name")));
+        }
+
+        return Relation(call, capture, lookup);
+    }
+
+    private static object? Source(TemplateArguments a, RenderCapture capture, NodeLookup? lookup)
+    {
+        var call = new RelationCall(true, TemplateArguments.ToText(a.Get(0, "source_name")), TemplateArguments.ToText(a.Get(1, "table_name")));
+        return Relation(call, capture, lookup);
+    }
+
+    private static RelationValue Relation(RelationCall call, RenderCapture capture, NodeLookup? lookup)
+    {
+        var index = capture.Calls.IndexOf(call);
+        if (index < 0)
+        {
+            index = capture.Calls.Count;
+            capture.Calls.Add(call);
+        }
+
+        if (lookup is not null)
+        {
+            return lookup.Relation(lookup.Resolve(capture.Node, call), null);
+        }
+
+        return new RelationValue($"{PlaceholderStart}{index.ToString(CultureInfo.InvariantCulture)}{PlaceholderEnd}", string.Empty, string.Empty, call.Second, capture);
+    }
+
+    private static string Config(TemplateArguments a, RenderCapture capture)
+    {
+        if (capture.Final)
+        {
+            return string.Empty;
+        }
+
+        var start = capture.ConfigCalls.Count;
+        foreach (var p in a.Positional)
+        {
+            if (p is System.Collections.IDictionary d)
+            {
+                foreach (System.Collections.DictionaryEntry e in d)
+                {
+                    capture.ConfigCalls.Add(new(Convert.ToString(e.Key, CultureInfo.InvariantCulture)!, e.Value));
+                }
+            }
+            else if (p is IEnumerable<KeyValuePair<string, object?>> dict)
+            {
+                capture.ConfigCalls.AddRange(dict);
+            }
+        }
+
+        capture.ConfigCalls.AddRange(a.Keyword);
+        capture.Config.Merge(capture.ConfigCalls.Skip(start));
+        return string.Empty;
+    }
+
+    private static object? RunQuery(TemplateArguments a, RenderCapture capture, Func<DuckDbConnection>? connection)
+    {
+        capture.NeedsFinalRender = true;
+        if (!capture.Final || connection is null)
+        {
+            return QueryResult.Empty;
+        }
+
+        var sql = TemplateArguments.ToText(a.Get(0, "sql"));
+        using var command = connection().CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) switch
+                {
+                    int v => (long)v,
+                    short v => (long)v,
+                    byte v => (long)v,
+                    float v => (double)v,
+                    var v => v,
+                };
+            }
+
+            rows.Add(row);
+        }
+
+        return new QueryResult(names, rows);
+    }
+
+    /// <summary>The text of one macro definition inside a macro file (for per-macro checksums).</summary>
+    private static string MacroSource(string text, string name)
+    {
+        var match = Regex.Match(text, @"\{%-?\s*macro\s+" + Regex.Escape(name) + @"\b[\s\S]*?\{%-?\s*endmacro\s*-?%\}");
+        return match.Success ? match.Value : text;
+    }
+
+    [GeneratedRegex(@"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")]
+    internal static partial Regex CallPattern();
+}

@@ -1,0 +1,429 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Nagare.Runtime.Models;
+
+/// <summary>Finds a project's models, YAML properties, seeds, macros, sources and tests.</summary>
+internal sealed partial class ProjectScanner
+{
+    private readonly ModelProject _project;
+    private readonly Dictionary<string, ModelNode> _models = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelNode> _seeds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ModelNode> _sources = new(StringComparer.Ordinal);
+    private readonly List<ModelNode> _tests = [];
+    private readonly List<(string Path, string Text)> _macros = [];
+    private readonly List<PendingTest> _pendingTests = [];
+
+    public ProjectScanner(ModelProject project) => _project = project;
+
+    public IReadOnlyDictionary<string, ModelNode> Models => _models;
+
+    public IReadOnlyDictionary<string, ModelNode> Seeds => _seeds;
+
+    public IReadOnlyDictionary<string, ModelNode> Sources => _sources;
+
+    public IReadOnlyList<ModelNode> Tests => _tests;
+
+    /// <summary>Macro files: relative path and text.</summary>
+    public IReadOnlyList<(string Path, string Text)> Macros => _macros;
+
+    /// <summary>Generic tests waiting for the compiler (their SQL needs resolved relations).</summary>
+    public IReadOnlyList<PendingTest> PendingTests => _pendingTests;
+
+    public void Scan()
+    {
+        var yamlFiles = new List<string>();
+        foreach (var dir in _project.ModelPaths)
+        {
+            foreach (var file in Files(dir, "*.sql"))
+            {
+                AddModel(dir, file);
+            }
+
+            yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
+        }
+
+        foreach (var dir in _project.SeedPaths)
+        {
+            foreach (var file in Files(dir, "*.csv"))
+            {
+                AddSeed(dir, file);
+            }
+
+            yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
+        }
+
+        foreach (var dir in _project.MacroPaths)
+        {
+            foreach (var file in Files(dir, "*.sql"))
+            {
+                _macros.Add((_project.Relative(file), File.ReadAllText(file)));
+            }
+        }
+
+        foreach (var file in yamlFiles.Order(StringComparer.Ordinal))
+        {
+            ReadProperties(file);
+        }
+
+        foreach (var dir in _project.TestPaths)
+        {
+            foreach (var file in Files(dir, "*.sql"))
+            {
+                var rel = _project.Relative(file);
+                var name = Path.GetFileNameWithoutExtension(file);
+                var fqn = Fqn(dir, file);
+                var node = new ModelNode(NodeType.Test, $"test.{_project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
+                var config = new NodeConfig();
+                _project.TestConfigs.ApplyTo(config, fqn, 1);
+                node.BaseConfig = config;
+                _tests.Add(node);
+            }
+        }
+    }
+
+    private IEnumerable<string> Files(string dir, string pattern)
+    {
+        var full = Path.Combine(_project.Root, dir);
+        return Directory.Exists(full)
+            ? Directory.EnumerateFiles(full, pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            : [];
+    }
+
+    private List<string> Fqn(string dir, string file)
+    {
+        var rel = Path.GetRelativePath(Path.Combine(_project.Root, dir), file).Replace('\\', '/');
+        var parts = rel.Split('/');
+        var fqn = new List<string>(parts.Length + 1) { _project.Name };
+        fqn.AddRange(parts[..^1]);
+        fqn.Add(Path.GetFileNameWithoutExtension(parts[^1]));
+        return fqn;
+    }
+
+    private void AddModel(string dir, string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        var rel = _project.Relative(file);
+        if (_models.TryGetValue(name, out var existing))
+        {
+            throw new ModelProjectException($"{rel}: a model named '{name}' is already defined in {existing.Path}; model names must be unique");
+        }
+
+        var fqn = Fqn(dir, file);
+        var node = new ModelNode(NodeType.Model, $"model.{_project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
+        var config = new NodeConfig();
+        _project.ModelConfigs.ApplyTo(config, fqn, 1);
+        node.BaseConfig = config;
+        _models[name] = node;
+    }
+
+    private void AddSeed(string dir, string file)
+    {
+        var name = Path.GetFileNameWithoutExtension(file);
+        var rel = _project.Relative(file);
+        if (_seeds.TryGetValue(name, out var existing))
+        {
+            throw new ModelProjectException($"{rel}: a seed named '{name}' is already defined in {existing.Path}");
+        }
+
+        var fqn = Fqn(dir, file);
+        var node = new ModelNode(NodeType.Seed, $"seed.{_project.Name}.{name}", name, rel, fqn) { FilePath = file };
+        var config = new NodeConfig();
+        config.Set("materialized", "seed");
+        _project.SeedConfigs.ApplyTo(config, fqn, 1);
+        node.BaseConfig = config;
+        node.RawSql = string.Empty;
+        _seeds[name] = node;
+    }
+
+    private void ReadProperties(string file)
+    {
+        var rel = _project.Relative(file);
+        var yml = YamlTree.Load(file, rel);
+        foreach (var (kind, lookup) in new[] { ("models", _models), ("seeds", _seeds) })
+        {
+            if (yml.List(kind) is not { } entries)
+            {
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry is not YamlMap m)
+                {
+                    throw yml.Error(kind, "expected a list of mappings with 'name:'");
+                }
+
+                var name = m.String("name") ?? throw m.Error("name", "missing");
+                if (!lookup.TryGetValue(name, out var node))
+                {
+                    throw m.Error("name", $"{kind[..^1]} '{name}' is described here but there is no {(kind == "models" ? $"{name}.sql" : $"{name}.csv")} file{Suggest(name, lookup.Keys)}");
+                }
+
+                ApplyProperties(node, m);
+            }
+        }
+
+        if (yml.List("sources") is { } sources)
+        {
+            foreach (var entry in sources)
+            {
+                if (entry is not YamlMap s)
+                {
+                    throw yml.Error("sources", "expected a list of mappings with 'name:'");
+                }
+
+                AddSource(rel, s);
+            }
+        }
+    }
+
+    private void ApplyProperties(ModelNode node, YamlMap m)
+    {
+        node.Description = m.String("description") ?? node.Description;
+        if (m.Map("config") is { } config)
+        {
+            node.BaseConfig.Merge(config.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)));
+        }
+
+        node.Columns = ReadColumns(node, m);
+        foreach (var test in TestEntries(m))
+        {
+            _pendingTests.Add(new PendingTest(node.UniqueId, node.Name, null, test.Entry, test.Map, test.Key));
+        }
+    }
+
+    private List<ColumnInfo> ReadColumns(ModelNode node, YamlMap m)
+    {
+        var columns = new List<ColumnInfo>();
+        if (m.List("columns") is not { } list)
+        {
+            return columns;
+        }
+
+        foreach (var c in list)
+        {
+            if (c is not YamlMap cm)
+            {
+                throw m.Error("columns", "expected a list of mappings with 'name:'");
+            }
+
+            var name = cm.String("name") ?? throw cm.Error("name", "missing");
+            columns.Add(new ColumnInfo(name, cm.String("description"), cm.String("data_type")));
+            foreach (var test in TestEntries(cm))
+            {
+                _pendingTests.Add(new PendingTest(node.UniqueId, node.Name, name, test.Entry, test.Map, test.Key));
+            }
+        }
+
+        return columns;
+    }
+
+    private static IEnumerable<(object? Entry, YamlMap Map, string Key)> TestEntries(YamlMap m)
+    {
+        foreach (var key in new[] { "tests", "data_tests" })
+        {
+            if (m.List(key) is { } tests)
+            {
+                foreach (var t in tests)
+                {
+                    yield return (t, m, key);
+                }
+            }
+        }
+    }
+
+    private void AddSource(string file, YamlMap s)
+    {
+        var sourceName = s.String("name") ?? throw s.Error("name", "missing");
+        var schema = s.String("schema") ?? sourceName;
+        var sourceLocation = ExternalLocation(s);
+        foreach (var t in s.List("tables") ?? [])
+        {
+            if (t is not YamlMap tm)
+            {
+                throw s.Error("tables", "expected a list of mappings with 'name:'");
+            }
+
+            var name = tm.String("name") ?? throw tm.Error("name", "missing");
+            var identifier = tm.String("identifier") ?? name;
+            var node = new ModelNode(NodeType.Source, $"source.{_project.Name}.{sourceName}.{name}", name, file, [_project.Name, sourceName, name])
+            {
+                SourceName = sourceName,
+                Description = tm.String("description") ?? s.String("description"),
+                Schema = tm.String("schema") ?? schema,
+                Identifier = identifier,
+            };
+            var location = ExternalLocation(tm) ?? sourceLocation;
+            node.RelationName = location is null
+                ? $"{Quote(node.Schema)}.{Quote(identifier)}"
+                : location.Replace("{name}", name, StringComparison.Ordinal).Replace("{identifier}", identifier, StringComparison.Ordinal);
+            node.Checksum = Hash($"{sourceName}.{name}|{identifier}|{location}");
+            node.Columns = ReadColumns(node, tm);
+            foreach (var test in TestEntries(tm))
+            {
+                _pendingTests.Add(new PendingTest(node.UniqueId, $"{sourceName}_{name}", null, test.Entry, test.Map, test.Key));
+            }
+
+            if (!_sources.TryAdd($"{sourceName}.{name}", node))
+            {
+                throw tm.Error("name", $"source '{sourceName}.{name}' is declared twice");
+            }
+        }
+    }
+
+    private static string? ExternalLocation(YamlMap m) =>
+        m.Map("meta")?.String("external_location") ?? m.Map("config")?.String("external_location") ?? m.String("external_location");
+
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    internal static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    internal static string Suggest(string name, IEnumerable<string> known)
+    {
+        var best = known.Select(k => (k, d: Distance(name, k))).Where(x => x.d <= Math.Max(2, name.Length / 3)).OrderBy(x => x.d).FirstOrDefault();
+        return best.k is null ? string.Empty : $" (did you mean '{best.k}'?)";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var prev = d[0];
+            d[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var tmp = d[j];
+                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), prev + (a[i - 1] == b[j - 1] ? 0 : 1));
+                prev = tmp;
+            }
+        }
+
+        return d[b.Length];
+    }
+
+    /// <summary>Turns a generic test entry into a node with its arguments; the SQL is made by the compiler.</summary>
+    public ModelNode BuildTest(PendingTest pending, ISet<string> usedNames)
+    {
+        string testName;
+        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var config = new NodeConfig();
+        switch (pending.Entry)
+        {
+            case string s:
+                testName = s;
+                break;
+            case YamlMap m when m.Count >= 1:
+                // Either {accepted_values: {values: [...]}} or dbt 1.8's {name: ..., test_name: ...}.
+                var key = m.ContainsKey("test_name") ? "test_name" : m.Keys.First();
+                testName = key == "test_name" ? m.String("test_name")! : key;
+                var body = key == "test_name" ? m : m.Map(key) ?? new YamlMap(m.File, m.Path, m.Line);
+                foreach (var (k, v) in body)
+                {
+                    switch (k)
+                    {
+                        case "config":
+                            config.Merge((YamlMap)v!);
+                            break;
+                        case "arguments" when v is YamlMap args:
+                            foreach (var (ak, av) in args)
+                            {
+                                arguments[ak] = av;
+                            }
+
+                            break;
+                        case "severity" or "tags" or "enabled" or "where" or "warn_if" or "error_if" or "store_failures":
+                            config.Set(k, v);
+                            break;
+                        case "name" or "test_name" or "description" or "meta":
+                            break;
+                        default:
+                            arguments[k] = v;
+                            break;
+                    }
+                }
+
+                break;
+            default:
+                throw pending.Owner.Error(pending.Key, "each test is a name (unique) or a mapping (accepted_values: {values: [...]})");
+        }
+
+        if (testName.StartsWith("dbt.", StringComparison.Ordinal))
+        {
+            testName = testName[4..];
+        }
+
+        var parts = new List<string> { testName, pending.ModelName };
+        if (pending.Column is not null)
+        {
+            parts.Add(pending.Column);
+        }
+
+        var name = string.Join("_", parts);
+        var extra = string.Join("__", arguments.Where(kv => kv.Key is not ("column_name" or "model")).SelectMany(kv => Flatten(kv.Value)));
+        if (extra.Length > 0)
+        {
+            name += "__" + extra;
+        }
+
+        name = CleanName().Replace(name, "_");
+        if (name.Length > 64)
+        {
+            name = name[..30] + "_" + Hash(name)[..16];
+        }
+
+        var unique = name;
+        for (var i = 2; !usedNames.Add(unique); i++)
+        {
+            unique = $"{name}_{i}";
+        }
+
+        var owner = pending.NodeId;
+        var node = new ModelNode(NodeType.Test, $"test.{_project.Name}.{unique}", unique, pending.Owner.File, [_project.Name, unique])
+        {
+            TestName = testName,
+            ColumnName = pending.Column,
+            AttachedNode = owner,
+            TestArguments = arguments,
+        };
+        var baseConfig = new NodeConfig();
+        _project.TestConfigs.ApplyTo(baseConfig, node.Fqn, 1);
+        baseConfig.Merge(config.Values);
+        node.BaseConfig = baseConfig;
+        node.Config = baseConfig;
+        node.Checksum = Hash($"{testName}|{owner}|{pending.Column}|{string.Join(",", arguments.Select(kv => kv.Key + "=" + Describe(kv.Value)))}|{string.Join(",", baseConfig.Values.Select(kv => kv.Key + "=" + Describe(kv.Value)))}");
+        return node;
+    }
+
+    private static IEnumerable<string> Flatten(object? value) => value switch
+    {
+        null => ["None"],
+        string s => [s],
+        IEnumerable<object?> list => list.SelectMany(Flatten),
+        YamlMap m => m.Values.SelectMany(Flatten),
+        _ => [Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty],
+    };
+
+    internal static string Describe(object? value) => value switch
+    {
+        null => "null",
+        string s => s,
+        IDictionary<string, object?> m => "{" + string.Join(",", m.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + ":" + Describe(kv.Value))) + "}",
+        System.Collections.IDictionary d => "{" + string.Join(",", d.Cast<System.Collections.DictionaryEntry>().Select(e => Describe(e.Key) + ":" + Describe(e.Value)).Order(StringComparer.Ordinal)) + "}",
+        System.Collections.IEnumerable e => "[" + string.Join(",", e.Cast<object?>().Select(Describe)) + "]",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+
+    [GeneratedRegex("[^A-Za-z0-9_]")]
+    private static partial Regex CleanName();
+}
+
+/// <summary>A generic test entry found in YAML, attached to a node (and column).</summary>
+internal sealed record PendingTest(string NodeId, string ModelName, string? Column, object? Entry, YamlMap Owner, string Key);
