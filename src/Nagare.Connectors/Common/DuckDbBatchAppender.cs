@@ -26,6 +26,7 @@ public sealed class DuckDbBatchAppender : IDisposable
     private readonly bool _ownsAppender;
     private readonly ImmutableArray<ColumnSchema> _columns;
     private readonly string _table;
+    private readonly Action<DuckDbChunkWriter, int>? _extraColumns;
 
     /// <summary>Creates an appender for <paramref name="columns"/> (by name, in batch order) of <paramref name="schema"/>.<paramref name="table"/>.</summary>
     /// <exception cref="ConnectorException">The table or a column does not exist.</exception>
@@ -37,6 +38,29 @@ public sealed class DuckDbBatchAppender : IDisposable
         try
         {
             _appender = connection.CreateAppender(schema, table, [.. columns.Select(c => c.Name)]);
+        }
+        catch (DuckDbException e)
+        {
+            throw new ConnectorException($"Cannot write to table {_table}: {e.Message}", e) { Stream = _table };
+        }
+
+        _ownsAppender = true;
+    }
+
+    /// <summary>
+    /// Creates an appender for <paramref name="columns"/> followed by <paramref name="extraColumns"/>, which
+    /// <paramref name="fillExtra"/> writes (at chunk column indexes after the batch's) for every chunk.
+    /// </summary>
+    internal DuckDbBatchAppender(
+        DuckDbConnection connection, string? schema, string table, ImmutableArray<ColumnSchema> columns,
+        IReadOnlyList<string> extraColumns, Action<DuckDbChunkWriter, int> fillExtra)
+    {
+        _table = schema is null ? table : schema + "." + table;
+        _columns = columns;
+        _extraColumns = fillExtra;
+        try
+        {
+            _appender = connection.CreateAppender(schema, table, [.. columns.Select(c => c.Name), .. extraColumns]);
         }
         catch (DuckDbException e)
         {
@@ -69,6 +93,11 @@ public sealed class DuckDbBatchAppender : IDisposable
         {
             var count = Math.Min(capacity, batch.RowCount - first);
             CopyRows(batch, first, count, chunk, _table);
+            if (_extraColumns is { } extra)
+            {
+                extra(chunk, count);
+                chunk.Size = count;
+            }
             try
             {
                 _appender.AppendChunk();
@@ -133,7 +162,7 @@ public sealed class DuckDbBatchAppender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(chunk);
-        if (batch.Columns.Length != chunk.ColumnCount)
+        if (batch.Columns.Length > chunk.ColumnCount)
         {
             throw new ArgumentException($"The batch has {batch.Columns.Length} columns but {target} takes {chunk.ColumnCount}.", nameof(batch));
         }

@@ -1,0 +1,215 @@
+using System.Collections.Immutable;
+using System.Text;
+using Nagare.Connectors.Common;
+using Nagare.Core.Connectors;
+using Nagare.Core.Schema;
+using Nagare.DuckDb;
+
+namespace Nagare.Connectors.DuckDb;
+
+/// <summary>The SQL steps of a load, run by the writers inside their transaction.</summary>
+internal static class DuckDbLoad
+{
+    /// <summary>Creates the schema of <paramref name="table"/> if needed (outside any transaction, tolerating a concurrent creator).</summary>
+    public static void EnsureSchema(DuckDbConnection connection, StreamId table)
+    {
+        if (table.Namespace is null or "main")
+        {
+            return;
+        }
+
+        try
+        {
+            connection.ExecuteNonQuery("CREATE SCHEMA IF NOT EXISTS " + DuckDbDialect.Quote(table.Namespace));
+        }
+        catch (DuckDbException) when (SchemaExists(connection, table.Namespace))
+        {
+            // Another writer created it at the same moment.
+        }
+    }
+
+    /// <summary>
+    /// The request's columns spelled as the existing table spells them: DuckDB compares names case-insensitively,
+    /// so <c>Name</c> and <c>name</c> are one column.
+    /// </summary>
+    public static ImmutableArray<ColumnSchema> AlignNames(ImmutableArray<ColumnSchema> columns, StreamSchema? existing)
+    {
+        if (existing is null)
+        {
+            return columns;
+        }
+
+        var names = existing.Columns.ToDictionary(c => c.Name, c => c.Name, StringComparer.OrdinalIgnoreCase);
+        return [.. columns.Select(c => names.TryGetValue(c.Name, out var spelled) && spelled != c.Name ? c with { Name = spelled } : c)];
+    }
+
+    /// <summary>Creates the target when missing, else adds and widens columns per the request's policy.</summary>
+    /// <exception cref="SchemaChangeException">An incompatible change.</exception>
+    public static void PrepareTarget(DuckDbConnection connection, WriteRequest request, ImmutableArray<ColumnSchema> columns, StreamSchema? existing, bool softDelete)
+    {
+        var table = DuckDbWarehouseConnection.Table(request.Target);
+        if (existing is null)
+        {
+            var all = softDelete && !columns.Any(c => Same(c.Name, request.SoftDeleteColumn))
+                ? [.. columns, new ColumnSchema(request.SoftDeleteColumn, Core.Types.ColumnType.TimestampTz)]
+                : columns;
+            connection.ExecuteNonQuery($"CREATE TABLE {table} ({ColumnList(all)})");
+            return;
+        }
+
+        var plan = SchemaEvolution.Compare(request.Target, existing.Columns, columns, request.SchemaChanges);
+        var sql = new StringBuilder();
+        foreach (var added in plan.Added)
+        {
+            sql.Append($"ALTER TABLE {table} ADD COLUMN {DuckDbDialect.Quote(added.Name)} {DuckDbTypeMapping.TypeName(added.Type)};\n");
+        }
+
+        foreach (var widened in plan.Widened)
+        {
+            sql.Append($"ALTER TABLE {table} ALTER COLUMN {DuckDbDialect.Quote(widened.Name)} SET DATA TYPE {DuckDbTypeMapping.TypeName(widened.To)};\n");
+        }
+
+        if (softDelete && existing.Columns.All(c => !Same(c.Name, request.SoftDeleteColumn)) && plan.Added.All(c => !Same(c.Name, request.SoftDeleteColumn)))
+        {
+            sql.Append($"ALTER TABLE {table} ADD COLUMN {DuckDbDialect.Quote(request.SoftDeleteColumn)} TIMESTAMP WITH TIME ZONE;\n");
+        }
+
+        if (sql.Length > 0)
+        {
+            connection.ExecuteNonQuery(sql.ToString());
+        }
+    }
+
+    /// <summary><c>"a" INTEGER, "b" VARCHAR</c>.</summary>
+    public static string ColumnList(IEnumerable<ColumnSchema> columns) =>
+        string.Join(", ", columns.Select(c => DuckDbDialect.Quote(c.Name) + " " + DuckDbTypeMapping.TypeName(c.Type)));
+
+    /// <summary><c>"a", "b"</c>, optionally prefixed with an alias.</summary>
+    public static string Names(IEnumerable<string> names, string? alias = null) =>
+        string.Join(", ", names.Select(n => (alias is null ? "" : alias + ".") + DuckDbDialect.Quote(n)));
+
+    /// <summary>
+    /// Replaces the target with the staging table (full refresh), applying delete detection against the old
+    /// target. Returns the rows counted as deleted.
+    /// </summary>
+    public static long Swap(DuckDbConnection connection, WriteRequest request, ImmutableArray<ColumnSchema> columns, StreamSchema? existing, string staging)
+    {
+        var target = DuckDbWarehouseConnection.Table(request.Target);
+        long deleted = 0;
+        if (existing is not null && request.DeleteDetection != DeleteDetection.None && !request.PrimaryKey.IsDefaultOrEmpty)
+        {
+            var missing = $"NOT EXISTS (SELECT 1 FROM {staging} s WHERE {KeyMatch(request.PrimaryKey, "s", "t")})";
+            if (request.DeleteDetection == DeleteDetection.Hard)
+            {
+                deleted = connection.ExecuteScalar<long>($"SELECT count(*) FROM {target} t WHERE {missing}");
+            }
+            else
+            {
+                var soft = request.SoftDeleteColumn;
+                var hadSoft = existing.Columns.Any(c => Same(c.Name, soft));
+                var values = columns.Where(c => !Same(c.Name, soft)).Select(c => existing.Columns.Any(e => Same(e.Name, c.Name))
+                    ? $"CAST(t.{DuckDbDialect.Quote(c.Name)} AS {DuckDbTypeMapping.TypeName(c.Type)})"
+                    : "NULL");
+                var names = columns.Where(c => !Same(c.Name, soft)).Select(c => c.Name).Append(soft);
+                var stamp = hadSoft ? $"coalesce(t.{DuckDbDialect.Quote(soft)}, now())" : "now()";
+                deleted = connection.ExecuteNonQuery(
+                    $"INSERT INTO {staging} ({Names(names)}) SELECT {string.Join(", ", values)}, {stamp} FROM {target} t WHERE {missing}");
+            }
+        }
+
+        if (existing is not null)
+        {
+            connection.ExecuteNonQuery($"DROP TABLE {target}");
+        }
+
+        connection.ExecuteNonQuery($"ALTER TABLE {staging} RENAME TO {DuckDbDialect.Quote(request.Target.Name)}");
+        return deleted;
+    }
+
+    /// <summary>Upserts the staging rows into the target by key; returns (inserted, updated, deleted).</summary>
+    public static (long Inserted, long Updated, long Deleted) Merge(DuckDbConnection connection, WriteRequest request, ImmutableArray<ColumnSchema> columns, string staging)
+    {
+        if (request.PrimaryKey.IsDefaultOrEmpty)
+        {
+            throw new ConnectorException($"Merge into {request.Target} needs a primary key; set primary_key for the stream.") { Stream = request.Target.ToString() };
+        }
+
+        var target = DuckDbWarehouseConnection.Table(request.Target);
+        var keys = request.PrimaryKey;
+        var keyList = Names(keys);
+
+        // A key sent twice keeps its last row.
+        var duplicates = connection.ExecuteScalar<long>($"SELECT count(*) - count(DISTINCT ({keyList})) FROM {staging}");
+        if (duplicates > 0)
+        {
+            connection.ExecuteNonQuery($"DELETE FROM {staging} WHERE rowid NOT IN (SELECT max(rowid) FROM {staging} GROUP BY {keyList})");
+        }
+
+        var soft = request.DeleteDetection == DeleteDetection.Soft ? request.SoftDeleteColumn : null;
+        var assignments = columns.Where(c => !keys.Any(k => Same(k, c.Name)) && (soft is null || !Same(c.Name, soft)))
+            .Select(c => $"{DuckDbDialect.Quote(c.Name)} = s.{DuckDbDialect.Quote(c.Name)}")
+            .ToList();
+        if (soft is not null)
+        {
+            assignments.Add($"{DuckDbDialect.Quote(soft)} = NULL");
+        }
+
+        var match = KeyMatch(keys, "s", "t");
+        long updated = 0;
+        if (assignments.Count > 0)
+        {
+            updated = connection.ExecuteNonQuery($"UPDATE {target} AS t SET {string.Join(", ", assignments)} FROM {staging} AS s WHERE {match}");
+        }
+
+        var names = columns.Select(c => c.Name).ToList();
+        var inserted = connection.ExecuteNonQuery(
+            $"INSERT INTO {target} ({Names(names)}) SELECT {Names(names, "s")} FROM {staging} s WHERE NOT EXISTS (SELECT 1 FROM {target} AS t WHERE {match})");
+        long deleted = 0;
+        var missing = $"NOT EXISTS (SELECT 1 FROM {staging} s WHERE {match})";
+        if (request.DeleteDetection == DeleteDetection.Hard)
+        {
+            deleted = connection.ExecuteNonQuery($"DELETE FROM {target} AS t WHERE {missing}");
+        }
+        else if (soft is not null)
+        {
+            deleted = connection.ExecuteNonQuery($"UPDATE {target} AS t SET {DuckDbDialect.Quote(soft)} = now() WHERE t.{DuckDbDialect.Quote(soft)} IS NULL AND {missing}");
+        }
+
+        return (inserted, updated, deleted);
+    }
+
+    /// <summary>Stores the state of a sync stream (in the caller's transaction).</summary>
+    public static void SaveState(DuckDbConnection connection, WriteRequest request, StreamState state)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT OR REPLACE INTO {DuckDbWarehouseConnection.StateSchema}.sync_state VALUES ($1, $2, $3, now())";
+        command.Parameters.AddPositional(request.SyncName);
+        command.Parameters.AddPositional(request.StateKey);
+        command.Parameters.AddPositional(StreamStateJson.Serialize(state));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary><c>a."k1" = b."k1" AND …</c>.</summary>
+    public static string KeyMatch(IEnumerable<string> keys, string left, string right) =>
+        string.Join(" AND ", keys.Select(k => $"{left}.{DuckDbDialect.Quote(k)} = {right}.{DuckDbDialect.Quote(k)}"));
+
+    /// <summary>DuckDB's rule for identifiers: case-insensitive.</summary>
+    public static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A <see cref="DuckDbException"/> as a <see cref="ConnectorException"/>, transient for transaction conflicts.</summary>
+    public static ConnectorException Failure(string connection, WriteRequest request, string action, DuckDbException e) =>
+        new($"Cannot {action} table {request.Target} of {connection}: {e.Message}", e)
+        {
+            Connection = connection,
+            Stream = request.Target.ToString(),
+            IsTransient = e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase),
+        };
+
+    private static bool SchemaExists(DuckDbConnection connection, string schema)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM duckdb_schemas() WHERE database_name = current_database() AND schema_name = $1";
+        command.Parameters.AddPositional(schema);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+}

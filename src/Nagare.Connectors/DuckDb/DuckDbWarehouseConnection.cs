@@ -1,0 +1,153 @@
+using Nagare.Connectors.Common;
+using Nagare.Core.Connectors;
+using Nagare.DuckDb;
+
+namespace Nagare.Connectors.DuckDb;
+
+/// <summary>
+/// A DuckDB database (the project's warehouse by default) as source and destination. One database instance is
+/// opened per file and shared; every reader and writer works on its own <see cref="DuckDbConnection"/> to it, so
+/// they run in parallel. Sync state lives in <c>_nagare.sync_state</c> of the same database and is committed in
+/// the same transaction as the rows.
+/// </summary>
+public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource, IChunkedDestination
+{
+    /// <summary>Schema holding Nagare's own tables.</summary>
+    public const string StateSchema = "_nagare";
+
+    /// <summary>Suffix of the staging table of a full refresh or chunked load.</summary>
+    public const string StagingSuffix = "__nagare_staging";
+
+    private static readonly IReadOnlySet<WriteMode> Modes = new HashSet<WriteMode> { WriteMode.FullRefresh, WriteMode.Append, WriteMode.Incremental, WriteMode.Merge };
+
+    private readonly string _connectionString;
+    private readonly Lock _gate = new();
+    private DuckDbConnection? _anchor;
+    private Task? _stateTables;
+    private bool _disposed;
+
+    /// <summary>Creates the connection; nothing is opened until first use.</summary>
+    /// <param name="name">The connection's name in the project.</param>
+    /// <param name="options">Where the database is.</param>
+    public DuckDbWarehouseConnection(string name, DuckDbConnectorOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(options);
+        Name = name;
+        Options = options;
+        var builder = new DuckDbConnectionStringBuilder
+        {
+            // A private in-memory database would be one per DuckDbConnection; a named one is shared by all of ours.
+            DataSource = options.Path is "" or DuckDbConnectorOptions.InMemory ? ":memory:nagare-" + Guid.NewGuid().ToString("N") : options.Path,
+        };
+        if (options.Threads is { } threads)
+        {
+            builder.Threads = threads;
+        }
+
+        if (options.MemoryLimit is { } limit)
+        {
+            builder.MemoryLimit = limit;
+        }
+
+        _connectionString = builder.ConnectionString;
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <summary>The options the connection was created with.</summary>
+    public DuckDbConnectorOptions Options { get; }
+
+    /// <inheritdoc/>
+    public ConnectorCapabilities Capabilities { get; } = new("duckdb", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true, SupportsKeyRangeChunks: true);
+
+    /// <inheritdoc/>
+    public ISqlDialect Dialect => DuckDbDialect.Instance;
+
+    /// <inheritdoc/>
+    public async Task<ConnectionTestResult> TestAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var version = connection.ExecuteScalar<string>("SELECT version()");
+        return new ConnectionTestResult("DuckDB " + version, new Dictionary<string, string>
+        {
+            ["path"] = Options.Path,
+            ["database"] = connection.ExecuteScalar<string>("SELECT current_database()") ?? "",
+        });
+    }
+
+    /// <summary>
+    /// A new connection to the shared database, for callers that run their own SQL (models, checks). The caller
+    /// disposes it.
+    /// </summary>
+    public Task<DuckDbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_anchor is null)
+            {
+                if (!Options.Path.StartsWith(':') && System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Options.Path)) is { } folder)
+                {
+                    Directory.CreateDirectory(folder);
+                }
+
+                var anchor = new DuckDbConnection(_connectionString);
+                try
+                {
+                    anchor.Open();
+                }
+                catch (DuckDbException e)
+                {
+                    anchor.Dispose();
+                    throw new ConnectorException($"Cannot open DuckDB database '{Options.Path}' of connection {Name}: {e.Message}", e) { Connection = Name };
+                }
+
+                _anchor = anchor;
+            }
+        }
+
+        var connection = new DuckDbConnection(_connectionString);
+        connection.Open();
+        return Task.FromResult(connection);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _anchor?.Dispose();
+            _anchor = null;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Creates Nagare's state tables once per connection object.</summary>
+    private Task EnsureStateTablesAsync()
+    {
+        lock (_gate)
+        {
+            return _stateTables ??= Task.Run(async () =>
+            {
+                await using var own = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                own.ExecuteNonQuery($"""
+                    CREATE SCHEMA IF NOT EXISTS {StateSchema};
+                    CREATE TABLE IF NOT EXISTS {StateSchema}.sync_state (
+                        sync_name VARCHAR NOT NULL, state_key VARCHAR NOT NULL, state_json VARCHAR NOT NULL,
+                        updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (sync_name, state_key));
+                    CREATE TABLE IF NOT EXISTS {StateSchema}.sync_chunks (
+                        sync_name VARCHAR NOT NULL, state_key VARCHAR NOT NULL, chunk_index INTEGER NOT NULL,
+                        state_json VARCHAR NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL);
+                    """);
+            });
+        }
+    }
+
+    private ConnectorException Error(string message, Exception inner, string? stream = null) =>
+        new($"{message}: {inner.Message}", inner) { Connection = Name, Stream = stream };
+
+}
