@@ -22,7 +22,7 @@ internal static class FileScan
     /// <param name="paths">Absolute paths.</param>
     /// <param name="options">CSV options.</param>
     /// <param name="types">Column name → DuckDB type to read as (CSV: only those columns; JSON: every column), or null to detect.</param>
-    /// <param name="storeRejects">CSV: collect malformed rows in <see cref="RejectsTable"/> instead of failing.</param>
+    /// <param name="storeRejects">CSV: collect malformed rows in <see cref="RejectsTable"/> instead of failing; JSON: skip them (for sniffing).</param>
     public static string Call(FileFormat format, FileCompression? compression, IReadOnlyList<string> paths, FilesConnectorOptions options,
         IReadOnlyList<KeyValuePair<string, string>>? types, bool storeRejects)
     {
@@ -80,6 +80,12 @@ internal static class FileScan
                 if (types is { Count: > 0 })
                 {
                     sql.Append(", columns = ").Append(Struct(types));
+                }
+
+                if (storeRejects)
+                {
+                    // Sniffing only: malformed records are found line by line before reading (see JsonFileValidator).
+                    sql.Append(", ignore_errors = true");
                 }
 
                 break;

@@ -59,10 +59,21 @@ public sealed partial class FilesConnection
     private StreamSchema Describe(DuckDbConnection engine, FileStreamDefinition stream, IReadOnlyList<FileEntry> files)
     {
         var (format, compression) = FormatOf(stream, files);
-        var call = FileScan.Call(format, compression, [.. files.Select(f => f.FullPath)], _options, null, storeRejects: format is FileFormat.Csv or FileFormat.Tsv);
+        var paths = files.Select(f => f.FullPath).ToList();
+        DirectoryInfo? cleaned = null;
         var columns = ImmutableArray.CreateBuilder<ColumnSchema>();
         try
         {
+            if (format is FileFormat.Json or FileFormat.Ndjson)
+            {
+                // Sniff from well-formed records only: one stray line can otherwise turn every column into a single 'json' one.
+                // DuckDB samples at most 32 files for JSON, so only those are checked.
+                var sample = ValidateJson(stream.Name, format, compression, [.. files.Take(32)], OnError.Skip, [], ref cleaned);
+                paths = [.. sample.Select(s => s.Path)];
+                compression = cleaned is null ? compression : null;
+            }
+
+            var call = FileScan.Call(format, compression, paths, _options, null, storeRejects: format != FileFormat.Parquet);
             using var command = engine.CreateCommand();
             command.CommandText = "DESCRIBE SELECT * FROM " + call;
             using var reader = command.ExecuteReader();
@@ -81,6 +92,10 @@ public sealed partial class FilesConnection
         catch (DuckDbException e)
         {
             throw Failure($"Cannot read the schema of stream '{stream.Name}' ({stream.Description}, {files.Count} file(s), first '{files[0].RelativePath}'): {e.Message}", stream.Name, e);
+        }
+        finally
+        {
+            cleaned?.Delete(recursive: true);
         }
 
         columns.Add(new ColumnSchema(FileColumn, ColumnType.String, Nullable: false, NativeType: "VARCHAR"));
