@@ -76,6 +76,9 @@ public sealed class ModelNode
     /// <summary>Rendered text with relation placeholders (first render).</summary>
     internal string Rendered { get; set; } = string.Empty;
 
+    /// <summary>Rendered text with relations resolved, before ephemeral CTEs are injected.</summary>
+    internal string Resolved { get; set; } = string.Empty;
+
     /// <summary>ref()/source() calls in call order; placeholders index into it.</summary>
     internal List<RelationCall> Calls { get; set; } = [];
 

@@ -1,0 +1,286 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Nagare.Runtime.Models;
+
+/// <summary>A compiled project: every node with its compiled SQL, and the graph between them.</summary>
+public sealed class Manifest
+{
+    /// <summary>File name of the manifest in the target folder.</summary>
+    public const string FileName = "manifest.json";
+
+    private readonly Dictionary<string, List<string>> _children = new(StringComparer.Ordinal);
+
+    internal Manifest(ModelProject project, Dictionary<string, ModelNode> nodes, ModelRenderer renderer, NodeLookup lookup)
+    {
+        Project = project;
+        Nodes = nodes;
+        Renderer = renderer;
+        Lookup = lookup;
+        foreach (var id in nodes.Keys)
+        {
+            _children[id] = [];
+        }
+
+        foreach (var node in nodes.Values)
+        {
+            foreach (var parent in node.DependsOn)
+            {
+                _children[parent].Add(node.UniqueId);
+            }
+        }
+    }
+
+    public ModelProject Project { get; }
+
+    /// <summary>All nodes by unique id (models, seeds, tests, sources).</summary>
+    public IReadOnlyDictionary<string, ModelNode> Nodes { get; }
+
+    /// <summary>First renders reused from the compile cache.</summary>
+    public int CacheHits { get; internal set; }
+
+    internal ModelRenderer Renderer { get; }
+
+    internal NodeLookup Lookup { get; }
+
+    /// <summary>Nodes that read from <paramref name="uniqueId"/>.</summary>
+    public IReadOnlyList<string> ChildrenOf(string uniqueId) => _children.TryGetValue(uniqueId, out var c) ? c : [];
+
+    /// <summary>Finds a model or seed by name, or any node by unique id.</summary>
+    public ModelNode? Find(string name) =>
+        Nodes.TryGetValue(name, out var byId) ? byId : Lookup.Refable.TryGetValue(name, out var byName) ? byName : Nodes.Values.FirstOrDefault(n => n.Type == NodeType.Test && n.Name == name);
+
+    internal void CheckCycles()
+    {
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        var stack = new List<string>();
+        foreach (var id in Nodes.Keys)
+        {
+            Visit(id);
+        }
+
+        void Visit(string id)
+        {
+            if (state.TryGetValue(id, out var s))
+            {
+                if (s == 1)
+                {
+                    var cycle = stack[stack.IndexOf(id)..].Append(id).Select(x => Nodes[x].Name);
+                    throw new ModelProjectException($"{Nodes[id].Path}: dependency cycle: {string.Join(" -> ", cycle)}");
+                }
+
+                return;
+            }
+
+            state[id] = 1;
+            stack.Add(id);
+            foreach (var parent in Nodes[id].DependsOn)
+            {
+                Visit(parent);
+            }
+
+            stack.RemoveAt(stack.Count - 1);
+            state[id] = 2;
+        }
+    }
+
+    /// <summary>Writes target/compiled/&lt;project&gt;/… (one .sql per model and test) and target/manifest.json.</summary>
+    public void WriteArtifacts()
+    {
+        var compiledRoot = Path.Combine(Project.TargetPath, "compiled", Project.Name);
+        var files = Nodes.Values.Where(n => n.CompiledSql is not null && n.Type is NodeType.Model or NodeType.Test).ToList();
+        foreach (var dir in files.Select(n => Path.GetDirectoryName(CompiledPath(compiledRoot, n))!).Distinct())
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        Parallel.ForEach(files, node => File.WriteAllText(CompiledPath(compiledRoot, node), node.CompiledSql));
+        WriteManifest(Path.Combine(Project.TargetPath, FileName));
+    }
+
+    private static string CompiledPath(string root, ModelNode node) =>
+        node.Type == NodeType.Test && node.TestName is not null
+            ? Path.Combine(root, Path.GetDirectoryName(node.Path) ?? string.Empty, node.Name + ".sql")
+            : Path.Combine(root, node.Path);
+
+    /// <summary>Writes the manifest JSON (dbt-like: nodes, sources, parent_map, child_map).</summary>
+    public void WriteManifest(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var stream = new BufferedStream(File.Create(path), 1 << 16);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        w.WriteStartObject();
+        w.WriteStartObject("metadata");
+        w.WriteString("generator", "nagare");
+        w.WriteString("project_name", Project.Name);
+        w.WriteString("target_name", Project.Target.Name);
+        w.WriteString("adapter_type", "duckdb");
+        w.WriteEndObject();
+        foreach (var (section, sources) in new[] { ("nodes", false), ("sources", true) })
+        {
+            w.WriteStartObject(section);
+            foreach (var node in Nodes.Values.Where(n => (n.Type == NodeType.Source) == sources).OrderBy(n => n.UniqueId, StringComparer.Ordinal))
+            {
+                w.WriteStartObject(node.UniqueId);
+                WriteNode(w, node);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteStartObject("parent_map");
+        foreach (var node in Nodes.Values.OrderBy(n => n.UniqueId, StringComparer.Ordinal))
+        {
+            w.WriteStartArray(node.UniqueId);
+            foreach (var p in node.DependsOn)
+            {
+                w.WriteStringValue(p);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+        w.WriteStartObject("child_map");
+        foreach (var id in Nodes.Keys.Order(StringComparer.Ordinal))
+        {
+            w.WriteStartArray(id);
+            foreach (var c in ChildrenOf(id))
+            {
+                w.WriteStringValue(c);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteNode(Utf8JsonWriter w, ModelNode node)
+    {
+        w.WriteString("unique_id", node.UniqueId);
+        w.WriteString("resource_type", node.Type.ToString().ToLowerInvariant());
+        w.WriteString("name", node.Name);
+        w.WriteString("original_file_path", node.Path);
+        w.WriteStartArray("fqn");
+        foreach (var part in node.Fqn)
+        {
+            w.WriteStringValue(part);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("checksum");
+        w.WriteString("name", "sha256");
+        w.WriteString("checksum", node.Checksum);
+        w.WriteEndObject();
+        w.WriteString("schema", node.Schema);
+        w.WriteString("alias", node.Identifier);
+        w.WriteString("relation_name", node.RelationName);
+        if (node.SourceName is not null)
+        {
+            w.WriteString("source_name", node.SourceName);
+        }
+
+        if (node.TestName is not null)
+        {
+            w.WriteStartObject("test_metadata");
+            w.WriteString("name", node.TestName);
+            w.WriteString("column_name", node.ColumnName);
+            w.WriteString("attached_node", node.AttachedNode);
+            w.WriteEndObject();
+        }
+
+        w.WriteString("description", node.Description ?? string.Empty);
+        w.WritePropertyName("config");
+        WriteValue(w, node.Config.Values);
+        w.WriteStartArray("tags");
+        foreach (var tag in node.Config.Tags)
+        {
+            w.WriteStringValue(tag);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("columns");
+        foreach (var c in node.Columns)
+        {
+            w.WriteStartObject(c.Name);
+            w.WriteString("name", c.Name);
+            w.WriteString("description", c.Description ?? string.Empty);
+            w.WriteString("data_type", c.DataType);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        w.WriteStartObject("depends_on");
+        w.WriteStartArray("nodes");
+        foreach (var p in node.DependsOn)
+        {
+            w.WriteStringValue(p);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        if (node.Type is NodeType.Model or NodeType.Test)
+        {
+            w.WriteString("raw_code", node.RawSql);
+            w.WriteString("compiled_code", node.CompiledSql);
+        }
+    }
+
+    internal static void WriteValue(Utf8JsonWriter w, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                w.WriteNullValue();
+                break;
+            case string s:
+                w.WriteStringValue(s);
+                break;
+            case bool b:
+                w.WriteBooleanValue(b);
+                break;
+            case long or int:
+                w.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case double d:
+                w.WriteNumberValue(d);
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> map:
+                w.WriteStartObject();
+                foreach (var (k, v) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    w.WritePropertyName(k);
+                    WriteValue(w, v);
+                }
+
+                w.WriteEndObject();
+                break;
+            case IDictionary dict:
+                w.WriteStartObject();
+                foreach (DictionaryEntry e in dict)
+                {
+                    w.WritePropertyName(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? string.Empty);
+                    WriteValue(w, e.Value);
+                }
+
+                w.WriteEndObject();
+                break;
+            case IEnumerable list:
+                w.WriteStartArray();
+                foreach (var item in list)
+                {
+                    WriteValue(w, item);
+                }
+
+                w.WriteEndArray();
+                break;
+            default:
+                w.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+}
