@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Nagare.Core.Connectors;
 using Nagare.Core.Schema;
 using Npgsql;
@@ -63,6 +64,72 @@ public sealed partial class PostgresConnection
         {
             await writer.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens or resumes a chunked load staged in <c>_nagare.chunks_&lt;hash of sync and state key&gt;</c>. Staged
+    /// chunks listed in <paramref name="checkpoint"/> are kept when the staging table still has the request's
+    /// columns; other staged rows are discarded, and so is the whole staging table when the columns changed.
+    /// </summary>
+    public async Task<IChunkedStreamWriter> OpenChunkedWriterAsync(WriteRequest request, StreamState checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        PostgresStreamWriter.Validate(request);
+        await EnsureStateTableAsync(cancellationToken).ConfigureAwait(false);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request.SyncName + "\0" + request.StateKey)))[..24];
+        var stagingName = "chunks_" + hash;
+        var staging = PostgresDialect.Instance.QuoteTable(PostgresDialect.StateSchema, stagingName);
+        var dialect = PostgresDialect.Instance;
+        ImmutableArray<string> expected = [.. request.Columns.Select(c => c.Name + " " + PostgresDialect.StoredType(c.Type)), PostgresDialect.ChunkColumn + " int32"];
+
+        await using var session = await OpenSessionAsync($"preparing the chunked load of {request.Target}", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var transaction = await session.Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var existing = await DescribeAsync(session.Connection, transaction, new StreamId(PostgresDialect.StateSchema, stagingName), cancellationToken).ConfigureAwait(false);
+            var kept = checkpoint.CompletedChunks.IsDefault ? [] : checkpoint.CompletedChunks;
+            var sql = new System.Text.StringBuilder();
+            if (existing is not null && !existing.Columns.Select(c => c.Name + " " + c.Type).SequenceEqual(expected))
+            {
+                sql.Append($"DROP TABLE {staging};");
+                existing = null;
+            }
+
+            if (existing is null)
+            {
+                kept = [];
+                var definitions = string.Join(", ", request.Columns.Select(c => $"{PostgresDialect.Quote(c.Name)} {dialect.TypeName(c.Type)}"));
+                sql.Append($"CREATE TABLE {staging} ({definitions}, {PostgresDialect.ChunkColumn} integer NOT NULL);");
+            }
+            else
+            {
+                var list = kept.IsEmpty ? "NULL" : string.Join(", ", kept.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                sql.Append($"DELETE FROM {staging} WHERE {PostgresDialect.ChunkColumn} NOT IN ({list}) OR {PostgresDialect.ChunkColumn} IS NULL;");
+            }
+
+            await using (var command = Command(session.Connection, sql.ToString(), transaction))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var resumed = checkpoint with { CompletedChunks = kept };
+            await using (var save = Command(session.Connection, PostgresDialect.SaveStateCommand, transaction))
+            {
+                save.Parameters.Add(new NpgsqlParameter("sync", NpgsqlDbType.Text) { Value = request.SyncName });
+                save.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = request.StateKey });
+                save.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = PostgresStateJson.Write(resumed) });
+                save.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = Now });
+                await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new PostgresChunkedWriter(this, request, staging, resumed);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw Translate(e, "preparing the chunked load", request.Target.ToString());
         }
     }
 

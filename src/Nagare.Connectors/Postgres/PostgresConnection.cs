@@ -12,7 +12,7 @@ namespace Nagare.Connectors.Postgres;
 /// Sessions come from one pool per connection, at most <see cref="PostgresConnectorOptions.MaxConcurrency"/>
 /// in use at once (plus one per live snapshot); callers beyond the limit wait for a free session.
 /// </remarks>
-public sealed partial class PostgresConnection : ISource, IKeyRangeSource, ISnapshotSource, IDestination
+public sealed partial class PostgresConnection : ISource, IKeyRangeSource, ISnapshotSource, IDestination, IChunkedDestination
 {
     private static readonly ConnectorCapabilities SharedCapabilities = new(
         "postgres",

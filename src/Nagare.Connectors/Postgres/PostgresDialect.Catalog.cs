@@ -80,6 +80,25 @@ public sealed partial class PostgresDialect
         ON CONFLICT (sync_name, state_key) DO UPDATE SET state_json = EXCLUDED.state_json, updated_at = EXCLUDED.updated_at
         """;
 
+    /// <summary>
+    /// Stores a chunked load's checkpoint, adding its completed chunks to those already stored, so chunk writers
+    /// committing at the same time never lose each other's chunks. Parameters as <see cref="SaveStateCommand"/>.
+    /// </summary>
+    public const string SaveCheckpointCommand = """
+        INSERT INTO _nagare.sync_state AS s (sync_name, state_key, state_json, updated_at)
+        VALUES (@sync, @key, @state, @now)
+        ON CONFLICT (sync_name, state_key) DO UPDATE SET
+            state_json = pg_catalog.jsonb_set(EXCLUDED.state_json, '{completed_chunks}', (
+                SELECT coalesce(pg_catalog.jsonb_agg(DISTINCT c.value ORDER BY c.value), '[]'::jsonb)
+                FROM (SELECT pg_catalog.jsonb_array_elements(coalesce(s.state_json -> 'completed_chunks', '[]'::jsonb)) AS value
+                      UNION
+                      SELECT pg_catalog.jsonb_array_elements(EXCLUDED.state_json -> 'completed_chunks')) AS c)),
+            updated_at = EXCLUDED.updated_at
+        """;
+
+    /// <summary>Column holding the chunk number in a chunked load's staging table.</summary>
+    public const string ChunkColumn = "_nagare_chunk";
+
     /// <summary>Exports the snapshot of the current REPEATABLE READ transaction.</summary>
     public const string ExportSnapshotQuery = "SELECT pg_catalog.pg_export_snapshot()";
 }

@@ -31,6 +31,11 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
     private string? _fullRefreshStaging;
     private bool _hasSoftColumn;
     private long _rows;
+    private int? _chunk;
+    private string? _chunkStaging;
+    private StreamState? _checkpoint;
+    private Action<int>? _chunkCommitted;
+    private string? _publishFrom;
     private bool _failed;
     private bool _committed;
 
@@ -45,6 +50,14 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
     }
 
     private NpgsqlConnection Connection => _session.Connection;
+
+    /// <summary>A writer staging one chunk of a chunked load into <paramref name="staging"/> with its checkpoint.</summary>
+    public static PostgresStreamWriter ForChunk(PostgresConnection owner, PostgresSession session, WriteRequest request, string staging, int chunk, StreamState checkpoint, Action<int> committed) =>
+        new(owner, session, request) { _chunk = chunk, _chunkStaging = staging, _checkpoint = checkpoint, _chunkCommitted = committed };
+
+    /// <summary>A writer publishing every staged chunk of <paramref name="staging"/> into the target with the request's mode, then dropping the staging.</summary>
+    public static PostgresStreamWriter ForPublish(PostgresConnection owner, PostgresSession session, WriteRequest request, string staging) =>
+        new(owner, session, request) { _publishFrom = staging };
 
     private bool SoftDeletes => _request.DeleteDetection == DeleteDetection.Soft;
 
@@ -106,6 +119,16 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
 
             // Loads may legitimately run longer than the read statement_timeout.
             await ExecuteAsync("SET LOCAL statement_timeout = 0", cancellationToken).ConfigureAwait(false);
+            if (_chunk is { } chunk)
+            {
+                // A failed earlier attempt at this chunk was rolled back; this only guards against a stale checkpoint.
+                await ExecuteAsync($"DELETE FROM {_chunkStaging} WHERE {PostgresDialect.ChunkColumn} = {chunk}", cancellationToken).ConfigureAwait(false);
+                _copyTarget = _chunkStaging!;
+                _owner.CountCommand();
+                _importer = await Connection.BeginBinaryImportAsync($"COPY {_copyTarget} ({_columnList}, {PostgresDialect.ChunkColumn}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             _existing = await _owner.DescribeAsync(Connection, _transaction, _request.Target, cancellationToken).ConfigureAwait(false);
             if (_existing is null && _request.Target.Namespace is { } schema)
             {
@@ -121,8 +144,11 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
                 await PrepareTargetAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            _owner.CountCommand();
-            _importer = await Connection.BeginBinaryImportAsync($"COPY {_copyTarget} ({_columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            if (_publishFrom is null)
+            {
+                _owner.CountCommand();
+                _importer = await Connection.BeginBinaryImportAsync($"COPY {_copyTarget} ({_columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -147,8 +173,13 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             throw new ConnectorException($"Writing {_request.Target}: the batch has {batch.Columns.Length} columns but the writer was opened for {_writers.Length}.") { Stream = _request.Target.ToString() };
         }
 
+        if (_importer is null)
+        {
+            throw new InvalidOperationException($"This writer publishes staged chunks of {_request.Target}; it takes no rows.");
+        }
+
         _batches.Add((_rows + 1, batch.RowCount, batch.FirstRowNumber, batch.Origin));
-        var importer = _importer!;
+        var importer = _importer;
         var row = 0;
         var column = 0;
         try
@@ -159,6 +190,11 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
                 for (column = 0; column < _writers.Length; column++)
                 {
                     await _writers[column].WriteAsync(importer, batch.Columns[column], row, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (_chunk is { } chunk)
+                {
+                    await importer.WriteAsync(chunk, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -187,15 +223,33 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         EnsureWritable();
         try
         {
-            try
+            if (_importer is not null)
             {
-                await _importer!.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                await _importer.DisposeAsync().ConfigureAwait(false);
-                _importer = null;
+                try
+                {
+                    await _importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    await _importer.DisposeAsync().ConfigureAwait(false);
+                    _importer = null;
+                }
+                catch (PostgresException e)
+                {
+                    throw CopyError(e);
+                }
             }
-            catch (PostgresException e)
+
+            if (_chunk is { } chunk)
             {
-                throw CopyError(e);
+                await SaveStateAsync(PostgresDialect.SaveCheckpointCommand, _checkpoint! with { CompletedChunks = [chunk] }, cancellationToken).ConfigureAwait(false);
+                await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
+                _committed = true;
+                _chunkCommitted?.Invoke(chunk);
+                return new WriteResult(_rows, _rows);
+            }
+
+            if (_publishFrom is not null)
+            {
+                await using var copy = _owner.Command(Connection, $"INSERT INTO {_copyTarget} ({_columnList}) SELECT {_columnList} FROM {_publishFrom} ORDER BY {PostgresDialect.ChunkColumn}", _transaction);
+                _rows = await copy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             var result = _request.Mode switch
@@ -206,12 +260,12 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             };
             if (state is not null)
             {
-                await using var command = _owner.Command(Connection, PostgresDialect.SaveStateCommand, _transaction);
-                command.Parameters.Add(new NpgsqlParameter("sync", NpgsqlDbType.Text) { Value = _request.SyncName });
-                command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = _request.StateKey });
-                command.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = PostgresStateJson.Write(state) });
-                command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await SaveStateAsync(PostgresDialect.SaveStateCommand, state, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_publishFrom is not null)
+            {
+                await ExecuteAsync($"DROP TABLE {_publishFrom}", cancellationToken).ConfigureAwait(false);
             }
 
             await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -263,6 +317,16 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         }
 
         await _session.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task SaveStateAsync(string sql, StreamState state, CancellationToken cancellationToken)
+    {
+        await using var command = _owner.Command(Connection, sql, _transaction);
+        command.Parameters.Add(new NpgsqlParameter("sync", NpgsqlDbType.Text) { Value = _request.SyncName });
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = _request.StateKey });
+        command.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = PostgresStateJson.Write(state) });
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PrepareFullRefreshAsync(CancellationToken cancellationToken)
