@@ -105,6 +105,56 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public void Parse_VeryLongOperatorChain_FailsCleanly()
+    {
+        var source = "{{ 1" + string.Concat(Enumerable.Repeat(" + 1", 20_000)) + " }}";
+
+        Assert.Throws<TemplateSyntaxException>(() => Render(new TemplateOptions(), source));
+    }
+
+    [Fact]
+    public void Parse_VeryLongFilterChain_FailsCleanly()
+    {
+        var source = "{{ 'x'" + string.Concat(Enumerable.Repeat("|upper", 20_000)) + " }}";
+
+        Assert.Throws<TemplateSyntaxException>(() => Render(new TemplateOptions(), source));
+    }
+
+    [Fact]
+    public void Render_OperatorChainWithinLimit_Evaluates()
+    {
+        var source = "{{ 1" + string.Concat(Enumerable.Repeat(" + 1", 150)) + " }}";
+
+        Assert.Equal("151", Render(new TemplateOptions(), source));
+    }
+
+    [Fact]
+    public void Render_SelfContainingLists_ComparisonStopsWithError()
+    {
+        var ex = Assert.Throws<TemplateRuntimeException>(() =>
+            Render(new TemplateOptions(), "{% set a = [] %}{% set b = [] %}{% do a.append(a) %}{% do b.append(b) %}{{ a == b }}"));
+
+        Assert.Contains("maximum recursion depth", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_SelfContainingList_PrintsAndSerializesSafely()
+    {
+        var output = Render(new TemplateOptions(), "{% set a = [1] %}{% do a.append(a) %}{{ (a|string)[:9] }}");
+
+        Assert.Equal("[1, [1, [", output);
+        Assert.Throws<TemplateRuntimeException>(() => Render(new TemplateOptions(), "{% set a = [1] %}{% do a.append(a) %}{{ a|tojson }}"));
+    }
+
+    [Fact]
+    public void Render_ThousandsOfElifBranches_AreNotNesting()
+    {
+        var source = "{% set x = 4999 %}{% if x == 0 %}0" + string.Concat(Enumerable.Range(1, 4999).Select(i => $"{{% elif x == {i} %}}{i}")) + "{% endif %}";
+
+        Assert.Equal("4999", Render(new TemplateOptions(), source));
+    }
+
+    [Fact]
     public void Render_RangeBeyondLimit_Stops()
     {
         var ex = Assert.Throws<TemplateLimitException>(() => Render(new TemplateOptions(), "{% for i in range(1000000) %}{% endfor %}"));

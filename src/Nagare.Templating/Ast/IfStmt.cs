@@ -1,19 +1,19 @@
 namespace Nagare.Templating.Ast;
 
-/// <summary><c>if</c>; an <c>elif</c> is a nested if in the else branch.</summary>
+/// <summary><c>if</c> with its <c>elif</c> branches kept flat (test i guards body i), and the <c>else</c> body.</summary>
 internal sealed class IfStmt : Stmt
 {
-    public IfStmt(Expr test, Stmt[] body, Stmt[] @else, int line, int column)
+    public IfStmt(Expr[] tests, Stmt[][] bodies, Stmt[] @else, int line, int column)
         : base(line, column)
     {
-        Test = test;
-        Body = body;
+        Tests = tests;
+        Bodies = bodies;
         Else = @else;
     }
 
-    public Expr Test { get; }
+    public Expr[] Tests { get; }
 
-    public Stmt[] Body { get; }
+    public Stmt[][] Bodies { get; }
 
     public Stmt[] Else { get; }
 

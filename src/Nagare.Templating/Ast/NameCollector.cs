@@ -165,8 +165,12 @@ internal sealed class NameCollector : IExpressionVisitor<bool>, IStatementVisito
 
     public Flow VisitIfStmt(IfStmt node)
     {
-        Walk(node.Test);
-        Walk(node.Body);
+        Walk(node.Tests);
+        foreach (var body in node.Bodies)
+        {
+            Walk(body);
+        }
+
         Walk(node.Else);
         return Flow.Normal;
     }

@@ -25,6 +25,11 @@ internal static class SerializationFilters
 
     private static void WriteJson(StringBuilder sb, object? value, string? indent, int level)
     {
+        if (level > 200)
+        {
+            throw PyException.Value("Circular reference detected");
+        }
+
         switch (value)
         {
             case null:
@@ -213,28 +218,33 @@ internal static class SerializationFilters
         return items;
     }
 
-    private static string SafeRepr(object? value)
+    private static string SafeRepr(object? value, int depth = 0)
     {
+        if (depth > 64)
+        {
+            return "...";
+        }
+
         if (PyOps.IsMapping(value))
         {
-            return "{" + string.Join(", ", SortedItems(value!).Select(kv => SafeRepr(kv.Key) + ": " + SafeRepr(PyOps.Import(kv.Value)))) + "}";
+            return "{" + string.Join(", ", SortedItems(value!).Select(kv => SafeRepr(kv.Key, depth + 1) + ": " + SafeRepr(PyOps.Import(kv.Value), depth + 1))) + "}";
         }
 
         switch (value)
         {
             case PyTuple t:
-                return t.Count == 1 ? "(" + SafeRepr(t[0]) + ",)" : "(" + string.Join(", ", t.Items.Select(SafeRepr)) + ")";
+                return t.Count == 1 ? "(" + SafeRepr(t[0], depth + 1) + ",)" : "(" + string.Join(", ", t.Items.Select(x => SafeRepr(x, depth + 1))) + ")";
             case IList l:
-                return "[" + string.Join(", ", l.Cast<object?>().Select(x => SafeRepr(PyOps.Import(x)))) + "]";
+                return "[" + string.Join(", ", l.Cast<object?>().Select(x => SafeRepr(PyOps.Import(x), depth + 1))) + "]";
             default:
                 return PyFormat.Repr(value);
         }
     }
 
-    private static void Format(StringBuilder sb, object? value, int indent, int allowance)
+    private static void Format(StringBuilder sb, object? value, int indent, int allowance, int depth = 0)
     {
-        var rep = SafeRepr(value);
-        if (rep.Length <= Width - indent - allowance)
+        var rep = SafeRepr(value, depth);
+        if (rep.Length <= Width - indent - allowance || depth > 64)
         {
             sb.Append(rep);
             return;
@@ -250,7 +260,7 @@ internal static class SerializationFilters
                 var last = i == items.Count - 1;
                 var key = SafeRepr(items[i].Key);
                 sb.Append(key).Append(": ");
-                Format(sb, PyOps.Import(items[i].Value), inner + key.Length + 2, last ? allowance + 1 : 1);
+                Format(sb, PyOps.Import(items[i].Value), inner + key.Length + 2, last ? allowance + 1 : 1, depth + 1);
                 if (!last)
                 {
                     sb.Append(",\n").Append(' ', inner);
@@ -276,7 +286,7 @@ internal static class SerializationFilters
                     sb.Append(",\n").Append(' ', inner);
                 }
 
-                Format(sb, items[i], inner, last ? itemAllowance : 1);
+                Format(sb, items[i], inner, last ? itemAllowance : 1, depth + 1);
             }
 
             sb.Append(close);

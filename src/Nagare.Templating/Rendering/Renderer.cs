@@ -251,8 +251,18 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
         return Flow.Normal;
     }
 
-    public Flow VisitIfStmt(IfStmt node) =>
-        PyOps.Truthy(Eval(node.Test)) ? RenderBody(node.Body) : RenderBody(node.Else);
+    public Flow VisitIfStmt(IfStmt node)
+    {
+        for (var i = 0; i < node.Tests.Length; i++)
+        {
+            if (PyOps.Truthy(Eval(node.Tests[i])))
+            {
+                return RenderBody(node.Bodies[i]);
+            }
+        }
+
+        return RenderBody(node.Else);
+    }
 
     public Flow VisitForStmt(ForStmt node)
     {

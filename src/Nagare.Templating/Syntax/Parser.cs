@@ -329,38 +329,28 @@ internal sealed class Parser
     private IfStmt ParseIf()
     {
         var start = Next();
-        var test = ParseTuple(withCondexpr: false);
-        var body = ParseStatements(["elif", "else", "endif"]);
-        var token = Next();
+        var tests = new List<Expr>();
+        var bodies = new List<Stmt[]>();
         Stmt[] elseBody = [];
-        if (token.Text == "elif")
+        while (true)
         {
-            elseBody = [ParseIfContinuation(token)];
-        }
-        else if (token.Text == "else")
-        {
-            elseBody = ParseStatements(["endif"], dropNeedle: true);
+            tests.Add(ParseTuple(withCondexpr: false));
+            bodies.Add(ParseStatements(["elif", "else", "endif"]));
+            var token = Next();
+            if (token.Text == "elif")
+            {
+                continue;
+            }
+
+            if (token.Text == "else")
+            {
+                elseBody = ParseStatements(["endif"], dropNeedle: true);
+            }
+
+            break;
         }
 
-        return new IfStmt(test, body, elseBody, start.Line, start.Column);
-    }
-
-    private IfStmt ParseIfContinuation(Token start)
-    {
-        var test = ParseTuple(withCondexpr: false);
-        var body = ParseStatements(["elif", "else", "endif"]);
-        var token = Next();
-        Stmt[] elseBody = [];
-        if (token.Text == "elif")
-        {
-            elseBody = [ParseIfContinuation(token)];
-        }
-        else if (token.Text == "else")
-        {
-            elseBody = ParseStatements(["endif"], dropNeedle: true);
-        }
-
-        return new IfStmt(test, body, elseBody, start.Line, start.Column);
+        return new IfStmt([.. tests], [.. bodies], elseBody, start.Line, start.Column);
     }
 
     private Stmt ParseSet()
@@ -597,8 +587,10 @@ internal sealed class Parser
     {
         var start = Current;
         var expr1 = ParseOr();
+        var mark = _depth;
         while (SkipIfName("if"))
         {
+            Enter();
             var expr2 = ParseOr();
             Expr? expr3 = null;
             if (SkipIfName("else"))
@@ -609,30 +601,37 @@ internal sealed class Parser
             expr1 = new CondExpr(expr2, expr1, expr3, start.Line, start.Column);
         }
 
+        _depth = mark;
         return expr1;
     }
 
     private Expr ParseOr()
     {
         var left = ParseAnd();
+        var mark = _depth;
         while (Current.IsName("or"))
         {
+            Enter();
             var op = Next();
             left = new BinaryExpr(BinaryOperator.Or, left, ParseAnd(), op.Line, op.Column);
         }
 
+        _depth = mark;
         return left;
     }
 
     private Expr ParseAnd()
     {
         var left = ParseNot();
+        var mark = _depth;
         while (Current.IsName("and"))
         {
+            Enter();
             var op = Next();
             left = new BinaryExpr(BinaryOperator.And, left, ParseNot(), op.Line, op.Column);
         }
 
+        _depth = mark;
         return left;
     }
 
@@ -659,6 +658,7 @@ internal sealed class Parser
     {
         var start = Current;
         var expr = ParseMath1();
+        var mark = _depth;
         List<CompareOperator>? ops = null;
         List<Expr>? operands = null;
         while (true)
@@ -702,24 +702,29 @@ internal sealed class Parser
             }
 
             Next();
+            Enter();
             (ops ??= []).Add(op);
             (operands ??= []).Add(ParseMath1());
         }
 
     done:
+        _depth = mark;
         return ops is null ? expr : new CompareExpr(expr, [.. ops], [.. operands!], start.Line, start.Column);
     }
 
     private Expr ParseMath1()
     {
         var left = ParseConcat();
+        var mark = _depth;
         while (Current.Kind is TokenKind.Add or TokenKind.Sub)
         {
+            Enter();
             var op = Next();
             var right = ParseConcat();
             left = new BinaryExpr(op.Kind == TokenKind.Add ? BinaryOperator.Add : BinaryOperator.Sub, left, right, op.Line, op.Column);
         }
 
+        _depth = mark;
         return left;
     }
 
@@ -744,8 +749,10 @@ internal sealed class Parser
     private Expr ParseMath2()
     {
         var left = ParsePow();
+        var mark = _depth;
         while (Current.Kind is TokenKind.Mul or TokenKind.Div or TokenKind.FloorDiv or TokenKind.Mod)
         {
+            Enter();
             var op = Next();
             var right = ParsePow();
             var kind = op.Kind switch
@@ -758,18 +765,22 @@ internal sealed class Parser
             left = new BinaryExpr(kind, left, right, op.Line, op.Column);
         }
 
+        _depth = mark;
         return left;
     }
 
     private Expr ParsePow()
     {
         var left = ParseUnary();
+        var mark = _depth;
         while (Current.Kind == TokenKind.Pow)
         {
+            Enter();
             var op = Next();
             left = new BinaryExpr(BinaryOperator.Pow, left, ParseUnary(), op.Line, op.Column);
         }
 
+        _depth = mark;
         return left;
     }
 
@@ -954,17 +965,21 @@ internal sealed class Parser
 
     private Expr ParsePostfix(Expr node)
     {
+        var mark = _depth;
         while (true)
         {
             switch (Current.Kind)
             {
                 case TokenKind.Dot or TokenKind.LBracket:
+                    Enter();
                     node = ParseSubscript(node);
                     break;
                 case TokenKind.LParen:
+                    Enter();
                     node = ParseCall(node);
                     break;
                 default:
+                    _depth = mark;
                     return node;
             }
         }
@@ -972,8 +987,16 @@ internal sealed class Parser
 
     private Expr ParseFilterExpr(Expr node)
     {
+        var mark = _depth;
         while (true)
         {
+            if (Current.Kind != TokenKind.Pipe && !Current.IsName("is") && Current.Kind != TokenKind.LParen)
+            {
+                _depth = mark;
+                return node;
+            }
+
+            Enter();
             if (Current.Kind == TokenKind.Pipe)
             {
                 node = ParseFilter(node)!;
@@ -982,13 +1005,9 @@ internal sealed class Parser
             {
                 node = ParseTest(node);
             }
-            else if (Current.Kind == TokenKind.LParen)
-            {
-                node = ParseCall(node);
-            }
             else
             {
-                return node;
+                node = ParseCall(node);
             }
         }
     }
@@ -1144,8 +1163,10 @@ internal sealed class Parser
     private FilterExpr? ParseFilter(Expr? node, bool startInline = false)
     {
         FilterExpr? result = null;
+        var mark = _depth;
         while (Current.Kind == TokenKind.Pipe || startInline)
         {
+            Enter();
             if (!startInline)
             {
                 Next();
@@ -1165,6 +1186,7 @@ internal sealed class Parser
             startInline = false;
         }
 
+        _depth = mark;
         return result;
     }
 

@@ -154,6 +154,19 @@ internal static class PyOps
         }
     }
 
+    [ThreadStatic]
+    private static int t_compareDepth;
+
+    // A list may contain itself; Python stops such comparisons with a RecursionError.
+    private static void EnterComparison()
+    {
+        if (++t_compareDepth > 200)
+        {
+            t_compareDepth = 0;
+            throw new PyException("RecursionError", "maximum recursion depth exceeded in comparison");
+        }
+    }
+
     public static bool Equal(object? a, object? b)
     {
         if (ReferenceEquals(a, b))
@@ -235,12 +248,20 @@ internal static class PyOps
                 return false;
             }
 
-            foreach (var kv in itemsA)
+            EnterComparison();
+            try
             {
-                if (!TryMappingGet(b, kv.Key, out var other) || !Equal(kv.Value, other))
+                foreach (var kv in itemsA)
                 {
-                    return false;
+                    if (!TryMappingGet(b, kv.Key, out var other) || !Equal(kv.Value, other))
+                    {
+                        return false;
+                    }
                 }
+            }
+            finally
+            {
+                t_compareDepth--;
             }
 
             return true;
@@ -254,6 +275,19 @@ internal static class PyOps
     private static IEnumerable<object?> AsEnumerable(object v) => v is IEnumerable<object?> e ? e : ((IEnumerable)v).Cast<object?>();
 
     private static bool SequenceEqual(IEnumerable<object?> a, IEnumerable<object?> b)
+    {
+        EnterComparison();
+        try
+        {
+            return SequenceEqualCore(a, b);
+        }
+        finally
+        {
+            t_compareDepth--;
+        }
+    }
+
+    private static bool SequenceEqualCore(IEnumerable<object?> a, IEnumerable<object?> b)
     {
         using var ea = a.GetEnumerator();
         using var eb = b.GetEnumerator();
@@ -316,7 +350,15 @@ internal static class PyOps
 
                 if (!Equal(ea.Current, eb.Current))
                 {
-                    return Compare(ea.Current, eb.Current, op);
+                    EnterComparison();
+                    try
+                    {
+                        return Compare(ea.Current, eb.Current, op);
+                    }
+                    finally
+                    {
+                        t_compareDepth--;
+                    }
                 }
             }
         }
