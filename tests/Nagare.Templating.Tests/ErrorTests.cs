@@ -164,6 +164,21 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public void Render_HostMethodThrows_NamesTheMethod()
+    {
+        var environment = new TemplateEnvironment();
+        environment.Globals["exceptions"] = new Dictionary<string, object?>
+        {
+            ["raise_compiler_error"] = (TemplateFunction)(a => throw new NagareException($"{a.TemplateName}: {a.Positional[0]}")),
+        };
+
+        var ex = Assert.Throws<TemplateRuntimeException>(() => environment.Parse("{{ exceptions.raise_compiler_error('bad config') }}", "models/c.sql").Render());
+
+        Assert.Equal("Call to 'raise_compiler_error' failed: models/c.sql: bad config (in models/c.sql, line 1, column 35)", ex.Message);
+        Assert.IsType<NagareException>(ex.InnerException);
+    }
+
+    [Fact]
     public void Exceptions_Hierarchy_RootedInNagareException()
     {
         Assert.True(typeof(TemplateException).IsAssignableFrom(typeof(TemplateSyntaxException)));

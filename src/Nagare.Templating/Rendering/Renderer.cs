@@ -797,10 +797,10 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
                 return result;
             }
 
-            return Invoke(GetAttr(target, attr.Name), arguments, node);
+            return Invoke(GetAttr(target, attr.Name), arguments, node, attr.Name);
         }
 
-        return Invoke(Eval(node.Callee), arguments, node);
+        return Invoke(Eval(node.Callee), arguments, node, node.Callee is NameExpr n ? n.Name : null);
     }
 
     public Arguments EvalArguments(CallArguments args)
@@ -848,7 +848,7 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
         return new Arguments(positional, keyword);
     }
 
-    public object? Invoke(object? callee, Arguments arguments, Node? site = null)
+    public object? Invoke(object? callee, Arguments arguments, Node? site = null, string? name = null)
     {
         switch (callee)
         {
@@ -861,13 +861,13 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
                 }
                 catch (Exception ex) when (ex is not (PyException or MacroReturn or TemplateException { Line: > 0 }) && site is not null)
                 {
-                    throw Locate(ex, site, $"Call to {DescribeCallable(c)}");
+                    throw Locate(ex, site, $"Call to {(c is DelegateFunction && name is not null ? $"'{name}'" : DescribeCallable(c))}");
                 }
 
             case TemplateFunction f:
-                return Invoke(new HostFunction("function", f), arguments, site);
+                return Invoke(new HostFunction(name ?? "function", f), arguments, site);
             case Delegate d:
-                return Invoke(DelegateFunction.Create(d), arguments, site);
+                return Invoke(DelegateFunction.Create(d), arguments, site, name);
             case Undefined u:
                 throw PyException.Undefined(u);
             default:
