@@ -35,6 +35,13 @@ internal static class FileScan
         });
         sql.Append('[').AppendJoin(", ", paths.Select(DuckDbDialect.Literal)).Append(']');
         sql.Append(", filename = ").Append(DuckDbDialect.Literal(PathColumn));
+        if (paths.Count > 1 && format is not (FileFormat.Csv or FileFormat.Tsv))
+        {
+            // Files of one stream written at different times may differ in columns (a column added later): match by name.
+            // (DuckDB cannot combine this with CSV reject tables, so CSV files of a stream must share their columns.)
+            sql.Append(", union_by_name = true");
+        }
+
         if (format != FileFormat.Parquet && compression is { } c)
         {
             sql.Append(", compression = ").Append(DuckDbDialect.Literal(c switch

@@ -10,7 +10,7 @@ namespace Nagare.Connectors.Files;
 public sealed partial class FilesConnection
 {
     /// <inheritdoc/>
-    /// <remarks>Reads the schema of the newest file of the table's current file set (any sync), or null when it has none.</remarks>
+    /// <remarks>The columns of the table's current file set (any sync; files matched by column name), or null when it has none.</remarks>
     public Task<StreamSchema?> DescribeAsync(StreamId table, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -23,9 +23,10 @@ public sealed partial class FilesConnection
             return Task.FromResult<StreamSchema?>(null);
         }
 
-        var newest = files.Select(f => Path.Combine(Root, f)).MaxBy(File.GetLastWriteTimeUtc)!;
+        var paths = files.Select(f => Path.Combine(Root, f)).ToList();
+        var newest = paths.MaxBy(File.GetLastWriteTimeUtc)!;
         using var engine = OpenEngine();
-        var call = FileScan.Call(format, null, [newest], _options with { Header = _options.Header ?? true }, null, storeRejects: false);
+        var call = FileScan.Call(format, null, paths, _options with { Header = _options.Header ?? true }, null, storeRejects: false);
         var columns = ImmutableArray.CreateBuilder<ColumnSchema>();
         try
         {
@@ -59,13 +60,18 @@ public sealed partial class FilesConnection
     /// Full refresh replaces the stream's files at commit; append and incremental add parts numbered after the
     /// existing ones. Merge is not supported by files (there is no key to update in place).
     /// </remarks>
-    public Task<IStreamWriter> OpenWriterAsync(WriteRequest request, CancellationToken cancellationToken)
+    public async Task<IStreamWriter> OpenWriterAsync(WriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var stream = request.Target.ToString();
         if (!Capabilities.WriteModes.Contains(request.Mode))
         {
             throw Failure($"Stream '{stream}': the files connector cannot write in {request.Mode} mode (it supports full_refresh, append and incremental).", stream);
+        }
+
+        if (request.Mode != WriteMode.FullRefresh && await DescribeAsync(request.Target, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            CheckSchema(stream, existing, request);
         }
 
         var (format, compression) = WriteFormat();
@@ -75,9 +81,9 @@ public sealed partial class FilesConnection
         var firstPart = 1;
         if (request.Mode != WriteMode.FullRefresh && template.HasPart)
         {
-            foreach (var existing in FilesStreamWriter.ExistingSet(Root, setPattern))
+            foreach (var present in FilesStreamWriter.ExistingSet(Root, setPattern))
             {
-                var match = setPattern.Match(existing);
+                var match = setPattern.Match(present);
                 if (match.Groups["part"].Success && int.TryParse(match.Groups["part"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
                 {
                     firstPart = Math.Max(firstPart, number + 1);
@@ -98,7 +104,7 @@ public sealed partial class FilesConnection
                     Compression switch { FileCompression.Zstd => "zstd", FileCompression.Gzip => "gzip", FileCompression.None => "uncompressed", _ => "snappy" }, stream, work),
                 _ => new TextPartSink(Encoder(format, request), n, _options.MaxRowsPerFile, _options.MaxBytesPerFile, compression == FileCompression.Gzip, writers, stream),
             }, names, setPattern, new FilesStateStore(Root));
-            return Task.FromResult(writer);
+            return writer;
         }
         catch
         {
@@ -106,6 +112,54 @@ public sealed partial class FilesConnection
             throw;
         }
     }
+
+    /// <summary>
+    /// Files added to a stream must stay readable with the ones already there: a column's type may only widen
+    /// (new columns are fine: files are matched by column name).
+    /// </summary>
+    private static void CheckSchema(string stream, StreamSchema existing, WriteRequest request)
+    {
+        foreach (var column in request.Columns)
+        {
+            var old = existing.Find(column.Name);
+            if (old is null)
+            {
+                if (request.SchemaChanges == SchemaChangePolicy.Fail)
+                {
+                    throw new SchemaChangeException($"Stream '{stream}': column '{column.Name}' ({column.Type}) is new, and schema changes are set to fail. Allow schema evolution or run a full refresh.") { Stream = stream };
+                }
+
+                continue;
+            }
+
+            if (old.Type != column.Type && (request.SchemaChanges == SchemaChangePolicy.Fail || !Widens(old.Type, column.Type)))
+            {
+                throw new SchemaChangeException(
+                    $"Stream '{stream}': column '{column.Name}' is {old.Type} in the existing files but {column.Type} now, which the existing files cannot be read as. " +
+                    $"Cast the column to {old.Type} in the sync, or run a full refresh to rewrite the stream's files.") { Stream = stream };
+            }
+        }
+    }
+
+    private static bool Widens(Core.Types.ColumnType from, Core.Types.ColumnType to) => (from.Kind, to.Kind) switch
+    {
+        _ when from.IsInteger && to.IsInteger => Width(to) >= Width(from) && (IsUnsigned(to) || !IsUnsigned(from) || Width(to) > Width(from)),
+        _ when from.IsInteger => to.Kind is Core.Types.ColumnKind.Float64 or Core.Types.ColumnKind.Decimal && (to.Kind == Core.Types.ColumnKind.Float64 || to.Precision - to.Scale >= 20),
+        (Core.Types.ColumnKind.Float32, Core.Types.ColumnKind.Float64) => true,
+        (Core.Types.ColumnKind.Decimal, Core.Types.ColumnKind.Decimal) => to.Scale >= from.Scale && to.Precision - to.Scale >= from.Precision - from.Scale,
+        (Core.Types.ColumnKind.Timestamp, Core.Types.ColumnKind.TimestampTz) => true,
+        _ => false,
+    };
+
+    private static int Width(Core.Types.ColumnType type) => type.Kind switch
+    {
+        Core.Types.ColumnKind.Int8 or Core.Types.ColumnKind.UInt8 => 1,
+        Core.Types.ColumnKind.Int16 or Core.Types.ColumnKind.UInt16 => 2,
+        Core.Types.ColumnKind.Int32 or Core.Types.ColumnKind.UInt32 => 4,
+        _ => 8,
+    };
+
+    private static bool IsUnsigned(Core.Types.ColumnType type) => type.Kind is >= Core.Types.ColumnKind.UInt8 and <= Core.Types.ColumnKind.UInt64;
 
     private (FileFormat Format, FileCompression Compression) WriteFormat()
     {

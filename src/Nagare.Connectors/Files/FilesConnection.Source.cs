@@ -98,12 +98,22 @@ public sealed partial class FilesConnection
             cleaned?.Delete(recursive: true);
         }
 
-        columns.Add(new ColumnSchema(FileColumn, ColumnType.String, Nullable: false, NativeType: "VARCHAR"));
-        columns.Add(new ColumnSchema(FileModifiedColumn, ColumnType.TimestampTz, Nullable: false, NativeType: "TIMESTAMP WITH TIME ZONE"));
+        if (_options.FileColumns)
+        {
+            columns.Add(new ColumnSchema(FileColumn, ColumnType.String, Nullable: false, NativeType: "VARCHAR"));
+            columns.Add(new ColumnSchema(FileModifiedColumn, ColumnType.TimestampTz, Nullable: false, NativeType: "TIMESTAMP WITH TIME ZONE"));
+        }
+
         var cursors = columns
             .Where(c => c.Type.IsInteger || c.Type.Kind is ColumnKind.Date or ColumnKind.Timestamp or ColumnKind.TimestampTz || c.Name == FileColumn)
             .Select(c => c.Name);
-        return new StreamSchema(new StreamId(null, stream.Name), columns.ToImmutable(), [], [.. cursors]);
+        var key = _options.PrimaryKeys.TryGetValue(stream.Name, out var named) ? named : _options.PrimaryKeys.GetValueOrDefault("*") ?? [];
+        if (!key.All(k => columns.Any(c => c.Name == k)))
+        {
+            key = [];
+        }
+
+        return new StreamSchema(new StreamId(null, stream.Name), columns.ToImmutable(), [.. key], [.. cursors]);
     }
 
     private (FileFormat Format, FileCompression? Compression) FormatOf(FileStreamDefinition stream, IReadOnlyList<FileEntry> files)

@@ -22,6 +22,19 @@ public sealed record FilesConnectorOptions(string Root, string Format = "auto", 
     /// </summary>
     public IReadOnlyDictionary<string, string> Streams { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Whether discovered streams list the columns <c>_file</c> (the row's file, relative to the root) and
+    /// <c>_file_modified</c> (its last write time), so they are copied and usable as cursors (default true).
+    /// They can be requested by name even when not listed.
+    /// </summary>
+    public bool FileColumns { get; init; } = true;
+
+    /// <summary>
+    /// Primary keys by stream name (files carry none): stream → key columns; the entry <c>*</c> applies to every
+    /// stream that has all its columns. Reported by discovery, for merge and delete detection downstream.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> PrimaryKeys { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>CSV field delimiter; null means auto-detected when reading and <c>,</c> (tab for TSV) when writing.</summary>
     public string? Delimiter { get; init; }
 
