@@ -72,7 +72,7 @@ public static class GeneratedFileWriter
             stale = [];
         }
 
-        return new GenerationSummary(created.ToImmutable(), changed.ToImmutable(), unchanged.ToImmutable(), removed, stale, output.Warnings, dryRun);
+        return new GenerationSummary(created.ToImmutable(), changed.ToImmutable(), unchanged.ToImmutable(), removed, stale, output.Warnings, dryRun, output.Tables);
     }
 
     private static ImmutableArray<string> FindStale(string directory, HashSet<string> produced, string? select)

@@ -10,6 +10,7 @@ namespace Nagare.Runtime.Generation;
 /// <param name="Stale">Generated files no longer produced, left in place (without prune).</param>
 /// <param name="Warnings">Warnings of the generation.</param>
 /// <param name="DryRun">True when nothing was written.</param>
+/// <param name="Tables">How many tables (or company tables) were generated.</param>
 public sealed record GenerationSummary(
     ImmutableArray<string> Created,
     ImmutableArray<string> Changed,
@@ -17,4 +18,5 @@ public sealed record GenerationSummary(
     ImmutableArray<string> Removed,
     ImmutableArray<string> Stale,
     ImmutableArray<string> Warnings,
-    bool DryRun);
+    bool DryRun,
+    int Tables);

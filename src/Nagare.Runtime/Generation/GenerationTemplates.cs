@@ -126,6 +126,16 @@ public sealed class GenerationTemplates
         _ => Repr(value.ToString()),
     };
 
+    /// <summary>Text as a YAML scalar: plain when that reads back as the same string, else double-quoted.</summary>
+    internal static string YamlScalar(string text)
+    {
+        var plain = text.Length > 0 && (char.IsAsciiLetter(text[0]) || text[0] == '_')
+            && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or ' ' or '(' or ')' or ',')
+            && !text.EndsWith(' ') && !text.Contains(" #", StringComparison.Ordinal)
+            && !(text.ToLowerInvariant() is "true" or "false" or "yes" or "no" or "on" or "off" or "null" or "y" or "n");
+        return plain ? text : "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    }
+
     private static (string Source, string Origin) Find(string name, IReadOnlyList<(string Path, string Display)> directories)
     {
         foreach (var (path, display) in directories)
@@ -162,5 +172,6 @@ public sealed class GenerationTemplates
             "{{ config(" + string.Join(", ", args.Keyword.Where(k => k.Value is not null).Select(k => k.Key + "=" + Repr(k.Value))) + ") }}");
         environment.RegisterFunction("quote", args => SqlText.Identifier(TemplateArguments.ToText(args.Get(0, "name"))));
         environment.RegisterFunction("literal", args => SqlText.Literal(TemplateArguments.ToText(args.Get(0, "text"))));
+        environment.RegisterFilter("yaml", args => YamlScalar(TemplateArguments.ToText(args.Get(0, "value"))));
     }
 }

@@ -38,19 +38,27 @@ public static class ModelGenerator
         var parameters = TemplateContext.Params(settings.Params);
         var results = new GeneratedFile[selected.Length][];
         var done = 0;
-        Parallel.For(
-            0,
-            selected.Length,
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i =>
-            {
-                results[i] = GenerateTable(selected[i], catalogDisplay, resolver, settings, templates, layers, parameters);
-                var count = Interlocked.Increment(ref done);
-                if (progress is not null && (count % 64 == 0 || count == selected.Length))
+        try
+        {
+            Parallel.For(
+                0,
+                selected.Length,
+                new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+                i =>
                 {
-                    progress.Report(count);
-                }
-            });
+                    results[i] = GenerateTable(selected[i], catalogDisplay, resolver, settings, templates, layers, parameters);
+                    var count = Interlocked.Increment(ref done);
+                    if (progress is not null && (count % 64 == 0 || count == selected.Length))
+                    {
+                        progress.Report(count);
+                    }
+                });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Report the first failing table as if generation ran in order, not a bundle of parallel failures.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
 
         var files = results.SelectMany(r => r).ToList();
         foreach (var schema in selected.Select(t => t.Schema).Distinct(StringComparer.Ordinal))

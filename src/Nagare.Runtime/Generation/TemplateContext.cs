@@ -47,8 +47,8 @@ internal static class TemplateContext
             ["dedup"] = resolved.Dedup is { } d
                 ? new Dictionary<string, object?>(StringComparer.Ordinal)
                 {
-                    ["keys"] = d.Keys.Select(k => (object?)k).ToList(),
-                    ["keys_quoted"] = d.Keys.Select(k => (object?)SqlText.Identifier(k)).ToList(),
+                    ["key"] = d.Keys.Select(k => (object?)k).ToList(),
+                    ["key_quoted"] = d.Keys.Select(k => (object?)SqlText.Identifier(k)).ToList(),
                     ["order_by"] = d.OrderBy.Select(k => (object?)k).ToList(),
                     ["order_by_quoted"] = d.OrderBy.Select(k => (object?)SqlText.Identifier(k)).ToList(),
                 }

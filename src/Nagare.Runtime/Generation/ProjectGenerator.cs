@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using Nagare.Core.Connectors;
+using Nagare.DuckDb;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
+
+namespace Nagare.Runtime.Generation;
+
+/// <summary>
+/// <c>nagare generate</c> end to end: reads the catalog, rule sheets and templates once, renders every model and
+/// writes what changed.
+/// </summary>
+public static class ProjectGenerator
+{
+    /// <summary>Default rules folder, relative to the project.</summary>
+    public const string DefaultRules = "generate/rules";
+
+    /// <summary>Default templates folder, relative to the project.</summary>
+    public const string DefaultTemplates = "generate/templates";
+
+    /// <summary>Default output folder, relative to the project.</summary>
+    public const string DefaultOutput = "models/dwh";
+
+    /// <summary>Runs a generation.</summary>
+    /// <param name="options">What to generate.</param>
+    /// <param name="time">The clock (for connectors).</param>
+    /// <param name="progress">Receives the total number of tables once known, then tables done.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <returns>The summary and the output folder as shown to the user.</returns>
+    public static async Task<(GenerationSummary Summary, string Output)> RunAsync(GenerateOptions options, TimeProvider time, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var root = Path.GetFullPath(options.ProjectDirectory);
+        var catalogDisplay = options.CatalogFile is not null ? Display(root, options.CatalogFile) : "connection " + options.Connection;
+        var catalog = await ReadCatalogAsync(options, root, time, cancellationToken).ConfigureAwait(false);
+        var rules = LoadRules(options, root);
+        CompanyMartConfig? company = null;
+        if (options.CompanyFile is not null)
+        {
+            var companyPath = Path.GetFullPath(options.CompanyFile);
+            company = CompanyMartConfig.Load(companyPath, Display(root, companyPath), root);
+        }
+
+        var templateDirectories = new List<(string, string)>();
+        if (company?.TemplatesDirectory is { } companyTemplates)
+        {
+            templateDirectories.Add((companyTemplates, company.TemplatesDisplay!));
+        }
+
+        if (TemplatesFolder(options, root) is { } templates)
+        {
+            templateDirectories.Add((templates, Display(root, templates)));
+        }
+
+        var parsed = GenerationTemplates.Load(templateDirectories);
+        GenerationOutput output;
+        string outputDirectory;
+        if (company is not null)
+        {
+            output = CompanyMartGenerator.Generate(company, catalog, rules, parsed);
+            outputDirectory = options.OutputDirectory is null ? company.OutputDirectory : Path.GetFullPath(options.OutputDirectory);
+        }
+        else
+        {
+            var total = options.Select is null ? catalog.Length : catalog.Count(t => RuleResolver.MatchesTable(options.Select, t));
+            progress?.Report((0, total));
+            var tableProgress = progress is null ? null : new TableProgress(done => progress.Report((done, total)));
+            output = ModelGenerator.Generate(catalog, catalogDisplay, rules, parsed, options.Select, tableProgress, cancellationToken);
+            outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine(root, DefaultOutput));
+        }
+
+        var summary = await GeneratedFileWriter.WriteAsync(output, outputDirectory, options.Prune, options.DryRun, cancellationToken).ConfigureAwait(false);
+        return (summary, Display(root, outputDirectory));
+    }
+
+    /// <summary>A path as headers and messages show it: relative to the project when inside it, with <c>/</c>.</summary>
+    public static string Display(string projectRoot, string path)
+    {
+        ArgumentNullException.ThrowIfNull(projectRoot);
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(projectRoot, full);
+        var shown = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+        return shown.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private static async Task<ImmutableArray<CatalogTable>> ReadCatalogAsync(GenerateOptions options, string root, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if ((options.CatalogFile is null) == (options.Connection is null))
+        {
+            throw new GenerationException("Give exactly one of --catalog CSV or --connection NAME.");
+        }
+
+        if (options.CatalogFile is { } file)
+        {
+            if (!File.Exists(file))
+            {
+                throw new GenerationException($"No catalog file at '{file}'.") { Hint = "Export information_schema.columns to CSV (see docs/generate.md)." };
+            }
+
+            return CatalogReader.ReadCsv(file, Display(root, file));
+        }
+
+        var name = options.Connection!;
+        var hasProject = File.Exists(Path.Combine(root, ProjectConfig.FileName));
+        if (name == ProjectConfig.WarehouseConnection)
+        {
+            var path = hasProject ? ProjectLoader.Load(root).WarehousePath : Path.Combine(root, ProjectConfig.DefaultWarehousePath);
+            if (!File.Exists(path))
+            {
+                throw new GenerationException($"No warehouse at '{Display(root, path)}'.") { Hint = "Load data first (nagare sync or nagare demo), or pass --catalog CSV." };
+            }
+
+            using var connection = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = path, ReadOnly = true }.ConnectionString);
+            connection.Open();
+            return await CatalogReader.ReadDuckDbAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        var project = ProjectLoader.Load(root);
+        await using var endpoint = ConnectorRegistry.Default.Create(project, name, time);
+        if (endpoint is not ISource source)
+        {
+            throw new GenerationException($"Connection '{name}' cannot be read from, so it has no catalog to generate from.");
+        }
+
+        return await CatalogReader.ReadSourceAsync(source, DiscoverRequest.All, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static RuleSet LoadRules(GenerateOptions options, string root)
+    {
+        if (options.RulesDirectory is { } rules)
+        {
+            return RuleSetLoader.Load(Path.GetFullPath(rules), Display(root, rules));
+        }
+
+        var fallback = Path.Combine(root, DefaultRules);
+        return Directory.Exists(fallback) ? RuleSetLoader.Load(fallback, DefaultRules) : RuleSet.Empty;
+    }
+
+    private static string? TemplatesFolder(GenerateOptions options, string root)
+    {
+        if (options.TemplatesDirectory is { } templates)
+        {
+            return Path.GetFullPath(templates);
+        }
+
+        var fallback = Path.Combine(root, DefaultTemplates);
+        return Directory.Exists(fallback) ? fallback : null;
+    }
+
+    /// <summary>Reports on the rendering thread; the host marshals to its UI.</summary>
+    private sealed class TableProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}
