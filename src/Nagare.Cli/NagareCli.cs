@@ -23,6 +23,7 @@ public static class NagareCli
         {
             QueryCommand.Create(context),
             DemoCommand.Create(context),
+            GenerateCommand.Create(context),
             InitCommand.Create(context),
             ConnectionCommand.Create(context),
             SyncCommand.Create(context),
