@@ -103,7 +103,15 @@ public static class ModelCompiler
 
         foreach (var source in scanner.Sources.Values)
         {
-            source.Schema = project.Target.Decorate(source.Schema);
+            if (source.Schema.Contains("{{", StringComparison.Ordinal))
+            {
+                source.Schema = renderer.RenderSnippet(source.Schema, source, new NodeLookup(project.Name, project.Target.Database, refable, scanner.Sources), source.Path).Trim();
+            }
+            else
+            {
+                source.Schema = project.Target.Decorate(source.Schema);
+            }
+
             if (source.RelationName.StartsWith('"'))
             {
                 source.RelationName = $"{ProjectScanner.Quote(source.Schema)}.{ProjectScanner.Quote(source.Identifier)}";

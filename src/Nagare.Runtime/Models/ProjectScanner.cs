@@ -17,6 +17,9 @@ internal sealed partial class ProjectScanner
 
     public ProjectScanner(ModelProject project) => _project = project;
 
+    /// <summary>dbt nests folder configs under the project name; nagare.yml starts at the model folder.</summary>
+    private int ConfigStart => _project.Flavor == ProjectFlavor.Dbt ? 0 : 1;
+
     public IReadOnlyDictionary<string, ModelNode> Models => _models;
 
     public IReadOnlyDictionary<string, ModelNode> Seeds => _seeds;
@@ -76,7 +79,7 @@ internal sealed partial class ProjectScanner
                 var fqn = Fqn(dir, file);
                 var node = new ModelNode(NodeType.Test, $"test.{_project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
                 var config = new NodeConfig();
-                _project.TestConfigs.ApplyTo(config, fqn, 1);
+                _project.TestConfigs.ApplyTo(config, fqn, ConfigStart);
                 node.BaseConfig = config;
                 _tests.Add(node);
             }
@@ -113,7 +116,7 @@ internal sealed partial class ProjectScanner
         var fqn = Fqn(dir, file);
         var node = new ModelNode(NodeType.Model, $"model.{_project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
         var config = new NodeConfig();
-        _project.ModelConfigs.ApplyTo(config, fqn, 1);
+        _project.ModelConfigs.ApplyTo(config, fqn, ConfigStart);
         node.BaseConfig = config;
         _models[name] = node;
     }
@@ -131,7 +134,7 @@ internal sealed partial class ProjectScanner
         var node = new ModelNode(NodeType.Seed, $"seed.{_project.Name}.{name}", name, rel, fqn) { FilePath = file };
         var config = new NodeConfig();
         config.Set("materialized", "seed");
-        _project.SeedConfigs.ApplyTo(config, fqn, 1);
+        _project.SeedConfigs.ApplyTo(config, fqn, ConfigStart);
         node.BaseConfig = config;
         node.RawSql = string.Empty;
         _seeds[name] = node;
@@ -367,7 +370,7 @@ internal sealed partial class ProjectScanner
         }
 
         var name = string.Join("_", parts);
-        var extra = string.Join("__", arguments.Where(kv => kv.Key is not ("column_name" or "model")).SelectMany(kv => Flatten(kv.Value)));
+        var extra = string.Join("__", arguments.Where(kv => kv.Key is not ("column_name" or "model")).OrderBy(kv => kv.Key, StringComparer.Ordinal).SelectMany(kv => Flatten(kv.Value)));
         if (extra.Length > 0)
         {
             name += "__" + extra;
@@ -376,7 +379,7 @@ internal sealed partial class ProjectScanner
         name = CleanName().Replace(name, "_");
         if (name.Length > 64)
         {
-            name = name[..30] + "_" + Hash(name)[..16];
+            name = name[..30] + "_" + Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(name)));
         }
 
         var unique = name;
@@ -394,7 +397,7 @@ internal sealed partial class ProjectScanner
             TestArguments = arguments,
         };
         var baseConfig = new NodeConfig();
-        _project.TestConfigs.ApplyTo(baseConfig, node.Fqn, 1);
+        _project.TestConfigs.ApplyTo(baseConfig, node.Fqn, ConfigStart);
         baseConfig.Merge(config.Values);
         node.BaseConfig = baseConfig;
         node.Config = baseConfig;
@@ -421,7 +424,7 @@ internal sealed partial class ProjectScanner
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
     };
 
-    [GeneratedRegex("[^A-Za-z0-9_]")]
+    [GeneratedRegex("[^A-Za-z0-9_]+")]
     private static partial Regex CleanName();
 }
 

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using Nagare.Cli.Output;
+using Nagare.Runtime.Models;
+using Spectre.Console;
+
+namespace Nagare.Cli.Commands;
+
+/// <summary>
+/// <c>nagare build | run | test | seed</c>: build the selected seeds, models and tests of a model project in
+/// dependency order (build: all three; run: models; test: tests; seed: seeds), then print a summary.
+/// </summary>
+public static class BuildCommand
+{
+    public static Command Create(CliContext context) =>
+        Create(context, "build", "Build seeds, models and tests in dependency order (tests gate their models' children).", _ => true);
+
+    public static Command CreateRun(CliContext context) =>
+        Create(context, "run", "Build the selected models.", n => n.Type == NodeType.Model);
+
+    public static Command CreateTest(CliContext context) =>
+        Create(context, "test", "Run the selected data tests.", n => n.Type == NodeType.Test);
+
+    public static Command CreateSeed(CliContext context) =>
+        Create(context, "seed", "Load the selected seed CSV files into tables.", n => n.Type == NodeType.Seed);
+
+    private static Command Create(CliContext context, string name, string description, Func<ModelNode, bool> kind)
+    {
+        var options = new BuildCommandOptions();
+        var threads = new Option<int?>("--threads") { Description = "Nodes built at once (default: the target's threads, else 1)." };
+        var fullRefresh = new Option<bool>("--full-refresh") { Description = "Rebuild incremental models from scratch." };
+        var command = new Command(name, description);
+        options.AddProjectOptions(command);
+        options.AddSelection(command);
+        command.Options.Add(threads);
+        command.Options.Add(fullRefresh);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var project = options.LoadProject(parse);
+            BuildConnection? lazy = null;
+            try
+            {
+                lazy = new BuildConnection(project);
+                var manifest = options.Compile(parse, context, project, lazy.Get);
+                lazy.Dispose();
+                lazy = null;
+                var selected = options.SelectNodes(parse, manifest).Where(id => kind(manifest.Nodes[id])).ToHashSet(StringComparer.Ordinal);
+                var runner = new ModelRunner(manifest, new RunOptions
+                {
+                    Threads = parse.GetValue(threads) ?? project.Target.Threads ?? 1,
+                    FullRefresh = parse.GetValue(fullRefresh),
+                    Time = context.Time,
+                });
+                var results = await runner.RunAsync(selected, cancellationToken).ConfigureAwait(false);
+                PrintSummary(context, project, results);
+                return results.Success ? ExitCodes.Success : ExitCodes.UserError;
+            }
+            finally
+            {
+                lazy?.Dispose();
+            }
+        });
+        return command;
+    }
+
+    internal static void PrintSummary(CliContext context, ModelProject project, RunResults results)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn("node");
+        table.AddColumn("status");
+        table.AddColumn(new TableColumn("rows").RightAligned());
+        table.AddColumn(new TableColumn("seconds").RightAligned());
+        foreach (var r in results.Results)
+        {
+            var status = r.Status.ToString().ToUpperInvariant();
+            var color = r.Status switch
+            {
+                NodeStatus.Ok or NodeStatus.Pass => "green",
+                NodeStatus.Warn or NodeStatus.Skip => "yellow",
+                _ => "red",
+            };
+            table.AddRow(
+                Markup.Escape($"{r.Type.ToString().ToLowerInvariant()} {r.Name}"),
+                $"[{color}]{status}[/]",
+                r.Rows?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
+                r.Seconds.ToString("0.00", CultureInfo.InvariantCulture));
+        }
+
+        context.Console.Write(table);
+        foreach (var r in results.Results.Where(r => r.Message is not null && r.Status != NodeStatus.Skip))
+        {
+            context.Out.WriteLine($"{r.Status.ToString().ToUpperInvariant()} {r.Name}: {r.Message}");
+            if (r.SampleRows.Count > 0)
+            {
+                context.Out.WriteLine("  " + string.Join(" | ", r.SampleColumns));
+                foreach (var row in r.SampleRows)
+                {
+                    context.Out.WriteLine("  " + string.Join(" | ", row.Select(v => ValueText.Format(v))));
+                }
+            }
+        }
+
+        var counts = string.Join(", ", Enum.GetValues<NodeStatus>().Where(s => results.Count(s) > 0).Select(s => $"{s.ToString().ToUpperInvariant()}={results.Count(s)}"));
+        context.Out.WriteLine($"Done in {results.Seconds.ToString("0.00", CultureInfo.InvariantCulture)}s on target '{project.Target.Name}': {(counts.Length == 0 ? "nothing selected" : counts)}");
+    }
+}

@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using Nagare.DuckDb;
+
+namespace Nagare.Runtime.Models;
+
+/// <summary>
+/// Executes selected nodes in dependency order, up to <see cref="RunOptions.Threads"/> at once, each worker on its own
+/// connection to the shared warehouse. A failure skips only its descendants; tests of a node run before its children
+/// and a failing test (severity error) skips them too.
+/// </summary>
+public sealed class ModelRunner
+{
+    private readonly Manifest _manifest;
+    private readonly RunOptions _options;
+
+    public ModelRunner(Manifest manifest, RunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        _manifest = manifest;
+        _options = options ?? new RunOptions();
+    }
+
+    /// <summary>The connection string of the target's warehouse (a private in-memory target is shared by name within the process).</summary>
+    public static string ConnectionString(ModelProject project)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var path = project.Target.DatabasePath;
+        if (path == ":memory:")
+        {
+            path = ":memory:nagare-" + ProjectScanner.Hash(project.Root)[..12];
+        }
+        else if (!path.StartsWith(":memory:", StringComparison.Ordinal))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        }
+
+        return new DuckDbConnectionStringBuilder { DataSource = path }.ConnectionString;
+    }
+
+    /// <summary>Opens a connection to the target's warehouse.</summary>
+    public static DuckDbConnection Open(ModelProject project)
+    {
+        var connection = new DuckDbConnection(ConnectionString(project));
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Runs the given nodes (sources and ephemeral models are skipped silently: they are not built).</summary>
+    public async Task<RunResults> RunAsync(IReadOnlySet<string> selected, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selected);
+        var started = _options.Time.GetTimestamp();
+        var run = selected.Select(id => _manifest.Nodes[id]).Where(n => n.Type != NodeType.Source && !n.IsEphemeral).ToDictionary(n => n.UniqueId, StringComparer.Ordinal);
+        var parents = run.Values.ToDictionary(n => n.UniqueId, n => EffectiveParents(n, run), StringComparer.Ordinal);
+
+        // Single-parent tests gate the children of the node they test, as in dbt build.
+        var gates = run.Values.Where(n => n.Type == NodeType.Test && n.DependsOn.Count == 1).GroupBy(n => n.DependsOn[0]).ToDictionary(g => g.Key, g => g.Select(t => t.UniqueId).ToList(), StringComparer.Ordinal);
+        foreach (var node in run.Values.Where(n => n.Type != NodeType.Test))
+        {
+            foreach (var parent in parents[node.UniqueId].ToList())
+            {
+                if (gates.TryGetValue(parent, out var tests))
+                {
+                    parents[node.UniqueId].UnionWith(tests);
+                }
+            }
+        }
+
+        var children = run.Keys.ToDictionary(id => id, _ => new List<string>(), StringComparer.Ordinal);
+        var remaining = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (id, ps) in parents)
+        {
+            remaining[id] = ps.Count;
+            foreach (var p in ps)
+            {
+                children[p].Add(id);
+            }
+        }
+
+        EnsureSchemas(run.Values);
+        var results = new List<NodeResult>();
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        var ready = new Queue<string>(run.Keys.Where(id => remaining[id] == 0).OrderBy(Priority));
+        var gate = new object();
+        var pending = run.Count;
+
+        void Complete(string id, NodeResult? result, bool failure)
+        {
+            lock (gate)
+            {
+                if (result is not null)
+                {
+                    results.Add(result);
+                    _options.Progress?.Invoke(result);
+                }
+
+                if (failure)
+                {
+                    failed.Add(id);
+                }
+
+                pending--;
+                foreach (var child in children[id])
+                {
+                    if (--remaining[child] == 0)
+                    {
+                        ready.Enqueue(child);
+                    }
+                }
+
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        var threads = Math.Max(1, _options.Threads);
+        var workers = Enumerable.Range(0, threads).Select(_ => Task.Run(() =>
+        {
+            using var connection = new DuckDbConnection(ConnectionString(_manifest.Project));
+            connection.Open();
+            var materializer = new Materializer(_manifest, connection, _options.FullRefresh);
+            while (true)
+            {
+                string id;
+                bool skip;
+                lock (gate)
+                {
+                    while (pending > 0 && ready.Count == 0)
+                    {
+                        Monitor.Wait(gate, 200);
+                    }
+
+                    if (pending == 0)
+                    {
+                        return;
+                    }
+
+                    id = ready.Dequeue();
+                    skip = parents[id].Any(failed.Contains);
+                }
+
+                var node = run[id];
+                if (skip || cancellationToken.IsCancellationRequested)
+                {
+                    var reason = skip ? $"skipped: {string.Join(", ", parents[id].Where(failed.Contains).Select(p => _manifest.Nodes[p].Name))} failed" : "cancelled";
+                    Complete(id, new NodeResult(id, node.Name, node.Type, NodeStatus.Skip, null, 0, reason), failure: true);
+                    continue;
+                }
+
+                var result = Execute(materializer, node);
+                Complete(id, result, result.IsFailure);
+            }
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new RunResults(results, _options.Time.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static int Priority(string id) => id.StartsWith("seed.", StringComparison.Ordinal) ? 0 : 1;
+
+    private NodeResult Execute(Materializer materializer, ModelNode node)
+    {
+        var start = _options.Time.GetTimestamp();
+        try
+        {
+            if (node.Type == NodeType.Test)
+            {
+                var (failures, columns, samples) = materializer.Test(node);
+                var status = failures == 0 ? NodeStatus.Pass : node.Config.Severity == "warn" ? NodeStatus.Warn : NodeStatus.Fail;
+                return new NodeResult(node.UniqueId, node.Name, node.Type, status, failures, Elapsed(start), failures == 0 ? null : $"Got {failures} failing row{(failures == 1 ? string.Empty : "s")}")
+                {
+                    SampleColumns = columns,
+                    SampleRows = samples,
+                };
+            }
+
+            var rows = materializer.Build(node);
+            return new NodeResult(node.UniqueId, node.Name, node.Type, NodeStatus.Ok, rows, Elapsed(start), null);
+        }
+        catch (Exception e) when (e is DuckDbException or ModelProjectException)
+        {
+            var message = e is DuckDbException ? $"{node.Path}: {e.Message}" : e.Message;
+            return new NodeResult(node.UniqueId, node.Name, node.Type, NodeStatus.Error, null, Elapsed(start), message);
+        }
+    }
+
+    private double Elapsed(long start) => _options.Time.GetElapsedTime(start).TotalSeconds;
+
+    private HashSet<string> EffectiveParents(ModelNode node, Dictionary<string, ModelNode> run)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(node.DependsOn);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (stack.Count > 0)
+        {
+            var id = stack.Pop();
+            if (!seen.Add(id))
+            {
+                continue;
+            }
+
+            if (run.ContainsKey(id))
+            {
+                result.Add(id);
+            }
+            else if (_manifest.Nodes.TryGetValue(id, out var parent) && parent.IsEphemeral)
+            {
+                foreach (var p in parent.DependsOn)
+                {
+                    stack.Push(p);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Creates the schemas up front, one at a time: concurrent CREATE SCHEMA would conflict.</summary>
+    private void EnsureSchemas(IEnumerable<ModelNode> nodes)
+    {
+        var schemas = nodes.Where(n => n.Type != NodeType.Test).Select(n => n.Schema).Distinct(StringComparer.Ordinal).ToList();
+        if (schemas.Count == 0)
+        {
+            return;
+        }
+
+        using var connection = Open(_manifest.Project);
+        foreach (var schema in schemas)
+        {
+            connection.ExecuteNonQuery($"create schema if not exists {ProjectScanner.Quote(schema)}");
+        }
+    }
+}
