@@ -335,11 +335,20 @@ internal static class PyFormat
             {
                 result = result.TrimEnd('0').TrimEnd('.');
             }
+            else if (alternate && !result.Contains('.', StringComparison.Ordinal))
+            {
+                result += ".";
+            }
         }
         else
         {
             result = FormatExponent(d, p - 1, upper);
-            if (!alternate)
+            if (alternate && !result.Contains('.', StringComparison.Ordinal))
+            {
+                var e = result.IndexOfAny(['e', 'E']);
+                result = result[..e] + "." + result[e..];
+            }
+            else if (!alternate)
             {
                 var e = result.IndexOfAny(['e', 'E']);
                 var mant = result[..e];
@@ -564,14 +573,19 @@ internal static class PyFormat
 
                         body = conv switch
                         {
-                            'x' => (alt ? "0x" : string.Empty) + ToRadix(n, 16, false),
-                            'X' => (alt ? "0X" : string.Empty) + ToRadix(n, 16, true),
-                            'o' => (alt ? "0o" : string.Empty) + ToRadix(n, 8, false),
+                            'x' => ToRadix(n, 16, false),
+                            'X' => ToRadix(n, 16, true),
+                            'o' => ToRadix(n, 8, false),
                             _ => BigInteger.Abs(n).ToString(Inv),
                         };
                         if (precision >= 0 && body.Length < precision)
                         {
                             body = body.PadLeft(precision, '0');
+                        }
+
+                        if (alt && conv is 'x' or 'X' or 'o')
+                        {
+                            body = (conv == 'x' ? "0x" : conv == 'X' ? "0X" : "0o") + body;
                         }
 
                         sign = n.Sign < 0 ? "-" : plus ? "+" : space ? " " : string.Empty;
@@ -593,9 +607,14 @@ internal static class PyFormat
                         body = conv switch
                         {
                             'e' or 'E' => FormatExponent(abs, p, conv == 'E'),
-                            'f' or 'F' => FormatFixed(abs, p),
+                            'f' or 'F' => AlternateDot(FormatFixed(abs, p), alt),
                             _ => FormatGeneral(abs, p, alt, conv == 'G'),
                         };
+                        if (alt && conv is 'e' or 'E' && !body.Contains('.', StringComparison.Ordinal))
+                        {
+                            var e = body.IndexOfAny(['e', 'E']);
+                            body = body[..e] + "." + body[e..];
+                        }
                         if (conv == 'F')
                         {
                             body = body.ToUpperInvariant();
@@ -815,10 +834,12 @@ internal static class PyFormat
         var i = 0;
         var fill = ' ';
         var align = '\0';
+        var fillGiven = false;
         if (spec.Length >= 2 && spec[1] is '<' or '>' or '^' or '=')
         {
             fill = spec[0];
             align = spec[1];
+            fillGiven = true;
             i = 2;
         }
         else if (spec[0] is '<' or '>' or '^' or '=')
@@ -828,9 +849,11 @@ internal static class PyFormat
         }
 
         var sign = '-';
+        var signGiven = false;
         if (i < spec.Length && spec[i] is '+' or '-' or ' ')
         {
             sign = spec[i++];
+            signGiven = true;
         }
 
         var alt = false;
@@ -840,12 +863,18 @@ internal static class PyFormat
             i++;
         }
 
+        var zeroAlign = false;
         if (i < spec.Length && spec[i] == '0')
         {
-            if (align == '\0')
+            if (!fillGiven)
             {
                 fill = '0';
+            }
+
+            if (align == '\0')
+            {
                 align = '=';
+                zeroAlign = true;
             }
 
             i++;
@@ -883,11 +912,42 @@ internal static class PyFormat
         string body;
         var signText = string.Empty;
         var numeric = true;
-        if (value is string or Undefined or null || (!Numbers.IsNumber(value)))
+        var explicitSign = signGiven;
+        if (value is not (string or Undefined) && !Numbers.IsNumber(value))
         {
-            if (value is not string && type is not ('\0' or 's'))
+            throw PyException.Type($"unsupported format string passed to {PyOps.TypeName(value)}.__format__");
+        }
+
+        if (value is string or Undefined)
+        {
+            if (type is not ('\0' or 's'))
             {
                 throw PyException.Value($"Unknown format code '{type}' for object of type '{PyOps.TypeName(value)}'");
+            }
+
+            if (explicitSign)
+            {
+                throw PyException.Value("Sign not allowed in string format specifier");
+            }
+
+            if (alt)
+            {
+                throw PyException.Value("Alternate form (#) not allowed in string format specifier");
+            }
+
+            if (grouping != '\0')
+            {
+                throw PyException.Value($"Cannot specify '{grouping}' with 's'.");
+            }
+
+            if (align == '=' && !zeroAlign)
+            {
+                throw PyException.Value("'=' alignment not allowed in string format specifier");
+            }
+
+            if (zeroAlign)
+            {
+                align = '<';
             }
 
             body = ToStr(value);
@@ -904,13 +964,23 @@ internal static class PyFormat
         }
         else if (Numbers.IsInt(value) && type is '\0' or 'd' or 'n' or 'b' or 'o' or 'x' or 'X' or 'c')
         {
+            if (precision >= 0)
+            {
+                throw PyException.Value("Precision not allowed in integer format specifier");
+            }
+
+            if ((grouping != '\0' && type is 'n' or 'c') || (grouping == ',' && type is 'b' or 'o' or 'x' or 'X'))
+            {
+                throw PyException.Value($"Cannot specify '{grouping}' with '{type}'.");
+            }
+
             var n = Numbers.ToBig(value);
             body = type switch
             {
-                'b' => (alt ? "0b" : string.Empty) + ToRadix(n, 2, false),
-                'o' => (alt ? "0o" : string.Empty) + ToRadix(n, 8, false),
-                'x' => (alt ? "0x" : string.Empty) + ToRadix(n, 16, false),
-                'X' => (alt ? "0X" : string.Empty) + ToRadix(n, 16, true),
+                'b' => (alt ? "0b" : string.Empty) + GroupRadix(ToRadix(n, 2, false), grouping),
+                'o' => (alt ? "0o" : string.Empty) + GroupRadix(ToRadix(n, 8, false), grouping),
+                'x' => (alt ? "0x" : string.Empty) + GroupRadix(ToRadix(n, 16, false), grouping),
+                'X' => (alt ? "0X" : string.Empty) + GroupRadix(ToRadix(n, 16, true), grouping),
                 'c' => char.ConvertFromUtf32((int)n),
                 _ => Group(BigInteger.Abs(n).ToString(Inv), grouping),
             };
@@ -918,37 +988,47 @@ internal static class PyFormat
         }
         else
         {
+            if (type is 'b' or 'o' or 'x' or 'X' or 'c' or 'd' or 's')
+            {
+                throw PyException.Value($"Unknown format code '{type}' for object of type 'float'");
+            }
+
+            if (grouping != '\0' && type == 'n')
+            {
+                throw PyException.Value($"Cannot specify '{grouping}' with 'n'.");
+            }
+
             var d = Numbers.ToDouble(value);
             var negative = d < 0 || (d == 0 && double.IsNegative(d));
             var abs = Math.Abs(d);
             switch (type)
             {
                 case 'f' or 'F':
-                    body = FormatFixed(abs, precision < 0 ? 6 : precision);
+                    body = AlternateDot(FormatFixed(abs, precision < 0 ? 6 : precision), alt);
                     break;
                 case 'e' or 'E':
                     body = FormatExponent(abs, precision < 0 ? 6 : precision, type == 'E');
+                    if (alt && !body.Contains('.', StringComparison.Ordinal))
+                    {
+                        var e = body.IndexOfAny(['e', 'E']);
+                        body = body[..e] + "." + body[e..];
+                    }
+
                     break;
-                case 'g' or 'G':
+                case 'g' or 'G' or 'n':
                     body = FormatGeneral(abs, precision < 0 ? 6 : precision, alt, type == 'G');
                     break;
                 case '%':
-                    body = FormatFixed(abs * 100, precision < 0 ? 6 : precision) + "%";
+                    body = AlternateDot(FormatFixed(abs * 100, precision < 0 ? 6 : precision), alt) + "%";
                     break;
                 default:
-                    if (precision < 0)
+                    body = precision < 0
+                        ? (Numbers.IsInt(value) ? Numbers.ToBig(value).ToString(Inv) : FloatRepr(abs))
+                        : FormatShortest(abs, precision, alt);
+                    if (alt && body.Contains('e', StringComparison.Ordinal) && !body.Contains('.', StringComparison.Ordinal))
                     {
-                        body = Numbers.IsInt(value) ? Numbers.ToBig(value).ToString(Inv) : FloatRepr(abs);
+                        body = body.Insert(body.IndexOf('e', StringComparison.Ordinal), ".");
                     }
-                    else
-                    {
-                        body = FormatGeneral(abs, precision, alt, false);
-                        if (!body.Contains('.', StringComparison.Ordinal) && !body.Contains('e', StringComparison.Ordinal) && !double.IsInfinity(abs) && !double.IsNaN(abs))
-                        {
-                            body += ".0";
-                        }
-                    }
-
                     break;
             }
 
@@ -978,6 +1058,13 @@ internal static class PyFormat
         }
 
         var pad = width - total;
+        if (align == '=' && body.Length > 1 && body[0] == '0' && body[1] is 'x' or 'X' or 'o' or 'b')
+        {
+            // With '=' the padding goes between the sign and radix prefix and the digits.
+            signText += body[..2];
+            body = body[2..];
+        }
+
         return align switch
         {
             '<' => signText + body + new string(fill, pad),
@@ -985,6 +1072,80 @@ internal static class PyFormat
             '=' => signText + new string(fill, pad) + body,
             _ => new string(fill, pad) + signText + body,
         };
+    }
+
+    private static string AlternateDot(string body, bool alternate) =>
+        alternate && !body.Contains('.', StringComparison.Ordinal) && body.Length > 0 && char.IsAsciiDigit(body[^1]) ? body + "." : body;
+
+    // An empty presentation type with a precision: like 'g', but exponent form from exp >= precision - 1
+    // and fixed form keeps at least one digit after the point.
+    private static string FormatShortest(double abs, int precision, bool alternate)
+    {
+        if (double.IsNaN(abs) || double.IsInfinity(abs))
+        {
+            return FormatGeneral(abs, precision, alternate, false);
+        }
+
+        var p = precision == 0 ? 1 : precision;
+        var probe = FormatExponent(abs, p - 1, false);
+        var exp = int.Parse(probe.AsSpan(probe.IndexOf('e', StringComparison.Ordinal) + 1), NumberStyles.AllowLeadingSign, Inv);
+        if (exp >= -4 && exp < p - 1)
+        {
+            var fixedText = FormatFixed(abs, p - 1 - exp);
+            if (!alternate && fixedText.Contains('.', StringComparison.Ordinal))
+            {
+                fixedText = fixedText.TrimEnd('0');
+            }
+
+            return fixedText.EndsWith('.') ? fixedText + "0" : fixedText.Contains('.', StringComparison.Ordinal) ? fixedText : fixedText + ".0";
+        }
+
+        var sci = FormatExponent(abs, p - 1, false);
+        if (alternate && !sci.Contains('.', StringComparison.Ordinal))
+        {
+            var dot = sci.IndexOf('e', StringComparison.Ordinal);
+            sci = sci[..dot] + "." + sci[dot..];
+        }
+        else if (!alternate)
+        {
+            var e = sci.IndexOf('e', StringComparison.Ordinal);
+            var mantissa = sci[..e];
+            if (mantissa.Contains('.', StringComparison.Ordinal))
+            {
+                mantissa = mantissa.TrimEnd('0').TrimEnd('.');
+            }
+
+            sci = mantissa + sci[e..];
+        }
+
+        return sci;
+    }
+
+    private static string GroupRadix(string digits, char separator)
+    {
+        if (separator != '_' || digits.Length <= 4)
+        {
+            return digits;
+        }
+
+        var sb = new StringBuilder();
+        var first = digits.Length % 4;
+        if (first > 0)
+        {
+            sb.Append(digits, 0, first);
+        }
+
+        for (var i = first; i < digits.Length; i += 4)
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append('_');
+            }
+
+            sb.Append(digits, i, 4);
+        }
+
+        return sb.ToString();
     }
 
     private static string Group(string digits, char separator)
