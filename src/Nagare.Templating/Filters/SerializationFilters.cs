@@ -197,7 +197,7 @@ internal static class SerializationFilters
     public static object? PrettyPrint(Renderer r, object? value, Arguments args)
     {
         var sb = new StringBuilder();
-        Format(sb, value, 0, 0);
+        Format(sb, value, 0, 0, 0);
         return PyOps.CheckLength(sb.ToString());
     }
 
@@ -216,6 +216,144 @@ internal static class SerializationFilters
             }
         });
         return items;
+    }
+
+    // pprint splits a long string into adjacent literals at word boundaries, in parentheses at the top level.
+    private static void FormatString(StringBuilder sb, string text, int indent, int allowance, bool topLevel)
+    {
+        if (topLevel)
+        {
+            indent++;
+            allowance++;
+        }
+
+        var chunks = new List<string>();
+        var lines = SplitLinesKeepEnds(text);
+        var maxWidth = Width - indent;
+        var maxWidth1 = maxWidth;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            var lineRep = PyFormat.StringRepr(line);
+            if (i == lines.Count - 1)
+            {
+                maxWidth1 -= allowance;
+            }
+
+            if (lineRep.Length <= maxWidth1)
+            {
+                chunks.Add(lineRep);
+                continue;
+            }
+
+            var parts = WordParts(line);
+            var maxWidth2 = maxWidth;
+            var current = string.Empty;
+            for (var j = 0; j < parts.Count; j++)
+            {
+                var candidate = current + parts[j];
+                if (j == parts.Count - 1 && i == lines.Count - 1)
+                {
+                    maxWidth2 -= allowance;
+                }
+
+                if (PyFormat.StringRepr(candidate).Length > maxWidth2)
+                {
+                    if (current.Length > 0)
+                    {
+                        chunks.Add(PyFormat.StringRepr(current));
+                    }
+
+                    current = parts[j];
+                }
+                else
+                {
+                    current = candidate;
+                }
+            }
+
+            if (current.Length > 0)
+            {
+                chunks.Add(PyFormat.StringRepr(current));
+            }
+        }
+
+        if (chunks.Count == 1)
+        {
+            sb.Append(PyFormat.StringRepr(text));
+            return;
+        }
+
+        if (topLevel)
+        {
+            sb.Append('(');
+        }
+
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append('\n').Append(' ', indent);
+            }
+
+            sb.Append(chunks[i]);
+        }
+
+        if (topLevel)
+        {
+            sb.Append(')');
+        }
+    }
+
+    private static List<string> SplitLinesKeepEnds(string s)
+    {
+        var result = new List<string>();
+        var start = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c is '\n' or '\r' or '\v' or '\f' or '\x1c' or '\x1d' or '\x1e' or '\x85' or '\u2028' or '\u2029')
+            {
+                if (c == '\r' && i + 1 < s.Length && s[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                result.Add(s[start..(i + 1)]);
+                start = i + 1;
+            }
+        }
+
+        if (start < s.Length)
+        {
+            result.Add(s[start..]);
+        }
+
+        return result;
+    }
+
+    // re.findall(r'\S*\s*', line) without the final empty match.
+    private static List<string> WordParts(string line)
+    {
+        var parts = new List<string>();
+        var i = 0;
+        while (i < line.Length)
+        {
+            var start = i;
+            while (i < line.Length && !char.IsWhiteSpace(line[i]))
+            {
+                i++;
+            }
+
+            while (i < line.Length && char.IsWhiteSpace(line[i]))
+            {
+                i++;
+            }
+
+            parts.Add(line[start..i]);
+        }
+
+        return parts;
     }
 
     private static string SafeRepr(object? value, int depth = 0)
@@ -241,12 +379,18 @@ internal static class SerializationFilters
         }
     }
 
-    private static void Format(StringBuilder sb, object? value, int indent, int allowance, int depth = 0)
+    private static void Format(StringBuilder sb, object? value, int indent, int allowance, int depth)
     {
         var rep = SafeRepr(value, depth);
         if (rep.Length <= Width - indent - allowance || depth > 64)
         {
             sb.Append(rep);
+            return;
+        }
+
+        if (value is string text)
+        {
+            FormatString(sb, text, indent, allowance, depth == 0);
             return;
         }
 
