@@ -85,7 +85,7 @@ public sealed class BuildCommandTests : IDisposable
     [Fact]
     public async Task Build_CiTarget_WritesIntoItsOwnDatabaseAndSchemas()
     {
-        var run = await CliRun.RunAsync("build", "--project", _dir, "--target", "ci", "--select", "+orders");
+        var run = await CliRun.RunAsync("build", "--project", _dir, "--target", "ci", "--select", "+orders", "+customers", "--exclude", "fct_order_events");
 
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
         Assert.False(File.Exists(Path.Combine(_dir, "dbt_shop.duckdb")));
@@ -93,19 +93,20 @@ public sealed class BuildCommandTests : IDisposable
         db.Open();
         Assert.Equal(167.00m, Scalar(db, "select sum(amount) from ci.orders"));
         Assert.Equal(10L, Scalar(db, "select count(*) from ci_raw.raw_payments"));
-        Assert.Equal(0L, Scalar(db, "select count(*) from information_schema.tables where table_name = 'customers'"));
+        Assert.Equal(5L, Scalar(db, "select count(*) from ci.customers"));
+        Assert.Equal(0L, Scalar(db, "select count(*) from information_schema.tables where table_name = 'fct_order_events'"));
     }
 
-    private Dictionary<long, DateTime> LoadedAt()
+    private Dictionary<long, object> LoadedAt()
     {
         using var db = Open();
         using var command = db.CreateCommand();
         command.CommandText = "select order_id, _loaded_at from main.fct_order_events where _batch = 1";
         using var reader = command.ExecuteReader();
-        var result = new Dictionary<long, DateTime>();
+        var result = new Dictionary<long, object>();
         while (reader.Read())
         {
-            result[Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture)] = Convert.ToDateTime(reader.GetValue(1), CultureInfo.InvariantCulture);
+            result[Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture)] = reader.GetValue(1);
         }
 
         return result;
