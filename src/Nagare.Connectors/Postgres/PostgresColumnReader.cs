@@ -1,172 +1,344 @@
+using System.Buffers.Binary;
+using System.Text;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
 using Nagare.Core.Types;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace Nagare.Connectors.Postgres;
 
 /// <summary>
-/// Reads one column of a binary COPY row straight into its batch vector. One small reader per wire type,
-/// chosen once per read; values go into the vector's array without boxing.
+/// Decodes one column of a binary COPY row (PostgreSQL's send format) straight into its batch vector. One small
+/// reader per wire type, chosen once per read; numbers go into the vector's array without boxing, strings are
+/// decoded once from the receive buffer.
 /// </summary>
 internal abstract class PostgresColumnReader
 {
-    /// <summary>Reads the current column of the current row into <paramref name="row"/>.</summary>
-    public abstract ValueTask ReadAsync(NpgsqlBinaryExporter exporter, int row, CancellationToken cancellationToken);
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Days from 0001-01-01 to PostgreSQL's epoch, 2000-01-01.</summary>
+    private const int EpochDayNumber = 730119;
+
+    /// <summary>Ticks of PostgreSQL's epoch, 2000-01-01T00:00:00.</summary>
+    private const long EpochTicks = EpochDayNumber * TimeSpan.TicksPerDay;
+
+    /// <summary>Decodes the non-NULL value <paramref name="value"/> into row <paramref name="row"/>.</summary>
+    public abstract void Read(ReadOnlySpan<byte> value, int row);
+
+    /// <summary>Marks row <paramref name="row"/> NULL.</summary>
+    public abstract void ReadNull(int row);
 
     /// <summary>The reader for a column of canonical type <paramref name="type"/> arriving as <paramref name="wire"/>.</summary>
     /// <param name="vector">The batch vector to fill.</param>
     /// <param name="type">The canonical type.</param>
     /// <param name="wire">The PostgreSQL type on the wire.</param>
     /// <param name="describe">Names the column and table, for errors.</param>
-    public static PostgresColumnReader Create(ColumnVector vector, ColumnType type, NpgsqlDbType wire, Func<string> describe) => type.Kind switch
+    public static PostgresColumnReader Create(ColumnVector vector, ColumnType type, NpgsqlDbType wire, Func<string> describe)
     {
-        ColumnKind.Boolean => new ValueReader<bool>(vector, wire),
-        ColumnKind.Int16 => new ValueReader<short>(vector, wire),
-        ColumnKind.Int32 => new ValueReader<int>(vector, wire),
-        ColumnKind.Int64 => new ValueReader<long>(vector, wire),
-        ColumnKind.Float32 => new ValueReader<float>(vector, wire),
-        ColumnKind.Float64 => new ValueReader<double>(vector, wire),
-        ColumnKind.Decimal => new DecimalReader(vector, type, wire, describe),
-        ColumnKind.String or ColumnKind.Json => new ReferenceReader<string>(vector, wire),
-        ColumnKind.Bytes => new ReferenceReader<byte[]>(vector, wire),
-        ColumnKind.Date => new ValueReader<DateOnly>(vector, wire),
-        ColumnKind.Time => new ValueReader<TimeOnly>(vector, wire),
-        ColumnKind.Timestamp => new ValueReader<DateTime>(vector, wire),
-        ColumnKind.TimestampTz => new ValueReader<DateTimeOffset>(vector, wire),
-        ColumnKind.Interval => new NarrowingReader<NpgsqlInterval, Interval>(vector, wire, i => new Interval(i.Months, i.Days, i.Time), describe),
-        ColumnKind.Uuid => new ValueReader<Guid>(vector, wire),
-        ColumnKind.Int8 => new NarrowingReader<short, sbyte>(vector, wire, v => checked((sbyte)v), describe),
-        ColumnKind.UInt8 => new NarrowingReader<short, byte>(vector, wire, v => checked((byte)v), describe),
-        ColumnKind.UInt16 => new NarrowingReader<int, ushort>(vector, wire, v => checked((ushort)v), describe),
-        ColumnKind.UInt32 => new NarrowingReader<long, uint>(vector, wire, v => checked((uint)v), describe),
-        ColumnKind.UInt64 => new NarrowingReader<decimal, ulong>(vector, wire, v => decimal.ToUInt64(v), describe),
-        ColumnKind.List => CreateList(vector, type.Element!, wire, describe),
-        _ => throw new ConnectorException($"{describe()}: type {type} cannot be read from PostgreSQL; use json or string."),
-    };
+        if (type.Kind == ColumnKind.List)
+        {
+            var element = Element(type.Element!, wire & ~NpgsqlDbType.Array, describe);
+            return new ListReader(vector, element, describe);
+        }
 
-    private static PostgresColumnReader CreateList(ColumnVector vector, ColumnType element, NpgsqlDbType wire, Func<string> describe) => element.Kind switch
+        return type.Kind switch
+        {
+            ColumnKind.Boolean => new ValueReader<bool>(vector, static v => v[0] != 0),
+            ColumnKind.Int16 => new ValueReader<short>(vector, static v => BinaryPrimitives.ReadInt16BigEndian(v)),
+            ColumnKind.Int32 => new ValueReader<int>(vector, static v => BinaryPrimitives.ReadInt32BigEndian(v)),
+            ColumnKind.Int64 => new ValueReader<long>(vector, static v => BinaryPrimitives.ReadInt64BigEndian(v)),
+            ColumnKind.Float32 => new ValueReader<float>(vector, static v => BinaryPrimitives.ReadSingleBigEndian(v)),
+            ColumnKind.Float64 => new ValueReader<double>(vector, static v => BinaryPrimitives.ReadDoubleBigEndian(v)),
+            ColumnKind.Decimal => new DecimalReader(vector, type, wire == NpgsqlDbType.Money, describe),
+            ColumnKind.String or ColumnKind.Json => new StringReader(vector, wire == NpgsqlDbType.Jsonb, describe),
+            ColumnKind.Bytes => new BytesReader(vector),
+            ColumnKind.Date => new CheckedReader<DateOnly>(vector, ReadDate, describe),
+            ColumnKind.Time => new CheckedReader<TimeOnly>(vector, ReadTime, describe),
+            ColumnKind.Timestamp => new CheckedReader<DateTime>(vector, ReadTimestamp, describe),
+            ColumnKind.TimestampTz => new CheckedReader<DateTimeOffset>(vector, ReadTimestampTz, describe),
+            ColumnKind.Interval => new ValueReader<Interval>(vector, ReadInterval),
+            ColumnKind.Uuid => new ValueReader<Guid>(vector, static v => new Guid(v, bigEndian: true)),
+            ColumnKind.Int8 => new CheckedReader<sbyte>(vector, static v => checked((sbyte)BinaryPrimitives.ReadInt16BigEndian(v)), describe),
+            ColumnKind.UInt8 => new CheckedReader<byte>(vector, static v => checked((byte)BinaryPrimitives.ReadInt16BigEndian(v)), describe),
+            ColumnKind.UInt16 => new CheckedReader<ushort>(vector, static v => checked((ushort)BinaryPrimitives.ReadInt32BigEndian(v)), describe),
+            ColumnKind.UInt32 => new CheckedReader<uint>(vector, static v => checked((uint)BinaryPrimitives.ReadInt64BigEndian(v)), describe),
+            ColumnKind.UInt64 => new CheckedReader<ulong>(vector, static v => decimal.ToUInt64(ReadNumeric(v)), describe),
+            _ => throw new ConnectorException($"{describe()}: type {type} cannot be read from PostgreSQL; use json or string."),
+        };
+    }
+
+    /// <summary>Decodes one array element to the boxed value a list column holds.</summary>
+    private static Func<ReadOnlySpan<byte>, object> Element(ColumnType element, NpgsqlDbType wire, Func<string> describe) => element.Kind switch
     {
-        ColumnKind.Boolean => new ListReader<bool?>(vector, wire, v => v),
-        ColumnKind.Int16 => new ListReader<short?>(vector, wire, v => v),
-        ColumnKind.Int32 => new ListReader<int?>(vector, wire, v => v),
-        ColumnKind.Int64 => new ListReader<long?>(vector, wire, v => v),
-        ColumnKind.Float32 => new ListReader<float?>(vector, wire, v => v),
-        ColumnKind.Float64 => new ListReader<double?>(vector, wire, v => v),
-        ColumnKind.Decimal => new ListReader<decimal?>(vector, wire, v => v),
-        ColumnKind.String or ColumnKind.Json => new ListReader<string?>(vector, wire, v => v),
-        ColumnKind.Bytes => new ListReader<byte[]?>(vector, wire, v => v),
-        ColumnKind.Date => new ListReader<DateOnly?>(vector, wire, v => v),
-        ColumnKind.Time => new ListReader<TimeOnly?>(vector, wire, v => v),
-        ColumnKind.Timestamp => new ListReader<DateTime?>(vector, wire, v => v),
-        ColumnKind.TimestampTz => new ListReader<DateTimeOffset?>(vector, wire, v => v),
-        ColumnKind.Interval => new ListReader<NpgsqlInterval?>(vector, wire, v => v is { } i ? new Interval(i.Months, i.Days, i.Time) : null),
-        ColumnKind.Uuid => new ListReader<Guid?>(vector, wire, v => v),
+        ColumnKind.Boolean => static v => v[0] != 0,
+        ColumnKind.Int16 => static v => BinaryPrimitives.ReadInt16BigEndian(v),
+        ColumnKind.Int32 => static v => BinaryPrimitives.ReadInt32BigEndian(v),
+        ColumnKind.Int64 => static v => BinaryPrimitives.ReadInt64BigEndian(v),
+        ColumnKind.Float32 => static v => BinaryPrimitives.ReadSingleBigEndian(v),
+        ColumnKind.Float64 => static v => BinaryPrimitives.ReadDoubleBigEndian(v),
+        ColumnKind.Decimal when wire == NpgsqlDbType.Money => static v => new decimal(BinaryPrimitives.ReadInt64BigEndian(v)) / 100m,
+        ColumnKind.Decimal => static v => ReadNumeric(v),
+        ColumnKind.String or ColumnKind.Json when wire == NpgsqlDbType.Jsonb => static v => DecodeJsonb(v),
+        ColumnKind.String or ColumnKind.Json => static v => Utf8.GetString(v),
+        ColumnKind.Bytes => static v => v.ToArray(),
+        ColumnKind.Date => static v => ReadDate(v),
+        ColumnKind.Time => static v => ReadTime(v),
+        ColumnKind.Timestamp => static v => ReadTimestamp(v),
+        ColumnKind.TimestampTz => static v => ReadTimestampTz(v),
+        ColumnKind.Interval => static v => ReadInterval(v),
+        ColumnKind.Uuid => static v => new Guid(v, bigEndian: true),
         _ => throw new ConnectorException($"{describe()}: list<{element}> cannot be read from PostgreSQL; use json or list<string>."),
     };
 
-    private sealed class ValueReader<T>(ColumnVector vector, NpgsqlDbType wire) : PostgresColumnReader
-        where T : struct
+    /// <summary>date: days since 2000-01-01; ±infinity become DateOnly's extremes.</summary>
+    private static DateOnly ReadDate(ReadOnlySpan<byte> v)
+    {
+        var days = BinaryPrimitives.ReadInt32BigEndian(v);
+        return days switch
+        {
+            int.MaxValue => DateOnly.MaxValue,
+            int.MinValue => DateOnly.MinValue,
+            _ => DateOnly.FromDayNumber(checked(days + EpochDayNumber)),
+        };
+    }
+
+    /// <summary>time: microseconds since midnight.</summary>
+    private static TimeOnly ReadTime(ReadOnlySpan<byte> v) => new(checked(BinaryPrimitives.ReadInt64BigEndian(v) * 10));
+
+    /// <summary>timestamp: microseconds since 2000-01-01, as an unspecified-kind DateTime; ±infinity become its extremes.</summary>
+    private static DateTime ReadTimestamp(ReadOnlySpan<byte> v)
+    {
+        var micros = BinaryPrimitives.ReadInt64BigEndian(v);
+        return micros switch
+        {
+            long.MaxValue => DateTime.MaxValue,
+            long.MinValue => DateTime.MinValue,
+            _ => new DateTime(checked(EpochTicks + (micros * 10)), DateTimeKind.Unspecified),
+        };
+    }
+
+    /// <summary>timestamptz: microseconds since 2000-01-01 UTC, at offset zero; ±infinity become the extremes.</summary>
+    private static DateTimeOffset ReadTimestampTz(ReadOnlySpan<byte> v)
+    {
+        var micros = BinaryPrimitives.ReadInt64BigEndian(v);
+        return micros switch
+        {
+            long.MaxValue => DateTimeOffset.MaxValue,
+            long.MinValue => DateTimeOffset.MinValue,
+            _ => new DateTimeOffset(checked(EpochTicks + (micros * 10)), TimeSpan.Zero),
+        };
+    }
+
+    /// <summary>interval: microseconds, days, months.</summary>
+    private static Interval ReadInterval(ReadOnlySpan<byte> v) =>
+        new(BinaryPrimitives.ReadInt32BigEndian(v[12..]), BinaryPrimitives.ReadInt32BigEndian(v[8..]), BinaryPrimitives.ReadInt64BigEndian(v));
+
+    private static string DecodeJsonb(ReadOnlySpan<byte> v)
+    {
+        if (v.IsEmpty || v[0] != 1)
+        {
+            throw new FormatException($"unsupported jsonb format version {(v.IsEmpty ? "(none)" : v[0].ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        }
+
+        return Utf8.GetString(v[1..]);
+    }
+
+    /// <summary>
+    /// numeric: digit count, weight (of the first base-10000 digit), sign, display scale, then the digits. The
+    /// result keeps the display scale, as PostgreSQL prints it.
+    /// </summary>
+    /// <exception cref="OverflowException">NaN, ±Infinity, or a value a decimal cannot hold exactly.</exception>
+    internal static decimal ReadNumeric(ReadOnlySpan<byte> v)
+    {
+        int count = BinaryPrimitives.ReadInt16BigEndian(v);
+        int weight = BinaryPrimitives.ReadInt16BigEndian(v[2..]);
+        var sign = BinaryPrimitives.ReadUInt16BigEndian(v[4..]);
+        int scale = BinaryPrimitives.ReadInt16BigEndian(v[6..]);
+        if (sign is not (0x0000 or 0x4000))
+        {
+            throw new OverflowException("NaN or Infinity");
+        }
+
+        if (count > 10)
+        {
+            throw new OverflowException("too many digits");
+        }
+
+        UInt128 mantissa = 0;
+        for (var i = 0; i < count; i++)
+        {
+            mantissa = checked((mantissa * 10_000) + BinaryPrimitives.ReadUInt16BigEndian(v[(8 + (2 * i))..]));
+        }
+
+        // The digits stand for mantissa × 10^(4 × (weight − count + 1)); bring that to the display scale.
+        var exponent = 4 * (weight - count + 1);
+        var current = -exponent;
+        if (count == 0)
+        {
+            current = scale;
+        }
+        else if (current < scale)
+        {
+            mantissa = checked(mantissa * Pow10(scale - current));
+            current = scale;
+        }
+        else
+        {
+            while (current > scale && mantissa % 10 == 0)
+            {
+                mantissa /= 10;
+                current--;
+            }
+        }
+
+        while (current > 28 && mantissa % 10 == 0)
+        {
+            mantissa /= 10;
+            current--;
+        }
+
+        if (current > 28 || mantissa >> 96 != 0)
+        {
+            throw new OverflowException("the value does not fit a decimal");
+        }
+
+        return new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), (int)(uint)(mantissa >> 64), sign == 0x4000, (byte)current);
+    }
+
+    private static UInt128 Pow10(int exponent)
+    {
+        UInt128 result = 1;
+        for (var i = 0; i < exponent; i++)
+        {
+            result = checked(result * 10);
+        }
+
+        return result;
+    }
+
+    private static ConnectorException Unreadable(Func<string> describe, Exception inner) =>
+        new($"{describe()}: a value could not be read ({inner.Message}).", inner)
+        {
+            Hint = "Override the column's type to string in the sync's column mapping.",
+        };
+
+    private sealed class ValueReader<T>(ColumnVector vector, ValueDecoder<T> decode) : PostgresColumnReader
     {
         private readonly T[] _values = ((ColumnVector<T>)vector).Values;
         private readonly bool[] _nulls = vector.Nulls;
 
-        public override async ValueTask ReadAsync(NpgsqlBinaryExporter exporter, int row, CancellationToken cancellationToken)
+        public override void Read(ReadOnlySpan<byte> value, int row)
         {
-            var value = await exporter.ReadAsync<T?>(wire, cancellationToken).ConfigureAwait(false);
-            if (value.HasValue)
-            {
-                _values[row] = value.GetValueOrDefault();
-                _nulls[row] = false;
-            }
-            else
-            {
-                _values[row] = default;
-                _nulls[row] = true;
-            }
+            _values[row] = decode(value);
+            _nulls[row] = false;
+        }
+
+        public override void ReadNull(int row)
+        {
+            _values[row] = default!;
+            _nulls[row] = true;
         }
     }
 
-    private sealed class ReferenceReader<T>(ColumnVector vector, NpgsqlDbType wire) : PostgresColumnReader
-        where T : class
-    {
-        private readonly T?[] _values = ((ColumnVector<T?>)vector).Values;
-        private readonly bool[] _nulls = vector.Nulls;
-
-        public override async ValueTask ReadAsync(NpgsqlBinaryExporter exporter, int row, CancellationToken cancellationToken)
-        {
-            if (exporter.IsNull)
-            {
-                await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
-                _values[row] = null;
-                _nulls[row] = true;
-            }
-            else
-            {
-                _values[row] = await exporter.ReadAsync<T>(wire, cancellationToken).ConfigureAwait(false);
-                _nulls[row] = false;
-            }
-        }
-    }
-
-    private sealed class NarrowingReader<TWire, T>(ColumnVector vector, NpgsqlDbType wire, Func<TWire, T> convert, Func<string> describe) : PostgresColumnReader
-        where TWire : struct
+    /// <summary>A value whose conversion can overflow the canonical type (narrowing, out-of-range dates).</summary>
+    private sealed class CheckedReader<T>(ColumnVector vector, ValueDecoder<T> decode, Func<string> describe) : PostgresColumnReader
     {
         private readonly T[] _values = ((ColumnVector<T>)vector).Values;
         private readonly bool[] _nulls = vector.Nulls;
 
-        public override async ValueTask ReadAsync(NpgsqlBinaryExporter exporter, int row, CancellationToken cancellationToken)
+        public override void Read(ReadOnlySpan<byte> value, int row)
         {
-            var value = await exporter.ReadAsync<TWire?>(wire, cancellationToken).ConfigureAwait(false);
-            if (value.HasValue)
+            try
             {
-                try
+                _values[row] = decode(value);
+            }
+            catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+            {
+                throw new ConnectorException($"{describe()}: a value does not fit {typeof(T).Name}.", e)
                 {
-                    _values[row] = convert(value.GetValueOrDefault());
-                }
-                catch (OverflowException e)
-                {
-                    throw new ConnectorException($"{describe()}: the value {value.GetValueOrDefault()} does not fit {typeof(T).Name}.", e)
-                    {
-                        Hint = "Override the column's type to a wider one (for example int64 or string).",
-                    };
-                }
+                    Hint = "Override the column's type to a wider one (for example int64 or string).",
+                };
+            }
 
-                _nulls[row] = false;
-            }
-            else
-            {
-                _values[row] = default!;
-                _nulls[row] = true;
-            }
+            _nulls[row] = false;
+        }
+
+        public override void ReadNull(int row)
+        {
+            _values[row] = default!;
+            _nulls[row] = true;
         }
     }
 
-    /// <summary>Reads numeric, checking that each value fits the column's canonical precision and scale.</summary>
-    private sealed class DecimalReader(ColumnVector vector, ColumnType type, NpgsqlDbType wire, Func<string> describe) : PostgresColumnReader
+    private sealed class StringReader(ColumnVector vector, bool jsonb, Func<string> describe) : PostgresColumnReader
+    {
+        private readonly string?[] _values = ((ColumnVector<string?>)vector).Values;
+        private readonly bool[] _nulls = vector.Nulls;
+
+        public override void Read(ReadOnlySpan<byte> value, int row)
+        {
+            try
+            {
+                _values[row] = jsonb ? DecodeJsonb(value) : Utf8.GetString(value);
+            }
+            catch (Exception e) when (e is DecoderFallbackException or FormatException)
+            {
+                throw Unreadable(describe, e);
+            }
+
+            _nulls[row] = false;
+        }
+
+        public override void ReadNull(int row)
+        {
+            _values[row] = null;
+            _nulls[row] = true;
+        }
+    }
+
+    private sealed class BytesReader(ColumnVector vector) : PostgresColumnReader
+    {
+        private readonly byte[]?[] _values = ((ColumnVector<byte[]?>)vector).Values;
+        private readonly bool[] _nulls = vector.Nulls;
+
+        public override void Read(ReadOnlySpan<byte> value, int row)
+        {
+            _values[row] = value.ToArray();
+            _nulls[row] = false;
+        }
+
+        public override void ReadNull(int row)
+        {
+            _values[row] = null;
+            _nulls[row] = true;
+        }
+    }
+
+    /// <summary>numeric (or money), checking that each value fits the column's canonical precision and scale.</summary>
+    private sealed class DecimalReader(ColumnVector vector, ColumnType type, bool money, Func<string> describe) : PostgresColumnReader
     {
         private readonly decimal[] _values = ((ColumnVector<decimal>)vector).Values;
         private readonly bool[] _nulls = vector.Nulls;
         private readonly decimal _limit = Limit(type);
 
-        public override async ValueTask ReadAsync(NpgsqlBinaryExporter exporter, int row, CancellationToken cancellationToken)
+        public override void Read(ReadOnlySpan<byte> value, int row)
         {
-            decimal? value;
-            try
+            decimal v;
+            if (money)
             {
-                value = await exporter.ReadAsync<decimal?>(wire, cancellationToken).ConfigureAwait(false);
+                // money is a count of cents; PostgreSQL prints it with two decimals.
+                v = new decimal(BinaryPrimitives.ReadInt64BigEndian(value)) / 100m;
             }
-            catch (Exception e) when (e is InvalidCastException or OverflowException or ArgumentException)
+            else
             {
-                throw Unfit("a value outside the range of decimal(38) (or NaN/Infinity)", e);
-            }
-
-            if (value is not { } v)
-            {
-                _values[row] = 0m;
-                _nulls[row] = true;
-                return;
+                try
+                {
+                    v = ReadNumeric(value);
+                }
+                catch (OverflowException e)
+                {
+                    throw Unfit("a value outside the range of decimal(38) (or NaN/Infinity)", e);
+                }
             }
 
             if (v.Scale > type.Scale && decimal.Round(v, type.Scale) != v)
@@ -183,6 +355,12 @@ internal abstract class PostgresColumnReader
             _nulls[row] = false;
         }
 
+        public override void ReadNull(int row)
+        {
+            _values[row] = 0m;
+            _nulls[row] = true;
+        }
+
         private static decimal Limit(ColumnType type)
         {
             var integerDigits = type.Precision - type.Scale;
@@ -196,30 +374,65 @@ internal abstract class PostgresColumnReader
             };
     }
 
-    private sealed class ListReader<TElement>(ColumnVector vector, NpgsqlDbType wire, Func<TElement, object?> box) : PostgresColumnReader
+    /// <summary>A one-dimensional array: dimensions, has-nulls flag, element type, then length-prefixed elements.</summary>
+    private sealed class ListReader(ColumnVector vector, Func<ReadOnlySpan<byte>, object> element, Func<string> describe) : PostgresColumnReader
     {
         private readonly object?[]?[] _values = ((ColumnVector<object?[]?>)vector).Values;
         private readonly bool[] _nulls = vector.Nulls;
 
-        public override async ValueTask ReadAsync(NpgsqlBinaryExporter exporter, int row, CancellationToken cancellationToken)
+        public override void Read(ReadOnlySpan<byte> value, int row)
         {
-            if (exporter.IsNull)
+            var dimensions = BinaryPrimitives.ReadInt32BigEndian(value);
+            if (dimensions == 0)
             {
-                await exporter.SkipAsync(cancellationToken).ConfigureAwait(false);
-                _values[row] = null;
-                _nulls[row] = true;
+                _values[row] = [];
+                _nulls[row] = false;
                 return;
             }
 
-            var elements = await exporter.ReadAsync<TElement[]>(wire, cancellationToken).ConfigureAwait(false);
-            var boxed = new object?[elements.Length];
-            for (var i = 0; i < elements.Length; i++)
+            if (dimensions != 1)
             {
-                boxed[i] = box(elements[i]);
+                throw new ConnectorException($"{describe()}: a {dimensions}-dimensional array cannot be read as a list.")
+                {
+                    Hint = "Override the column's type to json in the sync's column mapping.",
+                };
             }
 
-            _values[row] = boxed;
+            var length = BinaryPrimitives.ReadInt32BigEndian(value[12..]);
+            var items = new object?[length];
+            var position = 20;
+            for (var i = 0; i < length; i++)
+            {
+                var size = BinaryPrimitives.ReadInt32BigEndian(value[position..]);
+                position += 4;
+                if (size < 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    items[i] = element(value.Slice(position, size));
+                }
+                catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException or DecoderFallbackException or FormatException)
+                {
+                    throw Unreadable(describe, e);
+                }
+
+                position += size;
+            }
+
+            _values[row] = items;
             _nulls[row] = false;
         }
+
+        public override void ReadNull(int row)
+        {
+            _values[row] = null;
+            _nulls[row] = true;
+        }
     }
+
+    /// <summary>Decodes one non-NULL wire value.</summary>
+    private delegate T ValueDecoder<out T>(ReadOnlySpan<byte> value);
 }

@@ -15,7 +15,7 @@ public sealed partial class PostgresConnection
 {
     /// <summary>
     /// Reads with one binary <c>COPY (SELECT …) TO STDOUT</c>: the projection, filter, cursor and key range go into
-    /// the SELECT, and each column is decoded straight into the reused batch's arrays. With a snapshot token the
+    /// the SELECT, and the raw COPY stream is decoded straight into the reused batch's arrays. With a snapshot token the
     /// read runs in its own REPEATABLE READ READ ONLY transaction on that snapshot.
     /// </summary>
     public async IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -34,7 +34,8 @@ public sealed partial class PostgresConnection
 
         await using var session = await OpenSessionAsync($"reading {stream}", cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
-        NpgsqlBinaryExporter? exporter = null;
+        Stream? copy = null;
+        PostgresCopyReader? reader = null;
         try
         {
             try
@@ -50,7 +51,8 @@ public sealed partial class PostgresConnection
                 }
 
                 CountCommand();
-                exporter = await session.Connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false);
+                copy = await session.Connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false);
+                reader = new PostgresCopyReader(copy, stream);
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
@@ -63,9 +65,9 @@ public sealed partial class PostgresConnection
                 int rows;
                 try
                 {
-                    rows = await FillAsync(exporter, batch, readers, cancellationToken).ConfigureAwait(false);
+                    rows = await reader!.FillAsync(batch.Capacity, readers, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
                 {
                     throw Translate(e, "reading", stream);
                 }
@@ -87,16 +89,17 @@ public sealed partial class PostgresConnection
 
             if (transaction is not null)
             {
-                await exporter.DisposeAsync().ConfigureAwait(false);
-                exporter = null;
+                await copy!.DisposeAsync().ConfigureAwait(false);
+                copy = null;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            if (exporter is not null)
+            reader?.Dispose();
+            if (copy is not null)
             {
-                await DisposeQuietlyAsync(exporter).ConfigureAwait(false);
+                await DisposeQuietlyAsync(copy).ConfigureAwait(false);
             }
 
             if (transaction is not null)
@@ -290,23 +293,6 @@ public sealed partial class PostgresConnection
         return (sql.ToString(), wires);
     }
 
-    private static async ValueTask<int> FillAsync(NpgsqlBinaryExporter exporter, ColumnBatch batch, PostgresColumnReader[] readers, CancellationToken cancellationToken)
-    {
-        var capacity = batch.Capacity;
-        var row = 0;
-        while (row < capacity && await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
-        {
-            for (var c = 0; c < readers.Length; c++)
-            {
-                await readers[c].ReadAsync(exporter, row, cancellationToken).ConfigureAwait(false);
-            }
-
-            row++;
-        }
-
-        return row;
-    }
-
     private static NpgsqlDbType DirectWire(string nativeType, ColumnType type)
     {
         if (type.Kind == ColumnKind.List)
@@ -382,11 +368,11 @@ public sealed partial class PostgresConnection
         return ranges;
     }
 
-    private static async ValueTask DisposeQuietlyAsync(NpgsqlBinaryExporter exporter)
+    private static async ValueTask DisposeQuietlyAsync(Stream copy)
     {
         try
         {
-            await exporter.DisposeAsync().ConfigureAwait(false);
+            await copy.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
         {
