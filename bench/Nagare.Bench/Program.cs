@@ -12,6 +12,17 @@ if (args is ["micro", ..])
     return 0;
 }
 
+// bench/replication/*.sh: sync PROJECT NAME [THREADS] | pg-read CONNSTRING SCHEMA TABLE
+if (args is ["sync", var project, var syncName, ..])
+{
+    return await ReplicationCases.SyncAsync(project, syncName, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : null);
+}
+
+if (args is ["pg-read", var connectionString, var schema, var table])
+{
+    return await ReplicationCases.PostgresReadAsync(connectionString, schema, table);
+}
+
 if (args.Length != 3)
 {
     Console.Error.WriteLine("usage: Nagare.Bench prepare|read|append|engine-read|engine-append DB_FILE ROWS | micro [...]");

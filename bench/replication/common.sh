@@ -1,0 +1,146 @@
+# Shared by the replication benchmarks (sourced, not run): builds Nagare, starts a throw-away PostgreSQL
+# (scripts/pg-test-server, stopped on exit), and offers timing and project helpers.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+runs="${RUNS:-3}"
+work="$(mktemp -d /tmp/nagare-bench.XXXXXX)"
+pg_data=""
+
+cleanup() {
+  [[ -n "$pg_data" ]] && "$root/scripts/pg-test-server" stop "$pg_data"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log() { printf '\033[1;34m[bench]\033[0m %s\n' "$*" >&2; }
+
+build_nagare() {
+  "$root/scripts/bootstrap" >&2
+  log "building the CLI and bench/Nagare.Bench (Release)"
+  dotnet build "$root/src/Nagare.Cli/Nagare.Cli.csproj" -c Release -o "$root/.cache/bench-cli" -nologo -v quiet -clp:ErrorsOnly >&2
+  dotnet build "$root/bench/Nagare.Bench/Nagare.Bench.csproj" -c Release -o "$root/.cache/bench" -nologo -v quiet -clp:ErrorsOnly >&2
+  probe_sync_runner
+}
+
+nagare() { dotnet "$root/.cache/bench-cli/nagare.dll" "$@"; }
+bench_program() { dotnet "$root/.cache/bench/Nagare.Bench.dll" "$@"; }
+
+start_pg() {
+  local exports
+  exports="$("$root/scripts/pg-test-server" start)"
+  eval "$exports"
+  pg_data="$NAGARE_TEST_PG_DATA"
+  export PGHOST=127.0.0.1 PGPORT="$NAGARE_TEST_PG_PORT" PGUSER=nagare PGDATABASE=nagare_test
+  log "PostgreSQL $(psql -qAt -c 'SHOW server_version') on port $PGPORT ($pg_data)"
+}
+
+sql() { psql -qAt -v ON_ERROR_STOP=1 "$@"; }
+
+# Seconds since the epoch, with nanoseconds.
+now() { date +%s.%N; }
+
+# Runs a command (output to stderr) and prints its wall seconds.
+wall() {
+  local start end
+  start="$(now)"
+  "$@" >&2
+  end="$(now)"
+  echo "$end - $start" | bc -l
+}
+
+# Runs a command and prints "seconds max_rss_mb" from GNU time.
+wall_rss() {
+  local out="$work/time.txt"
+  /usr/bin/time -f '%e %M' -o "$out" "$@" >&2
+  awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$out"
+}
+
+# A project folder with connection 'pg' (the benchmark server), 'out' (a files connection writing
+# Parquet) and the built-in warehouse.
+make_project() {
+  local dir="$1" parallelism="${2:-4}"
+  mkdir -p "$dir/connections" "$dir/syncs"
+  cat >"$dir/nagare.yml" <<YML
+name: bench
+warehouse: warehouse.duckdb
+defaults:
+  parallelism: $parallelism
+  max_concurrency: $parallelism
+YML
+  cat >"$dir/connections/pg.yml" <<YML
+name: pg
+type: postgres
+host: 127.0.0.1
+port: $PGPORT
+database: nagare_test
+user: nagare
+max_concurrency: $parallelism
+YML
+  cat >"$dir/connections/out.yml" <<YML
+name: out
+type: files
+path: out
+format: parquet
+YML
+}
+
+# Writes syncs/NAME.yml: SOURCE → DESTINATION for streams matching SELECT, in MODE (extra YAML lines in $5).
+make_sync() {
+  local dir="$1" name="$2" source="$3" destination="$4" select="$5" mode="${6:-full_refresh}" extra="${7:-}"
+  cat >"$dir/syncs/$name.yml" <<YML
+name: $name
+source: $source
+destination: $destination
+target_schema: bench
+streams:
+  - select: "$select"
+    mode: $mode
+$extra
+YML
+}
+
+# How a user runs a sync: `nagare sync NAME --json`. When the CLI's registry lacks the duckdb type (the
+# warehouse), the same SyncRunner runs through bench/Nagare.Bench, which registers every built-in type.
+sync_runner="cli"
+probe_sync_runner() {
+  local probe="$work/probe"
+  mkdir -p "$probe/connections"
+  printf 'name: probe\n' >"$probe/nagare.yml"
+  printf 'name: w\ntype: duckdb\npath: probe.duckdb\n' >"$probe/connections/w.yml"
+  if nagare connection test w -p "$probe" 2>&1 | grep -q "unknown connector type"; then
+    sync_runner="bench"
+    log "this CLI does not register the duckdb type yet: syncs run through bench/Nagare.Bench (same SyncRunner)"
+  fi
+}
+
+run_sync() {
+  local dir="$1" name="$2" out="$3"
+  local rc=0
+  if [[ "$sync_runner" == cli ]]; then
+    nagare sync "$name" --json -p "$dir" >"$out" 2>"$out.err" || rc=$?
+  else
+    bench_program sync "$dir" "$name" >"$out" 2>"$out.err" || rc=$?
+  fi
+  if ((rc != 0)); then
+    cat "$out" "$out.err" >&2
+    return 1
+  fi
+}
+
+sync_command() {
+  if [[ "$sync_runner" == cli ]]; then echo "nagare sync $1 --json"; else echo "Nagare.Bench sync PROJECT $1"; fi
+}
+
+# Prints a machine line for the reports.
+machine() {
+  printf '%s cores, %s, %s GB RAM, PostgreSQL %s, %s' "$(nproc)" \
+    "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" \
+    "$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
+    "$(sql -c 'SHOW server_version' | cut -d' ' -f1)" "$(date -u +%Y-%m-%d)"
+}
+
+# Best (smallest) of numbers on stdin.
+best() { sort -g | head -1; }
+
+fmt_int() { printf "%'.0f" "$1"; }

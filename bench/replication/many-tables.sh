@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Benchmark 2: TABLES (10,000) tables × ROWS (100) rows in SCHEMAS (10) schemas, PostgreSQL → DuckDB in one
+# `nagare sync` (every table a stream, full refresh, THREADS streams at once) against
+# `pg_dump --data-only` of the same schemas to /dev/null. Reports the median per-table time from the sync's
+# --json per-stream seconds and extrapolates to 3 million tables at the measured rate. Prints Markdown.
+#
+#   bench/replication/many-tables.sh                  TABLES=10000 ROWS=100 SCHEMAS=10 THREADS=4
+#   TABLES=1000 RUNS=1 bench/replication/many-tables.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+tables="${TABLES:-10000}"
+rows="${ROWS:-100}"
+schemas="${SCHEMAS:-10}"
+threads="${THREADS:-4}"
+per_schema=$((tables / schemas))
+
+build_nagare
+start_pg
+log "creating $tables tables × $rows rows in $schemas schemas"
+for ((s = 1; s <= schemas; s++)); do
+  sql <<SQL
+CREATE SCHEMA s$s;
+DO \$\$
+BEGIN
+  FOR t IN 1..$per_schema LOOP
+    EXECUTE format('CREATE TABLE s$s.t%s (id int PRIMARY KEY, name text, amount numeric(12,2), created_at timestamptz)', t);
+    EXECUTE format('INSERT INTO s$s.t%s SELECT g, ''name '' || g, g * 1.25, timestamptz ''2024-01-01'' + g * interval ''1 minute'' FROM generate_series(1, $rows) g', t);
+    IF t % 250 = 0 THEN COMMIT; END IF;
+  END LOOP;
+END \$\$;
+SQL
+done
+sql -c "VACUUM ANALYZE" >/dev/null
+
+project="$work/project"
+make_project "$project" "$threads"
+make_sync "$project" many pg warehouse "s*.t*"
+results="$work/results.txt"
+dump_schemas=()
+for ((s = 1; s <= schemas; s++)); do dump_schemas+=(-n "s$s"); done
+for ((i = 1; i <= runs; i++)); do
+  log "round $i/$runs"
+  echo "pg_dump $(wall pg_dump --data-only "${dump_schemas[@]}" -f /dev/null)" >>"$results"
+  rm -f "$project/warehouse.duckdb" "$project/warehouse.duckdb.wal"
+  echo "nagare $(wall run_sync "$project" many "$work/sync-$i.json")" >>"$results"
+  jq -r '.streams[].seconds' "$work/sync-$i.json" | sort -g | awk '{ a[NR] = $1 } END { print "median", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }' >>"$results"
+  echo "streams $(jq '[.streams[] | select(.status == "succeeded")] | length' "$work/sync-$i.json")" >>"$results"
+done
+
+dump="$(awk '$1 == "pg_dump" { print $2 }' "$results" | best)"
+nag="$(awk '$1 == "nagare" { print $2 }' "$results" | best)"
+median="$(awk '$1 == "median" { print $2 }' "$results" | best)"
+done_streams="$(awk '$1 == "streams" { print $2 }' "$results" | sort -g | tail -1)"
+hours="$(echo "$nag / $tables * 3000000 / 3600" | bc -l)"
+echo
+echo "$(fmt_int "$tables") tables × $rows rows in $schemas schemas, best of $runs; $(machine)"
+echo
+echo "| implementation | seconds | tables/s | × pg_dump time |"
+echo "| --- | ---: | ---: | ---: |"
+printf '| pg_dump --data-only (%s schemas) > /dev/null | %.1f | %.0f | 1.00× |\n' "$schemas" "$dump" "$(echo "$tables / $dump" | bc -l)"
+printf '| %s (→ warehouse, %s threads, %s streams succeeded) | %.1f | %.0f | %.2f× |\n' "$(sync_command many)" "$threads" "$done_streams" "$nag" "$(echo "$tables / $nag" | bc -l)" "$(echo "$nag / $dump" | bc -l)"
+echo
+printf 'Median per-stream seconds (from --json): %.1f ms; wall time per table (sync wall / tables): %.1f ms; 3,000,000 tables at this rate and parallelism: %.1f hours.\n' \
+  "$(echo "$median * 1000" | bc -l)" "$(echo "$nag / $tables * 1000" | bc -l)" "$hours"
