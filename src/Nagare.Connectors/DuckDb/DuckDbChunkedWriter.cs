@@ -51,7 +51,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
     public static async Task<DuckDbChunkedWriter> OpenAsync(DuckDbWarehouseConnection owner, WriteRequest request, StreamState checkpoint, CancellationToken cancellationToken)
     {
         await using var connection = await owner.OpenAsync(cancellationToken).ConfigureAwait(false);
-        DuckDbLoad.EnsureSchema(connection, request.Target);
+        owner.EnsureSchema(connection, request.Target);
         var writer = new DuckDbChunkedWriter(owner, request, checkpoint, []);
         using var transaction = connection.BeginTransaction();
         try

@@ -182,7 +182,10 @@ internal static class DuckDbLoad
     public static void SaveState(DuckDbConnection connection, WriteRequest request, StreamState state)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT OR REPLACE INTO {DuckDbWarehouseConnection.StateSchema}.sync_state VALUES ($1, $2, $3, now())";
+        command.CommandText = $"""
+            DELETE FROM {DuckDbWarehouseConnection.StateSchema}.sync_state WHERE sync_name = $1 AND state_key = $2;
+            INSERT INTO {DuckDbWarehouseConnection.StateSchema}.sync_state VALUES ($1, $2, $3, now());
+            """;
         command.Parameters.AddPositional(request.SyncName);
         command.Parameters.AddPositional(request.StateKey);
         command.Parameters.AddPositional(StreamStateJson.Serialize(state));

@@ -42,7 +42,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     /// <summary>Starts the transaction, prepares the tables for the mode and opens the appender.</summary>
     public static DuckDbStreamWriter Open(DuckDbWarehouseConnection owner, DuckDbConnection connection, WriteRequest request)
     {
-        DuckDbLoad.EnsureSchema(connection, request.Target);
+        owner.EnsureSchema(connection, request.Target);
         var transaction = connection.BeginTransaction();
         try
         {

@@ -162,7 +162,54 @@ public sealed partial class DuckDbWarehouseConnection
     }
 
     /// <summary>The table as it exists on <paramref name="connection"/> (inside its transaction, if any), or null.</summary>
+    /// <remarks>
+    /// <c>pragma_table_info</c> looks at one table (about a millisecond), where filtering <c>duckdb_columns()</c>
+    /// scans the whole catalog: with many thousands of tables that is the difference between milliseconds and
+    /// a tenth of a second per stream.
+    /// </remarks>
     internal StreamSchema? Describe(DuckDbConnection connection, StreamId table)
+    {
+        if (table.Name.Contains('"', StringComparison.Ordinal) || table.Namespace?.Contains('"', StringComparison.Ordinal) == true)
+        {
+            // pragma_table_info's name parser does not take doubled quotes; ask the catalog instead.
+            return DescribeFromCatalog(connection, table);
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, type, \"notnull\", pk FROM pragma_table_info($1)";
+        command.Parameters.AddPositional(Table(table));
+        var columns = ImmutableArray.CreateBuilder<ColumnSchema>();
+        var key = ImmutableArray.CreateBuilder<string>();
+        try
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var name = reader.GetString(0);
+                var native = reader.GetString(1);
+                columns.Add(new ColumnSchema(name, DuckDbTypeMapping.FromTypeName(native), !reader.GetBoolean(2), native));
+                if (reader.GetBoolean(3))
+                {
+                    key.Add(name);
+                }
+            }
+        }
+        catch (DuckDbException e) when (e.Message.Contains("does not exist", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        catch (DuckDbException e)
+        {
+            throw Error($"Cannot describe {table}", e, table.ToString());
+        }
+
+        var built = columns.ToImmutable();
+        return built.IsEmpty
+            ? null
+            : new StreamSchema(new StreamId(table.Namespace ?? "main", table.Name), built, key.ToImmutable(), [.. built.Where(c => IsCursorCandidate(c.Type)).Select(c => c.Name)]);
+    }
+
+    private StreamSchema? DescribeFromCatalog(DuckDbConnection connection, StreamId table)
     {
         using var command = connection.CreateCommand();
         command.CommandText = CatalogQuery.Replace(" AND NOT suffix(c.table_name, '__nagare_staging')", "", StringComparison.Ordinal)

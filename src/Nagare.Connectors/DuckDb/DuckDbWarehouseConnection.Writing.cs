@@ -56,7 +56,7 @@ public sealed partial class DuckDbWarehouseConnection
             }
 
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT state_json FROM {StateSchema}.sync_state WHERE sync_name = $1 AND state_key = $2";
+            command.CommandText = $"SELECT state_json FROM {StateSchema}.sync_state WHERE sync_name = $1 AND state_key = $2 ORDER BY updated_at DESC LIMIT 1";
             command.Parameters.AddPositional(syncName);
             command.Parameters.AddPositional(stream);
             return command.ExecuteScalar() is string json ? StreamStateJson.Deserialize(json) : null;
@@ -93,7 +93,8 @@ public sealed partial class DuckDbWarehouseConnection
 
         if ((request.Mode == WriteMode.Merge || request.DeleteDetection != DeleteDetection.None) && request.PrimaryKey.IsDefaultOrEmpty)
         {
-            throw new ConnectorException($"{request.Mode} with delete detection {request.DeleteDetection} into {request.Target} needs a primary key; set primary_key for the stream.")
+            var what = request.Mode == WriteMode.Merge ? "Merge" : $"Delete detection ({request.DeleteDetection})";
+            throw new ConnectorException($"{what} into {request.Target} needs a primary key; set primary_key for the stream.")
             {
                 Connection = Name,
                 Stream = request.Target.ToString(),

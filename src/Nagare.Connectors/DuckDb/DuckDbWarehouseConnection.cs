@@ -23,6 +23,7 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
     private readonly string _connectionString;
     private readonly Lock _gate = new();
     private DuckDbConnection? _anchor;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _schemas = new(StringComparer.OrdinalIgnoreCase);
     private Task? _stateTables;
     private bool _disposed;
 
@@ -126,7 +127,22 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Creates the schema of <paramref name="table"/> the first time this connection object writes into it.</summary>
+    internal void EnsureSchema(DuckDbConnection connection, Core.Schema.StreamId table)
+    {
+        var schema = table.Namespace ?? "main";
+        if (!_schemas.ContainsKey(schema))
+        {
+            DuckDbLoad.EnsureSchema(connection, table);
+            _schemas[schema] = true;
+        }
+    }
+
     /// <summary>Creates Nagare's state tables once per connection object.</summary>
+    /// <remarks>
+    /// The tables have no key constraint: DuckDB's upsert through a key index costs several milliseconds per
+    /// statement, which would dominate loads of many small tables. Writers delete and insert the row instead.
+    /// </remarks>
     private Task EnsureStateTablesAsync()
     {
         lock (_gate)
@@ -138,7 +154,7 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
                     CREATE SCHEMA IF NOT EXISTS {StateSchema};
                     CREATE TABLE IF NOT EXISTS {StateSchema}.sync_state (
                         sync_name VARCHAR NOT NULL, state_key VARCHAR NOT NULL, state_json VARCHAR NOT NULL,
-                        updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (sync_name, state_key));
+                        updated_at TIMESTAMP WITH TIME ZONE NOT NULL);
                     CREATE TABLE IF NOT EXISTS {StateSchema}.sync_chunks (
                         sync_name VARCHAR NOT NULL, state_key VARCHAR NOT NULL, chunk_index INTEGER NOT NULL,
                         state_json VARCHAR NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL);

@@ -215,7 +215,8 @@ public sealed class SqliteFileConnection : ISource, IDestination
 
         if ((request.Mode == WriteMode.Merge || request.DeleteDetection != DeleteDetection.None) && request.PrimaryKey.IsDefaultOrEmpty)
         {
-            throw new ConnectorException($"Writing {request.Target} with {request.Mode} and delete detection {request.DeleteDetection} needs a primary key; set primary_key for the stream.")
+            var what = request.Mode == WriteMode.Merge ? "Merge" : $"Delete detection ({request.DeleteDetection})";
+            throw new ConnectorException($"{what} into {request.Target} needs a primary key; set primary_key for the stream.")
             {
                 Connection = Name,
                 Stream = request.Target.ToString(),
