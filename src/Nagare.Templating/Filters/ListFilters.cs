@@ -261,7 +261,11 @@ internal static class ListFilters
         var key = MultiAttrGetter(r, args.Get(2, "attribute"), !caseSensitive);
         var items = PyOps.ToList(value);
         var keyed = items.Select(x => (Key: key(x), Item: x)).ToList();
-        var sorted = reverse ? keyed.OrderByDescending(k => k.Key, PyOrder) : keyed.OrderBy(k => k.Key, PyOrder);
+
+        // Jinja sorts by a list of keys, and list comparison checks equality first, so equal keys
+        // (even two undefined or two None values) are never ordered with '<'.
+        var order = Comparer<object?>.Create((a, b) => PyOps.Equal(a, b) ? 0 : PyOps.Compare(a, b));
+        var sorted = reverse ? keyed.OrderByDescending(k => k.Key, order) : keyed.OrderBy(k => k.Key, order);
         return sorted.Select(k => k.Item).ToList();
     }
 

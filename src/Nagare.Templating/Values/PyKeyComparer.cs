@@ -13,6 +13,9 @@ internal sealed class PyKeyComparer : IEqualityComparer<object>
         {
             case string s:
                 return s.GetHashCode(StringComparison.Ordinal);
+            case Undefined:
+                // Jinja's undefined values all compare equal, so they must share a hash.
+                return typeof(Undefined).GetHashCode();
             case PyTuple t:
                 var h = new HashCode();
                 foreach (var item in t.Items)
