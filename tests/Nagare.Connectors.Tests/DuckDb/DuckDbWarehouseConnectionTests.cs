@@ -216,6 +216,44 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChunkedLoad_ChunksCommittedInParallel_PublishesEveryRowOnce()
+    {
+        var load = await _warehouse.OpenChunkedWriterAsync(Request("parallel", WriteMode.Merge), StreamState.Empty, CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(index => Task.Run(async () =>
+        {
+            await using var chunk = await load.OpenChunkAsync(index, CancellationToken.None);
+            await chunk.WriteAsync(ComplianceData.Batch(Columns, Rows([.. Enumerable.Range((index * 500) + 1, 500)])), CancellationToken.None);
+            await chunk.CommitAsync(null, CancellationToken.None);
+        })));
+        Assert.Equal([0, 1, 2, 3], load.CompletedChunks.ToArray());
+        var checkpoint = await _warehouse.LoadStateAsync("nightly", "parallel", CancellationToken.None);
+        Assert.Equal([0, 1, 2, 3], checkpoint!.CompletedChunks.ToArray());
+        var result = await load.CommitAsync(null, CancellationToken.None);
+
+        Assert.Null(await _warehouse.LoadStateAsync("nightly", "parallel", CancellationToken.None));
+        Assert.Equal((2000L, 2000L), (result.RowsWritten, result.RowsInserted));
+        Assert.Equal("2000|2000|2001000", Scalar<string>("SELECT count(*) || '|' || count(DISTINCT id) || '|' || sum(id) FROM lake.parallel"));
+    }
+
+    [Fact]
+    public async Task Read_CustomSqlWithFilter_ReturnsQueryRows()
+    {
+        await WriteAsync("sales", WriteMode.FullRefresh, Rows(1, 2, 3, 4));
+        var stream = (await _warehouse.DescribeAsync(new StreamId("lake", "sales"), CancellationToken.None))!;
+        ImmutableArray<ColumnSchema> columns = [new("id", ColumnType.Int64), new("doubled", ColumnType.Decimal(13, 2))];
+
+        var rows = new List<object?[]>();
+        var request = new ReadRequest(stream, columns, Filter: "id % 2 = 0", CustomSql: "SELECT id, amount * 2 AS doubled FROM lake.sales");
+        await foreach (var batch in _warehouse.ReadAsync(request, CancellationToken.None))
+        {
+            rows.AddRange(ComplianceData.Rows(batch));
+        }
+
+        ComplianceData.AssertRows([[2L, 5.00m], [4L, 9.00m]], [.. rows.OrderBy(r => r[0])], columns);
+    }
+
+    [Fact]
     public async Task SplitAsync_FourChunks_CoverEveryRowOnce()
     {
         await WriteAsync("ranged", WriteMode.FullRefresh, [.. Rows([.. Enumerable.Range(1, 1000)]), [null, "no key", 0m]]);
