@@ -42,7 +42,9 @@ public sealed partial class ReplicationExecutor
         this.destination = destination;
         this.options = options;
         threads = new SemaphoreSlim(Math.Max(1, options.Threads));
-        sourceSlots = new SemaphoreSlim(Math.Max(1, options.SourceConcurrency));
+        // One connection as source and destination: each copy holds a reading and a writing session, and a
+        // shared snapshot one more, so fewer copies fit in its session limit.
+        sourceSlots = new SemaphoreSlim(options.SameConnection ? Math.Max(1, (options.SourceConcurrency - 1) / 2) : Math.Max(1, options.SourceConcurrency));
         destinationSlots = options.SameConnection ? sourceSlots : new SemaphoreSlim(Math.Max(1, options.DestinationConcurrency));
     }
 
@@ -167,7 +169,9 @@ public sealed partial class ReplicationExecutor
         table.Target,
         table.Columns,
         table.Mode,
-        table.PrimaryKey,
+        // Appended rows may repeat a key (append and incremental keep every version), so only modes that
+        // keep one row per key declare it.
+        table.Mode is WriteMode.Merge or WriteMode.FullRefresh ? table.PrimaryKey : [],
         plan.Sync.SchemaChanges,
         table.Mode is WriteMode.FullRefresh or WriteMode.Merge ? table.Config.DeleteDetection : DeleteDetection.None,
         plan.Sync.SoftDeleteColumn);

@@ -173,13 +173,13 @@ public static class ReplicationPlanner
             };
         }
 
-        foreach (var (stream, mapped) in members)
+        foreach (var (_, mapped) in members)
         {
-            foreach (var column in union)
+            for (var i = 0; i < union.Count; i++)
             {
-                if (!mapped.Columns.Any(c => c.Target.Name == column.Name))
+                if (!mapped.Columns.Any(c => c.Target.Name == union[i].Name))
                 {
-                    union[firstSeen[column.Name].Index] = column with { Nullable = true };
+                    union[i] = union[i] with { Nullable = true };
                 }
             }
         }
