@@ -15,7 +15,12 @@ trap cleanup EXIT
 
 log() { printf '\033[1;34m[bench]\033[0m %s\n' "$*" >&2; }
 
+# NO_BUILD=1 reuses the last build (when running several benchmarks in a row).
 build_nagare() {
+  if [[ "${NO_BUILD:-}" == 1 ]]; then
+    probe_sync_runner
+    return
+  fi
   "$root/scripts/bootstrap" >&2
   log "building the CLI and bench/Nagare.Bench (Release)"
   dotnet build "$root/src/Nagare.Cli/Nagare.Cli.csproj" -c Release -o "$root/.cache/bench-cli" -nologo -v quiet -clp:ErrorsOnly >&2
@@ -44,7 +49,8 @@ now() { date +%s.%N; }
 wall() {
   local start end
   start="$(now)"
-  "$@" >&2
+  # A failed case stops the benchmark rather than reporting the time of a failure.
+  "$@" >&2 || { log "failed: $*"; kill -TERM $$; exit 1; }
   end="$(now)"
   echo "$end - $start" | bc -l
 }
@@ -108,7 +114,9 @@ probe_sync_runner() {
   mkdir -p "$probe/connections"
   printf 'name: probe\n' >"$probe/nagare.yml"
   printf 'name: w\ntype: duckdb\npath: probe.duckdb\n' >"$probe/connections/w.yml"
-  if nagare connection test w -p "$probe" 2>&1 | grep -q "unknown connector type"; then
+  local answer
+  answer="$(nagare connection test w -p "$probe" 2>&1 || true)"
+  if [[ "$answer" == *"unknown connector type"* ]]; then
     sync_runner="bench"
     log "this CLI does not register the duckdb type yet: syncs run through bench/Nagare.Bench (same SyncRunner)"
   fi
