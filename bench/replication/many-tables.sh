@@ -33,7 +33,7 @@ sql -c "VACUUM ANALYZE" >/dev/null
 
 project="$work/project"
 make_project "$project" "$threads"
-make_sync "$project" many pg warehouse "s*.t*"
+make_sync "$project" many pg warehouse "s*.t*" full_refresh 'naming: "{schema}_{table}"'
 results="$work/results.txt"
 dump_schemas=()
 for ((s = 1; s <= schemas; s++)); do dump_schemas+=(-n "s$s"); done
