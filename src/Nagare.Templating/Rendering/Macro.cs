@@ -23,7 +23,7 @@ internal sealed class Macro : ICallable, IAttributeSource
         var d = Definition;
         value = name switch
         {
-            "name" => d.Name,
+            "name" => d.Name.Length == 0 ? null : d.Name,
             "arguments" => new PyTuple([.. d.Parameters]),
             "catch_kwargs" => d.CatchKwargs,
             "catch_varargs" => d.CatchVarargs,
@@ -33,5 +33,5 @@ internal sealed class Macro : ICallable, IAttributeSource
         return name is "name" or "arguments" or "catch_kwargs" or "catch_varargs" or "caller";
     }
 
-    public override string ToString() => $"<Macro '{Definition.Name}'>";
+    public override string ToString() => Definition.Name.Length == 0 ? "<Macro anonymous>" : $"<Macro '{Definition.Name}'>";
 }

@@ -533,11 +533,45 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
         var scope = new Scope(macro.Closure);
         var positional = arguments.Positional;
         var keyword = arguments.Keyword is null ? null : new Dictionary<string, object?>(arguments.Keyword, StringComparer.Ordinal);
-        object? caller = null;
-        var hasCaller = keyword is not null && keyword.Remove("caller", out caller);
-        if (positional.Count > def.Parameters.Length && !def.CatchVarargs)
+
+        // Binding follows Jinja's Macro.__call__: positional first, then keywords for the remaining
+        // parameters; keywords naming an already bound parameter stay extra keywords.
+        var values = new object?[def.Parameters.Length];
+        var bound = new bool[def.Parameters.Length];
+        for (var i = 0; i < def.Parameters.Length; i++)
         {
-            throw PyException.Type($"macro '{def.Name}' takes not more than {def.Parameters.Length} argument(s)");
+            if (i < positional.Count)
+            {
+                values[i] = positional[i];
+                bound[i] = true;
+            }
+            else if (keyword is not null && keyword.Remove(def.Parameters[i], out var kv))
+            {
+                values[i] = kv;
+                bound[i] = true;
+            }
+        }
+
+        object? caller = null;
+        if (def.UsesCaller && (keyword is null || !keyword.Remove("caller", out caller)))
+        {
+            caller = new Undefined("caller", "No caller defined");
+        }
+
+        var displayName = def.Name.Length == 0 ? "caller" : def.Name;
+        if (!def.CatchKwargs && keyword is { Count: > 0 })
+        {
+            if (keyword.ContainsKey("caller"))
+            {
+                throw PyException.Type($"macro '{displayName}' was invoked with two values for the special caller argument. This is most likely a bug.");
+            }
+
+            throw PyException.Type($"macro '{displayName}' takes no keyword argument '{keyword.Keys.First()}'");
+        }
+
+        if (!def.CatchVarargs && positional.Count > def.Parameters.Length)
+        {
+            throw PyException.Type($"macro '{displayName}' takes not more than {def.Parameters.Length} argument(s)");
         }
 
         var savedScope = Scope;
@@ -549,33 +583,22 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
         _output = new StringBuilder();
         try
         {
+            // Every parameter exists before defaults run, so a default may read any passed argument.
             for (var i = 0; i < def.Parameters.Length; i++)
             {
                 var name = def.Parameters[i];
-                if (i < positional.Count)
-                {
-                    if (keyword is not null && keyword.ContainsKey(name))
-                    {
-                        throw PyException.Type($"macro '{def.Name}' got multiple values for argument '{name}'");
-                    }
+                scope.Set(name, bound[i] ? values[i] : new Undefined(name, $"parameter '{name}' was not provided"));
+            }
 
-                    scope.Set(name, positional[i]);
-                }
-                else if (keyword is not null && keyword.Remove(name, out var kv))
+            for (var i = 0; i < def.Parameters.Length; i++)
+            {
+                if (!bound[i] && def.Defaults[i] is { } dflt)
                 {
-                    scope.Set(name, kv);
-                }
-                else if (def.Defaults[i] is { } dflt)
-                {
-                    scope.Set(name, Eval(dflt));
-                }
-                else
-                {
-                    scope.Set(name, new Undefined(name, $"parameter '{name}' was not provided"));
+                    scope.Set(def.Parameters[i], Eval(dflt));
                 }
             }
 
-            if (hasCaller)
+            if (def.UsesCaller)
             {
                 scope.Set("caller", caller);
             }
@@ -597,10 +620,6 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
                 }
 
                 scope.Set("kwargs", kwargs);
-            }
-            else if (keyword is not null && keyword.Count > 0)
-            {
-                throw PyException.Type($"macro '{def.Name}' takes no keyword argument '{keyword.Keys.First()}'");
             }
 
             try

@@ -448,7 +448,8 @@ internal sealed class Parser
         }
 
         var body = ParseMacroBody(["endcall"]);
-        return new CallBlockStmt(call, new MacroDefinition("caller", parameters, defaults, body, _name, start.Line, start.Column), start.Line, start.Column);
+        // The caller of a call block is anonymous in Jinja (its name is None).
+        return new CallBlockStmt(call, new MacroDefinition(string.Empty, parameters, defaults, body, _name, start.Line, start.Column), start.Line, start.Column);
     }
 
     private FilterBlockStmt ParseFilterBlock()
