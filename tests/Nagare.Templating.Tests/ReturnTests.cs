@@ -66,9 +66,10 @@ public sealed class ReturnTests
     [Fact]
     public void Return_OutsideMacro_IsAnError()
     {
-        var ex = Assert.Throws<TemplateRuntimeException>(() => Render("{{ return(1) }}"));
+        var ex = Assert.Throws<TemplateRuntimeException>(() => Render("select 1\n{{ return(1) }}"));
 
         Assert.Contains("outside of a macro", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, ex.Line);
     }
 
     [Fact]

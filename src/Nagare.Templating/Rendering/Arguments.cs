@@ -35,6 +35,4 @@ internal sealed class Arguments
 
     public object? Keyed(string name, object? defaultValue = null) =>
         Keyword is not null && Keyword.TryGetValue(name, out var v) ? v : defaultValue;
-
-    public static Arguments Of(params object?[] values) => new([.. values], null);
 }

@@ -6,7 +6,9 @@ namespace Nagare.Templating.Rendering;
 /// <summary>Jinja's global functions: <c>range</c>, <c>dict</c>, <c>namespace</c>, <c>cycler</c>, <c>joiner</c>, and dbt's <c>return</c>.</summary>
 internal static class BuiltinGlobals
 {
-    public static readonly BuiltinFunction Return = new("return", (_, args) => throw MacroReturn.WithValue(args.Get(0, "value")));
+    public static readonly BuiltinFunction Return = new("return", (renderer, args) => renderer.InMacro
+        ? throw MacroReturn.WithValue(args.Get(0, "value"))
+        : throw new PyException("TemplateRuntimeError", "return() was called outside of a macro."));
 
     private static readonly FrozenDictionary<string, object?> Functions = new Dictionary<string, object?>
     {

@@ -18,6 +18,7 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
     private StringBuilder _output = new();
     private long _iterations;
     private int _depth;
+    private int _macroDepth;
 
     public Renderer(TemplateEnvironment environment, IReadOnlyDictionary<string, object?>? context, string templateName)
     {
@@ -35,6 +36,9 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
     public Scope Scope { get; private set; }
 
     public string TemplateName { get; private set; }
+
+    /// <summary>Whether a macro (or caller block) is executing, which is where dbt's return() is allowed.</summary>
+    public bool InMacro => _macroDepth > 0;
 
     public string Render(Stmt[] body)
     {
@@ -581,6 +585,7 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
         Scope = scope;
         TemplateName = def.TemplateName;
         _output = new StringBuilder();
+        _macroDepth++;
         try
         {
             // Every parameter exists before defaults run, so a default may read any passed argument.
@@ -638,6 +643,7 @@ internal sealed partial class Renderer : IExpressionVisitor<object?>, IStatement
             Scope = savedScope;
             _output = savedOutput;
             TemplateName = savedName;
+            _macroDepth--;
             _depth--;
         }
     }
