@@ -17,6 +17,9 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
 {
     private const string TempStage = "_nagare_stage";
 
+    /// <summary>Staged rows from which statistics are worth gathering before publishing.</summary>
+    private const long AnalyzeThreshold = 10_000;
+
     private readonly PostgresConnection _owner;
     private readonly PostgresSession _session;
     private readonly WriteRequest _request;
@@ -30,6 +33,7 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
     private string _copyTarget = "";
     private string? _fullRefreshStaging;
     private bool _hasSoftColumn;
+    private bool _keyPending;
     private long _rows;
     private int? _chunk;
     private string? _chunkStaging;
@@ -349,8 +353,12 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         var softNeeded = SoftDeletes && _request.Mode == WriteMode.Merge;
         if (_existing is null)
         {
-            await ExecuteAsync($"CREATE TABLE {_target} ({ColumnDefinitions(softNeeded, key: true)})", cancellationToken).ConfigureAwait(false);
+            // A merge into a table created here copies straight into it and adds the key afterwards: one bulk index
+            // build instead of a staging table, an upsert and per-row index maintenance.
+            _keyPending = _request.Mode == WriteMode.Merge;
+            await ExecuteAsync($"CREATE TABLE {_target} ({ColumnDefinitions(softNeeded, key: !_keyPending)})", cancellationToken).ConfigureAwait(false);
             _hasSoftColumn = softNeeded;
+            direct = true;
         }
         else
         {
@@ -460,6 +468,11 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
 
     private async Task<WriteResult> PublishMergeAsync(CancellationToken cancellationToken)
     {
+        if (_keyPending)
+        {
+            return await PublishMergeIntoNewTargetAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var keys = KeyList();
         var updates = _request.Columns
             .Where(c => !_request.PrimaryKey.Contains(c.Name))
@@ -473,11 +486,21 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
 
         var onConflict = updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates);
 
-        // The last copy of a key wins when the batch repeats it (ctid follows COPY order in a fresh table).
+        if (_rows >= AnalyzeThreshold)
+        {
+            // Temporary tables get no automatic statistics; the duplicate check and the delete anti-join plan better with them.
+            await ExecuteAsync($"ANALYZE {_copyTarget}", cancellationToken).ConfigureAwait(false);
+        }
+
+        // The last copy of a key wins when the load repeats it (ctid follows COPY order in a fresh table). Finding a
+        // repeated key is a hash pass over the keys; sorting every staged row by key is only paid when one exists.
+        var rows = await HasRepeatedKeysAsync(_copyTarget, cancellationToken).ConfigureAwait(false)
+            ? $"SELECT DISTINCT ON ({keys}) {_columnList} FROM {_copyTarget} ORDER BY {keys}, ctid DESC"
+            : $"SELECT {_columnList} FROM {_copyTarget}";
         var sql = $"""
             WITH merged AS (
                 INSERT INTO {_target} AS t ({_columnList})
-                SELECT DISTINCT ON ({keys}) {_columnList} FROM {_copyTarget} ORDER BY {keys}, ctid DESC
+                {rows}
                 ON CONFLICT ({keys}) {onConflict}
                 RETURNING (xmax = 0) AS inserted)
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
@@ -507,6 +530,48 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         }
 
         return new WriteResult(_rows, inserted, updated, deleted);
+    }
+
+    /// <summary>Publishes a merge into a table created by this write: the rows are already in it; only the key is missing.</summary>
+    private async Task<WriteResult> PublishMergeIntoNewTargetAsync(CancellationToken cancellationToken)
+    {
+        const string Savepoint = "nagare_key";
+        var addKey = $"ALTER TABLE {_target} ADD PRIMARY KEY ({KeyList()})";
+        long repeated = 0;
+        await _transaction!.SaveAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(addKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // The load repeats a key: keep its last copy (ctid follows COPY order in a table created here), then add the key.
+            await _transaction.RollbackAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+            var keys = KeyList();
+            await using (var command = _owner.Command(
+                Connection,
+                $"DELETE FROM {_target} WHERE ctid IN (SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY {keys} ORDER BY ctid DESC) AS copy FROM {_target}) AS r WHERE r.copy > 1)",
+                _transaction))
+            {
+                repeated = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await ExecuteAsync(addKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+        return new WriteResult(_rows, _rows - repeated);
+    }
+
+    private async Task<bool> HasRepeatedKeysAsync(string table, CancellationToken cancellationToken)
+    {
+        if (_rows < 2)
+        {
+            return false;
+        }
+
+        await using var command = _owner.Command(Connection, $"SELECT EXISTS (SELECT 1 FROM {table} GROUP BY {KeyList()} HAVING count(*) > 1)", _transaction);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
     }
 
     private List<ColumnSchema> StoredColumns() =>

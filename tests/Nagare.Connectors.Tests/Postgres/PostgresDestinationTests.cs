@@ -112,6 +112,41 @@ public sealed class PostgresDestinationTests(PostgresFixture pg) : IClassFixture
     }
 
     [Fact]
+    public async Task Merge_NewTarget_CopiesRowsAndAddsTheKey()
+    {
+        var schema = await pg.CreateSchemaAsync("pgmerge");
+        await using var connection = pg.CreateConnection();
+        var request = Request(schema, WriteMode.Merge) with { PrimaryKey = ["id"], DeleteDetection = DeleteDetection.Hard };
+
+        var result = await PostgresRows.WriteAsync(connection, request, null, [2L, "b", 2m], [1L, "a", 1.5m], [3L, null, null]);
+
+        Assert.Equal(3, result.RowsWritten);
+        Assert.Equal(3, result.RowsInserted);
+        Assert.Equal(0, result.RowsUpdated);
+        Assert.Equal(0, result.RowsDeleted);
+        Assert.Equal([[1L, "a", 1.5m], [2L, "b", 2m], [3L, null, null]], await RowsAsync(schema));
+        Assert.Equal([["id"]], await pg.QueryAsync(
+            $"SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[]) WHERE i.indrelid = '{schema}.items'::regclass AND i.indisprimary"));
+    }
+
+    [Fact]
+    public async Task Merge_NewTargetWithRepeatedKeys_LastRowWins()
+    {
+        var schema = await pg.CreateSchemaAsync("pgmerge");
+        await using var connection = pg.CreateConnection();
+        var request = Request(schema, WriteMode.Merge) with { PrimaryKey = ["id"] };
+
+        var result = await PostgresRows.WriteAsync(connection, request, null, [1L, "a", 1m], [2L, "b", 2m], [1L, "a2", 3m], [1L, "a3", 4m], [2L, "b2", 5m]);
+        var again = await PostgresRows.WriteAsync(connection, request, null, [2L, "x", 6m], [2L, "y", 7m], [5L, "e", 8m]);
+
+        Assert.Equal(5, result.RowsWritten);
+        Assert.Equal(2, result.RowsInserted);
+        Assert.Equal(1, again.RowsInserted);
+        Assert.Equal(1, again.RowsUpdated);
+        Assert.Equal([[1L, "a3", 4m], [2L, "y", 7m], [5L, "e", 8m]], await RowsAsync(schema));
+    }
+
+    [Fact]
     public async Task Merge_SoftDelete_MarksMissingAndRevivesReturning()
     {
         var schema = await pg.CreateSchemaAsync("pgmerge");
