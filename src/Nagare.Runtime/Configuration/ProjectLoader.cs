@@ -254,11 +254,6 @@ public static class ProjectLoader
     private static StreamConfig ReadStream(YamlSection section, WriteMode defaultMode, string? defaultCursor, ImmutableArray<string> defaultKey, OnError onError, DeleteDetection deleteDetection, ChunkingConfig chunking)
     {
         var select = section.StringList("select");
-        if (select.IsEmpty)
-        {
-            throw section.Error("select", "is required: a glob over schema.table such as \"public.*\"");
-        }
-
         var exclude = section.StringList("exclude");
         var mode = section.Choice("mode", Modes) ?? defaultMode;
         var cursor = section.String("cursor") ?? defaultCursor;
@@ -270,6 +265,9 @@ public static class ProjectLoader
         var streamOnError = section.Choice("on_error", OnErrors) ?? onError;
         var streamDeletes = section.Choice("delete_detection", DeleteDetections) ?? deleteDetection;
         var streamChunking = ReadChunking(section.Section("chunking"), chunking);
+
+        // Unknown keys first: a misspelt 'select' or 'cursor' should be reported as such, not as missing.
+        section.RejectUnknownKeys();
         if (mode == WriteMode.Incremental && cursor is null)
         {
             throw section.Error("cursor", "is required with mode incremental: the column whose growth marks new rows (e.g. updated_at or id)");
@@ -280,7 +278,11 @@ public static class ProjectLoader
             throw section.Error("delete_detection", "applies to modes full_refresh and merge only");
         }
 
-        section.RejectUnknownKeys();
+        if (select.IsEmpty)
+        {
+            throw section.Error("select", "is required: a glob over schema.table such as \"public.*\"");
+        }
+
         return new StreamConfig(select, exclude, mode, cursor, primaryKey, into, sourceColumn, columns, sql, streamOnError, streamDeletes, streamChunking, section.Location);
     }
 
