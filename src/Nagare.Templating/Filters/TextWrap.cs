@@ -1,20 +1,31 @@
-
+using System.Text.RegularExpressions;
 
 namespace Nagare.Templating.Filters;
 
-/// <summary>The subset of Python's <c>textwrap.wrap</c> the <c>wordwrap</c> filter uses (no tab expansion, whitespace kept).</summary>
-internal static class TextWrap
+/// <summary>
+/// Python's <c>textwrap.wrap</c> as the <c>wordwrap</c> filter calls it: no tab expansion, whitespace kept,
+/// leading and trailing whitespace dropped per line, long words broken (after a hyphen when possible).
+/// </summary>
+internal static partial class TextWrap
 {
+    // Python's TextWrapper.wordsep_re: whitespace runs, em-dashes between words, and words split after
+    // hyphens that sit between letters. Python only treats ASCII whitespace as separators here.
+    [GeneratedRegex(@"([\t\n\x0b\x0c\r ]+|(?<=[\w!""'&.,?])-{2,}(?=\w)|[^\t\n\x0b\x0c\r ]+?(?:-(?:(?<=[^\d\W]{2}-)|(?<=[^\d\W]-[^\d\W]-))(?=[^\d\W]-?[^\d\W])|(?=[\t\n\x0b\x0c\r ]|\z)|(?<=[\w!""'&.,?])(?=-{2,}\w)))", RegexOptions.CultureInvariant)]
+    private static partial Regex WordSeparator();
+
+    [GeneratedRegex(@"([\t\n\x0b\x0c\r ]+)", RegexOptions.CultureInvariant)]
+    private static partial Regex SimpleSeparator();
+
     public static List<string> Wrap(string text, int width, bool breakLongWords, bool breakOnHyphens)
     {
-        var chunks = Chunks(text, breakOnHyphens);
+        var chunks = (breakOnHyphens ? WordSeparator() : SimpleSeparator()).Split(text).Where(c => c.Length > 0).ToList();
         chunks.Reverse();
         var lines = new List<string>();
         while (chunks.Count > 0)
         {
             var line = new List<string>();
             var length = 0;
-            if (chunks[^1].Trim().Length == 0 && lines.Count > 0)
+            if (lines.Count > 0 && IsBlank(chunks[^1]))
             {
                 chunks.RemoveAt(chunks.Count - 1);
             }
@@ -22,45 +33,22 @@ internal static class TextWrap
             while (chunks.Count > 0)
             {
                 var l = chunks[^1].Length;
-                if (length + l <= width)
-                {
-                    line.Add(chunks[^1]);
-                    chunks.RemoveAt(chunks.Count - 1);
-                    length += l;
-                }
-                else
+                if (length + l > width)
                 {
                     break;
                 }
+
+                line.Add(chunks[^1]);
+                chunks.RemoveAt(chunks.Count - 1);
+                length += l;
             }
 
             if (chunks.Count > 0 && chunks[^1].Length > width)
             {
-                var spaceLeft = width < 1 ? 1 : width - length;
-                if (breakLongWords)
-                {
-                    var chunk = chunks[^1];
-                    var end = spaceLeft;
-                    if (breakOnHyphens && chunk.Length > spaceLeft)
-                    {
-                        var hyphen = chunk.LastIndexOf('-', Math.Max(0, spaceLeft - 1));
-                        if (hyphen > 0 && chunk[..hyphen].Any(c => c != '-'))
-                        {
-                            end = hyphen + 1;
-                        }
-                    }
-
-                    line.Add(chunk[..end]);
-                    chunks[^1] = chunk[end..];
-                }
-                else if (line.Count == 0)
-                {
-                    line.Add(chunks[^1]);
-                    chunks.RemoveAt(chunks.Count - 1);
-                }
+                HandleLongWord(chunks, line, length, width, breakLongWords, breakOnHyphens);
             }
 
-            if (line.Count > 0 && line[^1].Trim().Length == 0)
+            if (line.Count > 0 && IsBlank(line[^1]))
             {
                 line.RemoveAt(line.Count - 1);
             }
@@ -74,48 +62,31 @@ internal static class TextWrap
         return lines;
     }
 
-    private static List<string> Chunks(string text, bool breakOnHyphens)
+    private static bool IsBlank(string chunk) => chunk.All(char.IsWhiteSpace);
+
+    private static void HandleLongWord(List<string> reversedChunks, List<string> line, int length, int width, bool breakLongWords, bool breakOnHyphens)
     {
-        var chunks = new List<string>();
-        var i = 0;
-        while (i < text.Length)
+        var spaceLeft = width < 1 ? 1 : width - length;
+        if (breakLongWords)
         {
-            var j = i;
-            var space = char.IsWhiteSpace(text[i]);
-            while (j < text.Length && char.IsWhiteSpace(text[j]) == space)
+            var chunk = reversedChunks[^1];
+            var end = spaceLeft;
+            if (breakOnHyphens && chunk.Length > spaceLeft && spaceLeft > 0)
             {
-                j++;
+                var hyphen = chunk.LastIndexOf('-', spaceLeft - 1);
+                if (hyphen > 0 && chunk[..hyphen].Any(c => c != '-'))
+                {
+                    end = hyphen + 1;
+                }
             }
 
-            var piece = text[i..j];
-            if (!space && breakOnHyphens)
-            {
-                SplitHyphens(piece, chunks);
-            }
-            else
-            {
-                chunks.Add(piece);
-            }
-
-            i = j;
+            line.Add(chunk[..end]);
+            reversedChunks[^1] = chunk[end..];
         }
-
-        return chunks;
-    }
-
-    // A hyphen splits a word when two letters precede it and a letter follows, as in "long-term".
-    private static void SplitHyphens(string word, List<string> chunks)
-    {
-        var start = 0;
-        for (var k = 0; k < word.Length; k++)
+        else if (line.Count == 0)
         {
-            if (word[k] == '-' && k >= 2 && char.IsLetter(word[k - 1]) && char.IsLetter(word[k - 2]) && k + 1 < word.Length && char.IsLetter(word[k + 1]))
-            {
-                chunks.Add(word[start..(k + 1)]);
-                start = k + 1;
-            }
+            line.Add(reversedChunks[^1]);
+            reversedChunks.RemoveAt(reversedChunks.Count - 1);
         }
-
-        chunks.Add(word[start..]);
     }
 }
