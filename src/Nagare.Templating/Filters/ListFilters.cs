@@ -12,7 +12,7 @@ internal static class ListFilters
 {
     private static readonly Comparer<object?> PyOrder = Comparer<object?>.Create((a, b) => PyOps.Compare(a, b));
 
-    private static object? IgnoreCase(object? v) => v is string s ? s.ToLowerInvariant() : v;
+    private static object? IgnoreCase(object? v) => v is string s ? CaseMapping.Lower(s) : v;
 
     private static Func<object?, object?> AttrGetter(Renderer r, object? attribute, bool ignoreCase, object? dflt = null)
     {

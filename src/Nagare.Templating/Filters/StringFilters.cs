@@ -21,14 +21,14 @@ internal static class StringFilters
 
     public static object? String(Renderer r, object? value, Arguments args) => S(value);
 
-    public static object? Lower(Renderer r, object? value, Arguments args) => S(value).ToLowerInvariant();
+    public static object? Lower(Renderer r, object? value, Arguments args) => CaseMapping.Lower(S(value));
 
-    public static object? Upper(Renderer r, object? value, Arguments args) => S(value).ToUpperInvariant();
+    public static object? Upper(Renderer r, object? value, Arguments args) => CaseMapping.Upper(S(value));
 
     public static object? Capitalize(Renderer r, object? value, Arguments args)
     {
         var s = S(value);
-        return s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
+        return s.Length == 0 ? s : CaseMapping.Title(s[0]) + CaseMapping.Lower(s[1..]);
     }
 
     public static object? Center(Renderer r, object? value, Arguments args) =>
@@ -144,7 +144,7 @@ internal static class StringFilters
             }
             else
             {
-                sb.Append(start ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c));
+                sb.Append(start ? CaseMapping.Upper(c.ToString()) : CaseMapping.Lower(c.ToString()));
                 start = false;
             }
         }

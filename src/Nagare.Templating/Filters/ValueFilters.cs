@@ -44,7 +44,7 @@ internal static class ValueFilters
 
         var items = PyOps.MappingItems(value!).Select(kv => new PyTuple([kv.Key, PyOps.Import(kv.Value)])).ToList();
         var comparer = Comparer<object?>.Create((a, b) => PyOps.Compare(a, b));
-        object? Key(PyTuple t) => t[position] is string s && !caseSensitive ? s.ToLowerInvariant() : t[position];
+        object? Key(PyTuple t) => t[position] is string s && !caseSensitive ? CaseMapping.Lower(s) : t[position];
         var sorted = reverse ? items.OrderByDescending(Key, comparer) : items.OrderBy(Key, comparer);
         return sorted.Cast<object?>().ToList();
     }

@@ -22,9 +22,9 @@ internal static class StringMethods
         switch (name)
         {
             case "upper":
-                return s.ToUpperInvariant();
+                return CaseMapping.Upper(s);
             case "lower" or "casefold":
-                return s.ToLowerInvariant();
+                return CaseMapping.Lower(s);
             case "split":
                 return Split(s, args.Get(0, "sep"), Numbers.ToInt(args.Get(1, "maxsplit", -1L)));
             case "rsplit":
@@ -54,7 +54,7 @@ internal static class StringMethods
             case "title":
                 return Title(s);
             case "capitalize":
-                return s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
+                return s.Length == 0 ? s : CaseMapping.Title(s[0]) + CaseMapping.Lower(s[1..]);
             case "find" or "index":
                 {
                     var (start, end) = Bounds(s, args, 1);
@@ -466,7 +466,7 @@ internal static class StringMethods
         {
             if (char.IsLetter(c))
             {
-                sb.Append(previousCased ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c));
+                sb.Append(previousCased ? CaseMapping.Lower(c.ToString()) : CaseMapping.Title(c));
                 previousCased = true;
             }
             else
