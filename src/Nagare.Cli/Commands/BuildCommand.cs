@@ -37,13 +37,8 @@ public static class BuildCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var project = options.LoadProject(parse);
-            BuildConnection? lazy = null;
-            try
             {
-                lazy = new BuildConnection(project);
-                var manifest = options.Compile(parse, context, project, lazy.Get);
-                lazy.Dispose();
-                lazy = null;
+                var manifest = options.Compile(parse, context, project, null);
                 var selected = options.SelectNodes(parse, manifest).Where(id => kind(manifest.Nodes[id])).ToHashSet(StringComparer.Ordinal);
                 var runner = new ModelRunner(manifest, new RunOptions
                 {
@@ -54,10 +49,6 @@ public static class BuildCommand
                 var results = await runner.RunAsync(selected, cancellationToken).ConfigureAwait(false);
                 PrintSummary(context, project, results);
                 return results.Success ? ExitCodes.Success : ExitCodes.UserError;
-            }
-            finally
-            {
-                lazy?.Dispose();
             }
         });
         return command;

@@ -11,7 +11,7 @@ namespace Nagare.Runtime.Models;
 /// </summary>
 internal sealed class CompileCache
 {
-    private const string Magic = "nagare-compile-cache-1";
+    private const string Magic = "nagare-compile-cache-2";
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -25,6 +25,9 @@ internal sealed class CompileCache
         Dictionary<string, string?> EnvironmentRead);
 
     public int Hits { get; private set; }
+
+    /// <summary>Checksum of each compiled file written to target/compiled by the last compile.</summary>
+    public IReadOnlyDictionary<string, string> Written { get; set; } = new Dictionary<string, string>();
 
     public static CompileCache Load(string path, string environmentKey)
     {
@@ -73,11 +76,20 @@ internal sealed class CompileCache
 
                 cache._entries[id] = new Entry(hash, rendered, calls, config, usesIncremental, needsFinal, env);
             }
+
+            var written = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var n = reader.ReadInt32(); n > 0; n--)
+            {
+                written[reader.ReadString()] = reader.ReadString();
+            }
+
+            cache.Written = written;
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or InvalidDataException or FormatException)
         {
             // A damaged cache only costs a full render.
             cache._entries.Clear();
+            cache.Written = new Dictionary<string, string>();
         }
 
         return cache;
@@ -156,6 +168,12 @@ internal sealed class CompileCache
                         writer.Write(v);
                     }
                 }
+            }
+            writer.Write(Written.Count);
+            foreach (var (k, v) in Written)
+            {
+                writer.Write(k);
+                writer.Write(v);
             }
         }
 

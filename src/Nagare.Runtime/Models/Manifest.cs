@@ -42,6 +42,12 @@ public sealed class Manifest
 
     internal ModelRenderer Renderer { get; }
 
+    /// <summary>Checksums of the compiled files already in target/compiled (from the compile cache).</summary>
+    internal IReadOnlyDictionary<string, string>? PreviouslyWritten { get; set; }
+
+    /// <summary>Checksums of the compiled files this compile left in target/compiled.</summary>
+    internal IReadOnlyDictionary<string, string>? Written { get; private set; }
+
     internal NodeLookup Lookup { get; }
 
     /// <summary>Nodes that read from <paramref name="uniqueId"/>.</summary>
@@ -95,7 +101,19 @@ public sealed class Manifest
             Directory.CreateDirectory(dir);
         }
 
-        Parallel.ForEach(files, node => File.WriteAllText(CompiledPath(compiledRoot, node), node.CompiledSql));
+        // Unchanged compiled files are not rewritten: on a warm compile most of the time would go to the file system.
+        var written = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        Parallel.ForEach(files, node =>
+        {
+            var path = CompiledPath(compiledRoot, node);
+            var hash = ProjectScanner.Hash(node.CompiledSql!);
+            written[node.UniqueId] = hash;
+            if (PreviouslyWritten is null || !PreviouslyWritten.TryGetValue(node.UniqueId, out var before) || before != hash || !File.Exists(path))
+            {
+                File.WriteAllText(path, node.CompiledSql);
+            }
+        });
+        Written = written;
         WriteManifest(Path.Combine(Project.TargetPath, FileName));
     }
 
@@ -109,7 +127,7 @@ public sealed class Manifest
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var stream = new BufferedStream(File.Create(path), 1 << 16);
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteStartObject("metadata");
         w.WriteString("generator", "nagare");

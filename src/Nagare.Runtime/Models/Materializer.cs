@@ -22,10 +22,16 @@ internal sealed class Materializer
     public long? Build(ModelNode node)
     {
         RunHooks(node, node.Config.PreHooks, "pre_hook");
+        var sql = node.CompiledSql;
+        if (node.Type == NodeType.Model && node.NeedsFinalRender)
+        {
+            sql = ModelCompiler.InjectCtes(_manifest.Renderer.Render(node, _manifest.Lookup, false, () => _connection).Text, node.EphemeralParents);
+        }
+
         long? rows = node.Type == NodeType.Seed ? Seed(node) : node.Config.Materialized switch
         {
-            "view" => View(node),
-            "table" => Table(node, node.CompiledSql!),
+            "view" => View(node, sql!),
+            "table" => Table(node, sql!),
             "incremental" => Incremental(node),
             var other => throw new ModelProjectException($"{node.Path}: materialized='{other}' is not supported; use view, table, incremental or ephemeral"),
         };
@@ -84,7 +90,7 @@ internal sealed class Materializer
         return command.ExecuteScalar() as string;
     }
 
-    private long? View(ModelNode node)
+    private long? View(ModelNode node, string sql)
     {
         var existing = ExistingType(node);
         using var tx = _connection.BeginTransaction();
@@ -93,7 +99,7 @@ internal sealed class Materializer
             _connection.ExecuteNonQuery($"drop table {node.RelationName}");
         }
 
-        _connection.ExecuteNonQuery($"create or replace view {node.RelationName} as (\n{StripSemicolon(node.CompiledSql!)}\n)");
+        _connection.ExecuteNonQuery($"create or replace view {node.RelationName} as (\n{StripSemicolon(sql)}\n)");
         tx.Commit();
         return null;
     }

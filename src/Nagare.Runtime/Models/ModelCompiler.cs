@@ -22,18 +22,28 @@ public static class ModelCompiler
         var cache = options.UseCache ? CompileCache.Load(cachePath, renderer.EnvironmentKey) : new CompileCache();
 
         var templated = scanner.Models.Values.Concat(scanner.Tests).ToList();
-        Parallel.ForEach(
-            templated,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
-            node => FirstRender(node, renderer, cache));
+        try
+        {
+            Parallel.ForEach(
+                templated,
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
+                node => FirstRender(node, renderer, cache));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is ModelProjectException) is { } first)
+        {
+            // Report one file's problem, as a serial compile would.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
 
         var manifest = Resolve(project, scanner, renderer, options);
         manifest.CacheHits = cache.Hits;
         if (options.WriteArtifacts)
         {
+            manifest.PreviouslyWritten = options.UseCache ? cache.Written : null;
             manifest.WriteArtifacts();
             if (options.UseCache)
             {
+                cache.Written = manifest.Written ?? new Dictionary<string, string>();
                 cache.Save(cachePath, renderer.EnvironmentKey, templated.Select(n => n.UniqueId));
             }
         }
@@ -107,10 +117,6 @@ public static class ModelCompiler
             {
                 source.Schema = renderer.RenderSnippet(source.Schema, source, new NodeLookup(project.Name, project.Target.Database, refable, scanner.Sources), source.Path).Trim();
             }
-            else
-            {
-                source.Schema = project.Target.Decorate(source.Schema);
-            }
 
             if (source.RelationName.StartsWith('"'))
             {
@@ -176,7 +182,8 @@ public static class ModelCompiler
 
         foreach (var node in models.Concat(singular))
         {
-            var sql = node.NeedsFinalRender
+            // Without a warehouse (build), run_query() renders are redone by the runner once upstream nodes exist.
+            var sql = node.NeedsFinalRender && options.Connection is not null
                 ? renderer.Render(node, lookup, false, options.Connection).Text
                 : Substitute(node, lookup);
             node.Resolved = sql;

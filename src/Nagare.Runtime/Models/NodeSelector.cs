@@ -26,6 +26,7 @@ public static partial class NodeSelector
         var excludeTerms = Split(exclude);
         var excluded = excludeTerms.Count == 0 ? new HashSet<string>(StringComparer.Ordinal) : Union(manifest, excludeTerms, state);
         selected.ExceptWith(excluded);
+        selected.RemoveWhere(id => manifest.Nodes[id] is { Type: NodeType.Test } test && test.DependsOn.Any(excluded.Contains));
         foreach (var test in manifest.Nodes.Values.Where(n => n.Type == NodeType.Test && !selected.Contains(n.UniqueId) && !excluded.Contains(n.UniqueId)))
         {
             if (test.DependsOn.Any(selected.Contains))

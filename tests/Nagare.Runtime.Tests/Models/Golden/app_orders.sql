@@ -1,0 +1,1 @@
+select * from "lake_app"."orders_raw"
