@@ -292,6 +292,11 @@ internal static class ListFilters
         foreach (var item in PyOps.Iterate(value))
         {
             var k = key(item);
+            if (k is System.Collections.IList or PyDict or Namespace)
+            {
+                throw PyException.Type($"unhashable type: '{PyOps.TypeName(k)}'");
+            }
+
             var added = k is null ? !seenNone && (seenNone = true) : seen.Add(k);
             if (added)
             {
