@@ -9,14 +9,22 @@ using Nagare.DuckDb;
 namespace Nagare.Connectors.Files;
 
 /// <summary>
-/// Parquet parts: batches are appended to a DuckDB table in a scratch database in the work folder (so memory stays
-/// bounded), and each part is a <c>COPY (… rows a..b) TO 'part.parquet'</c>. A part over max_bytes_per_file is
-/// rewritten with fewer rows (sizes are measured, never guessed); DuckDB's own threads compress each part.
+/// Parquet parts: batches are appended to a table in a scratch DuckDB database (in memory, spilling to the work folder
+/// past a modest memory limit), and each part is a <c>COPY (… rows a..b) TO 'part.parquet'</c> written as soon as its
+/// rows are in; the rows it took are then dropped, so the scratch table never holds much more than one part. A part
+/// over max_bytes_per_file is rewritten with fewer rows (sizes are measured, never guessed); DuckDB's own threads
+/// compress each part.
 /// </summary>
 internal sealed class ParquetPartSink : IPartSink
 {
     private const string Buffer = "_nagare_buffer";
     private const int MaxAttempts = 12;
+
+    /// <summary>Rows buffered before the first part is tried when only max_bytes_per_file splits the stream.</summary>
+    private const long FirstProbeRows = 65_536;
+
+    /// <summary>The scratch database's memory limit: beyond it DuckDB spills the buffered rows to the work folder.</summary>
+    internal const string MemoryLimit = "256MB";
 
     private readonly ImmutableArray<ColumnSchema> _columns;
     private readonly PartNames _names;
@@ -25,10 +33,13 @@ internal sealed class ParquetPartSink : IPartSink
     private readonly string _codec;
     private readonly string _stream;
     private readonly DuckDbConnection _engine;
-    private readonly DuckDbBatchAppender _appender;
     private readonly string _selectList;
+    private readonly string _probePath;
+    private readonly string _createBuffer;
+    private DuckDbBatchAppender _appender;
     private long _rows;
     private long _written;
+    private long _dropped;
     private double _bytesPerRow;
     private bool _appenderClosed;
 
@@ -40,12 +51,20 @@ internal sealed class ParquetPartSink : IPartSink
         _maxBytes = maxBytes;
         _codec = codec;
         _stream = stream;
-        _engine = new DuckDbConnection("Data Source=" + Path.Combine(workFolder, "buffer.duckdb"));
+        _probePath = Path.Combine(workFolder, "probe.parquet");
+        _createBuffer = "CREATE TABLE " + Buffer + " (" +
+            string.Join(", ", columns.Select(c => DuckDbDialect.Quote(c.Name) + " " + DuckDbTypeMapping.TypeName(c.Type))) + ")";
+
+        // An in-memory scratch database writes no WAL and no checkpoint; the limit (DuckDB's default is 80% of RAM)
+        // keeps it small, and what does not fit spills to the work folder, which commit or dispose deletes. Rows taken by
+        // parts are dropped by recreating the table, which also restarts the rowids that address a part's rows.
+        _engine = new DuckDbConnection("Data Source=:memory:");
         _engine.Open();
         try
         {
-            _engine.ExecuteNonQuery("CREATE TABLE " + Buffer + " (" +
-                string.Join(", ", columns.Select(c => DuckDbDialect.Quote(c.Name) + " " + DuckDbTypeMapping.TypeName(c.Type))) + ")");
+            _engine.ExecuteNonQuery(
+                $"SET memory_limit = '{MemoryLimit}'; SET temp_directory = {DuckDbDialect.Literal(Path.Combine(workFolder, "spill"))}; SET preserve_insertion_order = true; " +
+                _createBuffer);
             _appender = new DuckDbBatchAppender(_engine, null, Buffer, columns);
         }
         catch
@@ -59,20 +78,29 @@ internal sealed class ParquetPartSink : IPartSink
 
     public long Rows => _rows;
 
+    /// <summary>Rows held in the scratch table (those not yet in a part, plus at most one batch already taken).</summary>
+    internal long BufferedRows => _rows - _dropped;
+
     public ValueTask WriteAsync(ColumnBatch batch, CancellationToken cancellationToken)
     {
         _appender.Append(batch);
         _rows += batch.RowCount;
-        if (_maxRows is { } limit && _rows - _written >= limit)
+        if (ReadyRows() is not { } ready || _rows - _written < ready)
         {
-            _appender.Flush();
-            while (_rows - _written >= limit)
+            return ValueTask.CompletedTask;
+        }
+
+        _appender.Flush();
+        while (ReadyRows() is { } next && _rows - _written >= next)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!WritePart(Math.Min(_rows - _written, _maxRows ?? long.MaxValue), final: false))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                WritePart(limit);
+                break;
             }
         }
 
+        DropWrittenRows();
         return ValueTask.CompletedTask;
     }
 
@@ -83,7 +111,7 @@ internal sealed class ParquetPartSink : IPartSink
         while (_written < _rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            WritePart(Math.Min(_rows - _written, _maxRows ?? long.MaxValue));
+            WritePart(Math.Min(_rows - _written, _maxRows ?? long.MaxValue), final: true);
         }
 
         if (_rows == 0 && emptyPartIfNoRows)
@@ -107,9 +135,29 @@ internal sealed class ParquetPartSink : IPartSink
         return ValueTask.CompletedTask;
     }
 
-    private void WritePart(long available)
+    /// <summary>Unwritten rows from which a part is written before the stream ends, or null when only the end splits it.</summary>
+    private long? ReadyRows()
     {
-        var part = _names.Next();
+        if (_maxRows is { } rows)
+        {
+            return rows;
+        }
+
+        if (_maxBytes is not { } bytes)
+        {
+            return null;
+        }
+
+        // Twice the estimated rows of a full part, so a part can grow to the limit before the rows run out.
+        return _bytesPerRow > 0 ? Math.Max(2, 2 * (long)(bytes * 0.9 / _bytesPerRow)) : FirstProbeRows;
+    }
+
+    /// <summary>
+    /// Writes the next part from up to <paramref name="available"/> rows. Before the end (<paramref name="final"/> false)
+    /// a part that wants more rows than there are is not written: it waits for more rows (false is returned).
+    /// </summary>
+    private bool WritePart(long available, bool final)
+    {
         var count = available;
         if (_maxBytes is { } limit && _bytesPerRow > 0)
         {
@@ -117,18 +165,18 @@ internal sealed class ParquetPartSink : IPartSink
         }
         else if (_maxBytes is not null)
         {
-            count = Math.Min(available, 65_536);
+            count = Math.Min(available, FirstProbeRows);
         }
 
         for (var attempt = 1; ; attempt++)
         {
-            Copy(_written, count, part.TempPath);
-            var size = new FileInfo(part.TempPath).Length;
+            Copy(_written - _dropped, count, _probePath);
+            var size = new FileInfo(_probePath).Length;
             _bytesPerRow = Math.Max(_bytesPerRow, (double)size / Math.Max(count, 1));
             if (_maxBytes is not { } max)
             {
-                Accept(part, count, size);
-                return;
+                Accept(count, size);
+                return true;
             }
 
             if (size > max)
@@ -148,26 +196,55 @@ internal sealed class ParquetPartSink : IPartSink
                 count = Math.Min(available, Math.Max(count + 1, (long)(count * (max * 0.9 / size))));
                 _bytesPerRow = (double)size / count;
             }
+            else if (!final && size < max / 2 && count == available)
+            {
+                _bytesPerRow = (double)size / count;
+                File.Delete(_probePath);
+                return false;
+            }
             else
             {
-                Accept(part, count, size);
-                return;
+                Accept(count, size);
+                return true;
             }
 
-            File.Delete(part.TempPath);
+            File.Delete(_probePath);
         }
     }
 
-    private void Accept((int Number, string TempPath, string RelativePath) part, long count, long size)
+    private void Accept(long count, long size)
     {
+        var part = _names.Next();
+        File.Move(_probePath, part.TempPath);
         _names.Add(new WrittenPart(part.Number, part.TempPath, part.RelativePath, count, size));
         _written += count;
+    }
+
+    /// <summary>Drops the rows already in parts from the scratch table, keeping the rest in order.</summary>
+    private void DropWrittenRows()
+    {
+        if (_written == _dropped)
+        {
+            return;
+        }
+
+        _appender.Close();
+        _appenderClosed = true;
+        var keep = _written - _dropped;
+        var sql = _written == _rows
+            ? $"DROP TABLE {Buffer}; {_createBuffer}"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"CREATE TABLE {Buffer}_rest AS SELECT * FROM {Buffer} WHERE rowid >= {keep} ORDER BY rowid; DROP TABLE {Buffer}; ALTER TABLE {Buffer}_rest RENAME TO {Buffer}");
+        _engine.ExecuteNonQuery(sql);
+        _dropped = _written;
+        _appender = new DuckDbBatchAppender(_engine, null, Buffer, _columns);
+        _appenderClosed = false;
     }
 
     private void Copy(long offset, long count, string path)
     {
         var sql = string.Create(CultureInfo.InvariantCulture,
-            $"COPY (SELECT {_selectList} FROM {Buffer} WHERE rowid >= {offset} AND rowid < {offset + count} ORDER BY rowid) TO {DuckDbDialect.Literal(path)} (FORMAT parquet, COMPRESSION {_codec})");
+            $"COPY (SELECT {_selectList} FROM {Buffer} WHERE rowid >= {offset} AND rowid < {offset + count}) TO {DuckDbDialect.Literal(path)} (FORMAT parquet, COMPRESSION {_codec})");
         try
         {
             _engine.ExecuteNonQuery(sql);
