@@ -1,4 +1,5 @@
 using Nagare.Connectors.Files;
+using Nagare.Runtime.Configuration;
 
 namespace Nagare.Runtime.Connections;
 
@@ -8,7 +9,7 @@ public static class FilesConnectorType
     /// <summary>The type's keys and factory.</summary>
     public static ConnectorType Type { get; } = new(
         "files",
-        ["path", "format", "compression", "streams", "delimiter", "header", "quote", "escape", "null_string", "encoding", "file_name_template", "max_bytes_per_file", "max_rows_per_file", "parallel_writers"],
+        ["path", "format", "compression", "streams", "primary_keys", "file_columns", "delimiter", "header", "quote", "escape", "null_string", "encoding", "file_name_template", "max_bytes_per_file", "max_rows_per_file", "parallel_writers"],
         ["path"],
         [],
         (config, context) =>
@@ -17,6 +18,8 @@ public static class FilesConnectorType
             var options = new FilesConnectorOptions(context.ResolvePath(config.GetString("path")!), config.GetString("format") ?? defaults.Format, config.GetString("compression"))
             {
                 Streams = config.GetMap("streams"),
+                PrimaryKeys = ReadPrimaryKeys(config),
+                FileColumns = config.GetBool("file_columns") ?? defaults.FileColumns,
                 Delimiter = config.GetString("delimiter"),
                 Header = config.GetBool("header"),
                 Quote = config.GetString("quote"),
@@ -30,4 +33,22 @@ public static class FilesConnectorType
             };
             return new FilesConnection(config.Name, options, context.Time);
         });
+
+    // Each entry's value is one column or several separated by commas ("order_id, line_no").
+    private static Dictionary<string, IReadOnlyList<string>> ReadPrimaryKeys(ConnectionConfig config)
+    {
+        var keys = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (stream, columns) in config.GetMap("primary_keys"))
+        {
+            var list = columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (list.Length == 0)
+            {
+                throw new ConfigException(config.LocationOf("primary_keys"), "primary_keys", $"stream '{stream}' lists no key column");
+            }
+
+            keys[stream] = list;
+        }
+
+        return keys;
+    }
 }
