@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Nagare.DuckDb;
+
+namespace Nagare.Cli.Tests;
+
+/// <summary>The replication example of <c>examples/replication</c>, run as a user would run it.</summary>
+public sealed class SyncExampleTests : IDisposable
+{
+    private const string AdaHash = "b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72";
+    private const string GraceHash = "b533d4547eaa5a0fa955965a1ca393ccd2ea013032a105726f232eb41bddc4fa";
+    private const string AdaNewHash = "e952fe66325c794b42e94999419d37f3451aa4e43aa45d29159b0a07a86301de";
+
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "nagare-example-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public SyncExampleTests()
+    {
+        CopyFolder(FindExample(), dir);
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        ExecuteSqlite(File.ReadAllText(Path.Combine(dir, "seed.sql")));
+    }
+
+    [Fact]
+    public async Task Sync_Example_CopiesMasksThenCopiesOnlyChanges()
+    {
+        var first = await CliRun.RunAsync("sync", "app_to_lake", "--project", dir);
+
+        Assert.True(first.ExitCode == 0, first.Out + first.Error);
+        Assert.Equal((3L, 5L, 3L), (Count("lake.plans"), Count("lake.events"), Count("lake.customers")));
+        Assert.Equal(61.50m, Scalar<decimal>("SELECT sum(monthly_price) FROM lake.plans"));
+        Assert.Equal(AdaHash, Scalar<string>("SELECT email FROM lake.customers WHERE id = 1"));
+        Assert.Equal(GraceHash, Scalar<string>("SELECT email FROM lake.customers WHERE id = 2"));
+        Assert.Equal(0L, Scalar<long>("SELECT count(*) FROM lake.customers WHERE email LIKE '%@%'"));
+
+        ExecuteSqlite("""
+            INSERT INTO events (id, customer_id, kind, created_at) VALUES (6, 3, 'upgrade', '2026-02-01 08:00:00'), (7, 1, 'invite', '2026-02-01 09:00:00');
+            UPDATE customers SET email = 'ada@new.example.com', plan_id = 3, updated_at = '2026-02-01 10:00:00' WHERE id = 1;
+            UPDATE plans SET monthly_price = '15.00' WHERE id = 2;
+            """);
+        var second = await CliRun.RunAsync("sync", "app_to_lake", "--project", dir, "--json");
+
+        Assert.True(second.ExitCode == 0, second.Out + second.Error);
+        using var json = JsonDocument.Parse(second.Out);
+        var streams = json.RootElement.GetProperty("streams").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("stream").GetString()!, s => (Mode: s.GetProperty("mode").GetString(), Read: s.GetProperty("rows_read").GetInt64(), Status: s.GetProperty("status").GetString()));
+        Assert.Equal(["main.customers", "main.events", "main.plans"], streams.Keys.Order(StringComparer.Ordinal));
+        Assert.True(json.RootElement.GetProperty("succeeded").GetBoolean());
+        Assert.Equal(("incremental", 2L, "succeeded"), streams["main.events"]);
+        Assert.Equal(("merge", 1L, "succeeded"), streams["main.customers"]);
+        Assert.Equal(("full_refresh", 3L, "succeeded"), streams["main.plans"]);
+        Assert.Equal((3L, 7L, 3L), (Count("lake.plans"), Count("lake.events"), Count("lake.customers")));
+        Assert.Equal(7L, Scalar<long>("SELECT count(DISTINCT id) FROM lake.events"));
+        Assert.Equal(28L, Scalar<long>("SELECT sum(id)::BIGINT FROM lake.events"));
+        Assert.Equal(AdaNewHash, Scalar<string>("SELECT email FROM lake.customers WHERE id = 1"));
+        Assert.Equal(3L, Scalar<long>("SELECT plan_id FROM lake.customers WHERE id = 1"));
+        Assert.Equal(GraceHash, Scalar<string>("SELECT email FROM lake.customers WHERE id = 2"));
+        Assert.Equal(64.00m, Scalar<decimal>("SELECT sum(monthly_price) FROM lake.plans"));
+    }
+
+    [Fact]
+    public async Task Connection_ExampleSqlite_TestAndDiscoverListTables()
+    {
+        var test = await CliRun.RunAsync("connection", "test", "app", "--project", dir);
+        var discover = await CliRun.RunAsync("connection", "discover", "app", "--json", "--project", dir);
+
+        Assert.True(test.ExitCode == 0, test.Out + test.Error);
+        Assert.StartsWith("ok: app (sqlite)", test.Out, StringComparison.Ordinal);
+        Assert.True(discover.ExitCode == 0, discover.Out + discover.Error);
+        using var json = JsonDocument.Parse(discover.Out);
+        var streams = json.RootElement.EnumerateArray().ToDictionary(s => s.GetProperty("stream").GetString()!);
+        Assert.Equal(["main.customers", "main.events", "main.plans"], streams.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["id"], streams["main.customers"].GetProperty("primary_key").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(
+            ["id", "name", "email", "plan_id", "updated_at"],
+            streams["main.customers"].GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string FindExample()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "examples", "replication");
+            if (File.Exists(Path.Combine(candidate, "nagare.yml")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"examples/replication not found above {AppContext.BaseDirectory}");
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.StartsWith("data", StringComparison.Ordinal) || relative.StartsWith(".nagare", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private void ExecuteSqlite(string sql)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(dir, "data", "app.db"), Pooling = false }.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private long Count(string table) => Scalar<long>($"SELECT count(*) FROM {table}");
+
+    private T Scalar<T>(string sql)
+    {
+        using var duck = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = Path.Combine(dir, ".nagare", "warehouse.duckdb") }.ConnectionString);
+        duck.Open();
+        using var command = duck.CreateCommand();
+        command.CommandText = sql;
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
