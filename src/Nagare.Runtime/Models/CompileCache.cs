@@ -206,10 +206,11 @@ internal sealed class CompileCache
             case IDictionary d:
                 writer.Write((byte)6);
                 writer.Write(d.Count);
-                foreach (DictionaryEntry e in d)
+                // Keys and the indexer, not DictionaryEntry: template dictionaries enumerate as key-value pairs.
+                foreach (var key in d.Keys)
                 {
-                    writer.Write(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? string.Empty);
-                    WriteValue(writer, e.Value);
+                    writer.Write(Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty);
+                    WriteValue(writer, d[key]);
                 }
 
                 break;

@@ -279,10 +279,11 @@ public sealed class Manifest
                 break;
             case IDictionary dict:
                 w.WriteStartObject();
-                foreach (DictionaryEntry e in dict)
+                // Keys and the indexer, not DictionaryEntry: template dictionaries enumerate as key-value pairs.
+                foreach (var key in dict.Keys)
                 {
-                    w.WritePropertyName(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? string.Empty);
-                    WriteValue(w, e.Value);
+                    w.WritePropertyName(Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty);
+                    WriteValue(w, dict[key]);
                 }
 
                 w.WriteEndObject();

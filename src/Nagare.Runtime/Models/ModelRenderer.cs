@@ -315,9 +315,10 @@ internal sealed partial class ModelRenderer
         {
             if (p is System.Collections.IDictionary d)
             {
-                foreach (System.Collections.DictionaryEntry e in d)
+                // Keys and the indexer, not DictionaryEntry: template dictionaries enumerate as key-value pairs.
+                foreach (var key in d.Keys)
                 {
-                    capture.ConfigCalls.Add(new(Convert.ToString(e.Key, CultureInfo.InvariantCulture)!, e.Value));
+                    capture.ConfigCalls.Add(new(Convert.ToString(key, CultureInfo.InvariantCulture)!, d[key]));
                 }
             }
             else if (p is IEnumerable<KeyValuePair<string, object?>> dict)

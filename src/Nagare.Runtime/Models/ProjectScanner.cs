@@ -419,7 +419,7 @@ internal sealed partial class ProjectScanner
         null => "null",
         string s => s,
         IDictionary<string, object?> m => "{" + string.Join(",", m.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + ":" + Describe(kv.Value))) + "}",
-        System.Collections.IDictionary d => "{" + string.Join(",", d.Cast<System.Collections.DictionaryEntry>().Select(e => Describe(e.Key) + ":" + Describe(e.Value)).Order(StringComparer.Ordinal)) + "}",
+        System.Collections.IDictionary d => "{" + string.Join(",", d.Keys.Cast<object?>().Select(k => Describe(k) + ":" + Describe(d[k!])).Order(StringComparer.Ordinal)) + "}",
         System.Collections.IEnumerable e => "[" + string.Join(",", e.Cast<object?>().Select(Describe)) + "]",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
     };
