@@ -134,9 +134,16 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             }
 
             _existing = await _owner.DescribeAsync(Connection, _transaction, _request.Target, cancellationToken).ConfigureAwait(false);
-            if (_existing is null && _request.Target.Namespace is { } schema)
+            if (_existing is null && _request.Target.Namespace is { } schema && !await SchemaExistsAsync(schema, cancellationToken).ConfigureAwait(false))
             {
-                await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {PostgresDialect.Quote(schema)}", cancellationToken).ConfigureAwait(false);
+                // Created outside the load's transaction: loads of several tables into one new schema would
+                // otherwise wait on each other's uncommitted CREATE SCHEMA and then fail on its duplicate name.
+                await _transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                await _transaction.DisposeAsync().ConfigureAwait(false);
+                _transaction = null;
+                await CreateSchemaAsync(schema, cancellationToken).ConfigureAwait(false);
+                _transaction = await Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync("SET LOCAL statement_timeout = 0", cancellationToken).ConfigureAwait(false);
             }
 
             if (_request.Mode == WriteMode.FullRefresh)
@@ -599,6 +606,25 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
 
     private string KeyMatch(string left, string right) =>
         string.Join(" AND ", _request.PrimaryKey.Select(k => $"{left}.{PostgresDialect.Quote(k)} = {right}.{PostgresDialect.Quote(k)}"));
+
+    private async Task<bool> SchemaExistsAsync(string schema, CancellationToken cancellationToken)
+    {
+        await using var command = _owner.Command(Connection, "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = @schema)", _transaction);
+        command.Parameters.Add(new NpgsqlParameter("schema", NpgsqlDbType.Text) { Value = schema });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private async Task CreateSchemaAsync(string schema, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {PostgresDialect.Quote(schema)}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateSchema)
+        {
+            // Another load created it between our check and our command: the schema is there, which is all we need.
+        }
+    }
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
