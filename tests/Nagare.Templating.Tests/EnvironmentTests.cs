@@ -8,6 +8,26 @@ public sealed class EnvironmentTests
     }
 
     [Fact]
+    public void RegisterFunction_DictArgument_EnumeratesAsDictionaryEntries()
+    {
+        var environment = new TemplateEnvironment();
+        var entries = new List<string>();
+        environment.RegisterFunction("config", args =>
+        {
+            foreach (System.Collections.DictionaryEntry entry in (System.Collections.IDictionary)args.Keyword["partition_by"]!)
+            {
+                entries.Add($"{entry.Key}={entry.Value}");
+            }
+
+            return "";
+        });
+
+        environment.Parse("{{ config(partition_by={'field': 'x', 'granularity': 'day'}) }}").Render();
+
+        Assert.Equal(["field=x", "granularity=day"], entries);
+    }
+
+    [Fact]
     public void RegisterFunction_ReceivesPositionalAndKeywordArguments()
     {
         var environment = new TemplateEnvironment();

@@ -72,8 +72,10 @@ internal sealed class PyDict : IDictionary
 
     void IDictionary.Remove(object key) => Remove(key, out _);
 
+    // Through IDictionary so the enumerator yields DictionaryEntry, as non-generic callers expect;
+    // Dictionary's public enumerator would yield KeyValuePair even when boxed.
     IDictionaryEnumerator IDictionary.GetEnumerator() =>
-        Items.ToDictionary(kv => kv.Key ?? NoneKey, kv => kv.Value).GetEnumerator();
+        ((IDictionary)Items.ToDictionary(kv => kv.Key ?? NoneKey, kv => kv.Value)).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => ((IDictionary)this).GetEnumerator();
 
