@@ -1,3 +1,9 @@
+using System.Globalization;
+using Nagare.DuckDb;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
+using Nagare.Runtime.Replication;
+
 namespace Nagare.Runtime.Tests.Infrastructure;
 
 /// <summary>A project folder in a fresh temporary directory, deleted afterwards.</summary>
@@ -20,6 +26,42 @@ internal sealed class TempProject : IDisposable
     }
 
     public string PathOf(string relativePath) => Path.Combine(Root, relativePath);
+
+    /// <summary>Writes <paramref name="syncYaml"/> as sync <c>s</c> and runs it through the engine.</summary>
+    public async Task<SyncSummary> SyncAsync(string syncYaml)
+    {
+        Write("syncs/s.yml", syncYaml);
+        var config = ProjectLoader.Load(Root);
+        return await new SyncRunner(config, ConnectorRegistry.Default, TimeProvider.System).RunAsync("s", new SyncRunOptions(), CancellationToken.None);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the project's warehouse; each row as <c>v1|v2|…</c>, NULL as <c>NULL</c>.</summary>
+    public List<string> QueryWarehouse(string sql)
+    {
+        var config = ProjectLoader.Load(Root);
+        using var duck = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = config.WarehousePath }.ConnectionString);
+        duck.Open();
+        using var command = duck.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(FormatRow(row));
+        }
+
+        return rows;
+    }
+
+    /// <summary>A row as <c>v1|v2|…</c> in invariant culture, NULL as <c>NULL</c>.</summary>
+    public static string FormatRow(object?[] row) =>
+        string.Join("|", row.Select(v => v is null ? "NULL" : Convert.ToString(v, CultureInfo.InvariantCulture)));
 
     public void Dispose()
     {

@@ -1,7 +1,4 @@
-using System.Globalization;
 using Nagare.DuckDb;
-using Nagare.Runtime.Configuration;
-using Nagare.Runtime.Connections;
 using Nagare.Runtime.Replication;
 using Nagare.Runtime.Tests.Infrastructure;
 
@@ -51,9 +48,9 @@ public sealed class HostileNamesSyncTests : IAsyncLifetime
         var select = $"'{Source}.*'";
         var intoWarehouse = $"name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: {select}\n    mode: merge\n";
 
-        var first = await SyncAsync(intoWarehouse);
+        var first = await project.SyncAsync(intoWarehouse);
         await pg.ExecuteAsync($"UPDATE {SourceSql}.\"order\" SET \"naïve name\" = 'Ünï \"2\"', \"a\"\"b\" = 7.50 WHERE \"select\" = 2");
-        var second = await SyncAsync(intoWarehouse);
+        var second = await project.SyncAsync(intoWarehouse);
 
         Assert.True(first.Succeeded, string.Join("; ", first.Streams.Select(s => s.Message)));
         Assert.True(second.Succeeded, string.Join("; ", second.Streams.Select(s => s.Message)));
@@ -67,57 +64,24 @@ public sealed class HostileNamesSyncTests : IAsyncLifetime
             first.Renames.Select(r => $"{r.Stream}|{r.Column ?? "(table)"}|{r.From}|{r.To}").Order(StringComparer.Ordinal));
         Assert.Equal(
             ["select|INTEGER", "naïve name|VARCHAR", "a\"b|DECIMAL(10,2)", "Tab_here|VARCHAR", "padded|VARCHAR"],
-            Warehouse("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'lake' AND table_name = 'order' ORDER BY ordinal_position"));
+            project.QueryWarehouse("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'lake' AND table_name = 'order' ORDER BY ordinal_position"));
         Assert.Equal(
             ["1|Zoë \"quoted\"|12.34|x\ty| kept ", "2|Ünï \"2\"|7.50|NULL|", "3|日本語|0.00|z|NULL"],
-            Warehouse("SELECT \"select\", \"naïve name\", \"a\"\"b\", \"Tab_here\", \"padded\" FROM lake.\"order\" ORDER BY \"select\""));
-        Assert.Equal(["10|a", "20|b"], Warehouse("SELECT \"from\", \"group\" FROM lake.line_items ORDER BY 1"));
+            project.QueryWarehouse("SELECT \"select\", \"naïve name\", \"a\"\"b\", \"Tab_here\", \"padded\" FROM lake.\"order\" ORDER BY \"select\""));
+        Assert.Equal(["10|a", "20|b"], project.QueryWarehouse("SELECT \"from\", \"group\" FROM lake.line_items ORDER BY 1"));
 
         // The warehouse declares no primary keys on the tables it loads, so the way back names them.
-        var back = await SyncAsync($"name: s\nsource: warehouse\ndestination: pg\ntarget_schema: {pg.Schema}_dst\nstreams:\n  - select: lake.order\n    mode: merge\n    primary_key: [\"select\"]\n  - select: lake.line_items\n    mode: merge\n    primary_key: [\"from\"]\n");
+        var back = await project.SyncAsync($"name: s\nsource: warehouse\ndestination: pg\ntarget_schema: {pg.Schema}_dst\nstreams:\n  - select: lake.order\n    mode: merge\n    primary_key: [\"select\"]\n  - select: lake.line_items\n    mode: merge\n    primary_key: [\"from\"]\n");
 
         Assert.True(back.Succeeded, string.Join("; ", back.Streams.Select(s => s.Message)));
         Assert.Empty(back.Renames);
         var dst = $"\"{pg.Schema}_dst\"";
         Assert.Equal(
             ["select|integer", "naïve name|text", "a\"b|numeric", "Tab_here|text", "padded|text"],
-            (await pg.QueryAsync($"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '{pg.Schema}_dst' AND table_name = 'order' ORDER BY ordinal_position")).Select(Format));
+            (await pg.QueryAsync($"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '{pg.Schema}_dst' AND table_name = 'order' ORDER BY ordinal_position")).Select(TempProject.FormatRow));
         Assert.Equal(
             ["1|Zoë \"quoted\"|12.34|x\ty| kept ", "2|Ünï \"2\"|7.50|NULL|", "3|日本語|0.00|z|NULL"],
-            (await pg.QueryAsync($"SELECT \"select\", \"naïve name\", \"a\"\"b\", \"Tab_here\", padded FROM {dst}.\"order\" ORDER BY \"select\"")).Select(Format));
-        Assert.Equal(["10|a", "20|b"], (await pg.QueryAsync($"SELECT \"from\", \"group\" FROM {dst}.line_items ORDER BY 1")).Select(Format));
-    }
-
-    private static string Format(object?[] row) =>
-        string.Join("|", row.Select(v => v is null ? "NULL" : Convert.ToString(v, CultureInfo.InvariantCulture)));
-
-    private async Task<SyncSummary> SyncAsync(string syncYaml)
-    {
-        project.Write("syncs/s.yml", syncYaml);
-        var config = ProjectLoader.Load(project.Root);
-        return await new SyncRunner(config, ConnectorRegistry.Default, TimeProvider.System).RunAsync("s", new SyncRunOptions(), CancellationToken.None);
-    }
-
-    private List<string> Warehouse(string sql)
-    {
-        var config = ProjectLoader.Load(project.Root);
-        using var duck = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = config.WarehousePath }.ConnectionString);
-        duck.Open();
-        using var command = duck.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(Format(row));
-        }
-
-        return rows;
+            (await pg.QueryAsync($"SELECT \"select\", \"naïve name\", \"a\"\"b\", \"Tab_here\", padded FROM {dst}.\"order\" ORDER BY \"select\"")).Select(TempProject.FormatRow));
+        Assert.Equal(["10|a", "20|b"], (await pg.QueryAsync($"SELECT \"from\", \"group\" FROM {dst}.line_items ORDER BY 1")).Select(TempProject.FormatRow));
     }
 }

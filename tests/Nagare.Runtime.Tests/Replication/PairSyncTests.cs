@@ -1,9 +1,7 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Nagare.Core.Connectors;
 using Nagare.DuckDb;
 using Nagare.Runtime.Configuration;
-using Nagare.Runtime.Connections;
 using Nagare.Runtime.Replication;
 using Nagare.Runtime.Tests.Infrastructure;
 
@@ -36,22 +34,22 @@ public sealed class PairSyncTests : IAsyncLifetime
             .Write("drop/events/a.ndjson", "{\"id\": 1, \"kind\": \"click\", \"ok\": true}\n{\"id\": 2, \"kind\": \"view\", \"ok\": false}\n")
             .Write("drop/events/b.ndjson", "{\"id\": 3, \"kind\": \"naïve ☃\", \"ok\": null}\n");
 
-        var summary = await SyncAsync("name: s\nsource: drop\ntarget_schema: lake\nstreams:\n  - select: products\n  - select: events\n");
+        var summary = await project.SyncAsync("name: s\nsource: drop\ntarget_schema: lake\nstreams:\n  - select: products\n  - select: events\n");
 
         Assert.True(summary.Succeeded, string.Join("; ", summary.Streams.Select(s => s.Message)));
         Assert.Equal([("lake.events", 3L), ("lake.products", 3L)], summary.Streams.Select(s => (s.Table, s.RowsWritten)).OrderBy(t => t.Table, StringComparer.Ordinal));
         Assert.Equal(
             ["id|BIGINT", "name|VARCHAR", "price|DOUBLE", "added|DATE"],
-            Warehouse("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'lake' AND table_name = 'products' ORDER BY ordinal_position"));
+            project.QueryWarehouse("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'lake' AND table_name = 'products' ORDER BY ordinal_position"));
         Assert.Equal(
             ["1|Apple|1.5|2024-01-02", "2|Pear, green|2.25|2024-02-03", "3|NULL|0.1|2024-03-04"],
-            Warehouse("SELECT id, name, price, CAST(added AS VARCHAR) FROM lake.products ORDER BY id"));
+            project.QueryWarehouse("SELECT id, name, price, CAST(added AS VARCHAR) FROM lake.products ORDER BY id"));
         Assert.Equal(
             ["id|BIGINT", "kind|VARCHAR", "ok|BOOLEAN"],
-            Warehouse("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'lake' AND table_name = 'events' ORDER BY ordinal_position"));
+            project.QueryWarehouse("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'lake' AND table_name = 'events' ORDER BY ordinal_position"));
         Assert.Equal(
             ["1|click|True", "2|view|False", "3|naïve ☃|NULL"],
-            Warehouse("SELECT id, kind, ok FROM lake.events ORDER BY id"));
+            project.QueryWarehouse("SELECT id, kind, ok FROM lake.events ORDER BY id"));
     }
 
     [Fact]
@@ -65,9 +63,9 @@ public sealed class PairSyncTests : IAsyncLifetime
             """);
         var body = $"name: s\nsource: warehouse\ndestination: pg\ntarget_schema: {pg.Schema}_dst\nstreams:\n  - select: lake.items\n    mode: merge\n";
 
-        var first = await SyncAsync(body);
+        var first = await project.SyncAsync(body);
         WarehouseExecute(config, "UPDATE lake.items SET name = 'renamed', price = 99.99 WHERE id IN (2, 500); INSERT INTO lake.items VALUES (1001, 'new', 0.01, NULL);");
-        var second = await SyncAsync(body);
+        var second = await project.SyncAsync(body);
 
         Assert.True(first.Succeeded, first.Streams[0].Message);
         Assert.Equal(1000, first.Streams[0].RowsWritten);
@@ -78,7 +76,7 @@ public sealed class PairSyncTests : IAsyncLifetime
         var rows = await pg.QueryAsync($"SELECT id, name, price, to_char(seen AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') FROM {dst} WHERE id IN (1, 2, 500, 1001) ORDER BY id");
         Assert.Equal(
             ["1|item 1|1.25|2024-01-01 00:00:00.000001", "2|renamed|99.99|2024-01-01 00:00:00.000002", "500|renamed|99.99|2024-01-01 00:00:00.000500", "1001|new|0.01|NULL"],
-            rows.Select(Format));
+            rows.Select(TempProject.FormatRow));
         Assert.Equal(1L, await pg.ScalarAsync($"SELECT count(*) FROM pg_index WHERE indrelid = '{dst}'::regclass AND indisprimary"));
     }
 
@@ -94,22 +92,19 @@ public sealed class PairSyncTests : IAsyncLifetime
         project.Write("connections/app.yml", $"name: app\ntype: sqlite\npath: {file}\n");
         var body = "name: s\nsource: app\ntarget_schema: lake\nstreams:\n  - select: main.events\n    mode: incremental\n    cursor: id\n";
 
-        var first = await SyncAsync(body);
+        var first = await project.SyncAsync(body);
         SqliteExecute(file, "INSERT INTO events VALUES (501, 'late', 1.0), (502, 'later', NULL);");
-        var second = await SyncAsync(body);
-        var third = await SyncAsync(body);
+        var second = await project.SyncAsync(body);
+        var third = await project.SyncAsync(body);
 
         Assert.True(first.Succeeded, first.Streams[0].Message);
         Assert.Equal((500L, 500L), (first.Streams[0].RowsRead, first.Streams[0].RowsWritten));
         Assert.True(second.Succeeded, second.Streams[0].Message);
         Assert.Equal((2L, 2L), (second.Streams[0].RowsRead, second.Streams[0].RowsWritten));
         Assert.Equal(0L, third.Streams[0].RowsRead);
-        Assert.Equal(["502|502|126253|626260"], Warehouse("SELECT count(*), count(DISTINCT id), sum(id), CAST(sum(amount) * 10 AS BIGINT) FROM lake.events"));
-        Assert.Equal(["501|late|1", "502|later|NULL"], Warehouse("SELECT id, kind, amount FROM lake.events WHERE id > 500 ORDER BY id"));
+        Assert.Equal(["502|502|126253|626260"], project.QueryWarehouse("SELECT count(*), count(DISTINCT id), sum(id), CAST(sum(amount) * 10 AS BIGINT) FROM lake.events"));
+        Assert.Equal(["501|late|1", "502|later|NULL"], project.QueryWarehouse("SELECT id, kind, amount FROM lake.events WHERE id > 500 ORDER BY id"));
     }
-
-    private static string Format(object?[] row) =>
-        string.Join("|", row.Select(v => v is null ? "NULL" : Convert.ToString(v, CultureInfo.InvariantCulture)));
 
     private static void WarehouseExecute(ProjectConfig config, string sql)
     {
@@ -128,35 +123,5 @@ public sealed class PairSyncTests : IAsyncLifetime
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private async Task<SyncSummary> SyncAsync(string syncYaml)
-    {
-        project.Write("syncs/s.yml", syncYaml);
-        var config = ProjectLoader.Load(project.Root);
-        return await new SyncRunner(config, ConnectorRegistry.Default, TimeProvider.System).RunAsync("s", new SyncRunOptions(), CancellationToken.None);
-    }
-
-    private List<string> Warehouse(string sql)
-    {
-        var config = ProjectLoader.Load(project.Root);
-        using var duck = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = config.WarehousePath }.ConnectionString);
-        duck.Open();
-        using var command = duck.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(Format(row));
-        }
-
-        return rows;
     }
 }
