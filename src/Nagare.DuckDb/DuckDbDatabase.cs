@@ -31,15 +31,16 @@ internal sealed class DuckDbDatabase
     {
         DuckDbLibrary.EnsureLoaded();
         var path = settings.DataSource;
-        var isPrivateMemory = string.IsNullOrEmpty(path) || path == ":memory:";
-        var nativePath = path.StartsWith(":memory:", StringComparison.Ordinal) ? path : Path.GetFullPath(path);
-        var key = nativePath + "|" + settings.ConfigurationKey;
-        if (isPrivateMemory)
+        if (string.IsNullOrEmpty(path) || path == ":memory:")
         {
-            var db = new DuckDbDatabase("", OpenNative(null, settings)) { _references = 1 };
-            return db;
+            return new DuckDbDatabase("", OpenNative(null, settings)) { _references = 1 };
         }
 
+        // A named in-memory database (":memory:name") is an ordinary in-memory database that this
+        // process shares by name; DuckDB itself would take the name for a file path.
+        var isNamedMemory = path.StartsWith(":memory:", StringComparison.Ordinal);
+        var nativePath = isNamedMemory ? path : Path.GetFullPath(path);
+        var key = nativePath + "|" + settings.ConfigurationKey;
         lock (Gate)
         {
             if (Open.TryGetValue(key, out var existing))
@@ -48,9 +49,6 @@ internal sealed class DuckDbDatabase
                 return existing;
             }
 
-            // A named in-memory database (":memory:name") is an ordinary in-memory database that this
-            // process shares by name; DuckDB itself would take the name for a file path.
-            var isNamedMemory = nativePath.StartsWith(":memory:", StringComparison.Ordinal);
             var db = new DuckDbDatabase(key, OpenNative(isNamedMemory ? null : nativePath, settings)) { _references = 1 };
             Open[key] = db;
             return db;
