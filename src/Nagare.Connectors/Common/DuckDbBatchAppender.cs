@@ -24,7 +24,6 @@ public sealed class DuckDbBatchAppender : IDisposable
 {
     private readonly DuckDbAppender _appender;
     private readonly bool _ownsAppender;
-    private readonly ImmutableArray<ColumnSchema> _columns;
     private readonly string _table;
     private readonly Action<DuckDbChunkWriter, int>? _extraColumns;
 
@@ -34,7 +33,6 @@ public sealed class DuckDbBatchAppender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         _table = schema is null ? table : schema + "." + table;
-        _columns = columns;
         try
         {
             _appender = connection.CreateAppender(schema, table, [.. columns.Select(c => c.Name)]);
@@ -56,7 +54,6 @@ public sealed class DuckDbBatchAppender : IDisposable
         IReadOnlyList<string> extraColumns, Action<DuckDbChunkWriter, int> fillExtra)
     {
         _table = schema is null ? table : schema + "." + table;
-        _columns = columns;
         _extraColumns = fillExtra;
         try
         {
@@ -75,7 +72,6 @@ public sealed class DuckDbBatchAppender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(appender);
         _appender = appender;
-        _columns = columns;
         _table = appender.Table;
     }
 
