@@ -18,13 +18,23 @@ internal static class DuckDbLoad
             return;
         }
 
-        try
+        // Another process may be creating it at the same moment: its uncommitted CREATE makes ours fail with a
+        // conflict, and the schema becomes visible once it commits.
+        for (var attempt = 1; ; attempt++)
         {
-            connection.ExecuteNonQuery("CREATE SCHEMA IF NOT EXISTS " + DuckDbDialect.Quote(table.Namespace));
-        }
-        catch (DuckDbException) when (SchemaExists(connection, table.Namespace))
-        {
-            // Another writer created it at the same moment.
+            try
+            {
+                connection.ExecuteNonQuery("CREATE SCHEMA IF NOT EXISTS " + DuckDbDialect.Quote(table.Namespace));
+                return;
+            }
+            catch (DuckDbException) when (SchemaExists(connection, table.Namespace))
+            {
+                return;
+            }
+            catch (DuckDbException e) when (attempt < 5 && e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase))
+            {
+                Thread.Sleep(20 * attempt);
+            }
         }
     }
 

@@ -24,6 +24,7 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
     private readonly Lock _gate = new();
     private DuckDbConnection? _anchor;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _schemas = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _schemaGate = new();
     private Task? _stateTables;
     private bool _disposed;
 
@@ -131,10 +132,20 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
     internal void EnsureSchema(DuckDbConnection connection, Core.Schema.StreamId table)
     {
         var schema = table.Namespace ?? "main";
-        if (!_schemas.ContainsKey(schema))
+        if (_schemas.ContainsKey(schema))
         {
-            DuckDbLoad.EnsureSchema(connection, table);
-            _schemas[schema] = true;
+            return;
+        }
+
+        // One creator at a time: two writers creating the same schema in concurrent transactions make DuckDB
+        // fail one of them with a write-write conflict before the other has committed.
+        lock (_schemaGate)
+        {
+            if (!_schemas.ContainsKey(schema))
+            {
+                DuckDbLoad.EnsureSchema(connection, table);
+                _schemas[schema] = true;
+            }
         }
     }
 
