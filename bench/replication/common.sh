@@ -23,8 +23,8 @@ build_nagare() {
   fi
   "$root/scripts/bootstrap" >&2
   log "building the CLI and bench/Nagare.Bench (Release)"
-  dotnet build "$root/src/Nagare.Cli/Nagare.Cli.csproj" -c Release -o "$root/.cache/bench-cli" -nologo -v quiet -clp:ErrorsOnly >&2
-  dotnet build "$root/bench/Nagare.Bench/Nagare.Bench.csproj" -c Release -o "$root/.cache/bench" -nologo -v quiet -clp:ErrorsOnly >&2
+  "$root/scripts/publish" "$root/src/Nagare.Cli/Nagare.Cli.csproj" "$root/.cache/bench-cli" >&2
+  "$root/scripts/publish" "$root/bench/Nagare.Bench/Nagare.Bench.csproj" "$root/.cache/bench" >&2
   probe_sync_runner
 }
 
