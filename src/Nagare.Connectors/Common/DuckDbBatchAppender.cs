@@ -195,6 +195,9 @@ public sealed class DuckDbBatchAppender : IDisposable
             case ColumnVector<float> v: writer.Write<float>(v.Values.AsSpan(first, count)); break;
             case ColumnVector<double> v: writer.Write<double>(v.Values.AsSpan(first, count)); break;
             case ColumnVector<decimal> v: WriteValid(writer, v, first, count); break;
+            case ColumnVector<string?> { Utf8: { } utf8 } v when writer.Type.Type == DuckDbType.Varchar:
+                writer.WriteUtf8(utf8.Bytes, utf8.Starts.Slice(first, count), utf8.Lengths.Slice(first, count), v.Nulls.AsSpan(first, count));
+                break;
             case ColumnVector<string?> v: writer.Write<string?>(v.Values.AsSpan(first, count)); break;
             case ColumnVector<byte[]?> v: writer.Write<byte[]?>(v.Values.AsSpan(first, count)); break;
             case ColumnVector<DateOnly> v: WriteValid(writer, v, first, count); break;

@@ -28,6 +28,11 @@ internal abstract class PostgresColumnReader
     /// <summary>Marks row <paramref name="row"/> NULL.</summary>
     public abstract void ReadNull(int row);
 
+    /// <summary>Called before the first row of every batch.</summary>
+    public virtual void BeginBatch()
+    {
+    }
+
     /// <summary>The reader for a column of canonical type <paramref name="type"/> arriving as <paramref name="wire"/>.</summary>
     /// <param name="vector">The batch vector to fill.</param>
     /// <param name="type">The canonical type.</param>
@@ -270,28 +275,42 @@ internal abstract class PostgresColumnReader
         }
     }
 
+    /// <summary>
+    /// Text stays UTF-8 (as PostgreSQL sends it with client_encoding UTF8): it is checked and copied into the vector's
+    /// byte buffer, and becomes .NET strings only if a consumer asks for them.
+    /// </summary>
     private sealed class StringReader(ColumnVector vector, bool jsonb, Func<string> describe) : PostgresColumnReader
     {
-        private readonly string?[] _values = ((ColumnVector<string?>)vector).Values;
+        private readonly ColumnVector<string?> _vector = (ColumnVector<string?>)vector;
         private readonly bool[] _nulls = vector.Nulls;
+        private Utf8Values? _utf8;
+
+        public override void BeginBatch() => _utf8 = _vector.BeginUtf8();
 
         public override void Read(ReadOnlySpan<byte> value, int row)
         {
-            try
+            if (jsonb)
             {
-                _values[row] = jsonb ? DecodeJsonb(value) : Utf8.GetString(value);
-            }
-            catch (Exception e) when (e is DecoderFallbackException or FormatException)
-            {
-                throw Unreadable(describe, e);
+                if (value.IsEmpty || value[0] != 1)
+                {
+                    throw Unreadable(describe, new FormatException($"unsupported jsonb format version {(value.IsEmpty ? "(none)" : value[0].ToString(System.Globalization.CultureInfo.InvariantCulture))}"));
+                }
+
+                value = value[1..];
             }
 
+            if (!System.Text.Unicode.Utf8.IsValid(value))
+            {
+                throw Unreadable(describe, new DecoderFallbackException("the text is not valid UTF-8"));
+            }
+
+            (_utf8 ??= _vector.BeginUtf8()).Set(row, value);
             _nulls[row] = false;
         }
 
         public override void ReadNull(int row)
         {
-            _values[row] = null;
+            (_utf8 ??= _vector.BeginUtf8()).SetEmpty(row);
             _nulls[row] = true;
         }
     }

@@ -48,6 +48,11 @@ internal sealed class PostgresCopyReader : IDisposable
             await ReadHeaderAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var reader in readers)
+        {
+            reader.BeginBatch();
+        }
+
         var row = 0;
         while (row < capacity)
         {

@@ -63,5 +63,14 @@ public abstract class ColumnVector
     }
 
     /// <summary>Marks every row valid again (values are overwritten by the next fill).</summary>
-    public void ClearNulls() => Array.Clear(Nulls);
+    public void ClearNulls()
+    {
+        Array.Clear(Nulls);
+        DiscardUtf8();
+    }
+
+    /// <summary>Forgets text held as UTF-8 that was not decoded yet (the next fill replaces it).</summary>
+    private protected virtual void DiscardUtf8()
+    {
+    }
 }

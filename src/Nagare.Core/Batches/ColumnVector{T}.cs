@@ -5,14 +5,57 @@ namespace Nagare.Core.Batches;
 /// <summary>A column of <typeparamref name="T"/> values; see <see cref="ColumnVector"/>.</summary>
 public sealed class ColumnVector<T> : ColumnVector
 {
+    private readonly T[] _values;
+    private Utf8Values? _utf8;
+
     internal ColumnVector(ColumnType type, int capacity)
         : base(type, capacity)
     {
-        Values = new T[capacity];
+        _values = new T[capacity];
     }
 
-    /// <summary>The values; slots of NULL rows are undefined.</summary>
-    public T[] Values { get; }
+    /// <summary>
+    /// The values; slots of NULL rows are undefined. For a string column a source filled as UTF-8
+    /// (<see cref="BeginUtf8"/>), the first access decodes the strings.
+    /// </summary>
+    public T[] Values
+    {
+        get
+        {
+            if (_utf8 is { Pending: true } utf8)
+            {
+                utf8.Pending = false;
+                utf8.Decode((string?[])(object)_values, Nulls);
+            }
+
+            return _values;
+        }
+    }
+
+    /// <summary>
+    /// The column's text as UTF-8 bytes when a source filled it that way and no one has asked for
+    /// <see cref="Values"/> since; null otherwise. Destinations that write UTF-8 use it to skip decoding.
+    /// </summary>
+    public Utf8Values? Utf8 => _utf8 is { Pending: true } utf8 ? utf8 : null;
+
+    /// <summary>
+    /// For a source about to fill this string column with a new batch: returns the column's (emptied) UTF-8
+    /// buffer to fill with <see cref="Utf8Values.Set"/> / <see cref="Utf8Values.SetEmpty"/> row by row, the
+    /// null mask being set as usual. Until someone reads <see cref="Values"/>, the strings exist only as bytes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The column does not hold strings.</exception>
+    public Utf8Values BeginUtf8()
+    {
+        if (typeof(T) != typeof(string))
+        {
+            throw new InvalidOperationException($"A {Type} column holds no text.");
+        }
+
+        _utf8 ??= new Utf8Values(Capacity);
+        _utf8.Reset();
+        _utf8.Pending = true;
+        return _utf8;
+    }
 
     /// <summary>Sets a value and marks the row valid.</summary>
     public void Set(int row, T value)
@@ -26,6 +69,14 @@ public sealed class ColumnVector<T> : ColumnVector
     {
         Values[row] = default!;
         Nulls[row] = true;
+    }
+
+    private protected override void DiscardUtf8()
+    {
+        if (_utf8 is not null)
+        {
+            _utf8.Pending = false;
+        }
     }
 
     public override object? GetBoxed(int row) => Nulls[row] ? null : Values[row];

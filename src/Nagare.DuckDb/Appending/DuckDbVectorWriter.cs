@@ -209,6 +209,39 @@ public sealed unsafe class DuckDbVectorWriter
         AssignBytes(row, utf8);
     }
 
+    /// <summary>
+    /// Writes text already encoded as UTF-8 into rows <paramref name="startRow"/>…: row <c>i</c> is
+    /// <c>bytes[starts[i] .. starts[i] + lengths[i]]</c>, or NULL where <paramref name="nulls"/> says so. The caller
+    /// guarantees valid UTF-8 (it is copied as it is, DuckDB does not check it); this skips the UTF-16 round trip of
+    /// <see cref="Write{T}"/> with strings.
+    /// </summary>
+    public void WriteUtf8(ReadOnlySpan<byte> bytes, ReadOnlySpan<int> starts, ReadOnlySpan<int> lengths, ReadOnlySpan<bool> nulls, int startRow = 0)
+    {
+        CheckRows(startRow, starts.Length);
+        if (_storage != DuckDbType.Varchar || Type.Type == DuckDbType.Enum)
+        {
+            throw Mismatch("UTF-8 text");
+        }
+
+        if (lengths.Length != starts.Length || nulls.Length < starts.Length)
+        {
+            throw new ArgumentException("starts, lengths and nulls must describe the same rows.", nameof(lengths));
+        }
+
+        MarkValid(startRow, starts.Length);
+        for (var i = 0; i < starts.Length; i++)
+        {
+            if (nulls[i])
+            {
+                SetNull(startRow + i);
+            }
+            else
+            {
+                AssignBytes(startRow + i, bytes.Slice(starts[i], lengths[i]));
+            }
+        }
+    }
+
     /// <summary>Writes bytes into a BLOB row.</summary>
     public void SetBlob(int row, ReadOnlySpan<byte> bytes)
     {

@@ -175,4 +175,87 @@ public sealed class DuckDbBatchConversionTests : IDisposable
 
         Assert.Equal(types.Length, index);
     }
+
+    [Fact]
+    public void Append_TextHeldAsUtf8_IsWrittenWithoutDecodingAndKeepsNulls()
+    {
+        ImmutableArray<ColumnSchema> columns = [new("s", ColumnType.String), new("j", ColumnType.Json)];
+        _connection.ExecuteNonQuery("CREATE TABLE utf8 (s VARCHAR, j JSON)");
+        var batch = new ColumnBatch(columns, 4);
+        string?[] texts = ["short", null, "ユニコード and a string longer than twelve bytes", ""];
+        for (var round = 0; round < 2; round++)
+        {
+            batch.Reset();
+            var s = batch.Column<string?>(0).BeginUtf8();
+            var j = batch.Column<string?>(1).BeginUtf8();
+            for (var r = 0; r < texts.Length; r++)
+            {
+                if (texts[r] is { } text)
+                {
+                    s.Set(r, System.Text.Encoding.UTF8.GetBytes(text + round));
+                    j.Set(r, System.Text.Encoding.UTF8.GetBytes($"{{\"r\": {r + (round * 10)}}}"));
+                }
+                else
+                {
+                    s.SetEmpty(r);
+                    j.SetEmpty(r);
+                    batch.Columns[0].Nulls[r] = batch.Columns[1].Nulls[r] = true;
+                }
+            }
+
+            batch.RowCount = texts.Length;
+            using (var appender = new DuckDbBatchAppender(_connection, null, "utf8", columns))
+            {
+                appender.Append(batch);
+            }
+
+            // The appender took the bytes: the strings were never decoded.
+            Assert.NotNull(batch.Column<string?>(0).Utf8);
+        }
+
+        var rows = new List<string>();
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = "SELECT s, CAST(j AS VARCHAR) FROM utf8 ORDER BY rowid";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.IsDBNull(0) ? "NULL" : reader.GetString(0)) + "|" + (reader.IsDBNull(1) ? "NULL" : reader.GetString(1)));
+            }
+        }
+
+        Assert.Equal(
+            ["short0|{\"r\": 0}", "NULL|NULL", "ユニコード and a string longer than twelve bytes0|{\"r\": 2}", "0|{\"r\": 3}",
+             "short1|{\"r\": 10}", "NULL|NULL", "ユニコード and a string longer than twelve bytes1|{\"r\": 12}", "1|{\"r\": 13}"],
+            rows);
+    }
+
+    [Fact]
+    public void Utf8Values_ReadThroughValues_DecodesOnceAndLaterSetsWin()
+    {
+        var vector = (ColumnVector<string?>)ColumnVector.Create(ColumnType.String, 3);
+        var utf8 = vector.BeginUtf8();
+        utf8.Set(0, "é"u8);
+        utf8.SetEmpty(1);
+        vector.Nulls[1] = true;
+        utf8.Set(2, "z"u8);
+
+        Assert.Equal(new string?[] { "é", null, "z" }, vector.Values.AsEnumerable());
+        Assert.Null(vector.Utf8);
+        vector.Set(2, "changed");
+        Assert.Equal("changed", vector.GetBoxed(2));
+
+        // A reset batch forgets bytes that were never decoded, so stale text cannot resurface.
+        vector.BeginUtf8().Set(0, "stale"u8);
+        vector.ClearNulls();
+        Assert.Null(vector.Utf8);
+        Assert.Equal("é", vector.Values[0]);
+    }
+
+    [Fact]
+    public void BeginUtf8_NonTextColumn_Throws()
+    {
+        var vector = (ColumnVector<long>)ColumnVector.Create(ColumnType.Int64, 2);
+        Assert.Throws<InvalidOperationException>(() => vector.BeginUtf8());
+    }
 }
