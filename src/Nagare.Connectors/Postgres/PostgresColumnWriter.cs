@@ -1,136 +1,187 @@
+using System.Buffers.Binary;
 using System.Collections;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Nagare.Core.Batches;
 using Nagare.Core.Types;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Nagare.Connectors.Postgres;
 
 /// <summary>
-/// Writes one column of a batch row into a binary COPY, as the type <see cref="PostgresDialect.TypeName"/>
-/// declares for it. Chosen once per writer; scalar values go from the vector's array without boxing.
+/// Encodes one column of a batch into binary COPY fields (int32 length, −1 for NULL, then the payload) for the type
+/// <see cref="PostgresDialect.TypeName"/> declares for it. Chosen once per writer and bound to each batch's vector,
+/// so a value goes from the vector's array into the send buffer without boxing or a driver call.
 /// </summary>
 internal abstract class PostgresColumnWriter
 {
-    /// <summary>Writes row <paramref name="row"/> of <paramref name="vector"/>.</summary>
-    public abstract ValueTask WriteAsync(NpgsqlBinaryImporter importer, ColumnVector vector, int row, CancellationToken cancellationToken);
+    /// <summary>Takes the arrays of the next batch's vector.</summary>
+    /// <exception cref="InvalidCastException">The vector holds another value type than the column's.</exception>
+    public abstract void Bind(ColumnVector vector);
+
+    /// <summary>Writes row <paramref name="row"/>'s field at the start of <paramref name="destination"/>.</summary>
+    /// <returns>The bytes written, or −1 when the field does not fit (nothing meaningful was written).</returns>
+    public abstract int Write(int row, Span<byte> destination);
 
     /// <summary>The writer for canonical type <paramref name="type"/>.</summary>
     public static PostgresColumnWriter Create(ColumnType type) => type.Kind switch
     {
-        ColumnKind.Boolean => new ValueWriter<bool>(NpgsqlDbType.Boolean),
-        ColumnKind.Int16 => new ValueWriter<short>(NpgsqlDbType.Smallint),
-        ColumnKind.Int32 => new ValueWriter<int>(NpgsqlDbType.Integer),
-        ColumnKind.Int64 => new ValueWriter<long>(NpgsqlDbType.Bigint),
-        ColumnKind.Float32 => new ValueWriter<float>(NpgsqlDbType.Real),
-        ColumnKind.Float64 => new ValueWriter<double>(NpgsqlDbType.Double),
-        ColumnKind.Decimal => new ValueWriter<decimal>(NpgsqlDbType.Numeric),
-        ColumnKind.Date => new ValueWriter<DateOnly>(NpgsqlDbType.Date),
-        ColumnKind.Time => new ValueWriter<TimeOnly>(NpgsqlDbType.Time),
-        ColumnKind.Timestamp => new ConvertingWriter<DateTime, DateTime>(NpgsqlDbType.Timestamp, v => DateTime.SpecifyKind(v, DateTimeKind.Unspecified)),
-        ColumnKind.TimestampTz => new ConvertingWriter<DateTimeOffset, DateTimeOffset>(NpgsqlDbType.TimestampTz, v => v.ToUniversalTime()),
-        ColumnKind.Uuid => new ValueWriter<Guid>(NpgsqlDbType.Uuid),
-        ColumnKind.Interval => new ConvertingWriter<Interval, NpgsqlInterval>(NpgsqlDbType.Interval, v => new NpgsqlInterval(v.Months, v.Days, v.Microseconds)),
-        ColumnKind.Int8 => new ConvertingWriter<sbyte, short>(NpgsqlDbType.Smallint, v => v),
-        ColumnKind.UInt8 => new ConvertingWriter<byte, short>(NpgsqlDbType.Smallint, v => v),
-        ColumnKind.UInt16 => new ConvertingWriter<ushort, int>(NpgsqlDbType.Integer, v => v),
-        ColumnKind.UInt32 => new ConvertingWriter<uint, long>(NpgsqlDbType.Bigint, v => v),
-        ColumnKind.UInt64 => new ConvertingWriter<ulong, decimal>(NpgsqlDbType.Numeric, v => v),
-        ColumnKind.String => new ReferenceWriter<string>(NpgsqlDbType.Text),
-        ColumnKind.Json => new ReferenceWriter<string>(NpgsqlDbType.Jsonb),
-        ColumnKind.Bytes => new ReferenceWriter<byte[]>(NpgsqlDbType.Bytea),
+        ColumnKind.Boolean => new ValueWriter<bool, BooleanEncoder>(),
+        ColumnKind.Int16 => new ValueWriter<short, Int16Encoder>(),
+        ColumnKind.Int32 => new ValueWriter<int, Int32Encoder>(),
+        ColumnKind.Int64 => new ValueWriter<long, Int64Encoder>(),
+        ColumnKind.Float32 => new ValueWriter<float, Float32Encoder>(),
+        ColumnKind.Float64 => new ValueWriter<double, Float64Encoder>(),
+        ColumnKind.Decimal => new ValueWriter<decimal, NumericEncoder>(),
+        ColumnKind.Date => new ValueWriter<DateOnly, DateEncoder>(),
+        ColumnKind.Time => new ValueWriter<TimeOnly, TimeEncoder>(),
+        ColumnKind.Timestamp => new ValueWriter<DateTime, TimestampEncoder>(),
+        ColumnKind.TimestampTz => new ValueWriter<DateTimeOffset, TimestampTzEncoder>(),
+        ColumnKind.Uuid => new ValueWriter<Guid, UuidEncoder>(),
+        ColumnKind.Interval => new ValueWriter<Interval, IntervalEncoder>(),
+        ColumnKind.Int8 => new ValueWriter<sbyte, SByteEncoder>(),
+        ColumnKind.UInt8 => new ValueWriter<byte, ByteEncoder>(),
+        ColumnKind.UInt16 => new ValueWriter<ushort, UInt16Encoder>(),
+        ColumnKind.UInt32 => new ValueWriter<uint, UInt32Encoder>(),
+        ColumnKind.UInt64 => new ValueWriter<ulong, UInt64Encoder>(),
+        ColumnKind.String => new ReferenceWriter<string, TextEncoder>(),
+        ColumnKind.Json => new ReferenceWriter<string, JsonbEncoder>(),
+        ColumnKind.Bytes => new ReferenceWriter<byte[], ByteaEncoder>(),
         ColumnKind.Struct => new JsonWriter<IReadOnlyDictionary<string, object?>>(),
         ColumnKind.List when type.Element!.Kind is ColumnKind.List or ColumnKind.Struct => new JsonWriter<object?[]>(),
         ColumnKind.List => CreateList(type.Element!),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown column kind."),
     };
 
-    private static PostgresColumnWriter CreateList(ColumnType element)
-    {
-        var wire = NpgsqlDbType.Array | PostgresConnection.CastWire(element);
-        return element.Kind switch
-        {
-            ColumnKind.Boolean => new ListWriter<bool?>(wire, v => (bool)v),
-            ColumnKind.Int8 or ColumnKind.Int16 or ColumnKind.UInt8 => new ListWriter<short?>(wire, v => Convert.ToInt16(v, CultureInfo.InvariantCulture)),
-            ColumnKind.Int32 or ColumnKind.UInt16 => new ListWriter<int?>(wire, v => Convert.ToInt32(v, CultureInfo.InvariantCulture)),
-            ColumnKind.Int64 or ColumnKind.UInt32 => new ListWriter<long?>(wire, v => Convert.ToInt64(v, CultureInfo.InvariantCulture)),
-            ColumnKind.Float32 => new ListWriter<float?>(wire, v => (float)v),
-            ColumnKind.Float64 => new ListWriter<double?>(wire, v => (double)v),
-            ColumnKind.Decimal or ColumnKind.UInt64 => new ListWriter<decimal?>(wire, v => Convert.ToDecimal(v, CultureInfo.InvariantCulture)),
-            ColumnKind.String or ColumnKind.Json => new ListWriter<string?>(wire, v => (string)v),
-            ColumnKind.Bytes => new ListWriter<byte[]?>(wire, v => (byte[])v),
-            ColumnKind.Date => new ListWriter<DateOnly?>(wire, v => (DateOnly)v),
-            ColumnKind.Time => new ListWriter<TimeOnly?>(wire, v => (TimeOnly)v),
-            ColumnKind.Timestamp => new ListWriter<DateTime?>(wire, v => DateTime.SpecifyKind((DateTime)v, DateTimeKind.Unspecified)),
-            ColumnKind.TimestampTz => new ListWriter<DateTimeOffset?>(wire, v => ((DateTimeOffset)v).ToUniversalTime()),
-            ColumnKind.Interval => new ListWriter<NpgsqlInterval?>(wire, v => v is Interval i ? new NpgsqlInterval(i.Months, i.Days, i.Microseconds) : null),
-            ColumnKind.Uuid => new ListWriter<Guid?>(wire, v => (Guid)v),
-            _ => throw new ArgumentOutOfRangeException(nameof(element), element, "Unknown list element kind."),
-        };
-    }
+    /// <summary>Writes NULL's field: length −1 and no payload.</summary>
+    protected static int WriteNull(Span<byte> destination) =>
+        BinaryPrimitives.TryWriteInt32BigEndian(destination, -1) ? 4 : -1;
 
-    private sealed class ValueWriter<T>(NpgsqlDbType wire) : PostgresColumnWriter
-        where T : struct
+    /// <summary>Writes a non-NULL field: its length, then the payload.</summary>
+    protected static int WriteValue<T, TEncoder>(T value, Span<byte> destination)
+        where TEncoder : IPostgresBinaryEncoder<T>
     {
-        public override ValueTask WriteAsync(NpgsqlBinaryImporter importer, ColumnVector vector, int row, CancellationToken cancellationToken)
+        if (destination.Length < 4 || !TEncoder.TryEncode(value, destination[4..], out var written))
         {
-            if (vector.Nulls[row])
-            {
-                return new ValueTask(importer.WriteNullAsync(cancellationToken));
-            }
-
-            return new ValueTask(importer.WriteAsync(((ColumnVector<T>)vector).Values[row], wire, cancellationToken));
+            return -1;
         }
+
+        BinaryPrimitives.WriteInt32BigEndian(destination, written);
+        return 4 + written;
     }
 
-    private sealed class ConvertingWriter<T, TWire>(NpgsqlDbType wire, Func<T, TWire> convert) : PostgresColumnWriter
+    // Elements are boxed in a list vector; they are converted as the canonical element type allows (a wider value
+    // fails with OverflowException, reported as a bad value) and encoded as the array's element type.
+    private static PostgresColumnWriter CreateList(ColumnType element) => element.Kind switch
     {
-        public override ValueTask WriteAsync(NpgsqlBinaryImporter importer, ColumnVector vector, int row, CancellationToken cancellationToken)
-        {
-            if (vector.Nulls[row])
-            {
-                return new ValueTask(importer.WriteNullAsync(cancellationToken));
-            }
+        ColumnKind.Boolean => new ListWriter<bool, BooleanEncoder>(static v => (bool)v),
+        ColumnKind.Int8 or ColumnKind.Int16 or ColumnKind.UInt8 => new ListWriter<short, Int16Encoder>(static v => Convert.ToInt16(v, CultureInfo.InvariantCulture)),
+        ColumnKind.Int32 or ColumnKind.UInt16 => new ListWriter<int, Int32Encoder>(static v => Convert.ToInt32(v, CultureInfo.InvariantCulture)),
+        ColumnKind.Int64 or ColumnKind.UInt32 => new ListWriter<long, Int64Encoder>(static v => Convert.ToInt64(v, CultureInfo.InvariantCulture)),
+        ColumnKind.Float32 => new ListWriter<float, Float32Encoder>(static v => (float)v),
+        ColumnKind.Float64 => new ListWriter<double, Float64Encoder>(static v => (double)v),
+        ColumnKind.Decimal or ColumnKind.UInt64 => new ListWriter<decimal, NumericEncoder>(static v => Convert.ToDecimal(v, CultureInfo.InvariantCulture)),
+        ColumnKind.String => new ListWriter<string, TextEncoder>(static v => (string)v),
+        ColumnKind.Json => new ListWriter<string, JsonbEncoder>(static v => (string)v),
+        ColumnKind.Bytes => new ListWriter<byte[], ByteaEncoder>(static v => (byte[])v),
+        ColumnKind.Date => new ListWriter<DateOnly, DateEncoder>(static v => (DateOnly)v),
+        ColumnKind.Time => new ListWriter<TimeOnly, TimeEncoder>(static v => (TimeOnly)v),
+        ColumnKind.Timestamp => new ListWriter<DateTime, TimestampEncoder>(static v => (DateTime)v),
+        ColumnKind.TimestampTz => new ListWriter<DateTimeOffset, TimestampTzEncoder>(static v => (DateTimeOffset)v),
+        ColumnKind.Interval => new ListWriter<Interval, IntervalEncoder>(static v => (Interval)v),
+        ColumnKind.Uuid => new ListWriter<Guid, UuidEncoder>(static v => (Guid)v),
+        _ => throw new ArgumentOutOfRangeException(nameof(element), element, "Unknown list element kind."),
+    };
 
-            return new ValueTask(importer.WriteAsync(convert(((ColumnVector<T>)vector).Values[row]), wire, cancellationToken));
+    private sealed class ValueWriter<T, TEncoder> : PostgresColumnWriter
+        where TEncoder : struct, IPostgresBinaryEncoder<T>
+    {
+        private T[] _values = [];
+        private bool[] _nulls = [];
+
+        public override void Bind(ColumnVector vector)
+        {
+            _values = ((ColumnVector<T>)vector).Values;
+            _nulls = vector.Nulls;
         }
+
+        public override int Write(int row, Span<byte> destination) =>
+            _nulls[row] ? WriteNull(destination) : WriteValue<T, TEncoder>(_values[row], destination);
     }
 
-    private sealed class ReferenceWriter<T>(NpgsqlDbType wire) : PostgresColumnWriter
+    private sealed class ReferenceWriter<T, TEncoder> : PostgresColumnWriter
         where T : class
+        where TEncoder : struct, IPostgresBinaryEncoder<T>
     {
-        public override ValueTask WriteAsync(NpgsqlBinaryImporter importer, ColumnVector vector, int row, CancellationToken cancellationToken)
-        {
-            var value = ((ColumnVector<T?>)vector).Values[row];
-            if (vector.Nulls[row] || value is null)
-            {
-                return new ValueTask(importer.WriteNullAsync(cancellationToken));
-            }
+        private T?[] _values = [];
+        private bool[] _nulls = [];
 
-            return new ValueTask(importer.WriteAsync(value, wire, cancellationToken));
+        public override void Bind(ColumnVector vector)
+        {
+            _values = ((ColumnVector<T?>)vector).Values;
+            _nulls = vector.Nulls;
         }
+
+        public override int Write(int row, Span<byte> destination) =>
+            _nulls[row] || _values[row] is not { } value ? WriteNull(destination) : WriteValue<T, TEncoder>(value, destination);
     }
 
-    private sealed class ListWriter<TElement>(NpgsqlDbType wire, Func<object, TElement> convert) : PostgresColumnWriter
+    /// <summary>
+    /// A one-dimensional array: dimensions, has-NULL flag, element OID, length and lower bound 1, then each
+    /// element as a field. An empty list is written with no dimensions, as PostgreSQL itself sends '{}'.
+    /// </summary>
+    private sealed class ListWriter<TElement, TEncoder>(Func<object, TElement> convert) : PostgresColumnWriter
+        where TEncoder : struct, IPostgresBinaryEncoder<TElement>
     {
-        public override ValueTask WriteAsync(NpgsqlBinaryImporter importer, ColumnVector vector, int row, CancellationToken cancellationToken)
+        private object?[]?[] _values = [];
+        private bool[] _nulls = [];
+
+        public override void Bind(ColumnVector vector)
         {
-            var value = ((ColumnVector<object?[]?>)vector).Values[row];
-            if (vector.Nulls[row] || value is null)
+            _values = ((ColumnVector<object?[]?>)vector).Values;
+            _nulls = vector.Nulls;
+        }
+
+        public override int Write(int row, Span<byte> destination)
+        {
+            if (_nulls[row] || _values[row] is not { } elements)
             {
-                return new ValueTask(importer.WriteNullAsync(cancellationToken));
+                return WriteNull(destination);
             }
 
-            var elements = new TElement[value.Length];
-            for (var i = 0; i < value.Length; i++)
+            var header = elements.Length == 0 ? 12 : 20;
+            if (destination.Length < 4 + header)
             {
-                elements[i] = value[i] is { } element ? convert(element) : default!;
+                return -1;
             }
 
-            return new ValueTask(importer.WriteAsync(elements, wire, cancellationToken));
+            var position = 4 + header;
+            var hasNull = false;
+            foreach (var element in elements)
+            {
+                var written = element is null
+                    ? WriteNull(destination[position..])
+                    : WriteValue<TElement, TEncoder>(convert(element), destination[position..]);
+                if (written < 0)
+                {
+                    return -1;
+                }
+
+                hasNull |= element is null;
+                position += written;
+            }
+
+            BinaryPrimitives.WriteInt32BigEndian(destination, position - 4);
+            BinaryPrimitives.WriteInt32BigEndian(destination[4..], elements.Length == 0 ? 0 : 1);
+            BinaryPrimitives.WriteInt32BigEndian(destination[8..], hasNull ? 1 : 0);
+            BinaryPrimitives.WriteUInt32BigEndian(destination[12..], TEncoder.Oid);
+            if (elements.Length > 0)
+            {
+                BinaryPrimitives.WriteInt32BigEndian(destination[16..], elements.Length);
+                BinaryPrimitives.WriteInt32BigEndian(destination[20..], 1);
+            }
+
+            return position;
         }
     }
 
@@ -138,16 +189,17 @@ internal abstract class PostgresColumnWriter
     private sealed class JsonWriter<T> : PostgresColumnWriter
         where T : class
     {
-        public override ValueTask WriteAsync(NpgsqlBinaryImporter importer, ColumnVector vector, int row, CancellationToken cancellationToken)
-        {
-            var value = ((ColumnVector<T?>)vector).Values[row];
-            if (vector.Nulls[row] || value is null)
-            {
-                return new ValueTask(importer.WriteNullAsync(cancellationToken));
-            }
+        private T?[] _values = [];
+        private bool[] _nulls = [];
 
-            return new ValueTask(importer.WriteAsync(ToJson(value), NpgsqlDbType.Jsonb, cancellationToken));
+        public override void Bind(ColumnVector vector)
+        {
+            _values = ((ColumnVector<T?>)vector).Values;
+            _nulls = vector.Nulls;
         }
+
+        public override int Write(int row, Span<byte> destination) =>
+            _nulls[row] || _values[row] is not { } value ? WriteNull(destination) : WriteValue<string, JsonbEncoder>(ToJson(value), destination);
     }
 
     /// <summary>JSON text of a boxed canonical value (struct, list or scalar).</summary>

@@ -28,7 +28,7 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
     private readonly PostgresColumnWriter[] _writers;
     private readonly List<(long FirstLine, int Rows, long FirstRowNumber, string? Origin)> _batches = [];
     private NpgsqlTransaction? _transaction;
-    private NpgsqlBinaryImporter? _importer;
+    private PostgresCopyWriter? _copy;
     private StreamSchema? _existing;
     private string _copyTarget = "";
     private string? _fullRefreshStaging;
@@ -128,8 +128,7 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
                 // A failed earlier attempt at this chunk was rolled back; this only guards against a stale checkpoint.
                 await ExecuteAsync($"DELETE FROM {_chunkStaging} WHERE {PostgresDialect.ChunkColumn} = {chunk}", cancellationToken).ConfigureAwait(false);
                 _copyTarget = _chunkStaging!;
-                _owner.CountCommand();
-                _importer = await Connection.BeginBinaryImportAsync($"COPY {_copyTarget} ({_columnList}, {PostgresDialect.ChunkColumn}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                await BeginCopyAsync($"COPY {_copyTarget} ({_columnList}, {PostgresDialect.ChunkColumn}) FROM STDIN (FORMAT BINARY)", chunk, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -157,8 +156,7 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
 
             if (_publishFrom is null)
             {
-                _owner.CountCommand();
-                _importer = await Connection.BeginBinaryImportAsync($"COPY {_copyTarget} ({_columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+                await BeginCopyAsync($"COPY {_copyTarget} ({_columnList}) FROM STDIN (FORMAT BINARY)", null, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
@@ -184,35 +182,21 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             throw new ConnectorException($"Writing {_request.Target}: the batch has {batch.Columns.Length} columns but the writer was opened for {_writers.Length}.") { Stream = _request.Target.ToString() };
         }
 
-        if (_importer is null)
+        if (_copy is null)
         {
             throw new InvalidOperationException($"This writer publishes staged chunks of {_request.Target}; it takes no rows.");
         }
 
         _batches.Add((_rows + 1, batch.RowCount, batch.FirstRowNumber, batch.Origin));
-        var importer = _importer;
-        var row = 0;
-        var column = 0;
+        var copy = _copy;
         try
         {
-            for (row = 0; row < batch.RowCount; row++)
-            {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                for (column = 0; column < _writers.Length; column++)
-                {
-                    await _writers[column].WriteAsync(importer, batch.Columns[column], row, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (_chunk is { } chunk)
-                {
-                    await importer.WriteAsync(chunk, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            await copy.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidCastException or OverflowException or ArgumentException or FormatException or NotSupportedException)
         {
             _failed = true;
-            throw BadValue(_rows + row + 1, _request.Columns[column].Name, e.Message, e);
+            throw BadValue(_rows + copy.Row + 1, _request.Columns[Math.Min(copy.Column, _writers.Length - 1)].Name, e.Message.TrimEnd('.'), e);
         }
         catch (PostgresException e)
         {
@@ -234,13 +218,20 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         EnsureWritable();
         try
         {
-            if (_importer is not null)
+            if (_copy is not null)
             {
                 try
                 {
-                    await _importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                    await _importer.DisposeAsync().ConfigureAwait(false);
-                    _importer = null;
+                    var copy = _copy;
+                    _copy = null;
+                    try
+                    {
+                        await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        await copy.DisposeAsync().ConfigureAwait(false);
+                    }
                 }
                 catch (PostgresException e)
                 {
@@ -298,19 +289,19 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        if (_importer is not null)
+        if (_copy is not null)
         {
             try
             {
-                // Disposing an unfinished import cancels it; the transaction is rolled back below.
-                await _importer.DisposeAsync().ConfigureAwait(false);
+                // Disposing an unfinished COPY cancels it; the transaction is rolled back below.
+                await _copy.DisposeAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
             {
                 // The session is discarded below if the cancel left it broken.
             }
 
-            _importer = null;
+            _copy = null;
         }
 
         if (_transaction is not null)
@@ -328,6 +319,13 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         }
 
         await _session.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task BeginCopyAsync(string sql, int? chunk, CancellationToken cancellationToken)
+    {
+        _owner.CountCommand();
+        var stream = await Connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false);
+        _copy = new PostgresCopyWriter(stream, _writers, chunk);
     }
 
     private async Task SaveStateAsync(string sql, StreamState state, CancellationToken cancellationToken)
