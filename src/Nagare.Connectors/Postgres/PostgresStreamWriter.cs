@@ -491,32 +491,41 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
 
         var onConflict = updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates);
 
-        if (_rows >= AnalyzeThreshold)
+        if (_rows >= AnalyzeThreshold && _request.DeleteDetection != DeleteDetection.None)
         {
-            // Temporary tables get no automatic statistics; the duplicate check and the delete anti-join plan better with them.
+            // Temporary tables get no automatic statistics; the delete anti-join plans better with them. The upsert
+            // itself is one scan of the staging whatever the statistics say.
             await ExecuteAsync($"ANALYZE {_copyTarget}", cancellationToken).ConfigureAwait(false);
         }
 
-        // The last copy of a key wins when the load repeats it (ctid follows COPY order in a fresh table). Finding a
-        // repeated key is a hash pass over the keys; sorting every staged row by key is only paid when one exists.
-        var rows = await HasRepeatedKeysAsync(_copyTarget, cancellationToken).ConfigureAwait(false)
-            ? $"SELECT DISTINCT ON ({keys}) {_columnList} FROM {_copyTarget} ORDER BY {keys}, ctid DESC"
-            : $"SELECT {_columnList} FROM {_copyTarget}";
-        var sql = $"""
-            WITH merged AS (
-                INSERT INTO {_target} AS t ({_columnList})
-                {rows}
-                ON CONFLICT ({keys}) {onConflict}
-                RETURNING (xmax = 0) AS inserted)
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
-            """;
         long inserted, updated;
-        await using (var command = _owner.Command(Connection, sql, _transaction))
+        if (_rows < 2 || updates.Count == 0)
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            inserted = reader.GetInt64(0);
-            updated = reader.GetInt64(1);
+            // Nothing to repeat, or DO NOTHING, which takes repeated keys (all copies are alike) without complaint.
+            (inserted, updated) = await UpsertAsync($"SELECT {_columnList} FROM {_copyTarget}", onConflict, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Loads rarely repeat a key, so the upsert is tried as is: a repeated key makes PostgreSQL refuse it
+            // (a row cannot be updated twice by one command), and only then is the staging sorted by key to keep the
+            // last copy of each (ctid follows COPY order in a fresh table). A separate check for repeated keys would
+            // cost a hash pass over every staged key on every merge.
+            const string Savepoint = "nagare_upsert";
+            await _transaction!.SaveAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                (inserted, updated) = await UpsertAsync($"SELECT {_columnList} FROM {_copyTarget}", onConflict, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CardinalityViolation)
+            {
+                await _transaction.RollbackAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+                (inserted, updated) = await UpsertAsync(
+                    $"SELECT DISTINCT ON ({keys}) {_columnList} FROM {_copyTarget} ORDER BY {keys}, ctid DESC",
+                    onConflict,
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            await _transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
         }
 
         long deleted = 0;
@@ -568,15 +577,21 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         return new WriteResult(_rows, _rows - repeated);
     }
 
-    private async Task<bool> HasRepeatedKeysAsync(string table, CancellationToken cancellationToken)
+    /// <summary>Inserts <paramref name="rows"/> into the target, resolving existing keys with <paramref name="onConflict"/>; returns (inserted, updated).</summary>
+    private async Task<(long Inserted, long Updated)> UpsertAsync(string rows, string onConflict, CancellationToken cancellationToken)
     {
-        if (_rows < 2)
-        {
-            return false;
-        }
-
-        await using var command = _owner.Command(Connection, $"SELECT EXISTS (SELECT 1 FROM {table} GROUP BY {KeyList()} HAVING count(*) > 1)", _transaction);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+        var sql = $"""
+            WITH merged AS (
+                INSERT INTO {_target} AS t ({_columnList})
+                {rows}
+                ON CONFLICT ({KeyList()}) {onConflict}
+                RETURNING (xmax = 0) AS inserted)
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+            """;
+        await using var command = _owner.Command(Connection, sql, _transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private List<ColumnSchema> StoredColumns() =>

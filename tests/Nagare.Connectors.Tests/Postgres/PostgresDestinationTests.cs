@@ -147,6 +147,27 @@ public sealed class PostgresDestinationTests(PostgresFixture pg) : IClassFixture
     }
 
     [Fact]
+    public async Task Merge_KeyRepeatedLateInALargeLoad_UpsertRetriedWithLastCopiesAndCountedOnce()
+    {
+        var schema = await pg.CreateSchemaAsync("pgmerge");
+        await using var connection = pg.CreateConnection();
+        var request = Request(schema, WriteMode.Merge) with { PrimaryKey = ["id"], DeleteDetection = DeleteDetection.Soft };
+        await PostgresRows.WriteAsync(connection, request, null, [1L, "a", 1m], [2L, "b", 2m], [3L, "c", 3m]);
+        object?[][] load = [.. Enumerable.Range(2, 20_000).Select(i => new object?[] { (long)i, "v" + i, (decimal)i }), [500L, "last", 0.5m], [2L, "again", 0.25m]];
+
+        var result = await PostgresRows.WriteAsync(connection, request, null, load);
+
+        Assert.Equal(20_002, result.RowsWritten);
+        Assert.Equal(19_998, result.RowsInserted);
+        Assert.Equal(2, result.RowsUpdated);
+        Assert.Equal(1, result.RowsDeleted);
+        var rows = await pg.QueryAsync($"SELECT count(*), count(*) FILTER (WHERE _deleted_at IS NOT NULL), sum(amount) FROM {schema}.items");
+        Assert.Equal([[20_001L, 1L, (decimal)((20_001L * 20_002 / 2) - 1) - 500m + 0.5m - 2m + 0.25m + 1m]], rows);
+        Assert.Equal([["last"]], await pg.QueryAsync($"SELECT name FROM {schema}.items WHERE id = 500"));
+        Assert.Equal([["again"]], await pg.QueryAsync($"SELECT name FROM {schema}.items WHERE id = 2"));
+    }
+
+    [Fact]
     public async Task Merge_SoftDelete_MarksMissingAndRevivesReturning()
     {
         var schema = await pg.CreateSchemaAsync("pgmerge");
