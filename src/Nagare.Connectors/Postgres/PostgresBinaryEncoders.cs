@@ -37,9 +37,13 @@ internal static class PostgresBinaryFormat
     {
         if (value.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ArgumentException("the text contains a NUL character (\\0), which PostgreSQL cannot store in text or jsonb");
+            throw NulInText();
         }
     }
+
+    /// <summary>The error for text holding a NUL character.</summary>
+    public static ArgumentException NulInText() =>
+        new("the text contains a NUL character (\\0), which PostgreSQL cannot store in text or jsonb");
 }
 
 internal readonly struct BooleanEncoder : IPostgresBinaryEncoder<bool>

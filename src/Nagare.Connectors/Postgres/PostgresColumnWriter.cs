@@ -44,8 +44,8 @@ internal abstract class PostgresColumnWriter
         ColumnKind.UInt16 => new ValueWriter<ushort, UInt16Encoder>(),
         ColumnKind.UInt32 => new ValueWriter<uint, UInt32Encoder>(),
         ColumnKind.UInt64 => new ValueWriter<ulong, UInt64Encoder>(),
-        ColumnKind.String => new ReferenceWriter<string, TextEncoder>(),
-        ColumnKind.Json => new ReferenceWriter<string, JsonbEncoder>(),
+        ColumnKind.String => new TextWriter<TextEncoder>(jsonb: false),
+        ColumnKind.Json => new TextWriter<JsonbEncoder>(jsonb: true),
         ColumnKind.Bytes => new ReferenceWriter<byte[], ByteaEncoder>(),
         ColumnKind.Struct => new JsonWriter<IReadOnlyDictionary<string, object?>>(),
         ColumnKind.List when type.Element!.Kind is ColumnKind.List or ColumnKind.Struct => new JsonWriter<object?[]>(),
@@ -124,6 +124,61 @@ internal abstract class PostgresColumnWriter
 
         public override int Write(int row, Span<byte> destination) =>
             _nulls[row] || _values[row] is not { } value ? WriteNull(destination) : WriteValue<T, TEncoder>(value, destination);
+    }
+
+    /// <summary>
+    /// text and jsonb. A column a source filled as UTF-8 (<see cref="ColumnVector{T}.Utf8"/>) is copied as bytes,
+    /// never becoming .NET strings; otherwise the strings are encoded.
+    /// </summary>
+    private sealed class TextWriter<TEncoder>(bool jsonb) : PostgresColumnWriter
+        where TEncoder : struct, IPostgresBinaryEncoder<string>
+    {
+        private string?[] _values = [];
+        private Utf8Values? _utf8;
+        private bool[] _nulls = [];
+
+        public override void Bind(ColumnVector vector)
+        {
+            var typed = (ColumnVector<string?>)vector;
+            _utf8 = typed.Utf8;
+            _values = _utf8 is null ? typed.Values : [];
+            _nulls = vector.Nulls;
+        }
+
+        public override int Write(int row, Span<byte> destination)
+        {
+            if (_nulls[row])
+            {
+                return WriteNull(destination);
+            }
+
+            if (_utf8 is null)
+            {
+                return _values[row] is { } value ? WriteValue<string, TEncoder>(value, destination) : WriteNull(destination);
+            }
+
+            var bytes = _utf8[row];
+            if (bytes.Contains((byte)0))
+            {
+                throw PostgresBinaryFormat.NulInText();
+            }
+
+            var prefix = jsonb ? 1 : 0;
+            var length = prefix + bytes.Length;
+            if (destination.Length < 4 + length)
+            {
+                return -1;
+            }
+
+            BinaryPrimitives.WriteInt32BigEndian(destination, length);
+            if (jsonb)
+            {
+                destination[4] = 1;
+            }
+
+            bytes.CopyTo(destination[(4 + prefix)..]);
+            return 4 + length;
+        }
     }
 
     /// <summary>

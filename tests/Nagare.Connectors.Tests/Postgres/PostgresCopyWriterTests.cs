@@ -246,6 +246,62 @@ public sealed class PostgresCopyWriterTests(PostgresFixture pg) : IClassFixture<
         Assert.Equal(0L, await pg.ScalarAsync<long>($"SELECT count(*) FROM pg_tables WHERE schemaname = '{schema}'"));
     }
 
+    [Fact]
+    public async Task Copy_TextHeldAsUtf8_CopiedAsBytesAndNulStillRefused()
+    {
+        var schema = await pg.CreateSchemaAsync("pgutf8");
+        await pg.ExecuteAsync($"CREATE TABLE {schema}.t (id int, s text, j jsonb)");
+        ImmutableArray<ColumnSchema> columns = [new("id", ColumnType.Int32), new("s", ColumnType.String), new("j", ColumnType.Json)];
+        var batch = new ColumnBatch(columns, 3) { RowCount = 3 };
+        string?[] texts = ["ünï ✓ 😀", "", null];
+        string?[] json = ["{\"k\": \"ü\"}", "[]", null];
+        var s = batch.Column<string?>(1).BeginUtf8();
+        var j = batch.Column<string?>(2).BeginUtf8();
+        for (var r = 0; r < 3; r++)
+        {
+            batch.Column<int>(0).Set(r, r);
+            Fill(batch.Column<string?>(1), s, r, texts[r]);
+            Fill(batch.Column<string?>(2), j, r, json[r]);
+        }
+
+        await using (var connection = new NpgsqlConnection(pg.ConnectionString))
+        {
+            await connection.OpenAsync();
+            var stream = await connection.BeginRawBinaryCopyAsync($"COPY {schema}.t (id, s, j) FROM STDIN (FORMAT BINARY)");
+            await using var copy = new PostgresCopyWriter(stream, [.. columns.Select(c => PostgresColumnWriter.Create(c.Type))], null);
+            await copy.WriteAsync(batch, CancellationToken.None);
+            Assert.NotNull(batch.Column<string?>(1).Utf8);
+            await copy.CompleteAsync(CancellationToken.None);
+        }
+
+        var stored = await pg.QueryAsync($"SELECT s, j::text FROM {schema}.t ORDER BY id");
+        Assert.Equal([["ünï ✓ 😀", "{\"k\": \"ü\"}"], ["", "[]"], [null, null]], stored);
+
+        s = batch.Column<string?>(1).BeginUtf8();
+        s.Set(0, "a\0b"u8);
+        batch.RowCount = 1;
+        await using var again = new NpgsqlConnection(pg.ConnectionString);
+        await again.OpenAsync();
+        var nulStream = await again.BeginRawBinaryCopyAsync($"COPY {schema}.t (id, s, j) FROM STDIN (FORMAT BINARY)");
+        await using var nulCopy = new PostgresCopyWriter(nulStream, [.. columns.Select(c => PostgresColumnWriter.Create(c.Type))], null);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => nulCopy.WriteAsync(batch, CancellationToken.None).AsTask());
+        Assert.Contains("NUL character", error.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 1), (nulCopy.Row, nulCopy.Column));
+    }
+
+    private static void Fill(ColumnVector<string?> vector, Utf8Values utf8, int row, string? value)
+    {
+        if (value is null)
+        {
+            vector.Nulls[row] = true;
+            utf8.SetEmpty(row);
+        }
+        else
+        {
+            utf8.Set(row, System.Text.Encoding.UTF8.GetBytes(value));
+        }
+    }
+
     /// <summary>Copies rows straight through the encoder into an existing table, with the driver's connection.</summary>
     private async Task CopyAsync(string table, ImmutableArray<ColumnSchema> columns, params object?[][] rows)
     {
