@@ -10,6 +10,7 @@ public sealed class DuckDbTableFunctionBindContext
 {
     private readonly IntPtr _info;
     private readonly List<KeyValuePair<string, DuckDbColumnType>> _columns = [];
+    private readonly Dictionary<int, string> _aliases = [];
 
     internal DuckDbTableFunctionBindContext(IntPtr info, DuckDbTableFunction function)
     {
@@ -26,6 +27,9 @@ public sealed class DuckDbTableFunctionBindContext
 
     /// <summary>Result columns declared so far.</summary>
     public IReadOnlyList<KeyValuePair<string, DuckDbColumnType>> Columns => _columns;
+
+    /// <summary>The alias declared for result column <paramref name="index"/>, if any.</summary>
+    internal string? AliasOf(int index) => _aliases.GetValueOrDefault(index);
 
     /// <summary>
     /// Positional argument <paramref name="index"/> as <typeparamref name="T"/>: <see cref="string"/> (any
@@ -82,6 +86,18 @@ public sealed class DuckDbTableFunctionBindContext
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(type);
         _columns.Add(new(name, type));
+    }
+
+    /// <summary>
+    /// Declares the next result column as <paramref name="type"/> named by DuckDB's type alias <paramref name="alias"/>:
+    /// <c>JSON</c> over <see cref="DuckDbColumnType.Varchar"/> is filled as text but is JSON to the query and to the files
+    /// it writes (a JSON column of Parquet), without a cast that would parse every value.
+    /// </summary>
+    public void AddColumn(string name, DuckDbColumnType type, string alias)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(alias);
+        AddColumn(name, type);
+        _aliases[_columns.Count - 1] = alias;
     }
 
     /// <summary>Tells the optimizer how many rows to expect.</summary>

@@ -34,11 +34,17 @@ internal static unsafe class TableFunctionCallbacks
                 throw new InvalidOperationException($"Table function {function.Name} declared no result columns in its bind step.");
             }
 
-            foreach (var (name, type) in context.Columns)
+            for (var i = 0; i < context.Columns.Count; i++)
             {
+                var (name, type) = context.Columns[i];
                 var nativeType = type.CreateNative();
                 try
                 {
+                    if (context.AliasOf(i) is { } alias)
+                    {
+                        NativeMethods.duckdb_logical_type_set_alias(nativeType, alias);
+                    }
+
                     NativeMethods.duckdb_bind_add_result_column(info, name, nativeType);
                 }
                 finally
