@@ -100,8 +100,9 @@ public sealed partial class FilesConnection
             var writers = template.HasPart ? _options.ParallelWriters : 1;
             IStreamWriter writer = new FilesStreamWriter(Root, request, work, n => format switch
             {
-                FileFormat.Parquet => new ParquetPartSink(request.Columns, n, _options.MaxRowsPerFile, _options.MaxBytesPerFile,
-                    Compression switch { FileCompression.Zstd => "zstd", FileCompression.Gzip => "gzip", FileCompression.None => "uncompressed", _ => "snappy" }, stream, work),
+                // Streamed unless parts are cut by size, which needs sizes measured on buffered rows.
+                FileFormat.Parquet when _options.MaxBytesPerFile is null => new ParquetStreamSink(request.Columns, n, _options.MaxRowsPerFile, ParquetCodec(), stream, work),
+                FileFormat.Parquet => new ParquetPartSink(request.Columns, n, _options.MaxRowsPerFile, _options.MaxBytesPerFile, ParquetCodec(), stream, work),
                 _ => new TextPartSink(Encoder(format, request), n, _options.MaxRowsPerFile, _options.MaxBytesPerFile, compression == FileCompression.Gzip, writers, stream),
             }, names, setPattern, new FilesStateStore(Root));
             return writer;
@@ -172,6 +173,10 @@ public sealed partial class FilesConnection
 
         return (format, compression);
     }
+
+    /// <summary>DuckDB's name for the Parquet codec; Parquet without a configured compression is snappy, DuckDB's default.</summary>
+    private string ParquetCodec() =>
+        Compression switch { FileCompression.Zstd => "zstd", FileCompression.Gzip => "gzip", FileCompression.None => "uncompressed", _ => "snappy" };
 
     private RowEncoder Encoder(FileFormat format, WriteRequest request) => format switch
     {

@@ -13,7 +13,8 @@ namespace Nagare.Connectors.Files;
 /// past a modest memory limit), and each part is a <c>COPY (… rows a..b) TO 'part.parquet'</c> written as soon as its
 /// rows are in; the rows it took are then dropped, so the scratch table never holds much more than one part. A part
 /// over max_bytes_per_file is rewritten with fewer rows (sizes are measured, never guessed); DuckDB's own threads
-/// compress each part.
+/// compress each part. Used when max_bytes_per_file splits the stream; otherwise <see cref="ParquetStreamSink"/> streams
+/// the rows without buffering them.
 /// </summary>
 internal sealed class ParquetPartSink : IPartSink
 {
