@@ -188,14 +188,15 @@ internal static class DuckDbLoad
         return (inserted, updated, deleted);
     }
 
-    /// <summary>Stores the state of a sync stream (in the caller's transaction).</summary>
+    /// <summary>
+    /// Stores the state of a sync stream (in the caller's transaction). Rows are only added, never replaced here:
+    /// the newest row of a key is its state, and older rows are removed once per sync run when the states are
+    /// first read. A delete per stream scanned the whole state table each time (2 ms per table at 1,000 tables).
+    /// </summary>
     public static void SaveState(DuckDbConnection connection, WriteRequest request, StreamState state)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            DELETE FROM {DuckDbWarehouseConnection.StateSchema}.sync_state WHERE sync_name = $1 AND state_key = $2;
-            INSERT INTO {DuckDbWarehouseConnection.StateSchema}.sync_state VALUES ($1, $2, $3, now());
-            """;
+        command.CommandText = $"INSERT INTO {DuckDbWarehouseConnection.StateSchema}.sync_state VALUES ($1, $2, $3, now())";
         command.Parameters.AddPositional(request.SyncName);
         command.Parameters.AddPositional(request.StateKey);
         command.Parameters.AddPositional(StreamStateJson.Serialize(state));

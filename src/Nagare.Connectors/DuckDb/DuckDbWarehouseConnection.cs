@@ -25,6 +25,8 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
     private DuckDbConnection? _anchor;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _schemas = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _schemaGate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<StateSnapshot>>> _stateSnapshots = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Sync, string Key), bool> _changedStates = new();
     private Task? _stateTables;
     private bool _disposed;
 
@@ -42,6 +44,10 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
             // A private in-memory database would be one per DuckDbConnection; a named one is shared by all of ours.
             DataSource = options.Path is "" or DuckDbConnectorOptions.InMemory ? ":memory:nagare-" + Guid.NewGuid().ToString("N") : options.Path,
         };
+        // A load appends a whole table in one transaction. DuckDB writes finished row groups to the file as it goes,
+        // but by default holds five of them (and more when they are small) in memory first; one keeps a load's
+        // memory flat however large the table (5M rows: 560 MB → 360 MB peak RSS) at no measurable cost in speed.
+        builder["write_buffer_row_group_count"] = "1";
         if (options.Threads is { } threads)
         {
             builder.Threads = threads;

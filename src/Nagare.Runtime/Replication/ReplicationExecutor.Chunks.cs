@@ -56,7 +56,7 @@ public sealed partial class ReplicationExecutor
         if (destination is not IChunkedDestination chunkedDestination)
         {
             // Without staging for chunks, the ranges go through one writer: still atomic, but a killed run restarts.
-            await WithSlotsAsync(label, async () =>
+            await WithSlotsAsync(label, counters, async () =>
             {
                 var rejected = new List<RejectedRow>();
                 await using var writer = await destination.OpenWriterAsync(request, cancellationToken).ConfigureAwait(false);
@@ -96,7 +96,7 @@ public sealed partial class ReplicationExecutor
             var copies = todo.Select(range => options.Retry.ExecuteAsync(
                 async (attempt, ct) =>
                 {
-                    await WithSlotsAsync($"{label} [chunk {range.Index + 1}/{ranges.Count}]", async () =>
+                    await WithSlotsAsync($"{label} [chunk {range.Index + 1}/{ranges.Count}]", counters, async () =>
                     {
                         var rejected = new List<RejectedRow>();
                         var chunkCounters = new TableCounters();
@@ -145,7 +145,7 @@ public sealed partial class ReplicationExecutor
             }
         }
 
-        await WithSlotsAsync(label, async () =>
+        await WithSlotsAsync(label, counters, async () =>
         {
             await chunked.CommitAsync(FinalState(state, table, max), cancellationToken).ConfigureAwait(false);
             await QuarantineAsync(plan, table, rejectedAll, cancellationToken).ConfigureAwait(false);

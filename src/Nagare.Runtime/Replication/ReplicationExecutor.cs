@@ -80,7 +80,7 @@ public sealed partial class ReplicationExecutor
                     async (attempt, ct) =>
                     {
                         counters.Reset();
-                        await WithSlotsAsync(label, () => CopyWholeAsync(plan, table, counters, ct), ct).ConfigureAwait(false);
+                        await WithSlotsAsync(label, counters, () => CopyWholeAsync(plan, table, counters, ct), ct).ConfigureAwait(false);
                         return true;
                     },
                     options.Time,
@@ -109,7 +109,9 @@ public sealed partial class ReplicationExecutor
             counters.Read,
             status == StreamStatus.Succeeded ? counters.Written : 0,
             counters.Rejected,
-            options.Time.GetElapsedTime(started).TotalSeconds,
+            // Time spent copying, from the moment the stream got its slots: with thousands of streams queued, the
+            // wait for a free slot would otherwise dominate every stream's figure.
+            options.Time.GetElapsedTime(counters.StartedAt ?? started).TotalSeconds,
             status,
             message ?? note,
             counters.Chunks,
@@ -124,7 +126,7 @@ public sealed partial class ReplicationExecutor
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 
-    private async Task WithSlotsAsync(string label, Func<Task> work, CancellationToken cancellationToken)
+    private async Task WithSlotsAsync(string label, TableCounters counters, Func<Task> work, CancellationToken cancellationToken)
     {
         await threads.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -139,6 +141,7 @@ public sealed partial class ReplicationExecutor
 
                 try
                 {
+                    counters.StartedAt ??= options.Time.GetTimestamp();
                     current[label] = 0;
                     Report(force: false);
                     await work().ConfigureAwait(false);
@@ -364,6 +367,7 @@ public sealed partial class ReplicationExecutor
         private long read;
         private long written;
         private long rejected;
+        private long? startedAt;
 
         public long Read => Interlocked.Read(ref read);
 
@@ -374,6 +378,13 @@ public sealed partial class ReplicationExecutor
         public int Chunks { get; set; }
 
         public int ChunksResumed { get; set; }
+
+        /// <summary>When the table first got its slots (chunks of one table may start on several threads at once).</summary>
+        public long? StartedAt
+        {
+            get { lock (this) { return startedAt; } }
+            set { lock (this) { startedAt ??= value; } }
+        }
 
         public void AddRead(long rows) => Interlocked.Add(ref read, rows);
 

@@ -297,6 +297,33 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task LoadState_ManyRunsOfOneSync_ReturnsNewestStateAndKeepsOneRowPerStream()
+    {
+        static StreamState Cursor(string value) => new(value, "id", [], ImmutableDictionary<string, string>.Empty);
+        for (var run = 1; run <= 3; run++)
+        {
+            // Each run: a fresh connection object (as each `nagare sync` process has), states read first, then written.
+            await _warehouse.DisposeAsync();
+            _warehouse = new DuckDbWarehouseConnection("warehouse", new DuckDbConnectorOptions(DatabasePath));
+            Assert.Equal(run == 1 ? null : (run - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), (await _warehouse.LoadStateAsync("nightly", "a", CancellationToken.None))?.Cursor);
+            Assert.Null(await _warehouse.LoadStateAsync("nightly", "never", CancellationToken.None));
+            await WriteAsync("a", WriteMode.Incremental, Rows(run), Cursor(run.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await WriteAsync("b", WriteMode.Incremental, Rows(run), Cursor("b" + run));
+
+            // Read again on the same connection object after the writes: the new state, not the one read at the start.
+            Assert.Equal(run.ToString(System.Globalization.CultureInfo.InvariantCulture), (await _warehouse.LoadStateAsync("nightly", "a", CancellationToken.None))?.Cursor);
+            Assert.Equal("b" + run, (await _warehouse.LoadStateAsync("nightly", "b", CancellationToken.None))?.Cursor);
+        }
+
+        // Superseded rows are removed when a run first reads the states: at most the previous run's rows remain.
+        Assert.Equal(2L, Scalar<long>("SELECT count(*) FROM _nagare.sync_state WHERE state_key = 'a'"));
+        await _warehouse.DisposeAsync();
+        _warehouse = new DuckDbWarehouseConnection("warehouse", new DuckDbConnectorOptions(DatabasePath));
+        Assert.Equal("3", (await _warehouse.LoadStateAsync("nightly", "a", CancellationToken.None))?.Cursor);
+        Assert.Equal(1L, Scalar<long>("SELECT count(*) FROM _nagare.sync_state WHERE state_key = 'a'"));
+    }
+
     private static object?[][] Rows(params int[] ids) => [.. ids.Select(i => new object?[] { (long)i, "n" + i, i + 0.5m })];
 
     private static WriteRequest Request(string table, WriteMode mode, ImmutableArray<ColumnSchema>? columns = null, DeleteDetection deletes = DeleteDetection.None) =>
