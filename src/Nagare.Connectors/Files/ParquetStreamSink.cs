@@ -14,9 +14,9 @@ namespace Nagare.Connectors.Files;
 /// <summary>
 /// Parquet parts streamed through DuckDB: each part is one <c>COPY (SELECT … FROM fn()) TO 'part.parquet'</c> running on
 /// a thread of its own, where <c>fn</c> is a table function of this sink that hands over the writer's batches as they
-/// come (<see cref="BatchHandoff"/>). A write copies its rows into one of two batches of the sink and returns once
-/// DuckDB has taken the previous copy, so reading the source and encoding Parquet overlap. Nothing else is buffered
-/// beyond the row group DuckDB is compressing, so memory does not grow with the stream. Without max_rows_per_file the whole stream is one COPY; with it a part ends (and its COPY
+/// come (<see cref="BatchHandoff"/>): a write returns once DuckDB has copied its rows into its own chunks, so nothing is
+/// buffered beyond the row group DuckDB is compressing and memory does not grow with the stream. (Copying each batch to
+/// return at once, so the source could read on while DuckDB encodes, cost more CPU than it saved on two busy cores.) Without max_rows_per_file the whole stream is one COPY; with it a part ends (and its COPY
 /// finishes) as soon as it holds that many rows, and a batch may straddle two parts. max_bytes_per_file needs measured
 /// sizes and stays with <see cref="ParquetPartSink"/>.
 /// </summary>
@@ -32,8 +32,6 @@ internal sealed class ParquetStreamSink : IPartSink
     private readonly DuckDbConnection _engine;
     private readonly string _copyPrefix;
     private readonly string _copySuffix;
-    private readonly ColumnBatch?[] _buffers = new ColumnBatch?[2];
-    private int _nextBuffer;
     private Task _offered = Task.CompletedTask;
     private Part? _part;
     private long _rows;
@@ -110,24 +108,9 @@ internal sealed class ParquetStreamSink : IPartSink
             var part = _part ??= Start();
             var count = (int)Math.Min(batch.RowCount - first, (_maxRows ?? long.MaxValue) - part.Rows);
 
-            // Copy first, then wait for DuckDB to take the previous copy: the source reads its next batch while DuckDB
-            // encodes this one, instead of each waiting for the other.
-            var buffer = _buffers[_nextBuffer];
-            if (buffer is null || buffer.Capacity < count)
-            {
-                buffer = _buffers[_nextBuffer] = new ColumnBatch(_columns, Math.Max(count, batch.Capacity));
-            }
-
-            BatchCopy.Rows(batch, first, count, buffer);
+            // The batch goes back to the source when this returns, so DuckDB must have copied every row of it by then.
+            _offered = part.Handoff.Offer(batch, first, count);
             await TakenAsync(part, cancellationToken).ConfigureAwait(false);
-            _offered = part.Handoff.Offer(buffer, 0, count);
-            if (_offered.IsFaulted)
-            {
-                // The part was already stopped (cancelled, or its COPY failed): say so now, not at the next call.
-                await TakenAsync(part, cancellationToken).ConfigureAwait(false);
-            }
-
-            _nextBuffer ^= 1;
             part.Rows += count;
             _rows += count;
             first += count;
