@@ -119,6 +119,11 @@ internal sealed class PostgresCopyWriter : IAsyncDisposable
                 await _stream.DisposeAsync().ConfigureAwait(false);
             }
         }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
+        {
+            // The COPY is abandoned because something already failed, and that error is the one to report; a
+            // session the cancel left broken fails its rollback and is discarded by the pool.
+        }
         finally
         {
             var buffer = _buffer;
