@@ -133,7 +133,11 @@ internal sealed partial class ModelRenderer
             },
             ["ref"] = (TemplateFunction)(a => Ref(a, capture, lookup)),
             ["source"] = (TemplateFunction)(a => Source(a, capture, lookup)),
-            ["config"] = (TemplateFunction)(a => Config(a, capture)),
+            ["config"] = new HostObject("config", a => Config(a, capture), new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["get"] = (TemplateFunction)(a => ConfigGet(a, capture, required: false)),
+                ["require"] = (TemplateFunction)(a => ConfigGet(a, capture, required: true)),
+            }),
             ["is_incremental"] = (TemplateFunction)(_ =>
             {
                 capture.UsesIsIncremental = true;
@@ -301,6 +305,35 @@ internal sealed partial class ModelRenderer
         }
 
         return new RelationValue($"{PlaceholderStart}{index.ToString(CultureInfo.InvariantCulture)}{PlaceholderEnd}", string.Empty, string.Empty, call.Second, capture);
+    }
+
+    /// <summary>
+    /// dbt's <c>config.get(key, default)</c> / <c>config.require(key)</c>: the node's value for the key as resolved
+    /// so far — project and YAML config, then the file's own <c>config()</c> calls made before this point.
+    /// </summary>
+    private static object? ConfigGet(TemplateArguments a, RenderCapture capture, bool required)
+    {
+        var key = NodeConfig.NormalizeKey(Convert.ToString(a.Get(0, "name"), CultureInfo.InvariantCulture) ?? string.Empty);
+        for (var i = capture.ConfigCalls.Count - 1; i >= 0; i--)
+        {
+            if (NodeConfig.NormalizeKey(capture.ConfigCalls[i].Key) == key)
+            {
+                return capture.ConfigCalls[i].Value;
+            }
+        }
+
+        var resolved = capture.Final ? capture.Node.Config : capture.Config;
+        if (resolved.Values.TryGetValue(key, out var value))
+        {
+            return value;
+        }
+
+        if (required)
+        {
+            throw new ModelProjectException($"{capture.Node.Path}: config.require('{key}'): the model has no '{key}' config.");
+        }
+
+        return a.Get(1, "default");
     }
 
     private static string Config(TemplateArguments a, RenderCapture capture)

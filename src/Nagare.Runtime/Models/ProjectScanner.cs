@@ -75,6 +75,13 @@ internal sealed partial class ProjectScanner
             foreach (var file in Files(dir, "*.sql"))
             {
                 var rel = _project.Relative(file);
+                if (IsGenericTestFile(dir, file))
+                {
+                    // As in dbt: tests/generic/ holds {% test %} definitions, i.e. macros, not singular tests.
+                    _macros.Add((rel, File.ReadAllText(file)));
+                    continue;
+                }
+
                 var name = Path.GetFileNameWithoutExtension(file);
                 var fqn = Fqn(dir, file);
                 var node = new ModelNode(NodeType.Test, $"test.{_project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
@@ -85,6 +92,9 @@ internal sealed partial class ProjectScanner
             }
         }
     }
+
+    private bool IsGenericTestFile(string dir, string file) =>
+        Path.GetRelativePath(Path.Combine(_project.Root, dir), file).Replace('\\', '/').StartsWith("generic/", StringComparison.Ordinal);
 
     private IEnumerable<string> Files(string dir, string pattern)
     {

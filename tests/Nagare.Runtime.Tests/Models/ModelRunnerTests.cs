@@ -46,6 +46,58 @@ public sealed class ModelRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Build_ConfigGetAndGenericTestBlockInTestsGeneric_WorkAsInDbt()
+    {
+        _project
+            .Write("nagare.yml", """
+                name: runs
+                warehouse: warehouse.duckdb
+                models:
+                  config:
+                    mart: { +tags: [nightly], +materialized: table }
+                """)
+            .Write("macros/label.sql", """
+                {% macro label() %}'{{ config.get('materialized') }}/{{ config.get('tags') | join(',') }}/{{ config.get('missing', 'fallback') }}'{% endmacro %}
+                """)
+            .Write("models/mart/labelled.sql", """
+                {{ config(alias='labelled_' ~ config.get('materialized')) }}
+                select {{ label() }} as label, '{{ config.require('alias') }}' as alias
+                """)
+            .Write("tests/generic/at_least.sql", """
+                {% test at_least(model, column_name, minimum) %}
+                select * from {{ model }} where {{ column_name }} < {{ minimum }}
+                {% endtest %}
+                """)
+            .Write("models/mart/schema.yml", """
+                version: 2
+                models:
+                  - name: events_table
+                    columns:
+                      - name: amount
+                        tests:
+                          - at_least: { minimum: 20 }
+                """);
+
+        var results = _project.Build();
+
+        Assert.Equal("table/nightly/fallback|labelled_table", _project.Scalar("select label || '|' || alias from mart.labelled_table"));
+        var test = Assert.Single(results.Results, r => r.Name.Contains("at_least", StringComparison.Ordinal));
+        Assert.Equal(NodeStatus.Fail, test.Status);
+        Assert.Contains("1", test.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_ConfigRequireOfMissingKey_NamesModelAndKey()
+    {
+        _project.Write("models/mart/needs.sql", "select '{{ config.require('owner') }}' as owner");
+
+        var e = Assert.Throws<ModelProjectException>(() => _project.Build(select: ["needs"]));
+
+        Assert.Contains("config.require('owner'): the model has no 'owner' config", e.Message, StringComparison.Ordinal);
+        Assert.Contains("models/mart/needs.sql, line 1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_FailingTableBuild_KeepsTheOldTable()
     {
         _project.Build();
