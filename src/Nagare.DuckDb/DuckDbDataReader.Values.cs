@@ -114,6 +114,12 @@ public sealed unsafe partial class DuckDbDataReader
 
     public override Guid GetGuid(int ordinal) => Valid(ordinal, out var row).GetGuid(row);
 
+    /// <summary>
+    /// The bytes of a VARCHAR (UTF-8 text, as DuckDB stores and validates it) or BLOB value, without copying: valid
+    /// only until the reader moves on. Lets a caller pass text on without making a .NET string.
+    /// </summary>
+    public ReadOnlySpan<byte> GetRawBytes(int ordinal) => Valid(ordinal, out var row).GetRawBytes(row);
+
     public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length)
     {
         var bytes = Valid(ordinal, out var row).GetRawBytes(row);

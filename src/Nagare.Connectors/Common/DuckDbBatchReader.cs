@@ -5,6 +5,7 @@ using Nagare.Core.Batches;
 using Nagare.Core.Schema;
 using Nagare.Core.Types;
 using Nagare.DuckDb;
+using Nagare.DuckDb.Native;
 
 namespace Nagare.Connectors.Common;
 
@@ -46,13 +47,18 @@ public sealed class DuckDbBatchReader
         ArgumentNullException.ThrowIfNull(batch);
         if (!ReferenceEquals(batch, _boundBatch))
         {
-            _fillers = [.. batch.Columns.Select((v, i) => ColumnFiller.Create(v, i))];
+            _fillers = [.. batch.Columns.Select((v, i) => ColumnFiller.Create(v, i, _reader.GetDuckDbType(i)))];
             _boundBatch = batch;
         }
 
         batch.Reset();
         var reader = _reader;
         var fillers = _fillers;
+        foreach (var filler in fillers)
+        {
+            filler.Begin();
+        }
+
         var row = 0;
         var capacity = batch.Capacity;
         while (row < capacity && reader.Read())
@@ -114,8 +120,14 @@ public sealed class DuckDbBatchReader
     {
         public abstract void Fill(DuckDbDataReader reader, int row);
 
-        public static ColumnFiller Create(ColumnVector vector, int ordinal) => vector switch
+        /// <summary>Called before the first row of every batch.</summary>
+        public virtual void Begin()
         {
+        }
+
+        public static ColumnFiller Create(ColumnVector vector, int ordinal, DuckDbType type) => vector switch
+        {
+            ColumnVector<string?> v when type == DuckDbType.Varchar => new Utf8Text(v, ordinal),
             ColumnVector<bool> v => new Typed<bool>(v, ordinal, static (r, o) => r.GetBoolean(o)),
             ColumnVector<sbyte> v => new Typed<sbyte>(v, ordinal, static (r, o) => r.GetSByte(o)),
             ColumnVector<short> v => new Typed<short>(v, ordinal, static (r, o) => r.GetInt16(o)),
@@ -145,6 +157,29 @@ public sealed class DuckDbBatchReader
                 (IReadOnlyDictionary<string, object?>?)Canonical(r.GetValue(o))),
             _ => throw new ArgumentException($"Unsupported vector {vector.GetType().Name} of type {vector.Type}.", nameof(vector)),
         };
+    }
+
+    /// <summary>VARCHAR values stay UTF-8 (see <see cref="Utf8Values"/>): no .NET string unless a consumer asks.</summary>
+    private sealed class Utf8Text(ColumnVector<string?> vector, int ordinal) : ColumnFiller
+    {
+        private readonly bool[] _nulls = vector.Nulls;
+        private Utf8Values? _utf8;
+
+        public override void Begin() => _utf8 = vector.BeginUtf8();
+
+        public override void Fill(DuckDbDataReader reader, int row)
+        {
+            var utf8 = _utf8 ??= vector.BeginUtf8();
+            if (reader.IsDBNull(ordinal))
+            {
+                utf8.SetEmpty(row);
+                _nulls[row] = true;
+            }
+            else
+            {
+                utf8.Set(row, reader.GetRawBytes(ordinal));
+            }
+        }
     }
 
     private sealed class Typed<T>(ColumnVector<T> vector, int ordinal, Func<DuckDbDataReader, int, T> get) : ColumnFiller

@@ -258,4 +258,22 @@ public sealed class DuckDbBatchConversionTests : IDisposable
         var vector = (ColumnVector<long>)ColumnVector.Create(ColumnType.Int64, 2);
         Assert.Throws<InvalidOperationException>(() => vector.BeginUtf8());
     }
+
+    [Fact]
+    public void Read_VarcharColumn_KeepsTextAsUtf8UntilValuesAreRead()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT * FROM (VALUES (1, 'é'), (2, NULL), (3, 'a text longer than twelve bytes')) t(id, s) ORDER BY id";
+        using var reader = command.ExecuteReader();
+        var batches = new DuckDbBatchReader(reader, [new("id", ColumnType.Int32), new("s", ColumnType.String)]);
+        var batch = new ColumnBatch([new("id", ColumnType.Int32), new("s", ColumnType.String)], 8);
+
+        Assert.True(batches.Fill(batch));
+
+        var text = batch.Column<string?>(1);
+        Assert.NotNull(text.Utf8);
+        Assert.Equal("a text longer than twelve bytes"u8.ToArray(), text.Utf8![2].ToArray());
+        Assert.Equal(new string?[] { "é", null, "a text longer than twelve bytes" }, text.Values.Take(3));
+        Assert.Equal([false, true, false], text.Nulls.Take(3));
+    }
 }
