@@ -23,19 +23,28 @@ public sealed partial class PostgresConnection
         ArgumentNullException.ThrowIfNull(request);
         var columns = request.EffectiveColumns;
         var stream = request.Stream.Id.ToString();
-        var batch = new ColumnBatch(columns, request.BatchSize) { Origin = stream };
         var (sql, wires) = BuildCopyQuery(request, columns);
-        var readers = new PostgresColumnReader[columns.Length];
-        for (var i = 0; i < columns.Length; i++)
+
+        // Two batches: while the consumer writes one, the next is decoded from the COPY stream on another thread,
+        // so PostgreSQL keeps sending and decoding overlaps the destination's work.
+        var batches = new ColumnBatch[2];
+        var readerSets = new PostgresColumnReader[2][];
+        for (var b = 0; b < 2; b++)
         {
-            var name = columns[i].Name;
-            readers[i] = PostgresColumnReader.Create(batch.Columns[i], columns[i].Type, wires[i], () => $"Column '{name}' of {stream}");
+            batches[b] = new ColumnBatch(columns, request.BatchSize) { Origin = stream };
+            readerSets[b] = new PostgresColumnReader[columns.Length];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var name = columns[i].Name;
+                readerSets[b][i] = PostgresColumnReader.Create(batches[b].Columns[i], columns[i].Type, wires[i], () => $"Column '{name}' of {stream}");
+            }
         }
 
         await using var session = await OpenSessionAsync($"reading {stream}", cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
         Stream? copy = null;
         PostgresCopyReader? reader = null;
+        Task<int>? pending = null;
         try
         {
             try
@@ -60,28 +69,32 @@ public sealed partial class PostgresConnection
             }
 
             long rowsBefore = 0;
+            var capacity = request.BatchSize;
+            var current = 0;
+            pending = FillAsync(reader!, capacity, readerSets[current], stream, cancellationToken);
             while (true)
             {
-                int rows;
-                try
-                {
-                    rows = await reader!.FillAsync(batch.Capacity, readers, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
-                {
-                    throw Translate(e, "reading", stream);
-                }
-
+                var rows = await pending!.ConfigureAwait(false);
+                pending = null;
                 if (rows == 0)
                 {
                     break;
                 }
 
+                var batch = batches[current];
                 batch.RowCount = rows;
                 batch.FirstRowNumber = rowsBefore + 1;
                 rowsBefore += rows;
+                var more = rows == capacity;
+                if (more)
+                {
+                    current = 1 - current;
+                    var next = readerSets[current];
+                    pending = Task.Run(() => FillAsync(reader!, capacity, next, stream, cancellationToken), cancellationToken);
+                }
+
                 yield return batch;
-                if (rows < batch.Capacity)
+                if (!more)
                 {
                     break;
                 }
@@ -96,6 +109,19 @@ public sealed partial class PostgresConnection
         }
         finally
         {
+            if (pending is not null)
+            {
+                // The consumer stopped early: the read ahead must finish before the stream goes away.
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is ConnectorException or OperationCanceledException)
+                {
+                    // Its error (or the cancellation) is not the consumer's: the consumer already left.
+                }
+            }
+
             reader?.Dispose();
             if (copy is not null)
             {
@@ -377,6 +403,19 @@ public sealed partial class PostgresConnection
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException or TimeoutException)
         {
             // The read already failed or was abandoned; the session is discarded by the pool if it broke.
+        }
+    }
+
+    /// <summary>Decodes the next batch, reporting driver and network errors as connector errors.</summary>
+    private async Task<int> FillAsync(PostgresCopyReader reader, int capacity, PostgresColumnReader[] readers, string stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.FillAsync(capacity, readers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            throw Translate(e, "reading", stream);
         }
     }
 }
