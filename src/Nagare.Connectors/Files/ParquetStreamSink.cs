@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Nagare.Connectors.Common;
 using Nagare.Core.Batches;
@@ -14,18 +13,18 @@ namespace Nagare.Connectors.Files;
 /// <summary>
 /// Parquet parts streamed through DuckDB: each part is one <c>COPY (SELECT … FROM fn()) TO 'part.parquet'</c> running on
 /// a thread of its own, where <c>fn</c> is a table function of this sink that hands over the writer's batches as they
-/// come (<see cref="BatchHandoff"/>): a write returns once DuckDB has copied its rows into its own chunks, so nothing is
-/// buffered beyond the row group DuckDB is compressing and memory does not grow with the stream. (Copying each batch to
-/// return at once, so the source could read on while DuckDB encodes, cost more CPU than it saved on two busy cores.) Without max_rows_per_file the whole stream is one COPY; with it a part ends (and its COPY
-/// finishes) as soon as it holds that many rows, and a batch may straddle two parts. max_bytes_per_file needs measured
-/// sizes and stays with <see cref="ParquetPartSink"/>.
+/// come (<see cref="BatchHandoff"/>). A write returns once DuckDB has copied its rows into its own chunks, so nothing is
+/// buffered beyond the row group DuckDB is encoding and memory does not grow with the stream. (Copying each batch to
+/// return at once, so the source could read on while DuckDB encodes, cost more CPU than it saved on two busy cores.)
+/// Without max_rows_per_file the whole stream is one COPY; with it a part ends (and its COPY finishes) as soon as it
+/// holds that many rows, and a batch may straddle two parts. max_bytes_per_file needs measured sizes and stays with
+/// <see cref="ParquetPartSink"/>.
 /// </summary>
 internal sealed class ParquetStreamSink : IPartSink
 {
     /// <summary>The target named by a bad value's error, as the buffered sink names it.</summary>
     private const string Target = "_nagare_buffer";
 
-    private readonly ImmutableArray<ColumnSchema> _columns;
     private readonly PartNames _names;
     private readonly long? _maxRows;
     private readonly string _stream;
@@ -39,7 +38,6 @@ internal sealed class ParquetStreamSink : IPartSink
 
     public ParquetStreamSink(ImmutableArray<ColumnSchema> columns, PartNames names, long? maxRows, string codec, string stream, string workFolder)
     {
-        _columns = columns;
         _names = names;
         _maxRows = maxRows;
         _stream = stream;
@@ -234,7 +232,7 @@ internal sealed class ParquetStreamSink : IPartSink
         _names.Add(new WrittenPart(part.Number, part.TempPath, part.RelativePath, part.Rows, new FileInfo(part.TempPath).Length));
     }
 
-    /// <summary>Waits until DuckDB has copied the last offered rows out of their buffer.</summary>
+    /// <summary>Waits until DuckDB has copied the last offered rows out of their batch.</summary>
     private async Task TakenAsync(Part part, CancellationToken cancellationToken)
     {
         if (_offered.IsCompletedSuccessfully)
