@@ -45,8 +45,8 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
             DataSource = options.Path is "" or DuckDbConnectorOptions.InMemory ? ":memory:nagare-" + Guid.NewGuid().ToString("N") : options.Path,
         };
         // A load appends a whole table in one transaction. DuckDB writes finished row groups to the file as it goes,
-        // but by default holds five of them (and more when they are small) in memory first; one keeps a load's
-        // memory flat however large the table (5M rows: 560 MB → 360 MB peak RSS) at no measurable cost in speed.
+        // but by default holds five of them (and more when they are small) in memory first; writing each
+        // one at once cut a 5M-row load's peak RSS from 560 MB to 360 MB at no measurable cost in speed.
         builder["write_buffer_row_group_count"] = "1";
         if (options.Threads is { } threads)
         {
