@@ -75,6 +75,31 @@ public sealed class QueryCommandTests
     }
 
     [Fact]
+    public async Task Query_ProjectWithWarehouseInNagareYml_QueriesThatWarehouse()
+    {
+        var dir = Directory.CreateTempSubdirectory("nagare-query-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "nagare.yml"), "name: q\nwarehouse: data/wh.duckdb\n");
+            Directory.CreateDirectory(Path.Combine(dir, "data"));
+            using (var warehouse = new Nagare.DuckDb.DuckDbConnection($"Data Source={Path.Combine(dir, "data", "wh.duckdb")}"))
+            {
+                warehouse.Open();
+                warehouse.ExecuteNonQuery("CREATE TABLE t AS SELECT 7 AS n");
+            }
+
+            var run = await CliRun.RunAsync("query", "SELECT n FROM t", "--project", dir, "--format", "csv");
+
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.Equal("n\n7\n", run.Out);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Query_UnknownFormat_ExitsOneListingChoices()
     {
         var run = await CliRun.RunAsync("query", "SELECT 1", "--format", "xml");

@@ -14,11 +14,11 @@ public static class QueryCommand
     public static Command Create(CliContext context)
     {
         var sql = new Argument<string>("sql") { Description = "SQL to run (several statements allowed; the last result is shown)." };
-        var db = new Option<string>("--db")
+        var db = new Option<string?>("--db")
         {
-            Description = "DuckDB database file, or :memory:.",
-            DefaultValueFactory = _ => DefaultDatabase,
+            Description = $"DuckDB database file, or :memory:. Default: the warehouse of the project's nagare.yml, else {DefaultDatabase}.",
         };
+        var project = ProjectOption.Create();
         var format = new Option<string>("--format", "-f")
         {
             Description = "Output format.",
@@ -31,10 +31,10 @@ public static class QueryCommand
             DefaultValueFactory = _ => 100,
         };
 
-        var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit };
+        var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit, project };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = parse.GetValue(db)!;
+            var path = parse.GetValue(db) ?? ProjectWarehouse(parse, project) ?? DefaultDatabase;
             using var connection = OpenWarehouse(path);
             var writer = ResultWriter.For(parse.GetValue(format)!, context, parse.GetValue(limit));
             using var cmd = connection.CreateCommand();
@@ -44,6 +44,13 @@ public static class QueryCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The warehouse file named by the project folder's nagare.yml, when there is one.</summary>
+    private static string? ProjectWarehouse(ParseResult parse, Option<string> project)
+    {
+        var folder = parse.GetValue(project)!;
+        return File.Exists(Path.Combine(folder, "nagare.yml")) ? ProjectOption.Load(parse, project).WarehousePath : null;
     }
 
     /// <summary>Opens an existing warehouse file (or <c>:memory:</c>); a missing file is a user error.</summary>
