@@ -52,8 +52,25 @@ public sealed partial class FilesConnection
     }
 
     /// <inheritdoc/>
-    public Task<StreamState?> LoadStateAsync(string syncName, string stream, CancellationToken cancellationToken) =>
-        new FilesStateStore(Root).LoadAsync(syncName, stream, cancellationToken);
+    public async Task<StreamState?> LoadStateAsync(string syncName, string stream, CancellationToken cancellationToken)
+    {
+        await RecoverAsync(cancellationToken).ConfigureAwait(false);
+        return await new FilesStateStore(Root).LoadAsync(syncName, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Once per connection object: finishes commits a crashed writer had decided, removes abandoned work.</summary>
+    private Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        lock (_recoveryGate)
+        {
+            if (_recovery is null || _recovery.IsFaulted || _recovery.IsCanceled)
+            {
+                _recovery = FilesCommitJournal.RecoverAsync(Root, new FilesStateStore(Root), cancellationToken);
+            }
+
+            return _recovery;
+        }
+    }
 
     /// <inheritdoc/>
     /// <remarks>
@@ -63,6 +80,7 @@ public sealed partial class FilesConnection
     public async Task<IStreamWriter> OpenWriterAsync(WriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        await RecoverAsync(cancellationToken).ConfigureAwait(false);
         var stream = request.Target.ToString();
         if (!Capabilities.WriteModes.Contains(request.Mode))
         {

@@ -13,6 +13,8 @@ public sealed partial class FilesConnection : IRejectingSource, IDestination
     private readonly FilesConnectorOptions _options;
     private readonly FileCatalog _catalog;
     private readonly TimeProvider _time;
+    private readonly Lock _recoveryGate = new();
+    private Task? _recovery;
 
     /// <summary>Creates the connection; nothing is touched on disk until it is used.</summary>
     /// <exception cref="ConnectorException">An option is invalid (unknown format or compression, a limit below 1).</exception>

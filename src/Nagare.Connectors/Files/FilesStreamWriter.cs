@@ -18,6 +18,7 @@ internal sealed class FilesStreamWriter : IStreamWriter
     private readonly PartNames _names;
     private readonly System.Text.RegularExpressions.Regex _setPattern;
     private readonly FilesStateStore _state;
+    private readonly FileStream _lock;
     private bool _done;
 
     public FilesStreamWriter(string root, WriteRequest request, string workFolder, Func<PartNames, IPartSink> sink, PartNames names,
@@ -29,7 +30,16 @@ internal sealed class FilesStreamWriter : IStreamWriter
         _names = names;
         _setPattern = setPattern;
         _state = state;
-        _sink = sink(names);
+        _lock = FilesCommitJournal.Lock(workFolder);
+        try
+        {
+            _sink = sink(names);
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
     }
 
     private string StreamName => _request.Target.ToString();
@@ -52,21 +62,40 @@ internal sealed class FilesStreamWriter : IStreamWriter
         await _sink.CompleteAsync(emptyPartIfNoRows: _request.Mode == WriteMode.FullRefresh, cancellationToken).ConfigureAwait(false);
         await _sink.DisposeAsync().ConfigureAwait(false);
         var parts = _names.Parts;
-        if (_request.Mode == WriteMode.FullRefresh)
+        var replace = _request.Mode == WriteMode.FullRefresh;
+        if (!replace)
         {
-            Replace(parts);
+            CheckNoneExists(parts);
         }
-        else
+
+        // The decision is recorded before anything moves: a crash from here on is rolled forward by the next run.
+        var record = new FilesCommitJournal.Record(
+            _request.SyncName,
+            _request.StateKey,
+            state,
+            replace,
+            [.. parts.Select(p => new FilesCommitJournal.PartMove(Path.GetRelativePath(_workFolder, p.TempPath), p.RelativePath))],
+            replace ? ExistingSet(_root, _setPattern) : []);
+        await FilesCommitJournal.WriteAsync(_workFolder, record, cancellationToken).ConfigureAwait(false);
+        try
         {
-            Add(parts);
+            FilesCommitJournal.Apply(_root, _workFolder, record);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Undo(record);
+            FilesCommitJournal.Discard(_workFolder);
+            throw new ConnectorException($"Stream '{StreamName}': cannot {(replace ? "replace" : "add")} the files under '{_root}': {e.Message}. The previous files were kept.", e) { Stream = StreamName };
         }
 
         if (state is not null)
         {
-            await _state.SaveAsync(_request.SyncName, _request.StateKey, state, cancellationToken).ConfigureAwait(false);
+            // Not cancellable: the files are in, and the state must follow them (a crash here is rolled forward).
+            await _state.SaveAsync(_request.SyncName, _request.StateKey, state, CancellationToken.None).ConfigureAwait(false);
         }
 
         _done = true;
+        await _lock.DisposeAsync().ConfigureAwait(false);
         DeleteWorkFolder();
         return new WriteResult(_sink.Rows, _sink.Rows);
     }
@@ -80,6 +109,7 @@ internal sealed class FilesStreamWriter : IStreamWriter
 
         _done = true;
         await _sink.DisposeAsync().ConfigureAwait(false);
+        await _lock.DisposeAsync().ConfigureAwait(false);
         DeleteWorkFolder();
     }
 
@@ -120,7 +150,7 @@ internal sealed class FilesStreamWriter : IStreamWriter
         }
     }
 
-    private void Add(IReadOnlyList<WrittenPart> parts)
+    private void CheckNoneExists(IReadOnlyList<WrittenPart> parts)
     {
         foreach (var part in parts)
         {
@@ -131,56 +161,29 @@ internal sealed class FilesStreamWriter : IStreamWriter
                 { Stream = StreamName };
             }
         }
-
-        foreach (var part in parts)
-        {
-            MoveIn(part);
-        }
     }
 
-    private void Replace(IReadOnlyList<WrittenPart> parts)
+    /// <summary>Puts back what a failed <see cref="FilesCommitJournal.Apply"/> moved: new parts out, old files in.</summary>
+    private void Undo(FilesCommitJournal.Record record)
     {
-        var old = ExistingSet(_root, _setPattern);
-        var trash = Path.Combine(_workFolder, "old");
-        var movedOut = new List<string>();
-        var movedIn = new List<string>();
-        try
+        foreach (var part in record.Parts)
         {
-            foreach (var relative in old)
+            var temp = Path.Combine(_workFolder, part.Temp);
+            if (!File.Exists(temp) && File.Exists(Final(part.Final)))
             {
-                var target = Path.Combine(trash, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Move(Final(relative), target);
-                movedOut.Add(relative);
-            }
-
-            foreach (var part in parts)
-            {
-                MoveIn(part);
-                movedIn.Add(part.RelativePath);
+                File.Move(Final(part.Final), temp);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        var trash = Path.Combine(_workFolder, FilesCommitJournal.OldFolder);
+        foreach (var old in record.OldFiles)
         {
-            foreach (var relative in movedIn)
+            var moved = Path.Combine(trash, old);
+            if (File.Exists(moved))
             {
-                File.Delete(Final(relative));
+                File.Move(moved, Final(old));
             }
-
-            foreach (var relative in movedOut)
-            {
-                File.Move(Path.Combine(trash, relative), Final(relative));
-            }
-
-            throw new ConnectorException($"Stream '{StreamName}': cannot replace the files under '{_root}': {e.Message}. The previous files were kept.", e) { Stream = StreamName };
         }
-    }
-
-    private void MoveIn(WrittenPart part)
-    {
-        var target = Final(part.RelativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(part.TempPath, target);
     }
 
     private string Final(string relative) => Path.Combine(_root, relative);
