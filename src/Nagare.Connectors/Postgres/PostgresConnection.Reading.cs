@@ -74,8 +74,10 @@ public sealed partial class PostgresConnection
             pending = FillAsync(reader!, capacity, readerSets[current], stream, cancellationToken);
             while (true)
             {
-                var rows = await pending!.ConfigureAwait(false);
+                // Taken before awaiting: a failed fill is this read's error, not one for the cleanup below to await again.
+                var filling = pending!;
                 pending = null;
+                var rows = await filling.ConfigureAwait(false);
                 if (rows == 0)
                 {
                     break;

@@ -55,4 +55,28 @@ public sealed class PostgresReadAheadTests(PostgresFixture pg) : IClassFixture<P
         var all = await PostgresRows.ReadAllAsync(connection, new ReadRequest(stream, [], BatchSize: 8192));
         Assert.Equal(100000, all.Count);
     }
+
+    [Fact]
+    public async Task Read_ServerErrorWhileReadingAhead_SurfacesOnceWithPostgresMessage()
+    {
+        var schema = await pg.CreateSchemaAsync("pgahead");
+        // Rows wide enough that the error comes megabytes into the COPY stream, well after the first batches.
+        await pg.ExecuteAsync($"CREATE TABLE {schema}.t (id int, pad text); INSERT INTO {schema}.t SELECT g, repeat('x', 500) FROM generate_series(1, 20000) g");
+        await using var connection = pg.CreateConnection();
+        var stream = await PostgresRows.DiscoverOneAsync(connection, schema, "t");
+        var request = new ReadRequest(stream, [], CustomSql: $"SELECT 100000 / (15000 - id) AS id, pad FROM {schema}.t", BatchSize: 1000);
+
+        var rows = 0;
+        var error = await Assert.ThrowsAsync<ConnectorException>(async () =>
+        {
+            await foreach (var batch in connection.ReadAsync(request, CancellationToken.None))
+            {
+                rows += batch.RowCount;
+            }
+        });
+
+        Assert.Contains("division by zero", error.Message, StringComparison.Ordinal);
+        Assert.InRange(rows, 1000, 14999);
+        Assert.Equal(20000, (await PostgresRows.ReadAllAsync(connection, new ReadRequest(stream, []))).Count);
+    }
 }
