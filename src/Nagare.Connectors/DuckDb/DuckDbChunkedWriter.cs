@@ -189,9 +189,8 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
         private readonly DuckDbChunkedWriter _load;
         private readonly DuckDbConnection _connection;
         private readonly DuckDbTransaction _transaction;
-        private readonly DuckDbBatchAppender _appender;
+        private readonly DuckDbBatchInsert _insert;
         private readonly int _chunkIndex;
-        private long _rows;
         private bool _finished;
 
         public ChunkWriter(DuckDbChunkedWriter load, DuckDbConnection connection, int chunkIndex)
@@ -214,9 +213,9 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
                     command.ExecuteNonQuery();
                 }
 
-                _appender = new DuckDbBatchAppender(
-                    connection, load._request.Target.Namespace ?? "main", load._stagingName, load._request.Columns, [ChunkColumn],
-                    (chunk, count) => chunk.GetData<int>(load._request.Columns.Length)[..count].Fill(chunkIndex));
+                _insert = new DuckDbBatchInsert(
+                    connection, load._staging, load._request.Columns, (load._request.Target.Namespace ?? "main") + "." + load._stagingName,
+                    [DuckDbDialect.Quote(ChunkColumn)], [chunkIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             }
             catch (DuckDbException e)
             {
@@ -230,21 +229,26 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
             }
         }
 
-        public ValueTask WriteAsync(ColumnBatch batch, CancellationToken cancellationToken)
+        public async ValueTask WriteAsync(ColumnBatch batch, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(batch);
             ObjectDisposedException.ThrowIf(_finished, this);
-            _appender.Append(batch);
-            _rows += batch.RowCount;
-            return ValueTask.CompletedTask;
-        }
-
-        public Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)
-        {
-            ObjectDisposedException.ThrowIf(_finished, this);
-            _appender.Close();
             try
             {
+                await _insert.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DuckDbException e)
+            {
+                throw DuckDbLoad.Failure(_load._owner.Name, _load._request, $"stage chunk {_chunkIndex} of", e);
+            }
+        }
+
+        public async Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)
+        {
+            ObjectDisposedException.ThrowIf(_finished, this);
+            try
+            {
+                await _insert.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 var completed = _load.CompletedChunks.Add(_chunkIndex).Distinct().Order();
                 using var command = _connection.CreateCommand();
                 command.CommandText = $"INSERT INTO {DuckDbWarehouseConnection.StateSchema}.sync_chunks VALUES ($1, $2, $3, $4, now())";
@@ -256,7 +260,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
                 _transaction.Commit();
                 _finished = true;
                 _load.Completed(_chunkIndex);
-                return Task.FromResult(new WriteResult(_rows, _rows));
+                return new WriteResult(_insert.Rows, _insert.Rows);
             }
             catch (DuckDbException e)
             {
@@ -264,13 +268,12 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
             }
         }
 
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
             _finished = true;
-            _appender.Dispose();
+            await _insert.DisposeAsync().ConfigureAwait(false);
             _transaction.Dispose();
             _connection.Dispose();
-            return ValueTask.CompletedTask;
         }
     }
 }

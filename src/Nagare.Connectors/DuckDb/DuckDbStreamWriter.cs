@@ -11,6 +11,8 @@ namespace Nagare.Connectors.DuckDb;
 /// Writes one stream inside one DuckDB transaction: the rows, the table swap or merge, and the sync state all
 /// commit together or not at all. Full refresh and merge append into <c>&lt;table&gt;__nagare_staging</c>
 /// (created in the same transaction, so no one else ever sees it); append and incremental append to the target.
+/// The rows go in through one <c>INSERT … SELECT</c> from the batches (<see cref="DuckDbBatchInsert"/>), which stores
+/// them on DuckDB's thread while the source reads the next batch.
 /// </summary>
 internal sealed class DuckDbStreamWriter : IStreamWriter
 {
@@ -21,13 +23,12 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     private readonly ImmutableArray<ColumnSchema> _columns;
     private readonly StreamSchema? _existing;
     private readonly string? _staging;
-    private readonly DuckDbBatchAppender _appender;
-    private long _rows;
+    private readonly DuckDbBatchInsert _insert;
     private bool _finished;
 
     private DuckDbStreamWriter(
         string connectionName, DuckDbConnection connection, DuckDbTransaction transaction, WriteRequest request,
-        ImmutableArray<ColumnSchema> columns, StreamSchema? existing, string? staging, DuckDbBatchAppender appender)
+        ImmutableArray<ColumnSchema> columns, StreamSchema? existing, string? staging, DuckDbBatchInsert insert)
     {
         _connectionName = connectionName;
         _connection = connection;
@@ -36,10 +37,10 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         _columns = columns;
         _existing = existing;
         _staging = staging;
-        _appender = appender;
+        _insert = insert;
     }
 
-    /// <summary>Starts the transaction, prepares the tables for the mode and opens the appender.</summary>
+    /// <summary>Starts the transaction, prepares the tables for the mode and starts the INSERT.</summary>
     public static DuckDbStreamWriter Open(DuckDbWarehouseConnection owner, DuckDbConnection connection, WriteRequest request)
     {
         owner.EnsureSchema(connection, request.Target);
@@ -50,7 +51,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
             var columns = DuckDbLoad.AlignNames(request.Columns, existing);
             var soft = request.DeleteDetection == DeleteDetection.Soft;
             string? staging = null;
-            DuckDbBatchAppender appender;
+            (string Quoted, string Named) table;
             var schema = request.Target.Namespace ?? "main";
             switch (request.Mode)
             {
@@ -62,7 +63,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                         ? [.. columns, new ColumnSchema(request.SoftDeleteColumn, Core.Types.ColumnType.TimestampTz)]
                         : columns;
                     connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({DuckDbLoad.ColumnList(all)})");
-                    appender = new DuckDbBatchAppender(connection, schema, stagingName, columns);
+                    table = (staging, schema + "." + stagingName);
                     break;
                 }
 
@@ -77,17 +78,18 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                     var stagingName = request.Target.Name + DuckDbWarehouseConnection.StagingSuffix;
                     staging = DuckDbDialect.Instance.QuoteTable(schema, stagingName);
                     connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({DuckDbLoad.ColumnList(columns)})");
-                    appender = new DuckDbBatchAppender(connection, schema, stagingName, columns);
+                    table = (staging, schema + "." + stagingName);
                     break;
                 }
 
                 default:
                     DuckDbLoad.PrepareTarget(connection, request, columns, existing, softDelete: false);
-                    appender = new DuckDbBatchAppender(connection, schema, request.Target.Name, columns);
+                    table = (DuckDbWarehouseConnection.Table(request.Target), schema + "." + request.Target.Name);
                     break;
             }
 
-            return new DuckDbStreamWriter(owner.Name, connection, transaction, request, columns, existing, staging, appender);
+            var insert = new DuckDbBatchInsert(connection, table.Quoted, columns, table.Named);
+            return new DuckDbStreamWriter(owner.Name, connection, transaction, request, columns, existing, staging, insert);
         }
         catch (DuckDbException e)
         {
@@ -101,24 +103,29 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         }
     }
 
-    public ValueTask WriteAsync(ColumnBatch batch, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(ColumnBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ObjectDisposedException.ThrowIf(_finished, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        _appender.Append(batch);
-        _rows += batch.RowCount;
-        return ValueTask.CompletedTask;
+        try
+        {
+            await _insert.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DuckDbException e)
+        {
+            throw DuckDbLoad.Failure(_connectionName, _request, "write rows to", e);
+        }
     }
 
-    public Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)
+    public async Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         cancellationToken.ThrowIfCancellationRequested();
-        _appender.Close();
         try
         {
-            long inserted = _rows, updated = 0, deleted = 0;
+            await _insert.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var rows = _insert.Rows;
+            long inserted = rows, updated = 0, deleted = 0;
             switch (_request.Mode)
             {
                 case WriteMode.FullRefresh:
@@ -137,7 +144,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
 
             _transaction.Commit();
             _finished = true;
-            return Task.FromResult(new WriteResult(_rows, inserted, updated, deleted));
+            return new WriteResult(rows, inserted, updated, deleted);
         }
         catch (DuckDbException e)
         {
@@ -145,12 +152,11 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _finished = true;
-        _appender.Dispose();
+        await _insert.DisposeAsync().ConfigureAwait(false);
         _transaction.Dispose();
         _connection.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -106,6 +106,13 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
                 try
                 {
                     anchor.Open();
+
+                    // Writers load through INSERT … SELECT from this function; once per database, as DuckDB keeps it.
+                    // (Another connection object of this process may have opened the same file, sharing the database.)
+                    if (anchor.ExecuteScalar<long>($"SELECT count(*) FROM duckdb_functions() WHERE function_name = '{DuckDbBatchScan.FunctionName}'") == 0)
+                    {
+                        anchor.RegisterTableFunction(DuckDbBatchScan.Function());
+                    }
                 }
                 catch (DuckDbException e)
                 {

@@ -68,18 +68,7 @@ internal sealed class ParquetStreamSink : IPartSink
                 function,
                 bind: context =>
                 {
-                    foreach (var column in columns)
-                    {
-                        if (column.Type.Kind == ColumnKind.Json)
-                        {
-                            context.AddColumn(column.Name, DuckDbColumnType.Varchar, "JSON");
-                        }
-                        else
-                        {
-                            context.AddColumn(column.Name, ChunkType(column.Type));
-                        }
-                    }
-
+                    DuckDbBatchScan.Declare(context, columns);
                     return _part?.Handoff ?? throw new InvalidOperationException("No Parquet part is being written.");
                 },
                 init: (handoff, _) => handoff,
@@ -295,34 +284,6 @@ internal sealed class ParquetStreamSink : IPartSink
         ColumnKind.List => HasJson(type.Element!),
         ColumnKind.Struct => type.Fields.Any(f => HasJson(f.Type)),
         _ => false,
-    };
-
-    /// <summary>The table function's type for a column: what <see cref="DuckDbTypeMapping.TypeName"/> declares, JSON as VARCHAR.</summary>
-    private static DuckDbColumnType ChunkType(ColumnType type) => type.Kind switch
-    {
-        ColumnKind.Boolean => DuckDbColumnType.Boolean,
-        ColumnKind.Int8 => DuckDbColumnType.TinyInt,
-        ColumnKind.Int16 => DuckDbColumnType.SmallInt,
-        ColumnKind.Int32 => DuckDbColumnType.Integer,
-        ColumnKind.Int64 => DuckDbColumnType.BigInt,
-        ColumnKind.UInt8 => DuckDbColumnType.UTinyInt,
-        ColumnKind.UInt16 => DuckDbColumnType.USmallInt,
-        ColumnKind.UInt32 => DuckDbColumnType.UInteger,
-        ColumnKind.UInt64 => DuckDbColumnType.UBigInt,
-        ColumnKind.Float32 => DuckDbColumnType.Float,
-        ColumnKind.Float64 => DuckDbColumnType.Double,
-        ColumnKind.Decimal => DuckDbColumnType.Decimal(type.Precision, type.Scale),
-        ColumnKind.String or ColumnKind.Json => DuckDbColumnType.Varchar,
-        ColumnKind.Bytes => DuckDbColumnType.Blob,
-        ColumnKind.Date => DuckDbColumnType.Date,
-        ColumnKind.Time => DuckDbColumnType.Time,
-        ColumnKind.Timestamp => DuckDbColumnType.Timestamp,
-        ColumnKind.TimestampTz => DuckDbColumnType.TimestampTz,
-        ColumnKind.Interval => DuckDbColumnType.Interval,
-        ColumnKind.Uuid => DuckDbColumnType.Uuid,
-        ColumnKind.List => DuckDbColumnType.List(ChunkType(type.Element!)),
-        ColumnKind.Struct => DuckDbColumnType.Struct(type.Fields.Select(f => KeyValuePair.Create(f.Name, ChunkType(f.Type)))),
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown column kind."),
     };
 
     /// <summary>One part being written: its names, its handoff and the COPY filling it.</summary>

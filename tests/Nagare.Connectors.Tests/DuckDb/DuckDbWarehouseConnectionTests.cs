@@ -45,6 +45,61 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FullRefresh_ValueTooLargeForColumn_ThrowsNamingTableRowsAndColumnAndKeepsOldTable()
+    {
+        await WriteAsync("orders", WriteMode.FullRefresh, Rows(1, 2));
+        var batch = ComplianceData.Batch(Columns, [[3L, "n3", 1.5m], [4L, "n4", 12_345_678_901.5m]]);
+        batch.Origin = "public.orders";
+        batch.FirstRowNumber = 101;
+
+        await using (var writer = await _warehouse.OpenWriterAsync(Request("orders", WriteMode.FullRefresh), CancellationToken.None))
+        {
+            var error = await Assert.ThrowsAsync<ConnectorException>(() => writer.WriteAsync(batch, CancellationToken.None).AsTask());
+
+            Assert.Contains("\"amount\"", error.Message, StringComparison.Ordinal);
+            Assert.Contains("lake.orders", error.Message, StringComparison.Ordinal);
+            Assert.Contains("rows 101..102", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("2|0", Scalar<string>(
+            "SELECT (SELECT count(*) FROM lake.orders)::VARCHAR || '|' || (SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%nagare_staging')::VARCHAR"));
+    }
+
+    [Fact]
+    public async Task Append_WriteCancelled_ThrowsCancelledAndCommitsNothing()
+    {
+        await WriteAsync("events", WriteMode.Append, Rows(1, 2));
+        using var cancel = new CancellationTokenSource();
+
+        await using (var writer = await _warehouse.OpenWriterAsync(Request("events", WriteMode.Append), CancellationToken.None))
+        {
+            await writer.WriteAsync(ComplianceData.Batch(Columns, Rows(3, 4)), cancel.Token);
+            await cancel.CancelAsync();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.WriteAsync(ComplianceData.Batch(Columns, Rows(5)), cancel.Token).AsTask());
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.CommitAsync(null, cancel.Token));
+        }
+
+        Assert.Equal(2, Scalar<long>("SELECT count(*) FROM lake.events"));
+    }
+
+    [Fact]
+    public async Task Append_ManyBatches_KeepsRowsInTheOrderWritten()
+    {
+        await using (var writer = await _warehouse.OpenWriterAsync(Request("ordered", WriteMode.Append), CancellationToken.None))
+        {
+            for (var b = 0; b < 60; b++)
+            {
+                await writer.WriteAsync(ComplianceData.Batch(Columns, Rows([.. Enumerable.Range((b * 5000) + 1, 5000)])), CancellationToken.None);
+            }
+
+            Assert.Equal(300_000, (await writer.CommitAsync(null, CancellationToken.None)).RowsWritten);
+        }
+
+        Assert.Equal("300000|0", Scalar<string>("SELECT count(*) || '|' || count(*) FILTER (WHERE id <> rowid + 1) FROM lake.ordered"));
+    }
+
+    [Fact]
     public async Task Incremental_DatabaseReopenedAfterUncommittedWriter_HasNeitherRowsNorState()
     {
         var state = new StreamState("2", "id", [], ImmutableDictionary<string, string>.Empty);

@@ -1,14 +1,13 @@
-using Nagare.Connectors.Common;
 using Nagare.Core.Batches;
 using Nagare.DuckDb.Appending;
 
-namespace Nagare.Connectors.Files;
+namespace Nagare.Connectors.Common;
 
 /// <summary>
-/// A rendezvous between a writer and the table function DuckDB scans during one part's <c>COPY … TO</c>: the writer
-/// offers a slice of a batch and waits until DuckDB's thread has copied every row of it into output chunks, so the batch
-/// is never read after the writer's caller gets it back. DuckDB's thread blocks in <see cref="Fill"/> until a slice, the
-/// end of the part, or an abort arrives.
+/// A rendezvous between a writer and the table function DuckDB scans during one statement (a Parquet part's
+/// <c>COPY … TO</c>, a warehouse load's <c>INSERT … SELECT</c>): the writer offers a slice of a batch and waits until
+/// DuckDB's thread has copied every row of it into output chunks, so the batch is never read after the writer's caller
+/// gets it back. DuckDB's thread blocks in <see cref="Fill"/> until a slice, the end of the rows, or an abort arrives.
 /// </summary>
 internal sealed class BatchHandoff(string target)
 {
@@ -21,12 +20,12 @@ internal sealed class BatchHandoff(string target)
     private bool _ended;
     private Exception? _closed;
 
-    /// <summary>The exception a value of the batch raised while DuckDB's thread copied it (the COPY then fails).</summary>
+    /// <summary>The exception a value of the batch raised while DuckDB's thread copied it (the statement then fails).</summary>
     public Exception? ValueFailure { get; private set; }
 
     /// <summary>
     /// Offers rows <paramref name="first"/>..+<paramref name="count"/> of <paramref name="batch"/>; the task completes
-    /// when all of them are in DuckDB's chunks, and fails when the part was aborted or its COPY ended.
+    /// when all of them are in DuckDB's chunks, and fails when the exchange was closed or its statement ended.
     /// </summary>
     public Task Offer(ColumnBatch batch, int first, int count)
     {
@@ -39,7 +38,7 @@ internal sealed class BatchHandoff(string target)
 
             if (_batch is not null || _ended)
             {
-                throw new InvalidOperationException("A batch is already on offer, or the part has ended.");
+                throw new InvalidOperationException("A batch is already on offer, or the rows have ended.");
             }
 
             _batch = batch;
@@ -53,7 +52,7 @@ internal sealed class BatchHandoff(string target)
         }
     }
 
-    /// <summary>No more rows for this part: the scan ends once the last offer is taken.</summary>
+    /// <summary>No more rows: the scan ends once the last offer is taken.</summary>
     public void End()
     {
         lock (_gate)
@@ -64,7 +63,7 @@ internal sealed class BatchHandoff(string target)
     }
 
     /// <summary>
-    /// Stops the exchange: a waiting or later <see cref="Fill"/> throws <paramref name="reason"/> (failing the COPY) and
+    /// Stops the exchange: a waiting or later <see cref="Fill"/> throws <paramref name="reason"/> (failing the statement) and
     /// the pending and later offers fail with it. The first reason wins.
     /// </summary>
     public void Close(Exception reason)
