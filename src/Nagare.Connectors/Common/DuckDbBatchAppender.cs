@@ -25,7 +25,6 @@ public sealed class DuckDbBatchAppender : IDisposable
     private readonly DuckDbAppender _appender;
     private readonly bool _ownsAppender;
     private readonly string _table;
-    private readonly Action<DuckDbChunkWriter, int>? _extraColumns;
 
     /// <summary>Creates an appender for <paramref name="columns"/> (by name, in batch order) of <paramref name="schema"/>.<paramref name="table"/>.</summary>
     /// <exception cref="ConnectorException">The table or a column does not exist.</exception>
@@ -36,28 +35,6 @@ public sealed class DuckDbBatchAppender : IDisposable
         try
         {
             _appender = connection.CreateAppender(schema, table, [.. columns.Select(c => c.Name)]);
-        }
-        catch (DuckDbException e)
-        {
-            throw new ConnectorException($"Cannot write to table {_table}: {e.Message}", e) { Stream = _table };
-        }
-
-        _ownsAppender = true;
-    }
-
-    /// <summary>
-    /// Creates an appender for <paramref name="columns"/> followed by <paramref name="extraColumns"/>, which
-    /// <paramref name="fillExtra"/> writes (at chunk column indexes after the batch's) for every chunk.
-    /// </summary>
-    internal DuckDbBatchAppender(
-        DuckDbConnection connection, string? schema, string table, ImmutableArray<ColumnSchema> columns,
-        IReadOnlyList<string> extraColumns, Action<DuckDbChunkWriter, int> fillExtra)
-    {
-        _table = schema is null ? table : schema + "." + table;
-        _extraColumns = fillExtra;
-        try
-        {
-            _appender = connection.CreateAppender(schema, table, [.. columns.Select(c => c.Name), .. extraColumns]);
         }
         catch (DuckDbException e)
         {
@@ -89,11 +66,6 @@ public sealed class DuckDbBatchAppender : IDisposable
         {
             var count = Math.Min(capacity, batch.RowCount - first);
             CopyRows(batch, first, count, chunk, _table);
-            if (_extraColumns is { } extra)
-            {
-                extra(chunk, count);
-                chunk.Size = count;
-            }
             try
             {
                 _appender.AppendChunk();
