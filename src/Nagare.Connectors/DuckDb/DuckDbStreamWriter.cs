@@ -11,8 +11,10 @@ namespace Nagare.Connectors.DuckDb;
 /// Writes one stream inside one DuckDB transaction: the rows, the table swap or merge, and the sync state all
 /// commit together or not at all. Full refresh and merge append into <c>&lt;table&gt;__nagare_staging</c>
 /// (created in the same transaction, so no one else ever sees it); append and incremental append to the target.
-/// The rows go in through one <c>INSERT … SELECT</c> from the batches (<see cref="DuckDbBatchInsert"/>), which stores
-/// them on DuckDB's thread while the source reads the next batch.
+/// The first rows go in through DuckDB's appender; a stream that goes past <see cref="FeedAfterRows"/> continues through
+/// one <c>INSERT … SELECT</c> from the batches (<see cref="DuckDbBatchInsert"/>), which stores them on a thread of its
+/// own while the source reads the next batch. Small tables so skip that statement and thread (milliseconds that count
+/// when a sync has thousands of tables), and big ones get the overlap.
 /// </summary>
 internal sealed class DuckDbStreamWriter : IStreamWriter
 {
@@ -23,12 +25,18 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     private readonly ImmutableArray<ColumnSchema> _columns;
     private readonly StreamSchema? _existing;
     private readonly string? _staging;
-    private readonly DuckDbBatchInsert _insert;
+    private readonly (string Quoted, string Schema, string Name) _table;
+    private DuckDbBatchAppender? _appender;
+    private DuckDbBatchInsert? _insert;
+    private long _appended;
     private bool _finished;
+
+    /// <summary>Rows a stream writes through the appender before it switches to the INSERT feed.</summary>
+    internal const long FeedAfterRows = 100_000;
 
     private DuckDbStreamWriter(
         string connectionName, DuckDbConnection connection, DuckDbTransaction transaction, WriteRequest request,
-        ImmutableArray<ColumnSchema> columns, StreamSchema? existing, string? staging, DuckDbBatchInsert insert)
+        ImmutableArray<ColumnSchema> columns, StreamSchema? existing, string? staging, (string Quoted, string Schema, string Name) table)
     {
         _connectionName = connectionName;
         _connection = connection;
@@ -37,7 +45,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         _columns = columns;
         _existing = existing;
         _staging = staging;
-        _insert = insert;
+        _table = table;
     }
 
     /// <summary>Starts the transaction, prepares the tables for the mode and starts the INSERT.</summary>
@@ -51,7 +59,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
             var columns = DuckDbLoad.AlignNames(request.Columns, existing);
             var soft = request.DeleteDetection == DeleteDetection.Soft;
             string? staging = null;
-            (string Quoted, string Named) table;
+            (string Quoted, string Schema, string Name) table;
             var schema = request.Target.Namespace ?? "main";
             switch (request.Mode)
             {
@@ -63,7 +71,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                         ? [.. columns, new ColumnSchema(request.SoftDeleteColumn, Core.Types.ColumnType.TimestampTz)]
                         : columns;
                     connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({DuckDbLoad.ColumnList(all)})");
-                    table = (staging, schema + "." + stagingName);
+                    table = (staging, schema, stagingName);
                     break;
                 }
 
@@ -78,18 +86,17 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                     var stagingName = request.Target.Name + DuckDbWarehouseConnection.StagingSuffix;
                     staging = DuckDbDialect.Instance.QuoteTable(schema, stagingName);
                     connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({DuckDbLoad.ColumnList(columns)})");
-                    table = (staging, schema + "." + stagingName);
+                    table = (staging, schema, stagingName);
                     break;
                 }
 
                 default:
                     DuckDbLoad.PrepareTarget(connection, request, columns, existing, softDelete: false);
-                    table = (DuckDbWarehouseConnection.Table(request.Target), schema + "." + request.Target.Name);
+                    table = (DuckDbWarehouseConnection.Table(request.Target), schema, request.Target.Name);
                     break;
             }
 
-            var insert = new DuckDbBatchInsert(connection, table.Quoted, columns, table.Named);
-            return new DuckDbStreamWriter(owner.Name, connection, transaction, request, columns, existing, staging, insert);
+            return new DuckDbStreamWriter(owner.Name, connection, transaction, request, columns, existing, staging, table);
         }
         catch (DuckDbException e)
         {
@@ -107,8 +114,24 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     {
         ArgumentNullException.ThrowIfNull(batch);
         ObjectDisposedException.ThrowIf(_finished, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_insert is null && _appended + batch.RowCount <= FeedAfterRows)
+        {
+            _appender ??= new DuckDbBatchAppender(_connection, _table.Schema, _table.Name, _columns);
+            _appender.Append(batch);
+            _appended += batch.RowCount;
+            return;
+        }
+
         try
         {
+            if (_insert is null)
+            {
+                // The rows appended so far go in first, so the table keeps the order the rows were written in.
+                _appender?.Close();
+                _insert = new DuckDbBatchInsert(_connection, _table.Quoted, _columns, _table.Schema + "." + _table.Name);
+            }
+
             await _insert.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         catch (DuckDbException e)
@@ -123,8 +146,13 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            await _insert.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            var rows = _insert.Rows;
+            _appender?.Close();
+            if (_insert is not null)
+            {
+                await _insert.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var rows = _appended + (_insert?.Rows ?? 0);
             long inserted = rows, updated = 0, deleted = 0;
             switch (_request.Mode)
             {
@@ -155,7 +183,12 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     public async ValueTask DisposeAsync()
     {
         _finished = true;
-        await _insert.DisposeAsync().ConfigureAwait(false);
+        _appender?.Dispose();
+        if (_insert is not null)
+        {
+            await _insert.DisposeAsync().ConfigureAwait(false);
+        }
+
         _transaction.Dispose();
         _connection.Dispose();
     }

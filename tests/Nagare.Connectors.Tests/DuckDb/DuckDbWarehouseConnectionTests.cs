@@ -66,6 +66,30 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FullRefresh_BadValueAfterTheWriterSwitchedToTheInsertFeed_NamesRowsAndKeepsOldTable()
+    {
+        await WriteAsync("orders", WriteMode.FullRefresh, Rows(1, 2));
+        var good = DuckDbStreamWriter.FeedAfterRows + 5;
+        await using (var writer = await _warehouse.OpenWriterAsync(Request("orders", WriteMode.FullRefresh), CancellationToken.None))
+        {
+            for (var first = 1; first <= good; first += 10_000)
+            {
+                var last = (int)Math.Min(good, first + 9_999);
+                await writer.WriteAsync(ComplianceData.Batch(Columns, Rows([.. Enumerable.Range(first, last - first + 1)])), CancellationToken.None);
+            }
+
+            var batch = ComplianceData.Batch(Columns, [[-1L, "bad", 12_345_678_901.5m]]);
+            batch.FirstRowNumber = good + 1;
+            var error = await Assert.ThrowsAsync<ConnectorException>(() => writer.WriteAsync(batch, CancellationToken.None).AsTask());
+
+            Assert.Contains("\"amount\"", error.Message, StringComparison.Ordinal);
+            Assert.Contains($"rows {good + 1}..{good + 1}", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2L, Scalar<long>("SELECT count(*) FROM lake.orders"));
+    }
+
+    [Fact]
     public async Task Append_WriteCancelled_ThrowsCancelledAndCommitsNothing()
     {
         await WriteAsync("events", WriteMode.Append, Rows(1, 2));
