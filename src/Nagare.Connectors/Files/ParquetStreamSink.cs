@@ -22,9 +22,6 @@ namespace Nagare.Connectors.Files;
 /// </summary>
 internal sealed class ParquetStreamSink : IPartSink
 {
-    /// <summary>The target named by a bad value's error, as the buffered sink names it.</summary>
-    private const string Target = "_nagare_buffer";
-
     private readonly PartNames _names;
     private readonly long? _maxRows;
     private readonly string _stream;
@@ -165,7 +162,8 @@ internal sealed class ParquetStreamSink : IPartSink
     private Part Start()
     {
         var (number, tempPath, relativePath) = _names.Next();
-        var handoff = new BatchHandoff(Target);
+        // A bad value's error names the stream the user wrote, not the scratch table behind it.
+        var handoff = new BatchHandoff($"stream '{_stream}'");
         var part = new Part(number, tempPath, relativePath, handoff);
         var sql = _copyPrefix + DuckDbDialect.Literal(tempPath) + _copySuffix;
 

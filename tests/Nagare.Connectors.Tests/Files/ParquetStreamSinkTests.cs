@@ -127,7 +127,7 @@ public sealed class ParquetStreamSinkTests
             await writer.CommitAsync(null, CancellationToken.None);
         });
 
-        Assert.StartsWith("Cannot write column \"amount\" (decimal(4,2)) of _nagare_buffer", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Cannot write column \"amount\" (decimal(4,2)) of stream 's'", error.Message, StringComparison.Ordinal);
         Assert.Empty(kit.Files());
         Assert.Empty(Directory.EnumerateDirectories(kit.Root));
     }
