@@ -2,6 +2,7 @@ using System.CommandLine;
 using Nagare.Cli.Output;
 using Nagare.Core;
 using Nagare.DuckDb;
+using Nagare.Runtime.Configuration;
 
 namespace Nagare.Cli.Commands;
 
@@ -34,7 +35,7 @@ public static class QueryCommand
         var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit, project };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var path = parse.GetValue(db) ?? ProjectWarehouse(parse, project) ?? DefaultDatabase;
+            var path = parse.GetValue(db) ?? ProjectLoader.WarehousePath(parse.GetValue(project)!) ?? DefaultDatabase;
             using var connection = OpenWarehouse(path);
             var writer = ResultWriter.For(parse.GetValue(format)!, context, parse.GetValue(limit));
             using var cmd = connection.CreateCommand();
@@ -44,13 +45,6 @@ public static class QueryCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>The warehouse file named by the project folder's nagare.yml, when there is one.</summary>
-    private static string? ProjectWarehouse(ParseResult parse, Option<string> project)
-    {
-        var folder = parse.GetValue(project)!;
-        return File.Exists(Path.Combine(folder, "nagare.yml")) ? ProjectOption.Load(parse, project).WarehousePath : null;
     }
 
     /// <summary>Opens an existing warehouse file (or <c>:memory:</c>); a missing file is a user error.</summary>

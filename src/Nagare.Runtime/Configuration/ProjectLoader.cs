@@ -46,6 +46,25 @@ public static class ProjectLoader
         ["hmac"] = MaskKind.Hmac,
     }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The warehouse file (absolute) that <paramref name="directory"/>'s nagare.yml names, or null without a nagare.yml.
+    /// Reads nagare.yml alone: commands that only need the warehouse do not depend on connections and syncs (or the
+    /// secrets they reference) being loadable.
+    /// </summary>
+    /// <exception cref="ConfigException">nagare.yml is invalid.</exception>
+    public static string? WarehousePath(string directory, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var root = Path.GetFullPath(directory);
+        var projectFile = Path.Combine(root, ProjectConfig.FileName);
+        return File.Exists(projectFile)
+            ? WarehouseOf(YamlSection.Load(projectFile, Display(directory, ProjectConfig.FileName), environment ?? Environment.GetEnvironmentVariable), root)
+            : null;
+    }
+
+    private static string WarehouseOf(YamlSection project, string root) =>
+        Path.GetFullPath(project.String("warehouse") ?? ProjectConfig.DefaultWarehousePath, root);
+
     /// <summary>Loads the project in <paramref name="directory"/>.</summary>
     /// <param name="directory">The project folder, as the user gave it (file names in messages start with it).</param>
     /// <param name="registry">Connector types, for checking connection keys; <see cref="ConnectorRegistry.Default"/> when null.</param>
@@ -68,11 +87,10 @@ public static class ProjectLoader
 
         var project = YamlSection.Load(projectFile, Display(directory, ProjectConfig.FileName), environment);
         var name = project.RequiredString("name");
-        var warehouse = project.String("warehouse") ?? ProjectConfig.DefaultWarehousePath;
+        var warehousePath = WarehouseOf(project, root);
         var defaults = ReadDefaults(project.Section("defaults"));
         project.RejectUnknownKeys();
 
-        var warehousePath = Path.GetFullPath(warehouse, root);
         var connections = ImmutableSortedDictionary.CreateBuilder<string, ConnectionConfig>(StringComparer.Ordinal);
         connections[ProjectConfig.WarehouseConnection] = new ConnectionConfig(
             ProjectConfig.WarehouseConnection,
