@@ -169,7 +169,7 @@ public sealed class DuckDbBatchReader
 
         public override void Fill(DuckDbDataReader reader, int row)
         {
-            var utf8 = _utf8 ??= vector.BeginUtf8();
+            var utf8 = _utf8!;
             if (reader.IsDBNull(ordinal))
             {
                 utf8.SetEmpty(row);

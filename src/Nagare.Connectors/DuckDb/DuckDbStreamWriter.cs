@@ -25,7 +25,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     private readonly ImmutableArray<ColumnSchema> _columns;
     private readonly StreamSchema? _existing;
     private readonly string? _staging;
-    private readonly (string Quoted, string Schema, string Name) _table;
+    private readonly (string Schema, string Name) _table;
     private DuckDbBatchAppender? _appender;
     private DuckDbBatchInsert? _insert;
     private long _appended;
@@ -36,7 +36,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
 
     private DuckDbStreamWriter(
         string connectionName, DuckDbConnection connection, DuckDbTransaction transaction, WriteRequest request,
-        ImmutableArray<ColumnSchema> columns, StreamSchema? existing, string? staging, (string Quoted, string Schema, string Name) table)
+        ImmutableArray<ColumnSchema> columns, StreamSchema? existing, string? staging, (string Schema, string Name) table)
     {
         _connectionName = connectionName;
         _connection = connection;
@@ -59,7 +59,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
             var columns = DuckDbLoad.AlignNames(request.Columns, existing);
             var soft = request.DeleteDetection == DeleteDetection.Soft;
             string? staging = null;
-            (string Quoted, string Schema, string Name) table;
+            (string Schema, string Name) table;
             var schema = request.Target.Namespace ?? "main";
             switch (request.Mode)
             {
@@ -71,7 +71,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                         ? [.. columns, new ColumnSchema(request.SoftDeleteColumn, Core.Types.ColumnType.TimestampTz)]
                         : columns;
                     connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({DuckDbLoad.ColumnList(all)})");
-                    table = (staging, schema, stagingName);
+                    table = (schema, stagingName);
                     break;
                 }
 
@@ -86,13 +86,13 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                     var stagingName = request.Target.Name + DuckDbWarehouseConnection.StagingSuffix;
                     staging = DuckDbDialect.Instance.QuoteTable(schema, stagingName);
                     connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({DuckDbLoad.ColumnList(columns)})");
-                    table = (staging, schema, stagingName);
+                    table = (schema, stagingName);
                     break;
                 }
 
                 default:
                     DuckDbLoad.PrepareTarget(connection, request, columns, existing, softDelete: false);
-                    table = (DuckDbWarehouseConnection.Table(request.Target), schema, request.Target.Name);
+                    table = (schema, request.Target.Name);
                     break;
             }
 
@@ -129,7 +129,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
             {
                 // The rows appended so far go in first, so the table keeps the order the rows were written in.
                 _appender?.Close();
-                _insert = new DuckDbBatchInsert(_connection, _table.Quoted, _columns, _table.Schema + "." + _table.Name);
+                _insert = new DuckDbBatchInsert(_connection, DuckDbDialect.Instance.QuoteTable(_table.Schema, _table.Name), _columns, _table.Schema + "." + _table.Name);
             }
 
             await _insert.WriteAsync(batch, cancellationToken).ConfigureAwait(false);

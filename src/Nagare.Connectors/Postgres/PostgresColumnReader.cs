@@ -283,6 +283,7 @@ internal abstract class PostgresColumnReader
     {
         private readonly ColumnVector<string?> _vector = (ColumnVector<string?>)vector;
         private readonly bool[] _nulls = vector.Nulls;
+        /// <summary>The current batch's buffer; <see cref="BeginBatch"/> runs before every batch's first row.</summary>
         private Utf8Values? _utf8;
 
         public override void BeginBatch() => _utf8 = _vector.BeginUtf8();
@@ -304,13 +305,13 @@ internal abstract class PostgresColumnReader
                 throw Unreadable(describe, new DecoderFallbackException("the text is not valid UTF-8"));
             }
 
-            (_utf8 ??= _vector.BeginUtf8()).Set(row, value);
+            _utf8!.Set(row, value);
             _nulls[row] = false;
         }
 
         public override void ReadNull(int row)
         {
-            (_utf8 ??= _vector.BeginUtf8()).SetEmpty(row);
+            _utf8!.SetEmpty(row);
             _nulls[row] = true;
         }
     }
