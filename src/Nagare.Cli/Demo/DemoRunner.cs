@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Nagare.Connectors.DuckDb;
 using Nagare.DuckDb;
 using Nagare.DuckDb.Appending;
 
@@ -42,7 +43,7 @@ public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, 
         var logFiles = await generator.WriteAccessLogsAsync(LandingFolder, cancellationToken).ConfigureAwait(false);
         Done($"generated customers, products, orders and {logFiles.Count} days of access logs", data.Customers.Id.Length + data.Products.Id.Length + data.Orders.Id.Length, watch);
 
-        using var connection = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = WarehousePath }.ConnectionString);
+        using var connection = new DuckDbConnection(WarehouseFile.Apply(new DuckDbConnectionStringBuilder { DataSource = WarehousePath }).ConnectionString);
         connection.Open();
 
         watch.Restart();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nagare.Connectors.DuckDb;
 using Nagare.DuckDb;
 
 namespace Nagare.Runtime.Models;
@@ -34,7 +35,7 @@ public sealed class ModelRunner
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         }
 
-        return new DuckDbConnectionStringBuilder { DataSource = path }.ConnectionString;
+        return WarehouseFile.Apply(new DuckDbConnectionStringBuilder { DataSource = path }).ConnectionString;
     }
 
     /// <summary>Opens a connection to the target's warehouse.</summary>
