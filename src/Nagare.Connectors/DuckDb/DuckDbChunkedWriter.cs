@@ -153,7 +153,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
 
             if (state is not null)
             {
-                DuckDbLoad.SaveState(connection, _request, state with { CompletedChunks = [] });
+                DuckDbLoad.SaveStates(connection, [(_request, state with { CompletedChunks = [] })]);
             }
 
             transaction.Commit();

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using Nagare.Connectors.Common;
 using Nagare.Core.Connectors;
@@ -6,6 +7,13 @@ using Nagare.Core.Schema;
 using Nagare.DuckDb;
 
 namespace Nagare.Connectors.DuckDb;
+
+/// <summary>Where a load's rows go: <see cref="Table"/> (the staging table when <see cref="Staging"/> is set, else the target).</summary>
+/// <param name="Columns">The request's columns, spelled as the existing table spells them.</param>
+/// <param name="Existing">The target as it was before the load; null when it did not exist.</param>
+/// <param name="Staging">The quoted staging table to swap or merge from at the end, or null.</param>
+/// <param name="Table">Schema and name of the table the rows are appended to.</param>
+internal sealed record LoadTarget(ImmutableArray<ColumnSchema> Columns, StreamSchema? Existing, string? Staging, (string Schema, string Name) Table);
 
 /// <summary>The SQL steps of a load, run by the writers inside their transaction.</summary>
 internal static class DuckDbLoad
@@ -36,6 +44,65 @@ internal static class DuckDbLoad
                 Thread.Sleep(20 * attempt);
             }
         }
+    }
+
+    /// <summary>
+    /// Prepares the tables of a load in the caller's transaction and says where the rows go. Full refresh writes
+    /// into <c>&lt;table&gt;__nagare_staging</c> to be swapped in at the end, or straight into the table when it does
+    /// not exist yet (the transaction hides it until commit); merge writes into staging; append and incremental into
+    /// the table, whose columns are added or widened first.
+    /// </summary>
+    public static LoadTarget Prepare(DuckDbWarehouseConnection owner, DuckDbConnection connection, WriteRequest request)
+    {
+        var existing = owner.DescribeForWrite(connection, request.Target);
+        var columns = AlignNames(request.Columns, existing);
+        var soft = request.DeleteDetection == DeleteDetection.Soft;
+        var schema = request.Target.Namespace ?? "main";
+        var stagingName = request.Target.Name + DuckDbWarehouseConnection.StagingSuffix;
+        var staging = DuckDbDialect.Instance.QuoteTable(schema, stagingName);
+        switch (request.Mode)
+        {
+            case WriteMode.FullRefresh when existing is not null:
+            {
+                var all = soft && !columns.Any(c => Same(c.Name, request.SoftDeleteColumn))
+                    ? [.. columns, new ColumnSchema(request.SoftDeleteColumn, Core.Types.ColumnType.TimestampTz)]
+                    : columns;
+                connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({ColumnList(all)})");
+                return new LoadTarget(columns, existing, staging, (schema, stagingName));
+            }
+
+            case WriteMode.Merge:
+                if (request.PrimaryKey.IsDefaultOrEmpty)
+                {
+                    throw new ConnectorException($"Merge into {request.Target} needs a primary key; set primary_key for the stream.") { Stream = request.Target.ToString() };
+                }
+
+                PrepareTarget(connection, request, columns, existing, soft);
+                connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({ColumnList(columns)})");
+                return new LoadTarget(columns, existing, staging, (schema, stagingName));
+
+            default:
+                PrepareTarget(connection, request, columns, existing, soft && request.Mode == WriteMode.FullRefresh);
+                return new LoadTarget(columns, existing, null, (schema, request.Target.Name));
+        }
+    }
+
+    /// <summary>Swaps or merges the staged rows (per <see cref="Prepare"/>) in the caller's transaction; returns the counts.</summary>
+    public static WriteResult Finish(DuckDbConnection connection, WriteRequest request, LoadTarget target, long rows)
+    {
+        long inserted = rows, updated = 0, deleted = 0;
+        switch (request.Mode)
+        {
+            case WriteMode.FullRefresh when target.Staging is not null:
+                deleted = Swap(connection, request, target.Columns, target.Existing, target.Staging);
+                break;
+            case WriteMode.Merge:
+                (inserted, updated, deleted) = Merge(connection, request, target.Columns, target.Staging!);
+                connection.ExecuteNonQuery($"DROP TABLE {target.Staging}");
+                break;
+        }
+
+        return new WriteResult(rows, inserted, updated, deleted);
     }
 
     /// <summary>
@@ -189,17 +256,29 @@ internal static class DuckDbLoad
     }
 
     /// <summary>
-    /// Stores the state of a sync stream (in the caller's transaction). Rows are only added, never replaced here:
-    /// the newest row of a key is its state, and older rows are removed once per sync run when the states are
-    /// first read. A delete per stream scanned the whole state table each time (2 ms per table at 1,000 tables).
+    /// Stores the states of sync streams (in the caller's transaction), in one statement. Rows are only added, never
+    /// replaced here: the newest row of a key is its state, and older rows are removed once per sync run when the
+    /// states are first read. A delete per stream scanned the whole state table each time (2 ms per table at
+    /// 1,000 tables).
     /// </summary>
-    public static void SaveState(DuckDbConnection connection, WriteRequest request, StreamState state)
+    public static void SaveStates(DuckDbConnection connection, IReadOnlyList<(WriteRequest Request, StreamState State)> states)
     {
+        if (states.Count == 0)
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO {DuckDbWarehouseConnection.StateSchema}.sync_state VALUES ($1, $2, $3, now())";
-        command.Parameters.AddPositional(request.SyncName);
-        command.Parameters.AddPositional(request.StateKey);
-        command.Parameters.AddPositional(StreamStateJson.Serialize(state));
+        var sql = new StringBuilder($"INSERT INTO {DuckDbWarehouseConnection.StateSchema}.sync_state VALUES ");
+        for (var i = 0; i < states.Count; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(${(3 * i) + 1}, ${(3 * i) + 2}, ${(3 * i) + 3}, now())");
+            command.Parameters.AddPositional(states[i].Request.SyncName);
+            command.Parameters.AddPositional(states[i].Request.StateKey);
+            command.Parameters.AddPositional(StreamStateJson.Serialize(states[i].State));
+        }
+
+        command.CommandText = sql.ToString();
         command.ExecuteNonQuery();
     }
 

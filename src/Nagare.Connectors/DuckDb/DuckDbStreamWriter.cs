@@ -22,10 +22,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     private readonly DuckDbConnection _connection;
     private readonly DuckDbTransaction _transaction;
     private readonly WriteRequest _request;
-    private readonly ImmutableArray<ColumnSchema> _columns;
-    private readonly StreamSchema? _existing;
-    private readonly string? _staging;
-    private readonly (string Schema, string Name) _table;
+    private readonly LoadTarget _target;
     private DuckDbBatchAppender? _appender;
     private DuckDbBatchInsert? _insert;
     private long _appended;
@@ -34,69 +31,24 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     /// <summary>Rows a stream writes through the appender before it switches to the INSERT feed.</summary>
     internal const long FeedAfterRows = 100_000;
 
-    private DuckDbStreamWriter(
-        string connectionName, DuckDbConnection connection, DuckDbTransaction transaction, WriteRequest request,
-        ImmutableArray<ColumnSchema> columns, StreamSchema? existing, string? staging, (string Schema, string Name) table)
+    private DuckDbStreamWriter(string connectionName, DuckDbConnection connection, DuckDbTransaction transaction, WriteRequest request, LoadTarget target)
     {
         _connectionName = connectionName;
         _connection = connection;
         _transaction = transaction;
         _request = request;
-        _columns = columns;
-        _existing = existing;
-        _staging = staging;
-        _table = table;
+        _target = target;
     }
 
-    /// <summary>Starts the transaction, prepares the tables for the mode and starts the INSERT.</summary>
+    /// <summary>Starts the transaction and prepares the tables for the mode.</summary>
     public static DuckDbStreamWriter Open(DuckDbWarehouseConnection owner, DuckDbConnection connection, WriteRequest request)
     {
         owner.EnsureSchema(connection, request.Target);
         var transaction = connection.BeginTransaction();
         try
         {
-            var existing = owner.Describe(connection, request.Target);
-            var columns = DuckDbLoad.AlignNames(request.Columns, existing);
-            var soft = request.DeleteDetection == DeleteDetection.Soft;
-            string? staging = null;
-            (string Schema, string Name) table;
-            var schema = request.Target.Namespace ?? "main";
-            switch (request.Mode)
-            {
-                case WriteMode.FullRefresh:
-                {
-                    var stagingName = request.Target.Name + DuckDbWarehouseConnection.StagingSuffix;
-                    staging = DuckDbDialect.Instance.QuoteTable(schema, stagingName);
-                    var all = soft && !columns.Any(c => DuckDbLoad.Same(c.Name, request.SoftDeleteColumn))
-                        ? [.. columns, new ColumnSchema(request.SoftDeleteColumn, Core.Types.ColumnType.TimestampTz)]
-                        : columns;
-                    connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({DuckDbLoad.ColumnList(all)})");
-                    table = (schema, stagingName);
-                    break;
-                }
-
-                case WriteMode.Merge:
-                {
-                    if (request.PrimaryKey.IsDefaultOrEmpty)
-                    {
-                        throw new ConnectorException($"Merge into {request.Target} needs a primary key; set primary_key for the stream.") { Stream = request.Target.ToString() };
-                    }
-
-                    DuckDbLoad.PrepareTarget(connection, request, columns, existing, soft);
-                    var stagingName = request.Target.Name + DuckDbWarehouseConnection.StagingSuffix;
-                    staging = DuckDbDialect.Instance.QuoteTable(schema, stagingName);
-                    connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {staging} ({DuckDbLoad.ColumnList(columns)})");
-                    table = (schema, stagingName);
-                    break;
-                }
-
-                default:
-                    DuckDbLoad.PrepareTarget(connection, request, columns, existing, softDelete: false);
-                    table = (schema, request.Target.Name);
-                    break;
-            }
-
-            return new DuckDbStreamWriter(owner.Name, connection, transaction, request, columns, existing, staging, table);
+            var target = DuckDbLoad.Prepare(owner, connection, request);
+            return new DuckDbStreamWriter(owner.Name, connection, transaction, request, target);
         }
         catch (DuckDbException e)
         {
@@ -117,7 +69,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         cancellationToken.ThrowIfCancellationRequested();
         if (_insert is null && _appended + batch.RowCount <= FeedAfterRows)
         {
-            _appender ??= new DuckDbBatchAppender(_connection, _table.Schema, _table.Name, _columns);
+            _appender ??= new DuckDbBatchAppender(_connection, _target.Table.Schema, _target.Table.Name, _target.Columns);
             _appender.Append(batch);
             _appended += batch.RowCount;
             return;
@@ -129,7 +81,8 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
             {
                 // The rows appended so far go in first, so the table keeps the order the rows were written in.
                 _appender?.Close();
-                _insert = new DuckDbBatchInsert(_connection, DuckDbDialect.Instance.QuoteTable(_table.Schema, _table.Name), _columns, _table.Schema + "." + _table.Name);
+                var (schema, name) = _target.Table;
+                _insert = new DuckDbBatchInsert(_connection, DuckDbDialect.Instance.QuoteTable(schema, name), _target.Columns, schema + "." + name);
             }
 
             await _insert.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -152,27 +105,15 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                 await _insert.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var rows = _appended + (_insert?.Rows ?? 0);
-            long inserted = rows, updated = 0, deleted = 0;
-            switch (_request.Mode)
-            {
-                case WriteMode.FullRefresh:
-                    deleted = DuckDbLoad.Swap(_connection, _request, _columns, _existing, _staging!);
-                    break;
-                case WriteMode.Merge:
-                    (inserted, updated, deleted) = DuckDbLoad.Merge(_connection, _request, _columns, _staging!);
-                    _connection.ExecuteNonQuery($"DROP TABLE {_staging}");
-                    break;
-            }
-
+            var result = DuckDbLoad.Finish(_connection, _request, _target, _appended + (_insert?.Rows ?? 0));
             if (state is not null)
             {
-                DuckDbLoad.SaveState(_connection, _request, state);
+                DuckDbLoad.SaveStates(_connection, [(_request, state)]);
             }
 
             _transaction.Commit();
             _finished = true;
-            return new WriteResult(rows, inserted, updated, deleted);
+            return result;
         }
         catch (DuckDbException e)
         {

@@ -9,12 +9,19 @@ namespace Nagare.Connectors.DuckDb;
 public sealed partial class DuckDbWarehouseConnection
 {
     /// <inheritdoc/>
+    /// <remarks>A stream whose rows come in one batch is committed together with other such streams (<see cref="DuckDbGroupCommit"/>).</remarks>
     public async Task<IStreamWriter> OpenWriterAsync(WriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         CheckMode(request);
         ForgetSnapshotState(request);
         await EnsureStateTablesAsync().ConfigureAwait(false);
+        return new DuckDbSmallStreamWriter(this, request);
+    }
+
+    /// <summary>A writer with a connection and transaction of its own, for a stream of more than one batch.</summary>
+    internal async Task<IStreamWriter> OpenOwnWriterAsync(WriteRequest request, CancellationToken cancellationToken)
+    {
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -39,6 +39,7 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
         ArgumentNullException.ThrowIfNull(options);
         Name = name;
         Options = options;
+        GroupCommit = new DuckDbGroupCommit(this);
         var builder = new DuckDbConnectionStringBuilder
         {
             // A private in-memory database would be one per DuckDbConnection; a named one is shared by all of ours.
@@ -130,16 +131,19 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
         return Task.FromResult(connection);
     }
 
-    public ValueTask DisposeAsync()
+    /// <summary>Commits small streams together; see <see cref="DuckDbGroupCommit"/>.</summary>
+    internal DuckDbGroupCommit GroupCommit { get; }
+
+    public async ValueTask DisposeAsync()
     {
+        // Streams still waiting for their group are written before the database closes.
+        await GroupCommit.DisposeAsync().ConfigureAwait(false);
         lock (_gate)
         {
             _disposed = true;
             _anchor?.Dispose();
             _anchor = null;
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Creates the schema of <paramref name="table"/> the first time this connection object writes into it.</summary>

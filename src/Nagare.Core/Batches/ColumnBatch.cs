@@ -43,6 +43,18 @@ public sealed class ColumnBatch
     /// <exception cref="InvalidCastException">The column holds another value type.</exception>
     public ColumnVector<T> Column<T>(int index) => (ColumnVector<T>)Columns[index];
 
+    /// <summary>A batch of its own holding a copy of this one's rows, for a consumer that keeps rows past the next batch.</summary>
+    public ColumnBatch Copy()
+    {
+        var copy = new ColumnBatch(Schema, Math.Max(1, RowCount)) { RowCount = RowCount, Origin = Origin, FirstRowNumber = FirstRowNumber };
+        for (var i = 0; i < Columns.Length; i++)
+        {
+            Columns[i].CopyTo(copy.Columns[i], RowCount);
+        }
+
+        return copy;
+    }
+
     /// <summary>Empties the batch for refilling.</summary>
     public void Reset()
     {

@@ -62,6 +62,14 @@ public abstract class ColumnVector
         };
     }
 
+    /// <summary>
+    /// Copies rows 0 to <paramref name="rows"/> - 1 into <paramref name="target"/>, a vector of the same type: null
+    /// mask, values, and text still held as UTF-8 stays UTF-8. Byte arrays are copied; list and struct values are
+    /// shared, as sources make a new one per row.
+    /// </summary>
+    /// <exception cref="ArgumentException">The target holds another value type or fewer rows.</exception>
+    public abstract void CopyTo(ColumnVector target, int rows);
+
     /// <summary>Marks every row valid again (values are overwritten by the next fill).</summary>
     public void ClearNulls()
     {

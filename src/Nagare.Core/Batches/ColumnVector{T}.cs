@@ -79,6 +79,36 @@ public sealed class ColumnVector<T> : ColumnVector
         }
     }
 
+    public override void CopyTo(ColumnVector target, int rows)
+    {
+        if (target is not ColumnVector<T> typed || target.Capacity < rows)
+        {
+            throw new ArgumentException($"Cannot copy {rows} rows of a {Type} column into a {target?.Type} column of {target?.Capacity} rows.", nameof(target));
+        }
+
+        Array.Copy(Nulls, typed.Nulls, rows);
+        if (_utf8 is { Pending: true } utf8)
+        {
+            var copy = typed.BeginUtf8();
+            for (var row = 0; row < Math.Min(rows, utf8.Count); row++)
+            {
+                copy.Set(row, utf8[row]);
+            }
+
+            return;
+        }
+
+        typed.DiscardUtf8();
+        Array.Copy(_values, typed._values, rows);
+        if (typed._values is byte[]?[] bytes)
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                bytes[row] = (byte[]?)bytes[row]?.Clone();
+            }
+        }
+    }
+
     public override object? GetBoxed(int row) => Nulls[row] ? null : Values[row];
 
     public override void SetBoxed(int row, object? value)

@@ -17,12 +17,18 @@ public sealed partial class ReplicationExecutor
 {
     private const string RejectedTable = "_rejected";
 
+    /// <summary>How many streams may wait for a group commit at once.</summary>
+    private const int GroupCommitWaiters = 256;
+
     private readonly ISource source;
     private readonly IDestination destination;
     private readonly ExecutorOptions options;
     private readonly SemaphoreSlim threads;
     private readonly SemaphoreSlim sourceSlots;
     private readonly SemaphoreSlim destinationSlots;
+
+    /// <summary>Streams waiting for a group commit after giving back their slots (each holds its rows meanwhile).</summary>
+    private readonly SemaphoreSlim groupCommits = new(GroupCommitWaiters);
     private readonly ConcurrentDictionary<string, byte> current = new(StringComparer.Ordinal);
     private readonly object progressLock = new();
     private long rowsRead;
@@ -80,7 +86,7 @@ public sealed partial class ReplicationExecutor
                     async (attempt, ct) =>
                     {
                         counters.Reset();
-                        await WithSlotsAsync(label, counters, () => CopyWholeAsync(plan, table, counters, ct), ct).ConfigureAwait(false);
+                        await WithSlotsAsync(label, counters, lease => CopyWholeAsync(plan, table, counters, lease, ct), ct).ConfigureAwait(false);
                         return true;
                     },
                     options.Time,
@@ -126,43 +132,65 @@ public sealed partial class ReplicationExecutor
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 
-    private async Task WithSlotsAsync(string label, TableCounters counters, Func<Task> work, CancellationToken cancellationToken)
+    private async Task WithSlotsAsync(string label, TableCounters counters, Func<Task> work, CancellationToken cancellationToken) =>
+        await WithSlotsAsync(label, counters, _ => work(), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs <paramref name="work"/> holding a thread, a source and a destination slot; the work may hand them back early.</summary>
+    private async Task WithSlotsAsync(string label, TableCounters counters, Func<SlotLease, Task> work, CancellationToken cancellationToken)
     {
-        await threads.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var lease = new SlotLease(this, label);
         try
         {
+            await threads.WaitAsync(cancellationToken).ConfigureAwait(false);
+            lease.Threads = true;
             await sourceSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            lease.Source = true;
+            if (!options.SameConnection)
             {
-                if (!options.SameConnection)
-                {
-                    await destinationSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await destinationSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                lease.Destination = true;
+            }
 
-                try
-                {
-                    counters.StartedAt ??= options.Time.GetTimestamp();
-                    current[label] = 0;
-                    Report(force: false);
-                    await work().ConfigureAwait(false);
-                }
-                finally
-                {
-                    current.TryRemove(label, out _);
-                    if (!options.SameConnection)
-                    {
-                        destinationSlots.Release();
-                    }
-                }
-            }
-            finally
-            {
-                sourceSlots.Release();
-            }
+            counters.StartedAt ??= options.Time.GetTimestamp();
+            current[label] = 0;
+            Report(force: false);
+            await work(lease).ConfigureAwait(false);
         }
         finally
         {
-            threads.Release();
+            lease.Release();
+        }
+    }
+
+    /// <summary>The slots one stream holds; <see cref="Release"/> gives back whatever is still held.</summary>
+    private sealed class SlotLease(ReplicationExecutor owner, string label)
+    {
+        public bool Threads { get; set; }
+
+        public bool Source { get; set; }
+
+        public bool Destination { get; set; }
+
+        public void Release()
+        {
+            owner.current.TryRemove(label, out _);
+            if (Destination)
+            {
+                Destination = false;
+                owner.destinationSlots.Release();
+            }
+
+            if (Source)
+            {
+                Source = false;
+                owner.sourceSlots.Release();
+            }
+
+            if (Threads)
+            {
+                Threads = false;
+                owner.threads.Release();
+            }
         }
     }
 
@@ -184,7 +212,7 @@ public sealed partial class ReplicationExecutor
 
     private static string CursorStateKey(SourcePlan source) => "cursor:" + source.Stream.Id;
 
-    private async Task CopyWholeAsync(ReplicationPlan plan, TablePlan table, TableCounters counters, CancellationToken cancellationToken)
+    private async Task CopyWholeAsync(ReplicationPlan plan, TablePlan table, TableCounters counters, SlotLease lease, CancellationToken cancellationToken)
     {
         var state = await destination.LoadStateAsync(plan.Sync.Name, table.StateKey, cancellationToken).ConfigureAwait(false);
         var sameCursor = state is not null && state.CursorColumn == table.Cursor;
@@ -218,7 +246,24 @@ public sealed partial class ReplicationExecutor
             }
 
             var newState = new StreamState(table.IsFanIn ? null : cursorText, table.Cursor, [], extra.Remove(ChunkPlanCodec.StateKey));
-            await writer.CommitAsync(newState, cancellationToken).ConfigureAwait(false);
+            if (writer is IGroupCommitWriter { CommitsInGroup: true } && rejected.Count == 0)
+            {
+                // Reading is done and the commit waits for its group without a session: another stream may start.
+                await groupCommits.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    lease.Release();
+                    await writer.CommitAsync(newState, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    groupCommits.Release();
+                }
+            }
+            else
+            {
+                await writer.CommitAsync(newState, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await QuarantineAsync(plan, table, rejected, cancellationToken).ConfigureAwait(false);

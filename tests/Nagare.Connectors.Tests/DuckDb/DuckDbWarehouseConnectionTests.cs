@@ -54,7 +54,9 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
 
         await using (var writer = await _warehouse.OpenWriterAsync(Request("orders", WriteMode.FullRefresh), CancellationToken.None))
         {
-            var error = await Assert.ThrowsAsync<ConnectorException>(() => writer.WriteAsync(batch, CancellationToken.None).AsTask());
+            // A stream of one batch is written when it commits (with other small streams).
+            await writer.WriteAsync(batch, CancellationToken.None);
+            var error = await Assert.ThrowsAsync<ConnectorException>(() => writer.CommitAsync(null, CancellationToken.None));
 
             Assert.Contains("\"amount\"", error.Message, StringComparison.Ordinal);
             Assert.Contains("lake.orders", error.Message, StringComparison.Ordinal);
@@ -87,6 +89,42 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
         }
 
         Assert.Equal(2L, Scalar<long>("SELECT count(*) FROM lake.orders"));
+    }
+
+    [Fact]
+    public async Task SmallStreamsCommittedAtOnce_OneWithABadValue_FailsAloneAndTheOthersCommitWithTheirStates()
+    {
+        await WriteAsync("t_bad", WriteMode.FullRefresh, Rows(1, 2));
+        var writers = new List<IStreamWriter>();
+        for (var i = 0; i < 40; i++)
+        {
+            var writer = await _warehouse.OpenWriterAsync(Request($"t{i}", i % 2 == 0 ? WriteMode.FullRefresh : WriteMode.Append), CancellationToken.None);
+            await writer.WriteAsync(ComplianceData.Batch(Columns, Rows(i, i + 100)), CancellationToken.None);
+            writers.Add(writer);
+        }
+
+        var bad = await _warehouse.OpenWriterAsync(Request("t_bad", WriteMode.FullRefresh), CancellationToken.None);
+        await bad.WriteAsync(ComplianceData.Batch(Columns, [[3L, "n3", 12_345_678_901.5m]]), CancellationToken.None);
+        writers.Insert(20, bad);
+
+        var commits = writers.Select((w, i) => w.CommitAsync(new StreamState(i.ToString(System.Globalization.CultureInfo.InvariantCulture), "id", [], ImmutableDictionary<string, string>.Empty), CancellationToken.None)).ToList();
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => commits[20]);
+        Assert.Contains("\"amount\"", error.Message, StringComparison.Ordinal);
+        Assert.All(commits.Where((_, i) => i != 20), c => Assert.Equal(2, c.Result.RowsWritten));
+        foreach (var writer in writers)
+        {
+            await writer.DisposeAsync();
+        }
+
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal($"2|{(2 * i) + 100}", Scalar<string>($"SELECT count(*) || '|' || sum(id) FROM lake.t{i}"));
+        }
+
+        Assert.Equal("2|3", Scalar<string>("SELECT count(*) || '|' || sum(id) FROM lake.t_bad"));
+        Assert.Equal("0", (await _warehouse.LoadStateAsync("nightly", "t0", CancellationToken.None))?.Cursor);
+        Assert.Equal("40", (await _warehouse.LoadStateAsync("nightly", "t39", CancellationToken.None))?.Cursor);
+        Assert.Null((await _warehouse.LoadStateAsync("nightly", "t_bad", CancellationToken.None))?.Cursor);
     }
 
     [Fact]
