@@ -7,7 +7,7 @@ using Nagare.DuckDb;
 namespace Nagare.Connectors.DuckDb;
 
 /// <summary>
-/// Commits small streams (whose rows came in one batch) together: one connection takes the streams that are
+/// Commits small streams (whose rows came in one batch) together: a connection takes the streams that are
 /// waiting, writes each (tables, rows, swap or merge) and their states in one transaction, and commits once. A
 /// stream's own transaction (begin, commit with its write-ahead log flush, a state statement) cost about 1.5 ms
 /// of the 4 ms a 100-row table took, and DuckDB commits one at a time anyway.
@@ -19,11 +19,18 @@ namespace Nagare.Connectors.DuckDb;
 /// </remarks>
 internal sealed class DuckDbGroupCommit : IAsyncDisposable
 {
+    /// <summary>
+    /// Connections writing groups at once. DuckDB commits one transaction at a time, but the statements before a
+    /// commit run in parallel: on 2 cores, 10,000 tables of 100 rows took 16.7 s with one writer, 14.1 s with two
+    /// and 14.4 s with three.
+    /// </summary>
+    internal const int Writers = 2;
+
     /// <summary>Streams committed together at most.</summary>
     internal const int MaxGroup = 256;
 
     private readonly DuckDbWarehouseConnection _owner;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Lock _gate = new();
     private Task? _loop;
 
@@ -35,7 +42,7 @@ internal sealed class DuckDbGroupCommit : IAsyncDisposable
         var pending = new Pending(request, rows, state);
         lock (_gate)
         {
-            _loop ??= Task.Run(RunAsync, CancellationToken.None);
+            _loop ??= Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(RunAsync, CancellationToken.None)));
         }
 
         if (!_queue.Writer.TryWrite(pending))
