@@ -145,8 +145,16 @@ public sealed partial class FilesConnection
         ArgumentNullException.ThrowIfNull(request);
         var streamName = request.Stream.Id.Name;
         var definition = _catalog.Find(streamName);
-        IEnumerable<FileEntry> candidates = _catalog.Files(definition);
-        if (request.Cursor is { After: { } after } cursor)
+        var listed = _catalog.Files(definition);
+        IEnumerable<FileEntry> candidates = listed;
+        var tracked = request.Cursor is { Column: FileModifiedColumn or FileColumn } && request.Seen is not null;
+        if (tracked && request.Seen!.Previous is { } previous)
+        {
+            // Files not read before, or changed since: a file copied in with an old modification time is new too.
+            var seen = SeenFiles.Parse(previous, streamName);
+            candidates = listed.Where(f => !seen.Contains(f));
+        }
+        else if (request.Cursor is { After: { } after } cursor)
         {
             // New files only: whole files at or before the cursor are not even opened.
             candidates = cursor.Column switch
@@ -158,6 +166,12 @@ public sealed partial class FilesConnection
         }
 
         var files = candidates.ToList();
+        if (tracked)
+        {
+            // Every listed file is now read or was before; the caller stores this with the rows.
+            request.Seen!.Current = SeenFiles.Token(listed);
+        }
+
         if (files.Count == 0)
         {
             yield break;
@@ -355,7 +369,8 @@ public sealed partial class FilesConnection
             conditions.Add("(" + request.Filter + ")");
         }
 
-        if (request.Cursor is { } cursor && cursor.After is not null)
+        var tracked = request.Cursor is { Column: FileModifiedColumn or FileColumn } && request.Seen?.Previous is not null;
+        if (request.Cursor is { } cursor && cursor.After is not null && !tracked)
         {
             conditions.Add($"{DuckDbDialect.Quote(cursor.Column)} > {FileScan.Literal(cursor.After)}");
         }

@@ -12,6 +12,7 @@ namespace Nagare.Core.Connectors;
 /// <param name="CustomSql">A query to run instead of reading the table (SQL sources); its result columns must match <paramref name="Columns"/>.</param>
 /// <param name="Snapshot">A snapshot token from <see cref="ISnapshotSource"/>, so parallel readers see one state.</param>
 /// <param name="BatchSize">Rows per batch.</param>
+/// <param name="Seen">For an incremental read, what the source itself noted as read on earlier runs; sources that track this (files) read what it does not cover, whatever the cursor says.</param>
 public sealed record ReadRequest(
     StreamSchema Stream,
     ImmutableArray<ColumnSchema> Columns,
@@ -20,7 +21,8 @@ public sealed record ReadRequest(
     KeyRange? Range = null,
     string? CustomSql = null,
     string? Snapshot = null,
-    int BatchSize = Batches.ColumnBatch.DefaultCapacity)
+    int BatchSize = Batches.ColumnBatch.DefaultCapacity,
+    SeenTracker? Seen = null)
 {
     /// <summary>The columns to read: <see cref="Columns"/>, or all of the stream's when empty.</summary>
     public ImmutableArray<ColumnSchema> EffectiveColumns => Columns.IsDefaultOrEmpty ? Stream.Columns : Columns;

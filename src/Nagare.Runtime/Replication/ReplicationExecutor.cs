@@ -212,6 +212,8 @@ public sealed partial class ReplicationExecutor
 
     private static string CursorStateKey(SourcePlan source) => "cursor:" + source.Stream.Id;
 
+    private static string SeenStateKey(SourcePlan source) => "seen:" + source.Stream.Id;
+
     private async Task CopyWholeAsync(ReplicationPlan plan, TablePlan table, TableCounters counters, SlotLease lease, CancellationToken cancellationToken)
     {
         var state = await destination.LoadStateAsync(plan.Sync.Name, table.StateKey, cancellationToken).ConfigureAwait(false);
@@ -226,13 +228,17 @@ public sealed partial class ReplicationExecutor
                 var previous = !sameCursor ? null : table.IsFanIn ? extra.GetValueOrDefault(CursorStateKey(sourcePlan)) : state!.Cursor;
                 var cursorType = sourcePlan.CursorIndex >= 0 ? sourcePlan.ReadColumns[sourcePlan.CursorIndex].Type : null;
                 var after = previous is not null && UsesCursor(table) ? CursorValues.Parse(previous, cursorType!) : null;
+                // What the source noted as read last time counts only while the cursor column stays the same.
+                var seen = UsesCursor(table) ? new SeenTracker { Previous = sameCursor ? extra.GetValueOrDefault(SeenStateKey(sourcePlan)) : null } : null;
                 var request = new ReadRequest(
                     sourcePlan.Stream,
                     sourcePlan.ReadColumns,
                     Cursor: UsesCursor(table) ? new CursorRange(table.Cursor!, after) : null,
                     CustomSql: sourcePlan.CustomSql,
-                    BatchSize: options.BatchSize);
+                    BatchSize: options.BatchSize,
+                    Seen: seen);
                 var max = await CopySourceAsync(sourcePlan, table, request, writer, rejected, counters, cancellationToken).ConfigureAwait(false);
+                extra = seen?.Current is { } current ? extra.SetItem(SeenStateKey(sourcePlan), current) : extra.Remove(SeenStateKey(sourcePlan));
                 if (sourcePlan.CursorIndex >= 0)
                 {
                     var text = max is null ? (UsesCursor(table) ? previous : null) : CursorValues.Format(max);
