@@ -38,7 +38,7 @@ internal static class FileScan
         if (paths.Count > 1 && format is not (FileFormat.Csv or FileFormat.Tsv))
         {
             // Files of one stream written at different times may differ in columns (a column added later): match by name.
-            // (DuckDB cannot combine this with CSV reject tables, so CSV files of a stream must share their columns.)
+            // (DuckDB cannot combine this with CSV reject tables: CSV files are grouped by header instead, see CsvHeaderGroups.)
             sql.Append(", union_by_name = true");
         }
 
@@ -100,6 +100,10 @@ internal static class FileScan
 
         return sql.Append(')').ToString();
     }
+
+    /// <summary>A FROM item reading every call's rows: the call itself, or the calls' rows combined by column name (missing columns NULL).</summary>
+    public static string Combined(IReadOnlyList<string> calls) =>
+        calls.Count == 1 ? calls[0] : "(" + string.Join(" UNION ALL BY NAME ", calls.Select(c => "SELECT * FROM " + c)) + ")";
 
     private static void Option(StringBuilder sql, string name, string? value)
     {

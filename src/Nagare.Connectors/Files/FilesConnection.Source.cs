@@ -73,7 +73,8 @@ public sealed partial class FilesConnection
                 compression = cleaned is null ? compression : null;
             }
 
-            var call = FileScan.Call(format, compression, paths, _options, null, storeRejects: format != FileFormat.Parquet);
+            var groups = format is FileFormat.Csv or FileFormat.Tsv ? CsvHeaderGroups.Group(paths, p => p, compression, _options.Header) : [paths];
+            var call = FileScan.Combined([.. groups.Select(g => FileScan.Call(format, compression, g, _options, null, storeRejects: format != FileFormat.Parquet))]);
             using var command = engine.CreateCommand();
             command.CommandText = "DESCRIBE SELECT * FROM " + call;
             using var reader = command.ExecuteReader();
@@ -191,7 +192,7 @@ public sealed partial class FilesConnection
                 using var engine = OpenEngine();
                 RegisterFiles(engine, scanned);
                 var isCsv = format is FileFormat.Csv or FileFormat.Tsv;
-                var sql = SelectSql(request, format, cleaned is null ? compression : null, scanned, isCsv);
+                var sql = SelectSql(engine, request, format, cleaned is null ? compression : null, scanned, isCsv);
                 using (var command = engine.CreateCommand())
                 {
                     command.CommandText = sql;
@@ -343,22 +344,36 @@ public sealed partial class FilesConnection
         appender.Close();
     }
 
-    private string SelectSql(ReadRequest request, FileFormat format, FileCompression? compression, List<(string Path, FileEntry File)> files, bool isCsv)
+    private string SelectSql(DuckDbConnection engine, ReadRequest request, FileFormat format, FileCompression? compression, List<(string Path, FileEntry File)> files, bool isCsv)
     {
         var requested = request.EffectiveColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
         var real = request.Stream.Columns.Where(c => c.Name is not (FileColumn or FileModifiedColumn)).ToList();
-        List<KeyValuePair<string, string>>? types = null;
+        string call;
         if (isCsv)
         {
             // Reading as the requested types makes unconvertible values rejects (with line and column) instead of query errors.
-            types = [.. real.Where(c => requested.ContainsKey(c.Name)).Select(c => KeyValuePair.Create(c.Name, DuckDbTypeMapping.TypeName(requested[c.Name])))];
+            // Files that differ in header are read group by group, each typed by the columns it has.
+            var groups = CsvHeaderGroups.Group(files, f => f.Path, compression, _options.Header);
+            var calls = new List<string>();
+            foreach (var group in groups)
+            {
+                var paths = group.Select(f => f.Path).ToList();
+                var present = groups.Count == 1 ? null : ColumnNames(engine, request.Stream.Id.Name, FileScan.Call(format, compression, paths, _options, null, storeRejects: false));
+                var types = real.Where(c => requested.ContainsKey(c.Name) && (present is null || present.Contains(c.Name)))
+                    .Select(c => KeyValuePair.Create(c.Name, DuckDbTypeMapping.TypeName(requested[c.Name]))).ToList();
+                calls.Add(FileScan.Call(format, compression, paths, _options, types, storeRejects: true));
+            }
+
+            call = FileScan.Combined(calls);
         }
-        else if (format is FileFormat.Json or FileFormat.Ndjson && real.Count > 0)
+        else
         {
-            types = [.. real.Select(c => KeyValuePair.Create(c.Name, requested.TryGetValue(c.Name, out var t) ? DuckDbTypeMapping.TypeName(t) : c.NativeType ?? DuckDbTypeMapping.TypeName(c.Type)))];
+            var types = format is FileFormat.Json or FileFormat.Ndjson && real.Count > 0
+                ? real.Select(c => KeyValuePair.Create(c.Name, requested.TryGetValue(c.Name, out var t) ? DuckDbTypeMapping.TypeName(t) : c.NativeType ?? DuckDbTypeMapping.TypeName(c.Type))).ToList()
+                : null;
+            call = FileScan.Call(format, compression, [.. files.Select(f => f.Path)], _options, types, storeRejects: false);
         }
 
-        var call = FileScan.Call(format, compression, [.. files.Select(f => f.Path)], _options, types, storeRejects: isCsv);
         var projection = string.Join(", ", request.EffectiveColumns.Select(c =>
             $"CAST({DuckDbDialect.Quote(c.Name)} AS {DuckDbTypeMapping.TypeName(c.Type)}) AS {DuckDbDialect.Quote(c.Name)}"));
         var sql = $"SELECT {projection} FROM (SELECT s.* EXCLUDE ({FileScan.PathColumn}), f.rel AS {FileColumn}, f.modified AS {FileModifiedColumn} " +
@@ -386,6 +401,28 @@ public sealed partial class FilesConnection
         }
 
         return sql;
+    }
+
+    /// <summary>The column names a scan yields.</summary>
+    private HashSet<string> ColumnNames(DuckDbConnection engine, string stream, string call)
+    {
+        using var command = engine.CreateCommand();
+        command.CommandText = "DESCRIBE SELECT * FROM " + call;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+        catch (DuckDbException e)
+        {
+            throw Failure($"Cannot read stream '{stream}': {e.Message}", stream, e);
+        }
+
+        return names;
     }
 
     private static void CollectCsvRejects(DuckDbConnection engine, string stream, List<(string Path, FileEntry File)> files, List<RejectedRow> rejects)

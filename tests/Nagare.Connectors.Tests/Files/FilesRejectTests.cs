@@ -14,6 +14,30 @@ public sealed class FilesRejectTests
         "6,g,4\n";
 
     [Fact]
+    public async Task ReadAsync_CsvFilesWithAColumnAddedLater_MatchedByNameAndRejectsKeepTheirFileAndLine()
+    {
+        using var kit = new FilesTestKit();
+        kit.Write("in/2024-01.csv", "id,amount\n1,1.5\n2,x\n");
+        kit.Write("in/2024-02.csv.gz", "id,amount,currency\n3,2.5,JPY\n4,3.5\n5,4.5,USD\n", gzip: true);
+        kit.Write("in/2024-03.csv", "currency,id,amount\nEUR,6,5.5\n");
+        await using var files = kit.Connection();
+        var stream = await FilesTestKit.StreamAsync(files, "in");
+        var rejected = new List<RejectedRow>();
+
+        var typed = new Core.Connectors.ReadRequest(stream, [stream.Columns[0], stream.Columns[1] with { Type = Core.Types.ColumnType.Float64 }, stream.Columns[2]]);
+        var rows = await FilesTestKit.ReadAllAsync(files.ReadAsync(typed, OnError.Quarantine, r =>
+        {
+            rejected.Add(r);
+            return ValueTask.CompletedTask;
+        }, CancellationToken.None));
+
+        Assert.Equal(["id", "amount", "currency"], stream.Columns.Take(3).Select(c => c.Name));
+        Assert.Equal(["1|1.5|", "3|2.5|JPY", "5|4.5|USD", "6|5.5|EUR"],
+            rows.Select(r => string.Join('|', r.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))).Order(StringComparer.Ordinal));
+        Assert.Equal(["in/2024-01.csv:3", "in/2024-02.csv.gz:3"], rejected.Select(r => $"{r.File}:{r.Line}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ReadAsync_MalformedCsvOnErrorFail_ThrowsNamingFileLineColumnAndReason()
     {
         using var kit = new FilesTestKit();

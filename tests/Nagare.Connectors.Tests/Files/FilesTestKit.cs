@@ -20,11 +20,21 @@ internal sealed class FilesTestKit : IDisposable
     public FilesConnection Connection(FilesConnectorOptions? options = null) =>
         new("files_test", options ?? new FilesConnectorOptions(Root));
 
-    public string Write(string relative, string content)
+    public string Write(string relative, string content, bool gzip = false)
     {
         var path = Path.Combine(Root, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
+        if (gzip)
+        {
+            using var file = File.Create(path);
+            using var compressed = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest);
+            compressed.Write(System.Text.Encoding.UTF8.GetBytes(content));
+        }
+        else
+        {
+            File.WriteAllText(path, content);
+        }
+
         return path;
     }
 
