@@ -59,5 +59,5 @@ echo "| --- | ---: | ---: | ---: |"
 printf '| pg_dump --data-only (%s schemas) > /dev/null | %.1f | %.0f | 1.00× |\n' "$schemas" "$dump" "$(echo "$tables / $dump" | bc -l)"
 printf '| %s (→ warehouse, %s threads, %s streams succeeded) | %.1f | %.0f | %.2f× |\n' "$(sync_command many)" "$threads" "$done_streams" "$nag" "$(echo "$tables / $nag" | bc -l)" "$(echo "$nag / $dump" | bc -l)"
 echo
-printf 'Median per-stream seconds (from --json): %.1f ms; wall time per table (sync wall / tables): %.1f ms; 3,000,000 tables at this rate and parallelism: %.1f hours.\n' \
+printf 'Median per-stream seconds (from --json; a small stream'"'"'s includes the wait for its group commit): %.1f ms; wall time per table (sync wall / tables): %.1f ms; 3,000,000 tables at this rate and parallelism: %.1f hours.\n' \
   "$(echo "$median * 1000" | bc -l)" "$(echo "$nag / $tables * 1000" | bc -l)" "$hours"

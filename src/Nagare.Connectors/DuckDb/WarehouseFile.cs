@@ -16,16 +16,30 @@ public static class WarehouseFile
     /// <summary>
     /// The block size of a new warehouse file. A table takes at least one block: with DuckDB's default of 256 KB,
     /// 2,000 tables of 100 rows made a 550 MB file and held 800 MB of memory; with 64 KB, 134 MB and 420 MB, for
-    /// about 7 % more time loading one 5M-row table. (16 KB: 35 MB and 340 MB, but 40 % slower on the big table.)
+    /// 10–20 % more time loading one 5M-row table (16 KB: 35 MB and 340 MB, and slower still on big tables). A project
+    /// sets its own with <c>warehouse_block_size</c> in nagare.yml (<c>block_size</c> for other DuckDB connections).
     /// </summary>
     public const int BlockSize = 65_536;
 
-    /// <summary>Applies the settings to <paramref name="builder"/>.</summary>
-    public static DuckDbConnectionStringBuilder Apply(DuckDbConnectionStringBuilder builder)
+    /// <summary>Applies the settings to <paramref name="builder"/>, with <paramref name="blockSize"/> instead of <see cref="BlockSize"/> when given.</summary>
+    /// <exception cref="ArgumentException">The block size is not one DuckDB takes.</exception>
+    public static DuckDbConnectionStringBuilder Apply(DuckDbConnectionStringBuilder builder, int? blockSize = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var size = blockSize ?? BlockSize;
+        if (!IsValidBlockSize(size))
+        {
+            throw new ArgumentException(BlockSizeRule + $", not {size}.", nameof(blockSize));
+        }
+
         builder["storage_compatibility_version"] = StorageVersion;
-        builder["default_block_size"] = BlockSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder["default_block_size"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return builder;
     }
+
+    /// <summary>What <see cref="IsValidBlockSize"/> checks, for messages.</summary>
+    public const string BlockSizeRule = "The warehouse block size must be a power of two from 16384 to 262144";
+
+    /// <summary>Whether DuckDB takes <paramref name="size"/> as a block size: a power of two from 16 KB to 256 KB.</summary>
+    public static bool IsValidBlockSize(int size) => size is >= 16_384 and <= 262_144 && int.IsPow2(size);
 }

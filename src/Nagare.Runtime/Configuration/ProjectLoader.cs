@@ -88,6 +88,12 @@ public static class ProjectLoader
         var project = YamlSection.Load(projectFile, Display(directory, ProjectConfig.FileName), environment);
         var name = project.RequiredString("name");
         var warehousePath = WarehouseOf(project, root);
+        var blockSize = project.Int("warehouse_block_size", 16_384, 262_144);
+        if (blockSize is { } size && !int.IsPow2(size))
+        {
+            throw project.Error("warehouse_block_size", $"must be a power of two from 16384 to 262144, found {size}");
+        }
+
         var defaults = ReadDefaults(project.Section("defaults"));
         project.RejectUnknownKeys();
 
@@ -96,7 +102,11 @@ public static class ProjectLoader
             ProjectConfig.WarehouseConnection,
             "duckdb",
             defaults.MaxConcurrency,
-            ImmutableDictionary<string, ConfigSetting>.Empty.Add("path", new ConfigSetting("path", warehousePath, null, [], null, project.LocationOf("warehouse"))),
+            blockSize is null
+                ? ImmutableDictionary<string, ConfigSetting>.Empty.Add("path", new ConfigSetting("path", warehousePath, null, [], null, project.LocationOf("warehouse")))
+                : ImmutableDictionary<string, ConfigSetting>.Empty
+                    .Add("path", new ConfigSetting("path", warehousePath, null, [], null, project.LocationOf("warehouse")))
+                    .Add("block_size", new ConfigSetting("block_size", blockSize.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), null, [], null, project.LocationOf("warehouse_block_size"))),
             project.Location);
         var origins = new Dictionary<string, ConfigLocation>(StringComparer.Ordinal);
         foreach (var file in YamlFiles(root, "connections"))

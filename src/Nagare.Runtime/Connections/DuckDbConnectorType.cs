@@ -8,7 +8,7 @@ public static class DuckDbConnectorType
     /// <summary>The type's keys and factory.</summary>
     public static ConnectorType Type { get; } = new(
         "duckdb",
-        ["path", "threads", "memory_limit"],
+        ["path", "threads", "memory_limit", "block_size"],
         ["path"],
         [],
         (config, context) =>
@@ -20,6 +20,12 @@ public static class DuckDbConnectorType
                 Directory.CreateDirectory(directory);
             }
 
-            return new DuckDbWarehouseConnection(config.Name, new DuckDbConnectorOptions(path, config.GetInt("threads"), config.GetString("memory_limit")));
+            var blockSize = config.GetInt("block_size");
+            if (blockSize is { } size && !WarehouseFile.IsValidBlockSize(size))
+            {
+                throw new Configuration.ConfigException(config.LocationOf("block_size"), "block_size", $"must be a power of two from 16384 to 262144, found {size}");
+            }
+
+            return new DuckDbWarehouseConnection(config.Name, new DuckDbConnectorOptions(path, config.GetInt("threads"), config.GetString("memory_limit"), blockSize));
         });
 }

@@ -45,6 +45,9 @@ public sealed partial class ModelProject
     /// <summary>The selected target.</summary>
     public ModelTarget Target { get; private set; } = null!;
 
+    /// <summary>Block size of a warehouse file the models create (nagare.yml <c>warehouse_block_size</c>); null for the default.</summary>
+    public int? WarehouseBlockSize { get; private set; }
+
     /// <summary>Names of all targets defined.</summary>
     public IReadOnlyList<string> TargetNames { get; private set; } = [];
 
@@ -136,6 +139,11 @@ public sealed partial class ModelProject
         project.TargetPath = Path.Combine(root, yml.String("target_path") ?? "target");
         project.Vars = yml.Map("vars") ?? new YamlMap("nagare.yml", "vars", 0);
         var warehouse = yml.String("warehouse") ?? ".nagare/warehouse.duckdb";
+        project.WarehouseBlockSize = yml.Int("warehouse_block_size");
+        if (project.WarehouseBlockSize is { } blockSize && !Connectors.DuckDb.WarehouseFile.IsValidBlockSize(blockSize))
+        {
+            throw yml.Error("warehouse_block_size", $"must be a power of two from 16384 to 262144, found {blockSize}");
+        }
         var targets = yml.Map("targets");
         var defaultTarget = yml.String("default_target") ?? yml.String("target") ?? (targets is { Count: > 0 } ? (targets.ContainsKey("dev") ? "dev" : targets.Keys.First()) : "dev");
         var chosen = targetName ?? defaultTarget;

@@ -35,7 +35,7 @@ public sealed class ModelRunner
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         }
 
-        return WarehouseFile.Apply(new DuckDbConnectionStringBuilder { DataSource = path }).ConnectionString;
+        return WarehouseFile.Apply(new DuckDbConnectionStringBuilder { DataSource = path }, project.WarehouseBlockSize).ConnectionString;
     }
 
     /// <summary>Opens a connection to the target's warehouse.</summary>
