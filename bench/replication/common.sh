@@ -63,7 +63,7 @@ wall_rss() {
 }
 
 # A project folder with connection 'pg' (the benchmark server), 'out' (a files connection writing
-# Parquet) and the built-in warehouse.
+# Parquet) and the built-in warehouse (block size from BLOCK_SIZE when set).
 make_project() {
   local dir="$1" parallelism="${2:-4}"
   mkdir -p "$dir/connections" "$dir/syncs"
@@ -74,6 +74,8 @@ defaults:
   parallelism: $parallelism
   max_concurrency: $parallelism
 YML
+  # BLOCK_SIZE=16384 (or 262144) sets the warehouse file's block size; the default otherwise.
+  if [[ -n "${BLOCK_SIZE:-}" ]]; then echo "warehouse_block_size: $BLOCK_SIZE" >>"$dir/nagare.yml"; fi
   cat >"$dir/connections/pg.yml" <<YML
 name: pg
 type: postgres
@@ -146,6 +148,7 @@ machine() {
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" \
     "$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
     "$(sql -c 'SHOW server_version' | cut -d' ' -f1)" "$(date -u +%Y-%m-%d)"
+  if [[ -n "${BLOCK_SIZE:-}" ]]; then printf '; warehouse_block_size %s' "$BLOCK_SIZE"; fi
 }
 
 # Best (smallest) of numbers on stdin.
