@@ -102,7 +102,17 @@ internal sealed class DuckDbGroupCommit : IAsyncDisposable
                     continue;
                 }
 
-                WriteGroup(connection, group);
+                try
+                {
+                    WriteGroup(connection, group);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Beyond a stream's own failure (the connection itself broke): no stream may wait forever.
+                    group.ForEach(p => p.Done.TrySetException(Wrap(p, e)));
+                    connection.Dispose();
+                    connection = null;
+                }
             }
         }
         finally
