@@ -16,7 +16,14 @@ public sealed partial class DuckDbWarehouseConnection
     /// rank every table name by similarity for its "did you mean" hint, which at a million tables is seconds per
     /// stream.
     /// </summary>
-    internal StreamSchema? DescribeForWrite(DuckDbConnection connection, StreamId table)
+    internal StreamSchema? DescribeForWrite(DuckDbConnection connection, StreamId table) =>
+        MayExist(connection, table) ? Describe(connection, table) : null;
+
+    /// <summary>
+    /// False when the table is known not to exist (see <see cref="DescribeForWrite"/>); true when it may. Either way
+    /// the table counts as possibly existing from now on, as the caller is about to write it.
+    /// </summary>
+    internal bool MayExist(DuckDbConnection connection, StreamId table)
     {
         var key = TableKey(table);
         lock (_tablesGate)
@@ -42,13 +49,8 @@ public sealed partial class DuckDbWarehouseConnection
             }
 
             // From now on the table may exist (this writer may create it, and a retry must look).
-            if (_tables.Add(key))
-            {
-                return null;
-            }
+            return !_tables.Add(key);
         }
-
-        return Describe(connection, table);
     }
 
     private static (string Schema, string Name) TableKey(StreamId table) => (table.Namespace ?? "main", table.Name);
