@@ -45,6 +45,24 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FullRefresh_WhileWriting_OtherConnectionsReadTheOldTableUntilCommit()
+    {
+        await WriteAsync("orders", WriteMode.FullRefresh, Rows(1, 2));
+
+        await using (var writer = await _warehouse.OpenWriterAsync(Request("orders", WriteMode.FullRefresh), CancellationToken.None))
+        {
+            await writer.WriteAsync(ComplianceData.Batch(Columns, Rows(3, 4, 5)), CancellationToken.None);
+            await writer.WriteAsync(ComplianceData.Batch(Columns, Rows(6, 7, 8)), CancellationToken.None);
+
+            Assert.Equal("2|3", Scalar<string>("SELECT count(*) || '|' || sum(id) FROM lake.orders"));
+            await writer.CommitAsync(null, CancellationToken.None);
+        }
+
+        Assert.Equal("6|33|0", Scalar<string>(
+            "SELECT count(*) || '|' || sum(id) || '|' || (SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%nagare_staging') FROM lake.orders"));
+    }
+
+    [Fact]
     public async Task FullRefresh_ValueTooLargeForColumn_ThrowsNamingTableRowsAndColumnAndKeepsOldTable()
     {
         await WriteAsync("orders", WriteMode.FullRefresh, Rows(1, 2));
