@@ -15,6 +15,9 @@ internal sealed class DuckDbDatabase
     private static readonly Dictionary<string, DuckDbDatabase> Open = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
 
+    /// <summary>Files this process has closed (see <see cref="Acquire"/>).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Closed = new(StringComparer.Ordinal);
+
     private readonly string _key;
     private int _references;
 
@@ -41,6 +44,16 @@ internal sealed class DuckDbDatabase
         var isNamedMemory = path.StartsWith(":memory:", StringComparison.Ordinal);
         var nativePath = isNamedMemory ? path : Path.GetFullPath(path);
         var key = nativePath + "|" + settings.ConfigurationKey;
+        if (!isNamedMemory && Closed.TryRemove(nativePath, out _))
+        {
+            // This process closed the file before. DuckDB keeps an instance alive while any native object of it
+            // (a connection, a prepared statement, a result) does, and destroying it checkpoints the file and
+            // deletes its write-ahead log; a handle left to the finalizer would do that under the new instance
+            // ("Cannot open file …wal"). Finalize such leftovers first: this happens a few times per process.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
         lock (Gate)
         {
             if (Open.TryGetValue(key, out var existing))
@@ -67,7 +80,17 @@ internal sealed class DuckDbDatabase
 
             if (_key.Length > 0)
             {
+                // Closed under the lock: closing checkpoints the file and deletes its write-ahead log, and a
+                // connection opening the same file meanwhile would start a second instance that finds the log
+                // gone between seeing it and opening it ("Cannot open file …wal").
                 Open.Remove(_key);
+                Handle.Dispose();
+                if (!_key.StartsWith(":memory:", StringComparison.Ordinal))
+                {
+                    Closed[_key[.._key.LastIndexOf('|')]] = true;
+                }
+
+                return;
             }
         }
 
