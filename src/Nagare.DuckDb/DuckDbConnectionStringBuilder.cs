@@ -60,9 +60,6 @@ public sealed class DuckDbConnectionStringBuilder : DbConnectionStringBuilder
         set => Set(ReadOnlyKey, value ? "true" : null);
     }
 
-    /// <summary>Settings that distinguish one shared database instance from another.</summary>
-    internal string ConfigurationKey => string.Join(";", NativeOptions().Select(o => o.Name + "=" + o.Value));
-
     /// <summary>The options given to <c>duckdb_set_config</c> at open.</summary>
     internal IEnumerable<(string Name, string Value)> NativeOptions()
     {

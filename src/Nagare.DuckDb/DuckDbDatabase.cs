@@ -5,8 +5,8 @@ namespace Nagare.DuckDb;
 
 /// <summary>
 /// One open DuckDB database (file or in-memory). A process may open a file for writing only
-/// once, so connections to the same file and settings share one instance, reference-counted
-/// and closed when the last connection closes. In-memory databases are private to the
+/// once, so connections to the same file share one instance (opened with the first connection's
+/// settings), reference-counted and closed when the last connection closes. In-memory databases are private to the
 /// connection that opened them unless a name is given (<c>:memory:name</c>): connections with the
 /// same name share one in-memory database within the process.
 /// </summary>
@@ -43,7 +43,9 @@ internal sealed class DuckDbDatabase
         // process shares by name; DuckDB itself would take the name for a file path.
         var isNamedMemory = path.StartsWith(":memory:", StringComparison.Ordinal);
         var nativePath = isNamedMemory ? path : Path.GetFullPath(path);
-        var key = nativePath + "|" + settings.ConfigurationKey;
+        // One instance per file, whatever the settings: two instances of one file in a process would each write
+        // it (DuckDB's file lock does not stop the same process). The first opener's settings apply.
+        var key = nativePath;
         if (!isNamedMemory && Closed.TryRemove(nativePath, out _))
         {
             // This process closed the file before. DuckDB keeps an instance alive while any native object of it
@@ -87,7 +89,7 @@ internal sealed class DuckDbDatabase
                 Handle.Dispose();
                 if (!_key.StartsWith(":memory:", StringComparison.Ordinal))
                 {
-                    Closed[_key[.._key.LastIndexOf('|')]] = true;
+                    Closed[_key] = true;
                 }
 
                 return;
