@@ -27,9 +27,9 @@ public static class WarehouseFile
     {
         ArgumentNullException.ThrowIfNull(builder);
         var size = blockSize ?? BlockSize;
-        if (!IsValidBlockSize(size))
+        if (BlockSizeProblem(size) is { } problem)
         {
-            throw new ArgumentException(BlockSizeRule + $", not {size}.", nameof(blockSize));
+            throw new ArgumentException("The warehouse block size " + problem, nameof(blockSize));
         }
 
         builder["storage_compatibility_version"] = StorageVersion;
@@ -37,9 +37,10 @@ public static class WarehouseFile
         return builder;
     }
 
-    /// <summary>What <see cref="IsValidBlockSize"/> checks, for messages.</summary>
-    public const string BlockSizeRule = "The warehouse block size must be a power of two from 16384 to 262144";
-
-    /// <summary>Whether DuckDB takes <paramref name="size"/> as a block size: a power of two from 16 KB to 256 KB.</summary>
-    public static bool IsValidBlockSize(int size) => size is >= 16_384 and <= 262_144 && int.IsPow2(size);
+    /// <summary>
+    /// Why DuckDB would not take <paramref name="size"/> as a block size (it takes a power of two from 16 KB to
+    /// 256 KB), for a configuration error after the key's name; null when it would.
+    /// </summary>
+    public static string? BlockSizeProblem(int size) =>
+        size is >= 16_384 and <= 262_144 && int.IsPow2(size) ? null : $"must be a power of two from 16384 to 262144, found {size}";
 }

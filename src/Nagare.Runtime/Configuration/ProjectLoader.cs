@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Nagare.Connectors.DuckDb;
 using Nagare.Core.Connectors;
 using Nagare.Core.Types;
 using Nagare.Runtime.Connections;
@@ -88,26 +89,25 @@ public static class ProjectLoader
         var project = YamlSection.Load(projectFile, Display(directory, ProjectConfig.FileName), environment);
         var name = project.RequiredString("name");
         var warehousePath = WarehouseOf(project, root);
-        var blockSize = project.Int("warehouse_block_size", 16_384, 262_144);
-        if (blockSize is { } size && !int.IsPow2(size))
+        var blockSize = project.Int("warehouse_block_size", int.MinValue, int.MaxValue);
+        if (blockSize is { } size && WarehouseFile.BlockSizeProblem(size) is { } problem)
         {
-            throw project.Error("warehouse_block_size", $"must be a power of two from 16384 to 262144, found {size}");
+            throw project.Error("warehouse_block_size", problem);
         }
 
         var defaults = ReadDefaults(project.Section("defaults"));
         project.RejectUnknownKeys();
 
         var connections = ImmutableSortedDictionary.CreateBuilder<string, ConnectionConfig>(StringComparer.Ordinal);
-        connections[ProjectConfig.WarehouseConnection] = new ConnectionConfig(
-            ProjectConfig.WarehouseConnection,
-            "duckdb",
-            defaults.MaxConcurrency,
-            blockSize is null
-                ? ImmutableDictionary<string, ConfigSetting>.Empty.Add("path", new ConfigSetting("path", warehousePath, null, [], null, project.LocationOf("warehouse")))
-                : ImmutableDictionary<string, ConfigSetting>.Empty
-                    .Add("path", new ConfigSetting("path", warehousePath, null, [], null, project.LocationOf("warehouse")))
-                    .Add("block_size", new ConfigSetting("block_size", blockSize.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), null, [], null, project.LocationOf("warehouse_block_size"))),
-            project.Location);
+        var warehouseSettings = ImmutableDictionary<string, ConfigSetting>.Empty
+            .Add("path", new ConfigSetting("path", warehousePath, null, [], null, project.LocationOf("warehouse")));
+        if (blockSize is { } chosen)
+        {
+            warehouseSettings = warehouseSettings.Add("block_size", new ConfigSetting(
+                "block_size", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), null, [], null, project.LocationOf("warehouse_block_size")));
+        }
+
+        connections[ProjectConfig.WarehouseConnection] = new ConnectionConfig(ProjectConfig.WarehouseConnection, "duckdb", defaults.MaxConcurrency, warehouseSettings, project.Location);
         var origins = new Dictionary<string, ConfigLocation>(StringComparer.Ordinal);
         foreach (var file in YamlFiles(root, "connections"))
         {

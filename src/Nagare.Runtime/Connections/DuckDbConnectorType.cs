@@ -21,9 +21,9 @@ public static class DuckDbConnectorType
             }
 
             var blockSize = config.GetInt("block_size");
-            if (blockSize is { } size && !WarehouseFile.IsValidBlockSize(size))
+            if (blockSize is { } size && WarehouseFile.BlockSizeProblem(size) is { } problem)
             {
-                throw new Configuration.ConfigException(config.LocationOf("block_size"), "block_size", $"must be a power of two from 16384 to 262144, found {size}");
+                throw new Configuration.ConfigException(config.LocationOf("block_size"), "block_size", problem);
             }
 
             return new DuckDbWarehouseConnection(config.Name, new DuckDbConnectorOptions(path, config.GetInt("threads"), config.GetString("memory_limit"), blockSize));

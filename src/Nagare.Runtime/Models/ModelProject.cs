@@ -140,9 +140,9 @@ public sealed partial class ModelProject
         project.Vars = yml.Map("vars") ?? new YamlMap("nagare.yml", "vars", 0);
         var warehouse = yml.String("warehouse") ?? ".nagare/warehouse.duckdb";
         project.WarehouseBlockSize = yml.Int("warehouse_block_size");
-        if (project.WarehouseBlockSize is { } blockSize && !Connectors.DuckDb.WarehouseFile.IsValidBlockSize(blockSize))
+        if (project.WarehouseBlockSize is { } blockSize && Connectors.DuckDb.WarehouseFile.BlockSizeProblem(blockSize) is { } problem)
         {
-            throw yml.Error("warehouse_block_size", $"must be a power of two from 16384 to 262144, found {blockSize}");
+            throw yml.Error("warehouse_block_size", problem);
         }
         var targets = yml.Map("targets");
         var defaultTarget = yml.String("default_target") ?? yml.String("target") ?? (targets is { Count: > 0 } ? (targets.ContainsKey("dev") ? "dev" : targets.Keys.First()) : "dev");
