@@ -149,8 +149,10 @@ public sealed partial class FilesConnection
         var listed = _catalog.Files(definition);
         IEnumerable<FileEntry> candidates = listed;
         var tracked = request.Cursor is { Column: FileModifiedColumn or FileColumn } && request.Seen is not null;
+        var bySeenFiles = false;
         if (tracked && request.Seen!.Previous is { } previous)
         {
+            bySeenFiles = true;
             // Files not read before, or changed since: a file copied in with an old modification time is new too.
             var seen = SeenFiles.Parse(previous, streamName);
             candidates = listed.Where(f => !seen.Contains(f));
@@ -192,7 +194,7 @@ public sealed partial class FilesConnection
                 using var engine = OpenEngine();
                 RegisterFiles(engine, scanned);
                 var isCsv = format is FileFormat.Csv or FileFormat.Tsv;
-                var sql = SelectSql(engine, request, format, cleaned is null ? compression : null, scanned, isCsv);
+                var sql = SelectSql(engine, request, format, cleaned is null ? compression : null, scanned, isCsv, cursorFilter: !bySeenFiles);
                 using (var command = engine.CreateCommand())
                 {
                     command.CommandText = sql;
@@ -344,7 +346,8 @@ public sealed partial class FilesConnection
         appender.Close();
     }
 
-    private string SelectSql(DuckDbConnection engine, ReadRequest request, FileFormat format, FileCompression? compression, List<(string Path, FileEntry File)> files, bool isCsv)
+    // cursorFilter: whether rows are filtered by the cursor (not when the files were chosen by the list of files read).
+    private string SelectSql(DuckDbConnection engine, ReadRequest request, FileFormat format, FileCompression? compression, List<(string Path, FileEntry File)> files, bool isCsv, bool cursorFilter)
     {
         var requested = request.EffectiveColumns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
         var real = request.Stream.Columns.Where(c => c.Name is not (FileColumn or FileModifiedColumn)).ToList();
@@ -384,8 +387,7 @@ public sealed partial class FilesConnection
             conditions.Add("(" + request.Filter + ")");
         }
 
-        var tracked = request.Cursor is { Column: FileModifiedColumn or FileColumn } && request.Seen?.Previous is not null;
-        if (request.Cursor is { } cursor && cursor.After is not null && !tracked)
+        if (cursorFilter && request.Cursor is { } cursor && cursor.After is not null)
         {
             conditions.Add($"{DuckDbDialect.Quote(cursor.Column)} > {FileScan.Literal(cursor.After)}");
         }
