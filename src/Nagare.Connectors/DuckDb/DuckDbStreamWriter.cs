@@ -1,16 +1,14 @@
-using System.Collections.Immutable;
 using Nagare.Connectors.Common;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
-using Nagare.Core.Schema;
 using Nagare.DuckDb;
 
 namespace Nagare.Connectors.DuckDb;
 
 /// <summary>
 /// Writes one stream inside one DuckDB transaction: the rows, the table swap or merge, and the sync state all
-/// commit together or not at all. Full refresh and merge append into <c>&lt;table&gt;__nagare_staging</c>
-/// (created in the same transaction, so no one else ever sees it); append and incremental append to the target.
+/// commit together or not at all. Where the rows go is <see cref="DuckDbLoad.Prepare"/>'s choice (the replaced table,
+/// a staging table, or the target). A stream of one batch does not get here: see <see cref="DuckDbSmallStreamWriter"/>.
 /// The first rows go in through DuckDB's appender; a stream that goes past <see cref="FeedAfterRows"/> continues through
 /// one <c>INSERT … SELECT</c> from the batches (<see cref="DuckDbBatchInsert"/>), which stores them on a thread of its
 /// own while the source reads the next batch. Small tables so skip that statement and thread (milliseconds that count
