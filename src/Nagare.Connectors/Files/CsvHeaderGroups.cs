@@ -25,9 +25,10 @@ internal static class CsvHeaderGroups
 
         var groups = new Dictionary<string, List<T>>(StringComparer.Ordinal);
         var order = new List<List<T>>();
+        var buffer = new byte[MaxHeaderBytes];
         foreach (var file in files)
         {
-            var first = FirstLine(path(file), compression);
+            var first = FirstLine(path(file), compression, buffer);
             if (first is null)
             {
                 return [[.. files]];
@@ -46,7 +47,7 @@ internal static class CsvHeaderGroups
     }
 
     /// <summary>The bytes before the first line break (as Latin-1 text, only for comparing), or null when unreadable here.</summary>
-    private static string? FirstLine(string path, FileCompression? compression)
+    private static string? FirstLine(string path, FileCompression? compression, byte[] buffer)
     {
         var kind = compression ?? FileKinds.FromFileName(path).Compression;
         if (kind == FileCompression.Zstd)
@@ -58,25 +59,24 @@ internal static class CsvHeaderGroups
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
             using Stream stream = kind == FileCompression.Gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-            var buffer = new byte[Math.Min(MaxHeaderBytes, 4096)];
-            var line = new List<byte>();
-            while (line.Count < MaxHeaderBytes)
+            var used = 0;
+            while (used < buffer.Length)
             {
-                var read = stream.Read(buffer, 0, buffer.Length);
+                var read = stream.Read(buffer, used, buffer.Length - used);
                 if (read == 0)
                 {
                     break;
                 }
 
-                var end = Array.IndexOf(buffer, (byte)'\n', 0, read);
-                line.AddRange(buffer.AsSpan(0, end < 0 ? read : end).ToArray());
+                var end = Array.IndexOf(buffer, (byte)'\n', used, read);
+                used = end >= 0 ? end : used + read;
                 if (end >= 0)
                 {
                     break;
                 }
             }
 
-            return System.Text.Encoding.Latin1.GetString([.. line]).TrimEnd('\r');
+            return System.Text.Encoding.Latin1.GetString(buffer, 0, used).TrimEnd('\r');
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
