@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark 5: DuckDB → PostgreSQL merge of ROWS (1,000,000) rows (bigint key, numeric(12,2), text,
 # timestamptz, bool) with `nagare sync` (mode merge, primary key id) against
-# psql \copy TABLE FROM FILE (FORMAT binary) of the same rows into the same, emptied table. Nagare runs twice
-# per round: into an empty table (all inserts) and into the full table (every row an update). Prints Markdown.
+# psql \copy TABLE FROM FILE (FORMAT binary) of the same rows into the same, emptied table. Nagare runs three
+# times per round: into an empty table (all inserts), the same rows again into the full table (every row
+# unchanged), and after every row's amount changed in the DuckDB file (every row an update). Prints Markdown.
 #
 #   bench/replication/merge.sh            ROWS=1000000
 #   ROWS=100000 RUNS=1 bench/replication/merge.sh
@@ -49,6 +50,8 @@ for ((i = 1; i <= runs; i++)); do
   sql -c "DROP TABLE IF EXISTS bench.src, bench.copy_target; DROP SCHEMA IF EXISTS _nagare CASCADE; CREATE TABLE bench.copy_target (LIKE src INCLUDING ALL)"
   echo "psql $(wall psql -qc "\\copy bench.copy_target FROM '$work/src.bin' (FORMAT binary)")" >>"$results"
   echo "insert $(wall run_sync "$project" merge "$work/merge.json")" >>"$results"
+  echo "unchanged $(wall run_sync "$project" merge "$work/merge.json")" >>"$results"
+  nagare query --db "$lake/warehouse.duckdb" "UPDATE bench.src SET amount = amount + 1" >/dev/null
   echo "update $(wall run_sync "$project" merge "$work/merge.json")" >>"$results"
   [[ "$(sql -c 'SELECT count(*) FROM bench.src')" == "$rows" ]] || { log "bench.src does not hold $rows rows"; exit 1; }
 done
@@ -59,12 +62,13 @@ echo "DuckDB → PostgreSQL, $(fmt_int "$rows") rows, best of $runs; $(machine)"
 echo
 echo "| implementation | seconds | rows/s | × psql |"
 echo "| --- | ---: | ---: | ---: |"
-for impl in psql insert update; do
+for impl in psql insert unchanged update; do
   secs="$(awk -v i="$impl" '$1 == i { print $2 }' "$results" | best)"
   case "$impl" in
     psql) how="psql \\copy bench.copy_target FROM FILE (FORMAT binary), empty table with primary key" ;;
     insert) how="$(sync_command merge), mode merge into an empty table" ;;
-    update) how="$(sync_command merge), mode merge into the full table (every row updated)" ;;
+    unchanged) how="$(sync_command merge), the same rows again (every row unchanged)" ;;
+    update) how="$(sync_command merge), every row's amount changed (every row updated)" ;;
   esac
   printf '| %s | %.2f | %s | %.2f× |\n' "$how" "$secs" "$(fmt_int "$(echo "$rows / $secs" | bc -l)")" "$(echo "$ref / $secs" | bc -l)"
 done

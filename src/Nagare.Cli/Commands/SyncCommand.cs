@@ -115,7 +115,7 @@ public static class SyncCommand
                 s.RowsRejected.ToString("N0", CultureInfo.InvariantCulture),
                 s.Seconds.ToString("0.00", CultureInfo.InvariantCulture),
                 s.Status == StreamStatus.Succeeded ? "[green]ok[/]" : $"[red]{s.Status.ToString().ToLowerInvariant()}[/]",
-                Markup.Escape(s.Message ?? string.Empty));
+                Markup.Escape(s.Message ?? ChangesText(s) ?? string.Empty));
         }
 
         context.Console.Write(table);
@@ -124,6 +124,13 @@ public static class SyncCommand
             CultureInfo.InvariantCulture,
             $"{summary.Sync}: {summary.Streams.Length - failed} of {summary.Streams.Length} streams ok, {summary.RowsWritten:N0} rows in {summary.Seconds:0.00} s{(failed > 0 ? $", {failed} failed" : string.Empty)}"));
     }
+
+    /// <summary>What a merge or a delete-detecting load did to existing rows, for the summary table; null otherwise.</summary>
+    private static string? ChangesText(StreamResult s) => s.Changes is not { } c || (s.Mode != WriteMode.Merge && c.RowsDeleted == 0)
+        ? null
+        : string.Create(
+            CultureInfo.InvariantCulture,
+            $"inserted {c.RowsInserted:N0}, updated {c.RowsUpdated:N0}, unchanged {c.RowsUnchanged:N0}, deleted {c.RowsDeleted:N0}");
 
     internal static string ModeName(WriteMode mode) => mode switch
     {
@@ -149,6 +156,10 @@ public static class SyncCommand
                 rows_read = s.RowsRead,
                 rows_written = s.RowsWritten,
                 rows_rejected = s.RowsRejected,
+                rows_inserted = s.Changes?.RowsInserted,
+                rows_updated = s.Changes?.RowsUpdated,
+                rows_unchanged = s.Changes?.RowsUnchanged,
+                rows_deleted = s.Changes?.RowsDeleted,
                 seconds = Math.Round(s.Seconds, 3),
                 status = s.Status.ToString().ToLowerInvariant(),
                 message = s.Message,

@@ -118,7 +118,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
             var rows = connection.ExecuteScalar<long>($"SELECT count(*) FROM {_staging}");
             var existing = _owner.Describe(connection, _request.Target);
             var columns = DuckDbLoad.AlignNames(_request.Columns, existing);
-            long inserted = rows, updated = 0, deleted = 0;
+            long inserted = rows, updated = 0, deleted = 0, unchanged = 0;
             switch (_request.Mode)
             {
                 case WriteMode.FullRefresh:
@@ -132,7 +132,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
                     break;
                 case WriteMode.Merge:
                     DuckDbLoad.PrepareTarget(connection, _request, columns, existing, _request.DeleteDetection == DeleteDetection.Soft);
-                    (inserted, updated, deleted) = DuckDbLoad.Merge(connection, _request, columns, _staging);
+                    (inserted, updated, deleted, unchanged) = DuckDbLoad.Merge(connection, _request, columns, _staging);
                     connection.ExecuteNonQuery($"DROP TABLE {_staging}");
                     break;
                 default:
@@ -162,7 +162,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
                 _completed = [];
             }
 
-            return new WriteResult(rows, inserted, updated, deleted);
+            return new WriteResult(rows, inserted, updated, deleted, unchanged);
         }
         catch (DuckDbException e)
         {

@@ -101,19 +101,19 @@ internal static class DuckDbLoad
     /// <summary>Swaps or merges the staged rows (per <see cref="Prepare"/>) in the caller's transaction; returns the counts.</summary>
     public static WriteResult Finish(DuckDbConnection connection, WriteRequest request, LoadTarget target, long rows)
     {
-        long inserted = rows, updated = 0, deleted = 0;
+        long inserted = rows, updated = 0, deleted = 0, unchanged = 0;
         switch (request.Mode)
         {
             case WriteMode.FullRefresh when target.Staging is not null:
                 deleted = Swap(connection, request, target.Columns, target.Existing, target.Staging);
                 break;
             case WriteMode.Merge:
-                (inserted, updated, deleted) = Merge(connection, request, target.Columns, target.Staging!);
+                (inserted, updated, deleted, unchanged) = Merge(connection, request, target.Columns, target.Staging!);
                 connection.ExecuteNonQuery($"DROP TABLE {target.Staging}");
                 break;
         }
 
-        return new WriteResult(rows, inserted, updated, deleted);
+        return new WriteResult(rows, inserted, updated, deleted, unchanged);
     }
 
     /// <summary>
@@ -214,8 +214,11 @@ internal static class DuckDbLoad
         return deleted;
     }
 
-    /// <summary>Upserts the staging rows into the target by key; returns (inserted, updated, deleted).</summary>
-    public static (long Inserted, long Updated, long Deleted) Merge(DuckDbConnection connection, WriteRequest request, ImmutableArray<ColumnSchema> columns, string staging)
+    /// <summary>
+    /// Upserts the staging rows into the target by key; returns (inserted, updated, deleted, unchanged). A stored row
+    /// whose values all equal the incoming row's is left alone and counted as unchanged.
+    /// </summary>
+    public static (long Inserted, long Updated, long Deleted, long Unchanged) Merge(DuckDbConnection connection, WriteRequest request, ImmutableArray<ColumnSchema> columns, string staging)
     {
         if (request.PrimaryKey.IsDefaultOrEmpty)
         {
@@ -227,26 +230,27 @@ internal static class DuckDbLoad
         var keyList = Names(keys);
 
         // A key sent twice keeps its last row.
-        var duplicates = connection.ExecuteScalar<long>($"SELECT count(*) - count(DISTINCT ({keyList})) FROM {staging}");
-        if (duplicates > 0)
+        var distinct = connection.ExecuteScalar<long>($"SELECT count(DISTINCT ({keyList})) FROM {staging}");
+        if (distinct < connection.ExecuteScalar<long>($"SELECT count(*) FROM {staging}"))
         {
             connection.ExecuteNonQuery($"DELETE FROM {staging} WHERE rowid NOT IN (SELECT max(rowid) FROM {staging} GROUP BY {keyList})");
         }
 
         var soft = request.DeleteDetection == DeleteDetection.Soft ? request.SoftDeleteColumn : null;
-        var assignments = columns.Where(c => !keys.Any(k => Same(k, c.Name)) && (soft is null || !Same(c.Name, soft)))
-            .Select(c => $"{DuckDbDialect.Quote(c.Name)} = s.{DuckDbDialect.Quote(c.Name)}")
-            .ToList();
+        var valueColumns = columns.Where(c => !keys.Any(k => Same(k, c.Name)) && (soft is null || !Same(c.Name, soft))).ToList();
+        var assignments = valueColumns.Select(c => $"{DuckDbDialect.Quote(c.Name)} = s.{DuckDbDialect.Quote(c.Name)}").ToList();
+        var changed = valueColumns.Select(c => $"t.{DuckDbDialect.Quote(c.Name)} IS DISTINCT FROM s.{DuckDbDialect.Quote(c.Name)}").ToList();
         if (soft is not null)
         {
             assignments.Add($"{DuckDbDialect.Quote(soft)} = NULL");
+            changed.Add($"t.{DuckDbDialect.Quote(soft)} IS NOT NULL");
         }
 
         var match = KeyMatch(keys, "s", "t");
         long updated = 0;
         if (assignments.Count > 0)
         {
-            updated = connection.ExecuteNonQuery($"UPDATE {target} AS t SET {string.Join(", ", assignments)} FROM {staging} AS s WHERE {match}");
+            updated = connection.ExecuteNonQuery($"UPDATE {target} AS t SET {string.Join(", ", assignments)} FROM {staging} AS s WHERE {match} AND ({string.Join(" OR ", changed)})");
         }
 
         var names = columns.Select(c => c.Name).ToList();
@@ -263,7 +267,7 @@ internal static class DuckDbLoad
             deleted = connection.ExecuteNonQuery($"UPDATE {target} AS t SET {DuckDbDialect.Quote(soft)} = now() WHERE t.{DuckDbDialect.Quote(soft)} IS NULL AND {missing}");
         }
 
-        return (inserted, updated, deleted);
+        return (inserted, updated, deleted, distinct - inserted - updated);
     }
 
     /// <summary>

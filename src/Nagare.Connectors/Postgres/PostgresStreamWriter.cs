@@ -479,17 +479,23 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         }
 
         var keys = KeyList();
-        var updates = _request.Columns
-            .Where(c => !_request.PrimaryKey.Contains(c.Name))
+        var valueColumns = _request.Columns.Where(c => !_request.PrimaryKey.Contains(c.Name)).ToList();
+        var updates = valueColumns
             .Select(c => $"{PostgresDialect.Quote(c.Name)} = EXCLUDED.{PostgresDialect.Quote(c.Name)}")
             .ToList();
+        var changed = valueColumns.Select(Differs).ToList();
         if (_hasSoftColumn && _request.Columns.All(c => c.Name != _request.SoftDeleteColumn))
         {
             // A row that comes back is no longer deleted.
             updates.Add($"{PostgresDialect.Quote(_request.SoftDeleteColumn)} = NULL");
+            changed.Add($"t.{PostgresDialect.Quote(_request.SoftDeleteColumn)} IS NOT NULL");
         }
 
-        var onConflict = updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates);
+        // A row whose values are all the same is left alone: no new row version, no index entries, no WAL, no
+        // update triggers, and it counts as unchanged rather than updated.
+        var onConflict = updates.Count == 0
+            ? "DO NOTHING"
+            : $"DO UPDATE SET {string.Join(", ", updates)} WHERE {string.Join(" OR ", changed)}";
 
         if (_rows >= AnalyzeThreshold && _request.DeleteDetection != DeleteDetection.None)
         {
@@ -498,11 +504,11 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             await ExecuteAsync($"ANALYZE {_copyTarget}", cancellationToken).ConfigureAwait(false);
         }
 
-        long inserted, updated;
+        long inserted, updated, considered = _rows;
         if (_rows < 2 || updates.Count == 0)
         {
             // Nothing to repeat, or DO NOTHING, which takes repeated keys (all copies are alike) without complaint.
-            (inserted, updated) = await UpsertAsync($"SELECT {_columnList} FROM {_copyTarget}", onConflict, cancellationToken).ConfigureAwait(false);
+            (inserted, updated, _) = await UpsertAsync($"SELECT {_columnList} FROM {_copyTarget}", onConflict, countOffered: false, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -514,14 +520,15 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             await _transaction!.SaveAsync(Savepoint, cancellationToken).ConfigureAwait(false);
             try
             {
-                (inserted, updated) = await UpsertAsync($"SELECT {_columnList} FROM {_copyTarget}", onConflict, cancellationToken).ConfigureAwait(false);
+                (inserted, updated, _) = await UpsertAsync($"SELECT {_columnList} FROM {_copyTarget}", onConflict, countOffered: false, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CardinalityViolation)
             {
                 await _transaction.RollbackAsync(Savepoint, cancellationToken).ConfigureAwait(false);
-                (inserted, updated) = await UpsertAsync(
+                (inserted, updated, considered) = await UpsertAsync(
                     $"SELECT DISTINCT ON ({keys}) {_columnList} FROM {_copyTarget} ORDER BY {keys}, ctid DESC",
                     onConflict,
+                    countOffered: true,
                     cancellationToken).ConfigureAwait(false);
             }
 
@@ -543,8 +550,26 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new WriteResult(_rows, inserted, updated, deleted);
+        // Rows not inserted nor updated met an equal row (or, with DO NOTHING, any row) under their key.
+        return new WriteResult(_rows, inserted, updated, deleted, considered - inserted - updated);
     }
+
+    /// <summary>
+    /// The condition under which column <paramref name="column"/> of the stored row <c>t</c> differs from the incoming
+    /// row: <c>IS DISTINCT FROM</c> (NULLs are equal to each other), compared as text for types without equality.
+    /// </summary>
+    private string Differs(ColumnSchema column)
+    {
+        var name = PostgresDialect.Quote(column.Name);
+        var native = _existing?.Find(column.Name)?.NativeType ?? PostgresDialect.Instance.FormatTypeName(column.Type);
+        return NoEquality(native)
+            ? $"t.{name}::text IS DISTINCT FROM EXCLUDED.{name}::text"
+            : $"t.{name} IS DISTINCT FROM EXCLUDED.{name}";
+    }
+
+    /// <summary>Built-in types PostgreSQL cannot compare with <c>=</c> (and arrays of them).</summary>
+    private static bool NoEquality(string nativeType) =>
+        nativeType.TrimEnd('[', ']') is "json" or "xml" or "point" or "line" or "lseg" or "box" or "path" or "polygon" or "circle";
 
     /// <summary>Publishes a merge into a table created by this write: the rows are already in it; only the key is missing.</summary>
     private async Task<WriteResult> PublishMergeIntoNewTargetAsync(CancellationToken cancellationToken)
@@ -577,21 +602,26 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         return new WriteResult(_rows, _rows - repeated);
     }
 
-    /// <summary>Inserts <paramref name="rows"/> into the target, resolving existing keys with <paramref name="onConflict"/>; returns (inserted, updated).</summary>
-    private async Task<(long Inserted, long Updated)> UpsertAsync(string rows, string onConflict, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts <paramref name="rows"/> into the target, resolving existing keys with <paramref name="onConflict"/>;
+    /// returns (inserted, updated, rows offered). The offered rows are counted only when asked (<paramref
+    /// name="countOffered"/>): that keeps them in a work table; otherwise the offered count is -1.
+    /// </summary>
+    private async Task<(long Inserted, long Updated, long Offered)> UpsertAsync(string rows, string onConflict, bool countOffered, CancellationToken cancellationToken)
     {
         var sql = $"""
-            WITH merged AS (
+            WITH {(countOffered ? $"offered AS MATERIALIZED ({rows})," : "")}
+            merged AS (
                 INSERT INTO {_target} AS t ({_columnList})
-                {rows}
+                {(countOffered ? $"SELECT {_columnList} FROM offered" : rows)}
                 ON CONFLICT ({KeyList()}) {onConflict}
                 RETURNING (xmax = 0) AS inserted)
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), {(countOffered ? "(SELECT count(*) FROM offered)" : "-1")} FROM merged
             """;
         await using var command = _owner.Command(Connection, sql, _transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
     private List<ColumnSchema> StoredColumns() =>

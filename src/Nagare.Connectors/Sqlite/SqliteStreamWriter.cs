@@ -147,14 +147,14 @@ internal sealed class SqliteStreamWriter : IStreamWriter
         var now = TimeProvider.System.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
         try
         {
-            long inserted = _rows, updated = 0, deleted = 0;
+            long inserted = _rows, updated = 0, deleted = 0, unchanged = 0;
             switch (_request.Mode)
             {
                 case WriteMode.FullRefresh:
                     deleted = Swap(now);
                     break;
                 case WriteMode.Merge:
-                    (inserted, updated, deleted) = Merge(now);
+                    (inserted, updated, deleted, unchanged) = Merge(now);
                     break;
             }
 
@@ -170,7 +170,7 @@ internal sealed class SqliteStreamWriter : IStreamWriter
 
             _transaction.Commit();
             _finished = true;
-            return Task.FromResult(new WriteResult(_rows, inserted, updated, deleted));
+            return Task.FromResult(new WriteResult(_rows, inserted, updated, deleted, unchanged));
         }
         catch (SqliteException e)
         {
@@ -215,30 +215,40 @@ internal sealed class SqliteStreamWriter : IStreamWriter
         return deleted;
     }
 
-    private (long Inserted, long Updated, long Deleted) Merge(string now)
+    /// <summary>
+    /// Upserts the staged rows by key; returns (inserted, updated, deleted, unchanged). A stored row whose values all
+    /// equal the incoming row's is left alone and counted as unchanged.
+    /// </summary>
+    private (long Inserted, long Updated, long Deleted, long Unchanged) Merge(string now)
     {
         var keys = _request.PrimaryKey;
         Execute($"DELETE FROM {MergeStaging} WHERE rowid NOT IN (SELECT max(rowid) FROM {MergeStaging} GROUP BY {Names(keys)})");
         var match = KeyMatch(keys, "s", "t");
-        long staged, updated;
-        using (var count = Command($"SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM {Target} AS t WHERE {match})), 0) FROM {MergeStaging} AS s"))
+        var soft = _request.DeleteDetection == DeleteDetection.Soft ? _request.SoftDeleteColumn : null;
+        var valueColumns = _columns.Where(c => !keys.Any(k => Same(k, c.Name)) && (soft is null || !Same(c.Name, soft))).ToList();
+        var assignments = valueColumns.Select(c => $"{Quote(c.Name)} = excluded.{Quote(c.Name)}").ToList();
+        var changed = valueColumns.Select(c => $"{Target}.{Quote(c.Name)} IS NOT excluded.{Quote(c.Name)}").ToList();
+        var differs = valueColumns.Select(c => $"t.{Quote(c.Name)} IS NOT s.{Quote(c.Name)}").ToList();
+        if (soft is not null)
+        {
+            assignments.Add($"{Quote(soft)} = NULL");
+            changed.Add($"{Target}.{Quote(soft)} IS NOT NULL");
+            differs.Add($"t.{Quote(soft)} IS NOT NULL");
+        }
+
+        long staged, existing, updated;
+        var differsSql = differs.Count == 0 ? "0" : string.Join(" OR ", differs);
+        using (var count = Command($"SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM {Target} AS t WHERE {match})), 0), coalesce(sum(EXISTS (SELECT 1 FROM {Target} AS t WHERE {match} AND ({differsSql}))), 0) FROM {MergeStaging} AS s"))
         using (var reader = count.ExecuteReader())
         {
             reader.Read();
             staged = reader.GetInt64(0);
-            updated = reader.GetInt64(1);
-        }
-
-        var soft = _request.DeleteDetection == DeleteDetection.Soft ? _request.SoftDeleteColumn : null;
-        var assignments = _columns.Where(c => !keys.Any(k => Same(k, c.Name)) && (soft is null || !Same(c.Name, soft)))
-            .Select(c => $"{Quote(c.Name)} = excluded.{Quote(c.Name)}").ToList();
-        if (soft is not null)
-        {
-            assignments.Add($"{Quote(soft)} = NULL");
+            existing = reader.GetInt64(1);
+            updated = reader.GetInt64(2);
         }
 
         var names = Names(_columns.Select(c => c.Name));
-        var action = assignments.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", assignments);
+        var action = assignments.Count == 0 ? "DO NOTHING" : $"DO UPDATE SET {string.Join(", ", assignments)} WHERE {string.Join(" OR ", changed)}";
         Execute($"INSERT INTO {Target} ({names}) SELECT {names} FROM {MergeStaging} WHERE true ON CONFLICT ({Names(keys)}) {action}");
         long deleted = 0;
         var missing = $"NOT EXISTS (SELECT 1 FROM {MergeStaging} AS s WHERE {KeyMatch(keys, "s", Target)})";
@@ -254,7 +264,7 @@ internal sealed class SqliteStreamWriter : IStreamWriter
         }
 
         Execute($"DROP TABLE {MergeStaging}");
-        return (staged - updated, updated, deleted);
+        return (staged - existing, updated, deleted, existing - updated);
     }
 
     private static void PrepareTarget(

@@ -68,7 +68,7 @@ public sealed partial class ReplicationExecutor
                     counters.Chunks++;
                 }
 
-                await writer.CommitAsync(FinalState(state, table, max), cancellationToken).ConfigureAwait(false);
+                counters.Changes = await writer.CommitAsync(FinalState(state, table, max), cancellationToken).ConfigureAwait(false);
                 await QuarantineAsync(plan, table, rejected, cancellationToken).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
             return $"{ranges.Count} chunks in one writer";
@@ -147,7 +147,7 @@ public sealed partial class ReplicationExecutor
 
         await WithSlotsAsync(label, counters, async () =>
         {
-            await chunked.CommitAsync(FinalState(state, table, max), cancellationToken).ConfigureAwait(false);
+            counters.Changes = await chunked.CommitAsync(FinalState(state, table, max), cancellationToken).ConfigureAwait(false);
             await QuarantineAsync(plan, table, rejectedAll, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return counters.ChunksResumed > 0

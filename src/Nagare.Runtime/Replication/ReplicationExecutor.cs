@@ -121,7 +121,8 @@ public sealed partial class ReplicationExecutor
             status,
             message ?? note,
             counters.Chunks,
-            counters.ChunksResumed);
+            counters.ChunksResumed,
+            status == StreamStatus.Succeeded ? counters.Changes : null);
     }
 
     private static string Describe(Exception e) => e switch
@@ -259,7 +260,7 @@ public sealed partial class ReplicationExecutor
                 try
                 {
                     lease.Release();
-                    await writer.CommitAsync(newState, cancellationToken).ConfigureAwait(false);
+                    counters.Changes = await writer.CommitAsync(newState, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -268,7 +269,7 @@ public sealed partial class ReplicationExecutor
             }
             else
             {
-                await writer.CommitAsync(newState, cancellationToken).ConfigureAwait(false);
+                counters.Changes = await writer.CommitAsync(newState, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -430,6 +431,9 @@ public sealed partial class ReplicationExecutor
 
         public int ChunksResumed { get; set; }
 
+        /// <summary>What the final commit did.</summary>
+        public WriteResult? Changes { get; set; }
+
         /// <summary>When the table first got its slots (chunks of one table may start on several threads at once).</summary>
         public long? StartedAt
         {
@@ -448,6 +452,7 @@ public sealed partial class ReplicationExecutor
             Interlocked.Exchange(ref read, 0);
             Interlocked.Exchange(ref written, 0);
             Interlocked.Exchange(ref rejected, 0);
+            Changes = null;
         }
     }
 }

@@ -14,6 +14,7 @@ namespace Nagare.Runtime.Replication;
 /// <param name="Message">Why it failed, or a note (chunks, resume); null when nothing to say.</param>
 /// <param name="Chunks">Chunks copied in this run (0 when not chunked).</param>
 /// <param name="ChunksResumed">Chunks already staged by an interrupted run and not copied again.</param>
+/// <param name="Changes">What the destination's commit did (inserted, updated, unchanged, deleted); null when it failed.</param>
 public sealed record StreamResult(
     string Stream,
     string Table,
@@ -25,4 +26,5 @@ public sealed record StreamResult(
     StreamStatus Status,
     string? Message,
     int Chunks = 0,
-    int ChunksResumed = 0);
+    int ChunksResumed = 0,
+    WriteResult? Changes = null);

@@ -200,6 +200,22 @@ public abstract class ConnectorCompliance<TFixture> : IClassFixture<TFixture>
     }
 
     [ComplianceFact]
+    public async Task Merge_RowsWithTheSameValues_CountedUnchangedNotUpdated()
+    {
+        await using var target = await Fixture.CreateTargetAsync();
+        RequireDestination(target, WriteMode.Merge);
+        object?[][] stored = [[1L, "one", 1.5m], [2L, null, null], [3L, "three", 3.5m]];
+        await WriteAsync(target, "unchanged", SmallColumns, WriteMode.Merge, stored);
+        object?[][] again = [[1L, "one", 1.5m], [2L, null, null], [3L, "three", 3.75m], [4L, "four", null]];
+
+        var result = await WriteAsync(target, "unchanged", SmallColumns, WriteMode.Merge, again);
+
+        // Equal values count as unchanged, NULLs included; only key 3 changed.
+        Assert.Equal((1L, 1L, 2L), (result.RowsInserted, result.RowsUpdated, result.RowsUnchanged));
+        ComplianceData.AssertRows(again, await target.ReadRowsAsync("unchanged"), SmallColumns);
+    }
+
+    [ComplianceFact]
     public async Task Merge_ExistingAndNewKeys_UpsertsByKey()
     {
         await using var target = await Fixture.CreateTargetAsync();

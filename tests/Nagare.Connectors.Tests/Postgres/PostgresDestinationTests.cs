@@ -106,9 +106,35 @@ public sealed class PostgresDestinationTests(PostgresFixture pg) : IClassFixture
         var result = await PostgresRows.WriteAsync(connection, request with { DeleteDetection = DeleteDetection.Hard }, null, [2L, "B", 20m], [4L, "d", 4m], [4L, "d2", 5m], [3L, "c", 3m]);
 
         Assert.Equal(1, result.RowsInserted);
-        Assert.Equal(2, result.RowsUpdated);
+        Assert.Equal(1, result.RowsUpdated);
+        Assert.Equal(1, result.RowsUnchanged);
         Assert.Equal(1, result.RowsDeleted);
         Assert.Equal([[2L, "B", 20m], [3L, "c", 3m], [4L, "d2", 5m]], await RowsAsync(schema));
+    }
+
+    [Fact]
+    public async Task Merge_UnchangedRowsOfAnExistingTable_AreNotRewrittenAndFireNoUpdateTrigger()
+    {
+        var schema = await pg.CreateSchemaAsync("pgmerge");
+        await pg.ExecuteAsync($$"""
+            CREATE TABLE {{schema}}.items (id bigint PRIMARY KEY, name text, amount numeric(10,2), doc json);
+            CREATE TABLE {{schema}}.updates (id bigint);
+            CREATE FUNCTION {{schema}}.note_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO {{schema}}.updates VALUES (NEW.id); RETURN NEW; END $$;
+            CREATE TRIGGER note_update AFTER UPDATE ON {{schema}}.items FOR EACH ROW EXECUTE FUNCTION {{schema}}.note_update();
+            INSERT INTO {{schema}}.items VALUES (1, 'a', 1, '{"k": 1}'), (2, 'b', NULL, NULL), (3, 'c', 3, '[1, 2]');
+            """);
+        var before = await pg.QueryAsync($"SELECT id, xmin::text FROM {schema}.items ORDER BY id");
+        await using var connection = pg.CreateConnection();
+        var request = Request(schema, WriteMode.Merge) with { Columns = [.. Columns, new ColumnSchema("doc", ColumnType.Json)] };
+
+        var result = await PostgresRows.WriteAsync(connection, request, null, [1L, "a", 1m, "{\"k\": 1}"], [2L, "b", null, null], [3L, "c", 3m, "[1, 3]"]);
+
+        Assert.Equal((0L, 1L, 2L), (result.RowsInserted, result.RowsUpdated, result.RowsUnchanged));
+        Assert.Equal([[3L]], await pg.QueryAsync($"SELECT id FROM {schema}.updates"));
+        var after = await pg.QueryAsync($"SELECT id, xmin::text FROM {schema}.items ORDER BY id");
+        Assert.Equal(before.Take(2), after.Take(2));
+        Assert.NotEqual(before[2], after[2]);
+        Assert.Equal([["[1, 3]"]], await pg.QueryAsync($"SELECT doc::text FROM {schema}.items WHERE id = 3"));
     }
 
     [Fact]

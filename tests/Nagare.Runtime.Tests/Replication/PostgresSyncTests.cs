@@ -67,6 +67,9 @@ public sealed class PostgresSyncTests : IAsyncLifetime
         Assert.True(summary.Succeeded, summary.Streams[0].Message);
         var rows = await pg.QueryAsync($"SELECT id, name FROM \"{Dst}\".customers ORDER BY id");
         Assert.Equal(["1 Aiko", "2 Benjamin", "3 Chie"], rows.Select(r => $"{r[0]} {r[1]}"));
+        var changes = summary.Streams[0].Changes;
+        Assert.NotNull(changes);
+        Assert.Equal((1L, 1L, 1L, 0L), (changes.RowsInserted, changes.RowsUpdated, changes.RowsUnchanged, changes.RowsDeleted));
     }
 
     [Fact]
