@@ -2,8 +2,10 @@
 # Benchmark 2: TABLES (10,000) tables × ROWS (100) rows in SCHEMAS (10) schemas, PostgreSQL → DuckDB in one
 # `nagare sync` (every table a stream, full refresh, THREADS streams at once) against
 # `pg_dump --data-only` of the same schemas to /dev/null, then the same sync again into the now existing
-# tables (the nightly case). Reports the median per-table time from the sync's
-# --json per-stream seconds and extrapolates to 3 million tables at the measured rate. Prints Markdown.
+# tables (the nightly case), and DuckDB working alone (bench/node/many-tables-floor.mjs: the same tables created
+# and filled with generated rows by SQL in a new file, no source read: what DuckDB itself spends). Reports the
+# median per-table time from the sync's --json per-stream seconds and extrapolates to 3 million tables at the
+# measured rate. Prints Markdown.
 #
 #   bench/replication/many-tables.sh                  TABLES=10000 ROWS=100 SCHEMAS=10 THREADS=4
 #   TABLES=1000 RUNS=1 bench/replication/many-tables.sh
@@ -15,6 +17,8 @@ threads="${THREADS:-4}"
 per_schema=$((tables / schemas))
 
 build_nagare
+"$root/scripts/bootstrap" --bench >&2
+block_size="${BLOCK_SIZE:-65536}"
 start_pg
 log "creating $tables tables × $rows rows in $schemas schemas"
 for ((s = 1; s <= schemas; s++)); do
@@ -41,6 +45,9 @@ for ((s = 1; s <= schemas; s++)); do dump_schemas+=(-n "s$s"); done
 for ((i = 1; i <= runs; i++)); do
   log "round $i/$runs"
   echo "pg_dump $(wall pg_dump --data-only "${dump_schemas[@]}" -f /dev/null)" >>"$results"
+  rm -f "$work/alone.duckdb" "$work/alone.duckdb.wal"
+  echo "alone $(wall node "$root/bench/node/many-tables-floor.mjs" "$work/alone.duckdb" "$tables" "$rows" "$schemas" "$block_size" 1)" >>"$results"
+  rm -f "$work/alone.duckdb" "$work/alone.duckdb.wal"
   rm -f "$project/warehouse.duckdb" "$project/warehouse.duckdb.wal"
   echo "nagare $(wall run_sync "$project" many "$work/sync-$i.json")" >>"$results"
   # The nightly case: the same sync again, every table now replaced through staging and swap.
@@ -51,6 +58,7 @@ done
 
 dump="$(awk '$1 == "pg_dump" { print $2 }' "$results" | best)"
 nag="$(awk '$1 == "nagare" { print $2 }' "$results" | best)"
+alone="$(awk '$1 == "alone" { print $2 }' "$results" | best)"
 again="$(awk '$1 == "again" { print $2 }' "$results" | best)"
 median="$(awk '$1 == "median" { print $2 }' "$results" | best)"
 done_streams="$(awk '$1 == "streams" { print $2 }' "$results" | sort -g | tail -1)"
@@ -61,6 +69,7 @@ echo
 echo "| implementation | seconds | tables/s | × pg_dump time |"
 echo "| --- | ---: | ---: | ---: |"
 printf '| pg_dump --data-only (%s schemas) > /dev/null | %.1f | %.0f | 1.00× |\n' "$schemas" "$dump" "$(echo "$tables / $dump" | bc -l)"
+printf '| DuckDB alone: the same tables created and filled by SQL, no source (%s-byte blocks) | %.1f | %.0f | %.2f× |\n' "$block_size" "$alone" "$(echo "$tables / $alone" | bc -l)" "$(echo "$alone / $dump" | bc -l)"
 printf '| %s (→ warehouse, %s threads, %s streams succeeded) | %.1f | %.0f | %.2f× |\n' "$(sync_command many)" "$threads" "$done_streams" "$nag" "$(echo "$tables / $nag" | bc -l)" "$(echo "$nag / $dump" | bc -l)"
 printf '| %s again (tables exist: each replaced) | %.1f | %.0f | %.2f× |\n' "$(sync_command many)" "$again" "$(echo "$tables / $again" | bc -l)" "$(echo "$again / $dump" | bc -l)"
 echo
