@@ -236,6 +236,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
             try
             {
                 await _insert.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                _load._owner.Written(batch.RowCount);
             }
             catch (DuckDbException e)
             {

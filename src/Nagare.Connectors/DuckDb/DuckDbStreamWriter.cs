@@ -16,7 +16,7 @@ namespace Nagare.Connectors.DuckDb;
 /// </summary>
 internal sealed class DuckDbStreamWriter : IStreamWriter
 {
-    private readonly string _connectionName;
+    private readonly DuckDbWarehouseConnection _owner;
     private readonly DuckDbConnection _connection;
     private readonly DuckDbTransaction _transaction;
     private readonly WriteRequest _request;
@@ -29,9 +29,9 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     /// <summary>Rows a stream writes through the appender before it switches to the INSERT feed.</summary>
     internal const long FeedAfterRows = 100_000;
 
-    private DuckDbStreamWriter(string connectionName, DuckDbConnection connection, DuckDbTransaction transaction, WriteRequest request, LoadTarget target)
+    private DuckDbStreamWriter(DuckDbWarehouseConnection owner, DuckDbConnection connection, DuckDbTransaction transaction, WriteRequest request, LoadTarget target)
     {
-        _connectionName = connectionName;
+        _owner = owner;
         _connection = connection;
         _transaction = transaction;
         _request = request;
@@ -46,7 +46,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         try
         {
             var target = DuckDbLoad.Prepare(owner, connection, request);
-            return new DuckDbStreamWriter(owner.Name, connection, transaction, request, target);
+            return new DuckDbStreamWriter(owner, connection, transaction, request, target);
         }
         catch (DuckDbException e)
         {
@@ -70,6 +70,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
             _appender ??= new DuckDbBatchAppender(_connection, _target.Table.Schema, _target.Table.Name, _target.Columns);
             _appender.Append(batch);
             _appended += batch.RowCount;
+            _owner.Written(batch.RowCount);
             return;
         }
 
@@ -84,10 +85,11 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
             }
 
             await _insert.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            _owner.Written(batch.RowCount);
         }
         catch (DuckDbException e)
         {
-            throw DuckDbLoad.Failure(_connectionName, _request, "write rows to", e);
+            throw DuckDbLoad.Failure(_owner.Name, _request, "write rows to", e);
         }
     }
 
@@ -115,7 +117,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         }
         catch (DuckDbException e)
         {
-            throw DuckDbLoad.Failure(_connectionName, _request, "commit rows to", e);
+            throw DuckDbLoad.Failure(_owner.Name, _request, "commit rows to", e);
         }
     }
 

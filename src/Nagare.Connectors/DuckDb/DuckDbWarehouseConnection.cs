@@ -115,6 +115,8 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
                     {
                         anchor.RegisterTableFunction(DuckDbBatchScan.Function());
                     }
+
+                    PinMemoryLimit(anchor);
                 }
                 catch (DuckDbException e)
                 {
