@@ -310,7 +310,10 @@ internal static class DuckDbLoad
         {
             Connection = connection,
             Stream = request.Target.ToString(),
-            IsTransient = e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase),
+            // A write conflict, or memory that ran short while other work held it (for example while a load had DuckDB
+            // drop cached blocks, see DuckDbWarehouseConnection.ReleaseCachedBlocks): another attempt may succeed.
+            IsTransient = e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase) ||
+                e.Message.StartsWith("Out of Memory Error", StringComparison.Ordinal),
         };
 
     private static bool SchemaExists(DuckDbConnection connection, string schema)
