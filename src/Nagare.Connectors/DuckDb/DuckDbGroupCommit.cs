@@ -29,6 +29,9 @@ internal sealed class DuckDbGroupCommit : IAsyncDisposable
     /// <summary>Streams committed together at most.</summary>
     internal const int MaxGroup = 256;
 
+    /// <summary>Rows a small table counts as when the written rows are added up for the block-cache check.</summary>
+    private const long MinimumRowsPerTable = 2_048;
+
     private readonly DuckDbWarehouseConnection _owner;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Lock _gate = new();
@@ -184,6 +187,9 @@ internal sealed class DuckDbGroupCommit : IAsyncDisposable
                 remaining[i].Done.TrySetResult(results[i]);
             }
 
+            // Every table holds blocks of its own however few its rows, so each counts as at least a row group's
+            // worth towards the check of DuckDB's block cache.
+            _owner.Written(results.Sum(r => Math.Max(r.RowsWritten, MinimumRowsPerTable)));
             return;
         }
     }

@@ -1,4 +1,9 @@
+using System.Collections.Immutable;
 using Nagare.Connectors.DuckDb;
+using Nagare.Connectors.Tests.Compliance;
+using Nagare.Core.Connectors;
+using Nagare.Core.Schema;
+using Nagare.Core.Types;
 using Nagare.DuckDb;
 
 namespace Nagare.Connectors.Tests.DuckDb;
@@ -92,6 +97,38 @@ public sealed class DuckDbWarehouseConnectionCacheTests : IAsyncLifetime
         _warehouse.Written(1);
 
         Assert.True(CachedTableBytes(connection) <= DuckDbWarehouseConnection.CacheKeptOnRelease, $"cached {CachedTableBytes(connection)}");
+    }
+
+    [Fact]
+    public async Task Written_SmallTablesCommittedInGroups_EachCountsAsARowGroupAndReleasesTheCache()
+    {
+        await using (var connection = await _warehouse.OpenAsync(CancellationToken.None))
+        {
+            connection.ExecuteNonQuery(BigTable);
+        }
+
+        ImmutableArray<ColumnSchema> columns = [new("id", ColumnType.Int64, false), new("name", ColumnType.String)];
+        // 2,048 rows counted per small table: the 123rd passes the check interval of 250,000 rows.
+        const int TablesBeforeTheCheck = (int)(DuckDbWarehouseConnection.CacheCheckRows / 2_048);
+        for (var table = 0; table <= TablesBeforeTheCheck; table++)
+        {
+            await using (var connection = await _warehouse.OpenAsync(CancellationToken.None))
+            {
+                if (table == TablesBeforeTheCheck)
+                {
+                    Assert.True(CachedTableBytes(connection) > DuckDbWarehouseConnection.CacheReleaseAbove, $"cached {CachedTableBytes(connection)}");
+                }
+            }
+
+            var request = new WriteRequest("nightly", "t" + table, new StreamId("lake", "t" + table), columns, WriteMode.FullRefresh, ["id"]);
+            await using var writer = await _warehouse.OpenWriterAsync(request, CancellationToken.None);
+            await writer.WriteAsync(ComplianceData.Batch(columns, [[1L, "one"], [2L, "two"]]), CancellationToken.None);
+            Assert.Equal(2, (await writer.CommitAsync(null, CancellationToken.None)).RowsWritten);
+        }
+
+        await using var after = await _warehouse.OpenAsync(CancellationToken.None);
+        Assert.True(CachedTableBytes(after) <= DuckDbWarehouseConnection.CacheKeptOnRelease, $"cached {CachedTableBytes(after)}");
+        Assert.Equal(2L, after.ExecuteScalar<long>($"SELECT count(*) FROM lake.t{TablesBeforeTheCheck}"));
     }
 
     private DuckDbWarehouseConnection Warehouse(string? memoryLimit) =>
