@@ -55,6 +55,22 @@ wall() {
   echo "$end - $start" | bc -l
 }
 
+# CPU seconds PostgreSQL's finished backends have used so far (the postmaster's reaped children).
+server_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / hz }' "/proc/$(head -1 "$pg_data/db/postmaster.pid")/stat"
+}
+
+# Runs a command (output to stderr) and prints "seconds client_cpu server_cpu": its wall time, its own user +
+# system CPU (GNU time) and the CPU of the PostgreSQL backends that served it (sessions that ended meanwhile).
+wall_cpu() {
+  local out="$work/time.txt" before after TIMEFORMAT='%R %U %S'
+  before="$(server_cpu)"
+  # Bash's own `time` (not GNU time) so that shell functions can be timed; it counts their child processes.
+  { time "$@" >&3 2>&3 || { log "failed: $*"; kill -TERM $$; exit 1; }; } 3>&2 2>"$out"
+  after="$(server_cpu)"
+  awk -v b="$before" -v a="$after" '{ printf "%s %.2f %.2f\n", $1, $2 + $3, a - b }' "$out"
+}
+
 # Runs a command and prints "seconds max_rss_mb" from GNU time.
 wall_rss() {
   local out="$work/time.txt"

@@ -5,7 +5,9 @@
 #   wide               WIDE_ROWS rows of numeric(18,4), text, timestamptz, uuid, jsonb, bool (+ bigint id)
 # Per table and round: psql \copy (SELECT …) TO '/dev/null' (FORMAT binary); `nagare sync` into the
 # warehouse; `nagare sync` into a files connection writing Parquet; and the PostgreSQL source alone
-# (bench/Nagare.Bench pg-read: batches decoded and dropped). Best of RUNS (3) counts. Prints Markdown.
+# (bench/Nagare.Bench pg-read: batches decoded and dropped). Best of RUNS (3) counts. Prints Markdown, with
+# each case's CPU seconds (client process, and PostgreSQL's backend serving it) from the best round: on a
+# machine with few cores the two compete, and their sum over the cores bounds the wall time.
 #
 #   bench/replication/throughput.sh                 SCALE=50, WIDE_ROWS=5000000
 #   SCALE=5 WIDE_ROWS=500000 RUNS=1 bench/replication/throughput.sh
@@ -38,18 +40,18 @@ for table in pgbench_accounts wide; do
   rows="$(sql -c "SELECT count(*) FROM $table")"
   for ((i = 1; i <= runs; i++)); do
     log "$table: round $i/$runs"
-    echo "$table psql $rows $(wall psql -qc "\\copy (SELECT ${columns[$table]} FROM $table) TO '/dev/null' (FORMAT binary)")" >>"$results"
-    echo "$table source $rows $(wall bench_program pg-read "$NAGARE_TEST_PG" public "$table")" >>"$results"
-    echo "$table duckdb $rows $(wall run_sync "$project" "${table}_duckdb" "$work/sync.json")" >>"$results"
-    echo "$table parquet $rows $(wall run_sync "$project" "${table}_parquet" "$work/sync.json")" >>"$results"
+    echo "$table psql $rows $(wall_cpu psql -qc "\\copy (SELECT ${columns[$table]} FROM $table) TO '/dev/null' (FORMAT binary)")" >>"$results"
+    echo "$table source $rows $(wall_cpu bench_program pg-read "$NAGARE_TEST_PG" public "$table")" >>"$results"
+    echo "$table duckdb $rows $(wall_cpu run_sync "$project" "${table}_duckdb" "$work/sync.json")" >>"$results"
+    echo "$table parquet $rows $(wall_cpu run_sync "$project" "${table}_parquet" "$work/sync.json")" >>"$results"
   done
 done
 
 echo
 echo "PostgreSQL → DuckDB / Parquet, best of $runs; $(machine)"
 echo
-echo "| table | rows | implementation | seconds | rows/s | × psql |"
-echo "| --- | ---: | --- | ---: | ---: | ---: |"
+echo "| table | rows | implementation | seconds | rows/s | × psql | CPU s: client + PostgreSQL |"
+echo "| --- | ---: | --- | ---: | ---: | ---: | ---: |"
 for table in pgbench_accounts wide; do
   ref="$(awk -v t="$table" '$1 == t && $2 == "psql" { print $4 }' "$results" | best)"
   for impl in psql source duckdb parquet; do
@@ -61,7 +63,8 @@ for table in pgbench_accounts wide; do
       duckdb) how="$(sync_command "${table}_duckdb") (→ warehouse table)" ;;
       parquet) how="$(sync_command "${table}_parquet") (→ Parquet files)" ;;
     esac
-    printf '| %s | %s | %s | %.2f | %s | %.2f× |\n' "$table" "$(fmt_int "$rows")" "$how" "$secs" \
-      "$(fmt_int "$(echo "$rows / $secs" | bc -l)")" "$(echo "$ref / $secs" | bc -l)"
+    cpu="$(awk -v t="$table" -v i="$impl" -v s="$secs" '$1 == t && $2 == i && $4 == s { print $5 " + " $6; exit }' "$results")"
+    printf '| %s | %s | %s | %.2f | %s | %.2f× | %s |\n' "$table" "$(fmt_int "$rows")" "$how" "$secs" \
+      "$(fmt_int "$(echo "$rows / $secs" | bc -l)")" "$(echo "$ref / $secs" | bc -l)" "$cpu"
   done
 done
