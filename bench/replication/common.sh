@@ -67,6 +67,8 @@ wall_cpu() {
   before="$(server_cpu)"
   # Bash's own `time` (not GNU time) so that shell functions can be timed; it counts their child processes.
   { time "$@" >&3 2>&3 || { log "failed: $*"; kill -TERM $$; exit 1; }; } 3>&2 2>"$out"
+  # The postmaster adds a backend's CPU to its own children's only once it has reaped the ended session.
+  sleep 0.5
   after="$(server_cpu)"
   awk -v b="$before" -v a="$after" '{ printf "%s %.2f %.2f\n", $1, $2 + $3, a - b }' "$out"
 }
