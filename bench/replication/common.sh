@@ -94,6 +94,8 @@ defaults:
 YML
   # BLOCK_SIZE=16384 (or 262144) sets the warehouse file's block size; the default otherwise.
   if [[ -n "${BLOCK_SIZE:-}" ]]; then echo "warehouse_block_size: $BLOCK_SIZE" >>"$dir/nagare.yml"; fi
+  # COMPRESSION=light sets the warehouse's compression (nagare.yml warehouse_compression); auto otherwise.
+  if [[ -n "${COMPRESSION:-}" ]]; then echo "warehouse_compression: $COMPRESSION" >>"$dir/nagare.yml"; fi
   cat >"$dir/connections/pg.yml" <<YML
 name: pg
 type: postgres

@@ -5,7 +5,9 @@ namespace Nagare.Connectors.DuckDb;
 /// <param name="Threads">Worker threads DuckDB may use; null for DuckDB's default (all cores).</param>
 /// <param name="MemoryLimit">DuckDB's memory limit, e.g. <c>4GB</c>; null for DuckDB's default (80% of RAM).</param>
 /// <param name="BlockSize">Block size in bytes of a database file this creates (see <see cref="WarehouseFile.BlockSize"/>); null for the default.</param>
-public sealed record DuckDbConnectorOptions(string Path = DuckDbConnectorOptions.DefaultPath, int? Threads = null, string? MemoryLimit = null, int? BlockSize = null)
+/// <param name="Compression"><see cref="WarehouseFile.AutoCompression"/> or <see cref="WarehouseFile.LightCompression"/> for the data this writes; null for auto.</param>
+public sealed record DuckDbConnectorOptions(
+    string Path = DuckDbConnectorOptions.DefaultPath, int? Threads = null, string? MemoryLimit = null, int? BlockSize = null, string? Compression = null)
 {
     /// <summary>The project's warehouse: <c>.nagare/warehouse.duckdb</c>, relative to the project folder.</summary>
     public const string DefaultPath = ".nagare/warehouse.duckdb";

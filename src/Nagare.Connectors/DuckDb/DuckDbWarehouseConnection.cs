@@ -117,6 +117,7 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
                     }
 
                     PinMemoryLimit(anchor);
+                    WarehouseFile.ApplyCompression(anchor, Options.Compression);
                 }
                 catch (DuckDbException e)
                 {

@@ -95,6 +95,12 @@ public static class ProjectLoader
             throw project.Error("warehouse_block_size", problem);
         }
 
+        var compression = project.String("warehouse_compression");
+        if (compression is not null && WarehouseFile.CompressionProblem(compression) is { } wrong)
+        {
+            throw project.Error("warehouse_compression", wrong);
+        }
+
         var defaults = ReadDefaults(project.Section("defaults"));
         project.RejectUnknownKeys();
 
@@ -105,6 +111,12 @@ public static class ProjectLoader
         {
             warehouseSettings = warehouseSettings.Add("block_size", new ConfigSetting(
                 "block_size", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), null, [], null, project.LocationOf("warehouse_block_size")));
+        }
+
+        if (compression is not null)
+        {
+            warehouseSettings = warehouseSettings.Add("compression", new ConfigSetting(
+                "compression", compression, null, [], null, project.LocationOf("warehouse_compression")));
         }
 
         connections[ProjectConfig.WarehouseConnection] = new ConnectionConfig(ProjectConfig.WarehouseConnection, "duckdb", defaults.MaxConcurrency, warehouseSettings, project.Location);

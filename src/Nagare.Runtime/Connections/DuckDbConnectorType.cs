@@ -8,7 +8,7 @@ public static class DuckDbConnectorType
     /// <summary>The type's keys and factory.</summary>
     public static ConnectorType Type { get; } = new(
         "duckdb",
-        ["path", "threads", "memory_limit", "block_size"],
+        ["path", "threads", "memory_limit", "block_size", "compression"],
         ["path"],
         [],
         (config, context) =>
@@ -26,6 +26,13 @@ public static class DuckDbConnectorType
                 throw new Configuration.ConfigException(config.LocationOf("block_size"), "block_size", problem);
             }
 
-            return new DuckDbWarehouseConnection(config.Name, new DuckDbConnectorOptions(path, config.GetInt("threads"), config.GetString("memory_limit"), blockSize));
+            var compression = config.GetString("compression");
+            if (compression is not null && WarehouseFile.CompressionProblem(compression) is { } wrong)
+            {
+                throw new Configuration.ConfigException(config.LocationOf("compression"), "compression", wrong);
+            }
+
+            return new DuckDbWarehouseConnection(
+                config.Name, new DuckDbConnectorOptions(path, config.GetInt("threads"), config.GetString("memory_limit"), blockSize, compression));
         });
 }

@@ -48,6 +48,9 @@ public sealed partial class ModelProject
     /// <summary>Block size of a warehouse file the models create (nagare.yml <c>warehouse_block_size</c>); null for the default.</summary>
     public int? WarehouseBlockSize { get; private set; }
 
+    /// <summary>How the models' warehouse compresses what it writes (nagare.yml <c>warehouse_compression</c>); null for auto.</summary>
+    public string? WarehouseCompression { get; private set; }
+
     /// <summary>Names of all targets defined.</summary>
     public IReadOnlyList<string> TargetNames { get; private set; } = [];
 
@@ -144,6 +147,13 @@ public sealed partial class ModelProject
         {
             throw yml.Error("warehouse_block_size", problem);
         }
+
+        project.WarehouseCompression = yml.String("warehouse_compression");
+        if (project.WarehouseCompression is { } compression && Connectors.DuckDb.WarehouseFile.CompressionProblem(compression) is { } wrong)
+        {
+            throw yml.Error("warehouse_compression", wrong);
+        }
+
         var targets = yml.Map("targets");
         var defaultTarget = yml.String("default_target") ?? yml.String("target") ?? (targets is { Count: > 0 } ? (targets.ContainsKey("dev") ? "dev" : targets.Keys.First()) : "dev");
         var chosen = targetName ?? defaultTarget;

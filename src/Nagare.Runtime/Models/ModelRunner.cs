@@ -43,6 +43,16 @@ public sealed class ModelRunner
     {
         var connection = new DuckDbConnection(ConnectionString(project));
         connection.Open();
+        try
+        {
+            WarehouseFile.ApplyCompression(connection, project.WarehouseCompression);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
         return connection;
     }
 
@@ -116,8 +126,7 @@ public sealed class ModelRunner
         var threads = Math.Max(1, _options.Threads);
         var workers = Enumerable.Range(0, threads).Select(_ => Task.Run(() =>
         {
-            using var connection = new DuckDbConnection(ConnectionString(_manifest.Project));
-            connection.Open();
+            using var connection = Open(_manifest.Project);
             var materializer = new Materializer(_manifest, connection, _options.FullRefresh);
             while (true)
             {

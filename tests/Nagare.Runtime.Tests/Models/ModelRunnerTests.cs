@@ -45,6 +45,34 @@ public sealed class ModelRunnerTests : IDisposable
         Assert.DoesNotContain(results.Results, r => r.Name == "kinds");
     }
 
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("warehouse_compression: light\n", false)]
+    public void Build_WarehouseCompression_DecidesWhetherTextIsCompressedWithFsst(string setting, bool fsst)
+    {
+        _project
+            .Write("nagare.yml", "name: runs\nwarehouse: warehouse.duckdb\n" + setting)
+            .Write("models/hex.sql", "{{ config(materialized='table') }}\nselect range as id, md5(range::varchar) as note from range(20000)");
+
+        var results = _project.Build(select: ["hex"]);
+
+        Assert.True(results.Success, string.Join("\n", results.Results.Select(r => r.Message)));
+        var methods = (string?)_project.Scalar("select string_agg(distinct compression, ',') from pragma_storage_info('main.hex') where column_name = 'note' and segment_type = 'VARCHAR'");
+        Assert.Equal(fsst, methods?.Contains("FSST", StringComparison.Ordinal));
+        Assert.Equal(20000L, _project.Scalar("select count(distinct note) from main.hex"));
+    }
+
+    [Fact]
+    public void Load_UnknownWarehouseCompression_NamesTheKey()
+    {
+        _project.Write("nagare.yml", "name: runs\nwarehouse_compression: tiny\n");
+
+        var e = Assert.ThrowsAny<Exception>(() => _project.Load());
+
+        Assert.Contains("warehouse_compression", e.Message, StringComparison.Ordinal);
+        Assert.Contains("must be auto or light, found 'tiny'", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Build_ConfigGetAndGenericTestBlockInTestsGeneric_WorkAsInDbt()
     {
