@@ -230,8 +230,16 @@ internal static class DuckDbLoad
         var keyList = Names(keys);
 
         // A key sent twice keeps its last row.
-        var distinct = connection.ExecuteScalar<long>($"SELECT count(DISTINCT ({keyList})) FROM {staging}");
-        if (distinct < connection.ExecuteScalar<long>($"SELECT count(*) FROM {staging}"))
+        long staged, distinct;
+        using (var count = connection.CreateCommand())
+        {
+            count.CommandText = $"SELECT count(*), count(DISTINCT ({keyList})) FROM {staging}";
+            using var reader = count.ExecuteReader();
+            reader.Read();
+            (staged, distinct) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        if (distinct < staged)
         {
             connection.ExecuteNonQuery($"DELETE FROM {staging} WHERE rowid NOT IN (SELECT max(rowid) FROM {staging} GROUP BY {keyList})");
         }
