@@ -1,4 +1,4 @@
 using Nagare.Cli;
 
-NativeMemory.LimitArenas();
+AllocatorSettings.LimitArenas();
 return await NagareCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Nagare.Cli;
 
 /// <summary>Settings of the C library's allocator, made before any other work starts.</summary>
-internal static partial class NativeMemory
+internal static partial class AllocatorSettings
 {
     // glibc's mallopt parameter for the most memory pools ("arenas") threads may spread over.
     private const int ArenaMaxParameter = -8;
