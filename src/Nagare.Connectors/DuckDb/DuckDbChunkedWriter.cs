@@ -189,7 +189,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
         private readonly DuckDbChunkedWriter _load;
         private readonly DuckDbConnection _connection;
         private readonly DuckDbTransaction _transaction;
-        private readonly DuckDbBatchInsert _insert;
+        private readonly DuckDbBatchStatement _insert;
         private readonly int _chunkIndex;
         private bool _finished;
 
@@ -213,7 +213,7 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
                     command.ExecuteNonQuery();
                 }
 
-                _insert = new DuckDbBatchInsert(
+                _insert = DuckDbBatchStatement.Insert(
                     connection, load._staging, load._request.Columns, (load._request.Target.Namespace ?? "main") + "." + load._stagingName,
                     [DuckDbDialect.Quote(ChunkColumn)], [chunkIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             }

@@ -10,7 +10,7 @@ namespace Nagare.Connectors.DuckDb;
 /// commit together or not at all. Where the rows go is <see cref="DuckDbLoad.Prepare"/>'s choice (the replaced table,
 /// a staging table, or the target). A stream of one batch does not get here: see <see cref="DuckDbSmallStreamWriter"/>.
 /// The first rows go in through DuckDB's appender; a stream that goes past <see cref="FeedAfterRows"/> continues through
-/// one <c>INSERT … SELECT</c> from the batches (<see cref="DuckDbBatchInsert"/>), which stores them on a thread of its
+/// one <c>INSERT … SELECT</c> from the batches (<see cref="DuckDbBatchStatement"/>), which stores them on a thread of its
 /// own while the source reads the next batch. Small tables so skip that statement and thread (milliseconds that count
 /// when a sync has thousands of tables), and big ones get the overlap.
 /// </summary>
@@ -22,7 +22,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     private readonly WriteRequest _request;
     private readonly LoadTarget _target;
     private DuckDbBatchAppender? _appender;
-    private DuckDbBatchInsert? _insert;
+    private DuckDbBatchStatement? _insert;
     private long _appended;
     private bool _finished;
 
@@ -81,7 +81,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                 // The rows appended so far go in first, so the table keeps the order the rows were written in.
                 _appender?.Close();
                 var (schema, name) = _target.Table;
-                _insert = new DuckDbBatchInsert(_connection, DuckDbDialect.Instance.QuoteTable(schema, name), _target.Columns, schema + "." + name);
+                _insert = DuckDbBatchStatement.Insert(_connection, DuckDbDialect.Instance.QuoteTable(schema, name), _target.Columns, schema + "." + name);
             }
 
             await _insert.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
