@@ -105,18 +105,19 @@ public static class ProjectLoader
         project.RejectUnknownKeys();
 
         var connections = ImmutableSortedDictionary.CreateBuilder<string, ConnectionConfig>(StringComparer.Ordinal);
-        var warehouseSettings = ImmutableDictionary<string, ConfigSetting>.Empty
-            .Add("path", new ConfigSetting("path", warehousePath, null, [], null, project.LocationOf("warehouse")));
-        if (blockSize is { } chosen)
+        // The built-in warehouse is a duckdb connection whose keys come from nagare.yml's warehouse_* keys.
+        var warehouseSettings = ImmutableDictionary<string, ConfigSetting>.Empty;
+        foreach (var (key, value, yamlKey) in new[]
         {
-            warehouseSettings = warehouseSettings.Add("block_size", new ConfigSetting(
-                "block_size", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), null, [], null, project.LocationOf("warehouse_block_size")));
-        }
-
-        if (compression is not null)
+            ("path", warehousePath, "warehouse"),
+            ("block_size", blockSize?.ToString(System.Globalization.CultureInfo.InvariantCulture), "warehouse_block_size"),
+            ("compression", compression, "warehouse_compression"),
+        })
         {
-            warehouseSettings = warehouseSettings.Add("compression", new ConfigSetting(
-                "compression", compression, null, [], null, project.LocationOf("warehouse_compression")));
+            if (value is not null)
+            {
+                warehouseSettings = warehouseSettings.Add(key, new ConfigSetting(key, value, null, [], null, project.LocationOf(yamlKey)));
+            }
         }
 
         connections[ProjectConfig.WarehouseConnection] = new ConnectionConfig(ProjectConfig.WarehouseConnection, "duckdb", defaults.MaxConcurrency, warehouseSettings, project.Location);
