@@ -71,14 +71,16 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
             }
             else
             {
-                var keptList = kept.IsEmpty ? "NULL" : string.Join(", ", kept);
-                connection.ExecuteNonQuery($"DELETE FROM {writer._staging} WHERE {DuckDbDialect.Quote(ChunkColumn)} NOT IN ({keptList}) OR {DuckDbDialect.Quote(ChunkColumn)} IS NULL");
+                // NOT IN over an empty list would need NULL, and NOT IN (NULL) keeps every row.
+                connection.ExecuteNonQuery(kept.IsEmpty
+                    ? $"DELETE FROM {writer._staging}"
+                    : $"DELETE FROM {writer._staging} WHERE {DuckDbDialect.Quote(ChunkColumn)} NOT IN ({string.Join(", ", kept)}) OR {DuckDbDialect.Quote(ChunkColumn)} IS NULL");
             }
 
             using (var command = connection.CreateCommand())
             {
-                var keptList = kept.IsEmpty ? "NULL" : string.Join(", ", kept);
-                command.CommandText = $"DELETE FROM {DuckDbWarehouseConnection.StateSchema}.sync_chunks WHERE sync_name = $1 AND state_key = $2 AND chunk_index NOT IN ({keptList})";
+                command.CommandText = $"DELETE FROM {DuckDbWarehouseConnection.StateSchema}.sync_chunks WHERE sync_name = $1 AND state_key = $2" +
+                    (kept.IsEmpty ? string.Empty : $" AND chunk_index NOT IN ({string.Join(", ", kept)})");
                 command.Parameters.AddPositional(request.SyncName);
                 command.Parameters.AddPositional(request.StateKey);
                 command.ExecuteNonQuery();
@@ -256,7 +258,8 @@ internal sealed class DuckDbChunkedWriter : IChunkedStreamWriter
                 command.Parameters.AddPositional(_load._request.SyncName);
                 command.Parameters.AddPositional(_load._request.StateKey);
                 command.Parameters.AddPositional(_chunkIndex);
-                command.Parameters.AddPositional(StreamStateJson.Serialize(_load._checkpoint with { CompletedChunks = [.. completed] }));
+                var extra = state is null ? _load._checkpoint.Extra : _load._checkpoint.Extra.SetItems(state.Extra);
+                command.Parameters.AddPositional(StreamStateJson.Serialize(_load._checkpoint with { CompletedChunks = [.. completed], Extra = extra }));
                 command.ExecuteNonQuery();
                 _transaction.Commit();
                 _finished = true;

@@ -69,8 +69,10 @@ public sealed partial class DuckDbWarehouseConnection
             var chunks = LoadChunks(connection, syncName, stream);
             if (chunks.Count > 0)
             {
+                // Each chunk's row holds the checkpoint plus that chunk's own values: the state is their union.
                 var latest = chunks[^1].State;
-                return latest with { CompletedChunks = [.. chunks.Select(c => c.Index).Order()] };
+                var extra = chunks.Aggregate(ImmutableDictionary<string, string>.Empty, (all, c) => all.SetItems(c.State.Extra));
+                return latest with { CompletedChunks = [.. chunks.Select(c => c.Index).Order()], Extra = extra };
             }
 
             using var command = connection.CreateCommand();

@@ -105,8 +105,10 @@ public sealed partial class PostgresConnection
             }
             else
             {
-                var list = kept.IsEmpty ? "NULL" : string.Join(", ", kept.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                sql.Append($"DELETE FROM {staging} WHERE {PostgresDialect.ChunkColumn} NOT IN ({list}) OR {PostgresDialect.ChunkColumn} IS NULL;");
+                // NOT IN over an empty list would need NULL, and NOT IN (NULL) keeps every row.
+                sql.Append(kept.IsEmpty
+                    ? $"TRUNCATE {staging};"
+                    : $"DELETE FROM {staging} WHERE {PostgresDialect.ChunkColumn} NOT IN ({string.Join(", ", kept.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)))}) OR {PostgresDialect.ChunkColumn} IS NULL;");
             }
 
             await using (var command = Command(session.Connection, sql.ToString(), transaction))

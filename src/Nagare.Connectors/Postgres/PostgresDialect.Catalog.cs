@@ -81,18 +81,19 @@ public sealed partial class PostgresDialect
         """;
 
     /// <summary>
-    /// Stores a chunked load's checkpoint, adding its completed chunks to those already stored, so chunk writers
-    /// committing at the same time never lose each other's chunks. Parameters as <see cref="SaveStateCommand"/>.
+    /// Stores a chunked load's checkpoint, adding its completed chunks and extra values to those already stored, so
+    /// chunk writers committing at the same time never lose each other's chunks. Parameters as <see cref="SaveStateCommand"/>.
     /// </summary>
     public const string SaveCheckpointCommand = """
         INSERT INTO _nagare.sync_state AS s (sync_name, state_key, state_json, updated_at)
         VALUES (@sync, @key, @state, @now)
         ON CONFLICT (sync_name, state_key) DO UPDATE SET
-            state_json = pg_catalog.jsonb_set(EXCLUDED.state_json, '{completed_chunks}', (
+            state_json = pg_catalog.jsonb_set(pg_catalog.jsonb_set(EXCLUDED.state_json, '{completed_chunks}', (
                 SELECT coalesce(pg_catalog.jsonb_agg(DISTINCT c.value ORDER BY c.value), '[]'::jsonb)
                 FROM (SELECT pg_catalog.jsonb_array_elements(coalesce(s.state_json -> 'completed_chunks', '[]'::jsonb)) AS value
                       UNION
                       SELECT pg_catalog.jsonb_array_elements(EXCLUDED.state_json -> 'completed_chunks')) AS c)),
+                '{extra}', coalesce(s.state_json -> 'extra', '{}'::jsonb) || coalesce(EXCLUDED.state_json -> 'extra', '{}'::jsonb)),
             updated_at = EXCLUDED.updated_at
         """;
 

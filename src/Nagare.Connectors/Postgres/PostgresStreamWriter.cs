@@ -241,7 +241,8 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
 
             if (_chunk is { } chunk)
             {
-                await SaveStateAsync(PostgresDialect.SaveCheckpointCommand, _checkpoint! with { CompletedChunks = [chunk] }, cancellationToken).ConfigureAwait(false);
+                var chunkState = _checkpoint! with { CompletedChunks = [chunk], Extra = state is null ? _checkpoint.Extra : _checkpoint.Extra.SetItems(state.Extra) };
+                await SaveStateAsync(PostgresDialect.SaveCheckpointCommand, chunkState, cancellationToken).ConfigureAwait(false);
                 await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
                 _committed = true;
                 _chunkCommitted?.Invoke(chunk);

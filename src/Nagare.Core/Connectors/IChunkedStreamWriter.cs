@@ -9,9 +9,10 @@ public interface IChunkedStreamWriter : IAsyncDisposable
     ImmutableArray<int> CompletedChunks { get; }
 
     /// <summary>
-    /// A writer for chunk <paramref name="chunkIndex"/>. Its <see cref="IStreamWriter.CommitAsync"/> (state argument
-    /// ignored) stages the rows and stores the checkpoint with this chunk added to
-    /// <see cref="StreamState.CompletedChunks"/>, in one transaction. Several chunk writers may be open at once;
+    /// A writer for chunk <paramref name="chunkIndex"/>. Its <see cref="IStreamWriter.CommitAsync"/> stages the rows and
+    /// stores the checkpoint with this chunk added to <see cref="StreamState.CompletedChunks"/>, in one transaction; the
+    /// <see cref="StreamState.Extra"/> values of its state argument (if any) are stored with it, and a later
+    /// <see cref="IDestination.LoadStateAsync"/> returns the union of every staged chunk's values. Several chunk writers may be open at once;
     /// disposing one uncommitted drops its rows only.
     /// </summary>
     Task<IStreamWriter> OpenChunkAsync(int chunkIndex, CancellationToken cancellationToken);

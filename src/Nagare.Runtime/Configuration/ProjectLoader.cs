@@ -303,6 +303,7 @@ public static class ProjectLoader
         var sourceColumn = section.String("source_column") ?? "_source";
         var columns = ReadColumnRules(section.Section("columns"));
         var sql = section.String("sql");
+        var filter = section.String("filter");
         var streamOnError = section.Choice("on_error", OnErrors) ?? onError;
         var streamDeletes = section.Choice("delete_detection", DeleteDetections) ?? deleteDetection;
         var streamChunking = ReadChunking(section.Section("chunking"), chunking);
@@ -319,12 +320,29 @@ public static class ProjectLoader
             throw section.Error("delete_detection", "applies to modes full_refresh and merge only");
         }
 
+        if (streamDeletes != DeleteDetection.None && mode == WriteMode.Merge && cursor is not null)
+        {
+            // A run with a cursor reads only the rows changed since the last one: a key it did not read is not gone.
+            throw section.Error(
+                "delete_detection",
+                $"cannot be {streamDeletes.ToString().ToLowerInvariant()} in a merge with cursor '{cursor}': a run reads only rows past the cursor, so rows it does not read are not deleted rows. " +
+                "Remove the cursor (a merge without one reads every row, leaves unchanged rows alone and detects deletes), or set delete_detection: none");
+        }
+
+        if (filter is not null && sql is not null)
+        {
+            throw section.Error("filter", "cannot be combined with 'sql': put the condition in the query's WHERE clause");
+        }
+
         if (select.IsEmpty)
         {
             throw section.Error("select", "is required: a glob over schema.table such as \"public.*\"");
         }
 
-        return new StreamConfig(select, exclude, mode, cursor, primaryKey, into, sourceColumn, columns, sql, streamOnError, streamDeletes, streamChunking, section.Location);
+        return new StreamConfig(select, exclude, mode, cursor, primaryKey, into, sourceColumn, columns, sql, streamOnError, streamDeletes, streamChunking, section.Location)
+        {
+            Filter = filter,
+        };
     }
 
     private static ChunkingConfig ReadChunking(YamlSection? section, ChunkingConfig inherited)

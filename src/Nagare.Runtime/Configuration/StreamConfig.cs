@@ -30,4 +30,8 @@ public sealed record StreamConfig(
     OnError OnError,
     DeleteDetection DeleteDetection,
     ChunkingConfig Chunking,
-    ConfigLocation Location);
+    ConfigLocation Location)
+{
+    /// <summary>A predicate in the source's SQL applied where rows are read (SQL and file sources); <c>{{ var }}</c> substituted.</summary>
+    public string? Filter { get; init; }
+}

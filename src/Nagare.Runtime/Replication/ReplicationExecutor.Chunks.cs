@@ -7,10 +7,14 @@ public sealed partial class ReplicationExecutor
 {
     private const int MaxChunks = 10_000;
 
+    /// <summary>State key prefix of a staged chunk's largest cursor value.</summary>
+    private const string ChunkCursorPrefix = "chunk_cursor:";
+
     /// <summary>
     /// The key column and chunk count when <paramref name="table"/> is copied in key-range chunks: one source that
-    /// can split, a single key column, a mode whose rows do not depend on chunk order (full refresh, or merge
-    /// without a stored cursor), and a table estimated bigger than a chunk (or a configured chunk count).
+    /// can split, a single key column, a mode whose rows do not depend on chunk order (full refresh or merge; a
+    /// merge with a stored cursor reads only rows past it in every chunk), and a table estimated bigger than a
+    /// chunk (or a configured chunk count).
     /// </summary>
     private (string Key, int Chunks)? ChunkingFor(TablePlan table)
     {
@@ -44,13 +48,26 @@ public sealed partial class ReplicationExecutor
         var label = table.Target.ToString();
         var splitter = (IKeyRangeSource)source;
         var state = await destination.LoadStateAsync(plan.Sync.Name, table.StateKey, cancellationToken).ConfigureAwait(false);
-        var resumable = destination is IChunkedDestination && state is { CompletedChunks.IsDefaultOrEmpty: false } &&
-            state.Extra.TryGetValue(ChunkPlanCodec.StateKey, out var stored) && stored.Contains($"\"column\":\"{key}\"", StringComparison.Ordinal);
+
+        // With a stored cursor every chunk reads only its rows past it, as an unchunked run would read the table.
+        var cursorType = sourcePlan.CursorIndex >= 0 ? sourcePlan.ReadColumns[sourcePlan.CursorIndex].Type : null;
+        var after = UsesCursor(table) && state is { Cursor: { } stored } && state.CursorColumn == table.Cursor ? CursorValues.Parse(stored, cursorType!) : null;
+        var cursor = after is null ? null : new CursorRange(table.Cursor!, after);
+
+        // Staged chunks of an interrupted run were read at another moment of the source. A merge with a cursor
+        // finds what changed in them since (rows past the cursor value each had reached) and merges it after the
+        // publish. Without a cursor, changed and deleted rows cannot be told from unchanged ones, so the staged
+        // chunks are read again: a resumed run never publishes rows of two moments side by side.
+        var staged = destination is IChunkedDestination && state is { CompletedChunks.IsDefaultOrEmpty: false } &&
+            state.Extra.TryGetValue(ChunkPlanCodec.StateKey, out var storedPlan) && storedPlan.Contains($"\"column\":\"{key}\"", StringComparison.Ordinal);
+        var catchUp = table.Mode == WriteMode.Merge && UsesCursor(table) && table.Config.DeleteDetection == DeleteDetection.None;
+        var resumable = staged && catchUp;
+        var discarded = staged && !resumable ? state!.CompletedChunks.Length : 0;
         IReadOnlyList<KeyRange> ranges = resumable
             ? ChunkPlanCodec.Decode(state!.Extra[ChunkPlanCodec.StateKey], keyType)
             : await options.Retry.ExecuteAsync((_, ct) => splitter.SplitAsync(sourcePlan.Stream, key, chunks, ct), options.Time, null, cancellationToken).ConfigureAwait(false);
         var request = WriteRequestFor(plan, table);
-        object? max = null;
+        object? max = after;
         var maxLock = new object();
 
         if (destination is not IChunkedDestination chunkedDestination)
@@ -62,7 +79,7 @@ public sealed partial class ReplicationExecutor
                 await using var writer = await destination.OpenWriterAsync(request, cancellationToken).ConfigureAwait(false);
                 foreach (var range in ranges)
                 {
-                    var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Range: range, BatchSize: options.BatchSize);
+                    var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: cursor, Range: range, BatchSize: options.BatchSize);
                     var chunkMax = await CopySourceAsync(sourcePlan, table, read, writer, rejected, counters, cancellationToken).ConfigureAwait(false);
                     max = MaxOf(max, chunkMax);
                     counters.Chunks++;
@@ -79,11 +96,22 @@ public sealed partial class ReplicationExecutor
             baseState.Cursor,
             baseState.CursorColumn,
             resumable ? baseState.CompletedChunks : [],
-            baseState.Extra.SetItem(ChunkPlanCodec.StateKey, ChunkPlanCodec.Encode(ranges)));
+            (resumable ? baseState.Extra : WithoutChunkCursors(baseState.Extra)).SetItem(ChunkPlanCodec.StateKey, ChunkPlanCodec.Encode(ranges)));
         await using var chunked = await chunkedDestination.OpenChunkedWriterAsync(request, checkpoint, cancellationToken).ConfigureAwait(false);
         var done = chunked.CompletedChunks.IsDefault ? [] : chunked.CompletedChunks.ToHashSet();
         var todo = ranges.Where(r => !done.Contains(r.Index)).ToList();
-        counters.ChunksResumed = ranges.Count - todo.Count;
+        var resumed = ranges.Where(r => done.Contains(r.Index)).ToList();
+        counters.ChunksResumed = resumed.Count;
+
+        // How far each staged chunk had read: its own largest cursor value, or the run's starting cursor.
+        var reached = resumed.ToDictionary(
+            r => r.Index,
+            r => checkpoint.Extra.TryGetValue(ChunkCursorKey(r.Index), out var text) && cursorType is not null ? MaxOf(CursorValues.Parse(text, cursorType), after) : after);
+        foreach (var value in reached.Values)
+        {
+            max = MaxOf(max, value);
+        }
+
         var rejectedAll = new List<RejectedRow>();
         ISourceSnapshot? snapshot = null;
         if (source is ISnapshotSource snapshots && todo.Count > 1)
@@ -101,9 +129,14 @@ public sealed partial class ReplicationExecutor
                         var rejected = new List<RejectedRow>();
                         var chunkCounters = new TableCounters();
                         await using var writer = await chunked.OpenChunkAsync(range.Index, ct).ConfigureAwait(false);
-                        var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Range: range, Snapshot: snapshot?.Token, BatchSize: options.BatchSize);
+                        var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: cursor, Range: range, Snapshot: snapshot?.Token, BatchSize: options.BatchSize);
                         var chunkMax = await CopySourceAsync(sourcePlan, table, read, writer, rejected, chunkCounters, ct).ConfigureAwait(false);
-                        await writer.CommitAsync(null, ct).ConfigureAwait(false);
+
+                        // Staged with the chunk, so a resumed run knows from where to look for rows changed since.
+                        var chunkState = chunkMax is null
+                            ? null
+                            : StreamState.Empty with { Extra = ImmutableDictionary<string, string>.Empty.Add(ChunkCursorKey(range.Index), CursorValues.Format(chunkMax)) };
+                        await writer.CommitAsync(chunkState, ct).ConfigureAwait(false);
                         lock (maxLock)
                         {
                             max = MaxOf(max, chunkMax);
@@ -145,19 +178,100 @@ public sealed partial class ReplicationExecutor
             }
         }
 
+        // Until the catch-up below commits, the stored cursor is the lowest any staged chunk had reached, so a run
+        // killed in between still reads what changed in those chunks.
+        var published = resumed.Count > 0 ? Lowest(reached.Values) : max;
         await WithSlotsAsync(label, counters, async () =>
         {
-            counters.Changes = await chunked.CommitAsync(FinalState(state, table, max), cancellationToken).ConfigureAwait(false);
+            counters.Changes = await chunked.CommitAsync(FinalState(state, table, published), cancellationToken).ConfigureAwait(false);
             await QuarantineAsync(plan, table, rejectedAll, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        return counters.ChunksResumed > 0
-            ? $"{ranges.Count} chunks, resumed after {counters.ChunksResumed} already staged"
-            : $"{ranges.Count} chunks";
+
+        if (resumed.Count == 0)
+        {
+            return discarded > 0
+                ? $"{ranges.Count} chunks, all read again: the {discarded} staged by an interrupted run may have changed since, and without a cursor the changes cannot be found"
+                : $"{ranges.Count} chunks";
+        }
+
+        var caughtUp = await CatchUpAsync(plan, table, resumed, reached, state, max, counters, cancellationToken).ConfigureAwait(false);
+        return $"{ranges.Count} chunks, resumed after {resumed.Count} already staged; {caughtUp} rows changed in those since the interrupted run were read again and merged";
+    }
+
+    /// <summary>
+    /// Merges the rows of <paramref name="resumed"/> chunks that changed after an interrupted run staged them: in
+    /// each chunk's key range, the rows past the cursor value that chunk had reached. Returns the rows read.
+    /// </summary>
+    private async Task<long> CatchUpAsync(ReplicationPlan plan, TablePlan table, List<KeyRange> resumed, Dictionary<int, object?> reached, StreamState? state, object? max, TableCounters counters, CancellationToken cancellationToken)
+    {
+        var sourcePlan = table.Sources[0];
+        var request = WriteRequestFor(plan, table);
+        var read = 0L;
+        await options.Retry.ExecuteAsync(
+            async (attempt, ct) =>
+            {
+                await WithSlotsAsync(table.Target.ToString(), counters, async () =>
+                {
+                    var rejected = new List<RejectedRow>();
+                    var caught = new TableCounters();
+                    var newest = max;
+                    await using var writer = await destination.OpenWriterAsync(request, ct).ConfigureAwait(false);
+                    foreach (var range in resumed)
+                    {
+                        var since = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: new CursorRange(table.Cursor!, reached[range.Index]), Range: range, BatchSize: options.BatchSize);
+                        newest = MaxOf(newest, await CopySourceAsync(sourcePlan, table, since, writer, rejected, caught, ct).ConfigureAwait(false));
+                    }
+
+                    var changes = await writer.CommitAsync(FinalState(state, table, newest), ct).ConfigureAwait(false);
+                    counters.Changes = counters.Changes is { } first
+                        ? new WriteResult(
+                            first.RowsWritten + changes.RowsWritten,
+                            first.RowsInserted + changes.RowsInserted,
+                            first.RowsUpdated + changes.RowsUpdated,
+                            first.RowsDeleted + changes.RowsDeleted,
+                            first.RowsUnchanged + changes.RowsUnchanged)
+                        : changes;
+                    counters.AddRead(caught.Read);
+                    counters.AddWritten(caught.Written);
+                    counters.AddRejected(caught.Rejected);
+                    read = caught.Read;
+                    await QuarantineAsync(plan, table, rejected, ct).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+                return true;
+            },
+            options.Time,
+            null,
+            cancellationToken).ConfigureAwait(false);
+        return read;
+    }
+
+    private static string ChunkCursorKey(int chunkIndex) => ChunkCursorPrefix + chunkIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ImmutableDictionary<string, string> WithoutChunkCursors(ImmutableDictionary<string, string> extra) =>
+        extra.RemoveRange(extra.Keys.Where(k => k.StartsWith(ChunkCursorPrefix, StringComparison.Ordinal)).ToList());
+
+    /// <summary>The lowest of <paramref name="values"/>, where null (nothing reached) is lowest of all.</summary>
+    private static object? Lowest(IEnumerable<object?> values)
+    {
+        object? lowest = null;
+        var first = true;
+        foreach (var value in values)
+        {
+            if (value is null)
+            {
+                return null;
+            }
+
+            lowest = first || Comparer<object>.Default.Compare(value, lowest) < 0 ? value : lowest;
+            first = false;
+        }
+
+        return lowest;
     }
 
     private static StreamState FinalState(StreamState? previous, TablePlan table, object? max)
     {
-        var extra = (previous?.Extra ?? ImmutableDictionary<string, string>.Empty).Remove(ChunkPlanCodec.StateKey);
+        var extra = WithoutChunkCursors((previous?.Extra ?? ImmutableDictionary<string, string>.Empty).Remove(ChunkPlanCodec.StateKey));
         var cursor = max is not null ? CursorValues.Format(max) : null;
         return new StreamState(cursor, table.Cursor, [], extra);
     }

@@ -234,6 +234,7 @@ public sealed partial class ReplicationExecutor
                 var request = new ReadRequest(
                     sourcePlan.Stream,
                     sourcePlan.ReadColumns,
+                    Filter: sourcePlan.Filter,
                     Cursor: UsesCursor(table) ? new CursorRange(table.Cursor!, after) : null,
                     CustomSql: sourcePlan.CustomSql,
                     BatchSize: options.BatchSize,

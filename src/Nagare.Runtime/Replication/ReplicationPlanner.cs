@@ -132,6 +132,7 @@ public static class ReplicationPlanner
         var source = new SourcePlan(stream, [.. mapped.Columns.Select(c => c.Source)], plans, RenderSql(sync, config, stream, vars), CursorIndex(sync, config, stream, mapped))
         {
             IsIdentity = identity,
+            Filter = RenderFilter(sync, config, stream, vars),
         };
         var mode = options.FullRefresh ? WriteMode.FullRefresh : config.Mode;
         return new TablePlan(target, [source], columns, mode, config.Cursor, PrimaryKey(sync, config, stream, mapped, null), config, false);
@@ -205,7 +206,10 @@ public static class ReplicationPlanner
             }
 
             plans.Add(new TargetColumnPlan(ColumnOperation.SourceName, -1));
-            sources.Add(new SourcePlan(stream, [.. mapped.Columns.Select(c => c.Source)], plans.MoveToImmutable(), RenderSql(sync, config, stream, vars), CursorIndex(sync, config, stream, mapped)));
+            sources.Add(new SourcePlan(stream, [.. mapped.Columns.Select(c => c.Source)], plans.MoveToImmutable(), RenderSql(sync, config, stream, vars), CursorIndex(sync, config, stream, mapped))
+            {
+                Filter = RenderFilter(sync, config, stream, vars),
+            });
         }
 
         var mode = options.FullRefresh ? WriteMode.FullRefresh : config.Mode;
@@ -288,13 +292,14 @@ public static class ReplicationPlanner
         return key.ToImmutable();
     }
 
-    private static string? RenderSql(SyncConfig sync, StreamConfig config, StreamSchema stream, ImmutableDictionary<string, string> vars)
-    {
-        if (config.Sql is null)
-        {
-            return null;
-        }
+    private static string? RenderSql(SyncConfig sync, StreamConfig config, StreamSchema stream, ImmutableDictionary<string, string> vars) =>
+        config.Sql is null ? null : RenderQueryText(sync, config, stream, vars, config.Sql);
 
+    private static string? RenderFilter(SyncConfig sync, StreamConfig config, StreamSchema stream, ImmutableDictionary<string, string> vars) =>
+        config.Filter is null ? null : RenderQueryText(sync, config, stream, vars, config.Filter);
+
+    private static string RenderQueryText(SyncConfig sync, StreamConfig config, StreamSchema stream, ImmutableDictionary<string, string> vars, string text)
+    {
         var scope = vars.SetItem("table", stream.Id.Name);
         if (!vars.ContainsKey("schema"))
         {
@@ -306,7 +311,7 @@ public static class ReplicationPlanner
             scope = scope.SetItem("table", vars["table"]);
         }
 
-        return QueryVariables.Render(config.Sql, scope, $"{config.Location}: sync '{sync.Name}', stream {stream.Id}");
+        return QueryVariables.Render(text, scope, $"{config.Location}: sync '{sync.Name}', stream {stream.Id}");
     }
 
     private static MappedStream MapColumns(SyncConfig sync, StreamConfig config, StreamSchema stream, Func<string, string> sanitize, List<NameChange> renames)

@@ -18,4 +18,7 @@ public sealed record SourcePlan(
 {
     /// <summary>True when batches can be written as read (same columns, no transformation).</summary>
     public bool IsIdentity { get; init; }
+
+    /// <summary>The rendered row filter (a predicate in the source's SQL), or null to read every row.</summary>
+    public string? Filter { get; init; }
 }

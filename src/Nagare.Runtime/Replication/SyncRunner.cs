@@ -43,9 +43,14 @@ public sealed class SyncRunner
             var plan = await ReplicationPlanner.PlanAsync(sync, source, destination.Dialect, new PlanOptions(options.Select, options.FullRefresh, options.Vars), cancellationToken).ConfigureAwait(false);
             if (plan.Tables.IsEmpty)
             {
-                throw new NagareException($"Sync '{sync.Name}' selected no streams: {plan.DiscoveredStreams} discovered in '{sync.Source}', none matched {string.Join(", ", sync.Streams.SelectMany(s => s.Select))}{(options.Select is null ? string.Empty : $" and --select {options.Select}")}.")
+                throw NothingSelected(sync, plan, options);
+            }
+
+            if (!source.Capabilities.SupportsFilterPushdown && plan.Tables.SelectMany(t => t.Sources).FirstOrDefault(s => s.Filter is not null) is { } filtered)
+            {
+                throw new NagareException($"Sync '{sync.Name}': connection '{sync.Source}' ({sourceConfig.Type}) cannot filter rows where it reads them, so the filter of {filtered.Stream.Id} cannot be applied.")
                 {
-                    Hint = $"List what is there with: nagare connection discover {sync.Source}",
+                    Hint = "Remove 'filter:' from the stream, or filter in a model after the sync.",
                 };
             }
 
@@ -69,5 +74,27 @@ public sealed class SyncRunner
                 await destinationConnection.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Says what discovery searched (the schemas and pattern it was asked for) and what it found there.</summary>
+    private static NagareException NothingSelected(SyncConfig sync, ReplicationPlan plan, SyncRunOptions options)
+    {
+        var request = ReplicationPlanner.DiscoverRequestFor(sync, new PlanOptions(options.Select, options.FullRefresh, options.Vars));
+        var patterns = string.Join(", ", sync.Streams.SelectMany(s => s.Select).Distinct(StringComparer.Ordinal).Select(p => $"'{p}'"));
+        var where = request.Namespaces is { Count: > 0 } schemas
+            ? $"{(schemas.Count == 1 ? "schema" : "schemas")} {string.Join(", ", schemas.Select(n => $"'{n}'"))} of '{sync.Source}'"
+            : $"'{sync.Source}'";
+        var excluded = sync.Streams.Any(s => !s.Exclude.IsDefaultOrEmpty) ? " (after exclusions)" : string.Empty;
+        var found = plan.DiscoveredStreams switch
+        {
+            0 when request.NamePattern is not null => $"no table or view in {where} matches {patterns}",
+            0 => $"{where} holds no table or view the connection's user can read{(request.Namespaces is { Count: > 0 } ? " (does the schema exist?)" : string.Empty)}",
+            1 => $"1 table was found in {where}, it does not match {patterns}{excluded}",
+            var n => $"{n} tables were found in {where}, none matches {patterns}{excluded}",
+        };
+        return new NagareException($"Sync '{sync.Name}' selected no streams: {found}{(options.Select is null ? string.Empty : $" and --select {options.Select}")}.")
+        {
+            Hint = $"List what is there with: nagare connection discover {sync.Source}",
+        };
     }
 }

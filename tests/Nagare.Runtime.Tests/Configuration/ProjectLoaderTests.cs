@@ -114,6 +114,44 @@ public sealed class ProjectLoaderTests : IDisposable
         Assert.Contains("'upsert' is not one of append, full_refresh, incremental, merge", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("hard")]
+    [InlineData("soft")]
+    public void Load_MergeWithCursorAndDeleteDetection_IsRefusedWithWhatToWrite(string deletes)
+    {
+        project.Write("syncs/s.yml", $"name: s\nsource: inbox\nstreams:\n  - select: \"*\"\n    mode: merge\n    cursor: updated_at\n    delete_detection: {deletes}\n");
+
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: Env()));
+
+        Assert.Equal((7, 23, "streams[0].delete_detection"), (e.Line, e.Column, e.Key));
+        Assert.Contains($"cannot be {deletes} in a merge with cursor 'updated_at'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Remove the cursor", e.Message, StringComparison.Ordinal);
+        Assert.Contains("delete_detection: none", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MergeWithCursorFromTheSyncAndDeleteDetection_IsRefused()
+    {
+        project.Write("syncs/s.yml", "name: s\nsource: inbox\nmode: merge\ncursor: updated_at\ndelete_detection: hard\nstreams:\n  - select: \"*\"\n");
+
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: Env()));
+
+        Assert.Contains("cannot be hard in a merge with cursor 'updated_at'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_StreamFilter_IsKeptAndRefusedBesideSql()
+    {
+        project.Write("syncs/s.yml", "name: s\nsource: inbox\nstreams:\n  - select: \"*\"\n    filter: \"status <> 'test'\"\n");
+        Assert.Equal("status <> 'test'", ProjectLoader.Load(project.Root, environment: Env()).Syncs["s"].Streams[0].Filter);
+
+        project.Write("syncs/s.yml", "name: s\nsource: inbox\nstreams:\n  - select: \"*\"\n    sql: select 1\n    filter: x > 1\n");
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: Env()));
+
+        Assert.Equal("streams[0].filter", e.Key);
+        Assert.Contains("cannot be combined with 'sql'", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_BadCast_NamesKeyAndType()
     {
