@@ -17,7 +17,7 @@ public sealed class NativeLibraryTests
 
         Assert.Equal(1, code);
         Assert.Contains($"NAGARE_DUCKDB_LIBRARY names '{missing}', which does not exist", error, StringComparison.Ordinal);
-        Assert.Contains("./scripts/bootstrap", error, StringComparison.Ordinal);
+        Assert.Contains("DuckDB.NET.Bindings.Full", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
@@ -31,7 +31,7 @@ public sealed class NativeLibraryTests
 
         Assert.Equal(1, code);
         Assert.Contains($"'{notDuckDb}' is not a DuckDB library", error, StringComparison.Ordinal);
-        Assert.Contains("./scripts/bootstrap", error, StringComparison.Ordinal);
+        Assert.Contains("DuckDB.NET.Bindings.Full", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Nagare.DuckDb.Native;
 
 /// <summary>
 /// Finds and loads <c>libduckdb.so</c>. Search order: the <c>NAGARE_DUCKDB_LIBRARY</c>
-/// environment variable (a file path), the application folder, the bootstrap cache
+/// environment variable (a file path), the application folder (where the build copies the library of the
+/// NuGet package <c>DuckDB.NET.Bindings.Full</c>), a cache folder of earlier releases
 /// (<c>.cache/duckdb/&lt;version&gt;/</c> above the application or working folder, or
 /// <c>NAGARE_CACHE_DIR</c>), then the system loader path.
 /// </summary>
@@ -14,7 +15,7 @@ public static class DuckDbLibrary
     /// <summary>Environment variable naming the library file to load.</summary>
     public const string PathVariable = "NAGARE_DUCKDB_LIBRARY";
 
-    /// <summary>Version folder the bootstrap script extracts the library into.</summary>
+    /// <summary>Version folder of the cache earlier releases fetched the library into.</summary>
     public const string PinnedPackageVersion = "1.5.6-r.1";
 
     /// <summary>The DuckDB release this binding's struct layouts and enums match.</summary>
@@ -85,7 +86,7 @@ public static class DuckDbLibrary
     }
 
     private static string Hint =>
-        $"Run ./scripts/bootstrap (it fetches libduckdb.so {PinnedPackageVersion} into .cache/duckdb/), " +
+        "Build Nagare again (dotnet build, or ./nagare): the build copies libduckdb.so from the NuGet package DuckDB.NET.Bindings.Full beside the program; " +
         $"or set {PathVariable} to the path of a DuckDB {ExpectedMajorMinor}x libduckdb.so.";
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
@@ -141,6 +142,7 @@ public static class DuckDbLibrary
 
     private static IEnumerable<string> Candidates()
     {
+        yield return Path.Combine(AppContext.BaseDirectory, "libduckdb.so");
         var relative = Path.Combine("duckdb", PinnedPackageVersion, "libduckdb.so");
         var cacheDir = Environment.GetEnvironmentVariable("NAGARE_CACHE_DIR");
         if (!string.IsNullOrWhiteSpace(cacheDir))
@@ -148,7 +150,6 @@ public static class DuckDbLibrary
             yield return Path.Combine(cacheDir, relative);
         }
 
-        yield return Path.Combine(AppContext.BaseDirectory, "libduckdb.so");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
