@@ -37,6 +37,8 @@ public static class NagareCli
             SyncCommand.Create(context),
         };
 
+        root.Options.Add(context.Verbose);
+        root.Options.Add(context.Quiet);
         foreach (var option in root.Options.OfType<VersionOption>())
         {
             option.Action = new VersionAction();
@@ -48,13 +50,23 @@ public static class NagareCli
             Output = stdout,
             Error = stderr,
             EnableDefaultExceptionHandler = false,
+
+            // Signals are the host's to turn into cancellation (Program.cs); commands then finish their own way.
+            ProcessTerminationTimeout = null,
         };
 
         try
         {
-            return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            var code = await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested && code != ExitCodes.Success)
+            {
+                await stderr.WriteLineAsync("nagare: cancelled").ConfigureAwait(false);
+                return ExitCodes.Cancelled;
+            }
+
+            return code;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || (cancellationToken.IsCancellationRequested && e is NagareException or DuckDbException))
         {
             await stderr.WriteLineAsync("nagare: cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;

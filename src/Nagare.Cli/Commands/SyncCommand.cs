@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Nagare.Core;
+using Nagare.Cli.Output;
 using Nagare.Core.Connectors;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Replication;
@@ -10,7 +11,7 @@ using Spectre.Console;
 
 namespace Nagare.Cli.Commands;
 
-/// <summary><c>nagare sync NAME [--select GLOB] [--full-refresh] [--threads N] [--var k=v] [--json]</c>.</summary>
+/// <summary><c>nagare sync NAME [--select GLOB] [--full-refresh] [--threads N] [--var k=v] [--json] [--dry-run]</c>.</summary>
 public static class SyncCommand
 {
     public static Command Create(CliContext context)
@@ -19,10 +20,11 @@ public static class SyncCommand
         var name = new Argument<string>("name") { Description = "Sync name (syncs/NAME.yml)." };
         var select = new Option<string?>("--select", "-s") { Description = "Only streams whose schema.table (or destination table) matches this glob." };
         var fullRefresh = new Option<bool>("--full-refresh") { Description = "Copy every stream with full refresh, ignoring stored cursors." };
-        var threads = new Option<int?>("--threads", "-t") { Description = "Streams copied at once (default: defaults.parallelism of nagare.yml)." };
+        var threads = new Option<int?>("--threads") { Description = "Streams copied at once (default: defaults.parallelism of nagare.yml)." };
         var vars = new Option<string[]>("--var") { Description = "Query variable for custom SQL, as name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the per-stream summary as JSON." };
-        var command = new Command("sync", "Copy a sync's streams from its source into its destination.") { name, select, fullRefresh, threads, vars, json, project };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (streams, modes, target tables, what would be created or altered, estimated rows); write nothing." };
+        var command = new Command("sync", "Copy a sync's streams from its source into its destination.") { name, select, fullRefresh, threads, vars, json, dryRun, project };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = ProjectOption.Load(parse, project);
@@ -31,31 +33,96 @@ public static class SyncCommand
                 throw new NagareException("--threads must be at least 1.");
             }
 
+            var syncName = parse.GetValue(name)!;
             var options = new SyncRunOptions(parse.GetValue(select), parse.GetValue(fullRefresh), parse.GetValue(threads), ParseVars(parse.GetValue(vars)));
             var runner = new SyncRunner(config, ConnectorRegistry.Default, context.Time);
             var asJson = parse.GetValue(json);
-            SyncSummary summary;
-            if (!asJson && context.Console.Profile.Capabilities.Interactive)
+            if (parse.GetValue(dryRun))
             {
-                summary = await RunWithProgressAsync(context, runner, parse.GetValue(name)!, options, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                summary = await runner.RunAsync(parse.GetValue(name)!, options, cancellationToken).ConfigureAwait(false);
+                var preview = await runner.PreviewAsync(syncName, options, cancellationToken).ConfigureAwait(false);
+                if (asJson)
+                {
+                    await context.Out.WriteLineAsync(PreviewJson(preview)).ConfigureAwait(false);
+                }
+                else
+                {
+                    RenderPreview(context, preview);
+                }
+
+                return ExitCodes.Success;
             }
 
+            var quiet = parse.GetValue(context.Quiet);
+            var interactive = context.Console.Profile.Capabilities.Interactive;
+            var progressBars = interactive && !asJson && !quiet && !parse.GetValue(context.Verbose);
+
+            // Without progress bars (output to a file or pipe, or --verbose) each stream says when it is done.
+            var lines = !asJson && !quiet && !progressBars;
+            using var log = RunLog.Start(config.Root, $"sync {syncName}", context.Time);
+            var linesGate = new Lock();
+            options = options with
+            {
+                StreamFinished = result =>
+                {
+                    var line = StreamLine(result);
+                    log?.Write(line);
+                    if (lines)
+                    {
+                        lock (linesGate)
+                        {
+                            context.Out.WriteLine(line);
+                        }
+                    }
+                },
+            };
+
+            SyncSummary summary;
+            try
+            {
+                summary = progressBars
+                    ? await RunWithProgressAsync(context, runner, syncName, options, cancellationToken).ConfigureAwait(false)
+                    : await runner.RunAsync(syncName, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NagareException or OperationCanceledException)
+            {
+                log?.Write(e is OperationCanceledException ? "cancelled" : $"error: {e.Message}");
+                throw;
+            }
+
+            var footer = Footer(summary);
+            log?.Write(footer);
             if (asJson)
             {
                 await context.Out.WriteLineAsync(ToJson(summary)).ConfigureAwait(false);
+            }
+            else if (quiet || lines)
+            {
+                if (!quiet)
+                {
+                    RenderRenames(context, summary);
+                }
+
+                await context.Out.WriteLineAsync(footer).ConfigureAwait(false);
             }
             else
             {
                 Render(context, summary);
             }
 
-            return summary.Succeeded ? ExitCodes.Success : ExitCodes.UserError;
+            return summary.Succeeded ? ExitCodes.Success : summary.Cancelled ? ExitCodes.Cancelled : ExitCodes.UserError;
         });
         return command;
+    }
+
+    /// <summary>One finished stream on one line: status, table, source, mode, rows, time and what happened.</summary>
+    internal static string StreamLine(StreamResult s)
+    {
+        var status = s.Status == StreamStatus.Succeeded ? "ok" : s.Status.ToString().ToLowerInvariant();
+        var rejected = s.RowsRejected > 0 ? string.Create(CultureInfo.InvariantCulture, $" · rejected {s.RowsRejected:N0}") : string.Empty;
+        var note = s.Message ?? ChangesText(s);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{status,-9} {s.Table} ← {s.Stream} · {ModeName(s.Mode)} · read {s.RowsRead:N0} · written {s.RowsWritten:N0}{rejected} · {s.Seconds:0.00} s{(note is null ? string.Empty : " · " + note)}");
     }
 
     internal static ImmutableDictionary<string, string> ParseVars(string[]? values)
@@ -77,32 +144,40 @@ public static class SyncCommand
 
     private static async Task<SyncSummary> RunWithProgressAsync(CliContext context, SyncRunner runner, string name, SyncRunOptions options, CancellationToken cancellationToken)
     {
+        // Bar, percentage and elapsed time take about 40 columns; the description gets the rest of the line.
+        var room = Math.Max(20, context.Console.Profile.Width - 40);
         SyncSummary? summary = null;
         await context.Console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async progress =>
             {
-                var tables = progress.AddTask("tables", maxValue: 1);
+                const double Steps = 1000;
+                var task = progress.AddTask("starting", maxValue: Steps);
                 var reporter = new Progress<SyncProgress>(p =>
                 {
-                    tables.MaxValue = Math.Max(1, p.TablesTotal);
-                    tables.Value = p.TablesDone;
+                    // By rows when the source's estimates cover the run, else by tables; 100% only once all are done.
+                    task.Value = p.Fraction * Steps;
                     var now = p.Current.IsEmpty ? string.Empty : $" · {string.Join(", ", p.Current.Take(3))}";
-                    tables.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"tables {p.TablesDone}/{p.TablesTotal} · rows {p.RowsWritten:N0} · {p.RowsPerSecond:N0} rows/s{now}"));
+                    var text = string.Create(CultureInfo.InvariantCulture, $"{p.TablesDone}/{p.TablesTotal} tables · {p.RowsWritten:N0} rows · {p.RowsPerSecond:N0}/s{now}");
+                    task.Description = Markup.Escape(text.Length > room ? text[..(room - 1)] + "…" : text);
                 });
                 summary = await runner.RunAsync(name, options with { Progress = reporter }, cancellationToken).ConfigureAwait(false);
-                tables.Value = tables.MaxValue;
+                task.Value = Steps;
             }).ConfigureAwait(false);
         return summary!;
     }
 
-    private static void Render(CliContext context, SyncSummary summary)
+    private static void RenderRenames(CliContext context, SyncSummary summary)
     {
         foreach (var rename in summary.Renames)
         {
             context.Console.MarkupLine($"[yellow]renamed[/] {Markup.Escape(rename.ToString())}");
         }
+    }
 
+    private static void Render(CliContext context, SyncSummary summary)
+    {
+        RenderRenames(context, summary);
         var table = new Table().AddColumns("stream", "table", "mode", "read", "written", "rejected", "seconds", "status", "message");
         foreach (var s in summary.Streams)
         {
@@ -119,11 +194,66 @@ public static class SyncCommand
         }
 
         context.Console.Write(table);
-        var failed = summary.Streams.Count(s => s.Status != StreamStatus.Succeeded);
-        context.Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{summary.Sync}: {summary.Streams.Length - failed} of {summary.Streams.Length} streams ok, {summary.RowsWritten:N0} rows in {summary.Seconds:0.00} s{(failed > 0 ? $", {failed} failed" : string.Empty)}"));
+        context.Console.WriteLine(Footer(summary));
     }
+
+    private static string Footer(SyncSummary summary)
+    {
+        var failed = summary.Streams.Count(s => s.Status == StreamStatus.Failed);
+        var cancelled = summary.Streams.Count(s => s.Status == StreamStatus.Cancelled);
+        var ok = summary.Streams.Length - failed - cancelled;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{summary.Sync}: {ok} of {summary.Streams.Length} streams ok, {summary.RowsWritten:N0} rows in {summary.Seconds:0.00} s{(failed > 0 ? $", {failed} failed" : string.Empty)}{(cancelled > 0 ? $", {cancelled} cancelled (nothing of theirs committed)" : string.Empty)}");
+    }
+
+    private static void RenderPreview(CliContext context, SyncPreview preview)
+    {
+        foreach (var rename in preview.Renames)
+        {
+            context.Console.MarkupLine($"[yellow]would rename[/] {Markup.Escape(rename.ToString())}");
+        }
+
+        var table = new Table().AddColumns("stream", "table", "mode", "key", "cursor", "est. rows", "action");
+        foreach (var t in preview.Tables)
+        {
+            var cursor = t.CursorColumn is null ? string.Empty : t.Cursor is null ? $"{t.CursorColumn} (all rows)" : $"{t.CursorColumn} > {t.Cursor}";
+            table.AddRow(
+                Markup.Escape(t.Stream),
+                Markup.Escape(t.Table),
+                ModeName(t.Mode),
+                Markup.Escape(string.Join(", ", t.PrimaryKey)),
+                Markup.Escape(cursor),
+                t.EstimatedRows?.ToString("N0", CultureInfo.InvariantCulture) ?? "?",
+                Markup.Escape(t.ChunksStaged > 0 ? $"{t.Action} ({t.ChunksStaged} chunks staged)" : t.Action));
+        }
+
+        context.Console.Write(table);
+        context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{preview.Sync}: {preview.Tables.Length} streams from '{preview.Source}' into '{preview.Destination}' (dry run: nothing was written)"));
+    }
+
+    internal static string PreviewJson(SyncPreview preview) => JsonSerializer.Serialize(
+        new
+        {
+            sync = preview.Sync,
+            source = preview.Source,
+            destination = preview.Destination,
+            dry_run = true,
+            renames = preview.Renames.Select(r => new { stream = r.Stream, column = r.Column, from = r.From, to = r.To }),
+            streams = preview.Tables.Select(t => new
+            {
+                stream = t.Stream,
+                table = t.Table,
+                mode = ModeName(t.Mode),
+                primary_key = t.PrimaryKey,
+                cursor_column = t.CursorColumn,
+                cursor = t.Cursor,
+                estimated_rows = t.EstimatedRows,
+                action = t.Action,
+                chunks_staged = t.ChunksStaged,
+            }),
+        },
+        ConnectionCommand.JsonOptions);
 
     /// <summary>What a merge or a delete-detecting load did to existing rows, for the summary table; null otherwise.</summary>
     private static string? ChangesText(StreamResult s) => s.Changes is not { } c || (s.Mode != WriteMode.Merge && c.RowsDeleted == 0)
@@ -145,6 +275,7 @@ public static class SyncCommand
         {
             sync = summary.Sync,
             succeeded = summary.Succeeded,
+            cancelled = summary.Cancelled,
             seconds = Math.Round(summary.Seconds, 3),
             rows_written = summary.RowsWritten,
             renames = summary.Renames.Select(r => new { stream = r.Stream, column = r.Column, from = r.From, to = r.To }),

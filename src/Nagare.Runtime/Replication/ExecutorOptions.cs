@@ -18,4 +18,7 @@ public sealed record ExecutorOptions(int Threads = 4, int SourceConcurrency = 4,
 
     /// <summary>Receives progress reports, or null.</summary>
     public IProgress<SyncProgress>? Progress { get; init; }
+
+    /// <summary>Called once per destination table as it finishes, or null.</summary>
+    public Action<StreamResult>? StreamFinished { get; init; }
 }

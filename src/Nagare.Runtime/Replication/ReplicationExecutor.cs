@@ -38,6 +38,7 @@ public sealed partial class ReplicationExecutor
     private int tablesTotal;
     private long startedAt;
     private long lastReport;
+    private long? rowsExpected;
 
     public ReplicationExecutor(ISource source, IDestination destination, ExecutorOptions options)
     {
@@ -60,6 +61,9 @@ public sealed partial class ReplicationExecutor
         ArgumentNullException.ThrowIfNull(plan);
         startedAt = options.Time.GetTimestamp();
         tablesTotal = plan.Tables.Length;
+        rowsExpected = plan.Tables.All(t => !UsesCursor(t) && t.Sources.All(s => s.Stream.EstimatedRows is not null && s.CustomSql is null && s.Filter is null))
+            ? plan.Tables.Sum(t => t.Sources.Sum(s => s.Stream.EstimatedRows!.Value))
+            : null;
         Report(force: true);
         var results = await Task.WhenAll(plan.Tables.Select(t => RunTableAsync(plan, t, cancellationToken))).ConfigureAwait(false);
         Report(force: true);
@@ -108,7 +112,7 @@ public sealed partial class ReplicationExecutor
 
         Interlocked.Increment(ref tablesDone);
         Report(force: true);
-        return new StreamResult(
+        var result = new StreamResult(
             table.SourceLabel,
             label,
             table.Mode,
@@ -123,6 +127,8 @@ public sealed partial class ReplicationExecutor
             counters.Chunks,
             counters.ChunksResumed,
             status == StreamStatus.Succeeded ? counters.Changes : null);
+        options.StreamFinished?.Invoke(result);
+        return result;
     }
 
     private static string Describe(Exception e) => e switch
@@ -412,7 +418,10 @@ public sealed partial class ReplicationExecutor
             Interlocked.Read(ref rowsRead),
             Interlocked.Read(ref rowsWritten),
             options.Time.GetElapsedTime(startedAt).TotalSeconds,
-            [.. current.Keys.Order(StringComparer.Ordinal).Take(8)]));
+            [.. current.Keys.Order(StringComparer.Ordinal).Take(8)])
+        {
+            RowsExpected = rowsExpected,
+        });
     }
 
     private sealed class TableCounters

@@ -112,6 +112,18 @@ public static class ReplicationPlanner
             }
         }
 
+        // A selection naming one table exactly is a promise that the table exists: a typo must not pass silently.
+        foreach (var pattern in sync.Streams.SelectMany(c => c.Select).Where(GlobPattern.IsLiteral).Distinct(StringComparer.Ordinal))
+        {
+            if (!discovered.Any(s => GlobPattern.IsMatch(pattern, s.Id.ToString())))
+            {
+                throw new NagareException($"Sync '{sync.Name}': stream selection '{pattern}' names no table of '{sync.Source}'{YamlSection.Suggest(pattern, discovered.Select(s => s.Id.ToString()))}.")
+                {
+                    Hint = $"List what is there with: nagare connection discover {sync.Source}",
+                };
+            }
+        }
+
         var tables = ImmutableArray.CreateBuilder<TablePlan>(order.Count);
         foreach (var key in order)
         {

@@ -13,4 +13,8 @@ public sealed record SyncRunOptions(
     bool FullRefresh = false,
     int? Threads = null,
     ImmutableDictionary<string, string>? Vars = null,
-    IProgress<SyncProgress>? Progress = null);
+    IProgress<SyncProgress>? Progress = null)
+{
+    /// <summary>Called once per destination table as it finishes (from the thread that finished it), or null.</summary>
+    public Action<StreamResult>? StreamFinished { get; init; }
+}

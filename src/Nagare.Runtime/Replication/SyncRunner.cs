@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using Nagare.Core;
 using Nagare.Core.Connectors;
+using Nagare.Core.Schema;
 using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Connections;
 
@@ -27,6 +29,82 @@ public sealed class SyncRunner
     public async Task<SyncSummary> RunAsync(string syncName, SyncRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return await WithPlanAsync(syncName, options, async (sync, source, destination, plan) =>
+        {
+            var executorOptions = new ExecutorOptions(
+                options.Threads ?? project.Defaults.Parallelism,
+                project.GetConnection(sync.Source).MaxConcurrency,
+                project.GetConnection(sync.Destination).MaxConcurrency,
+                sync.Source == sync.Destination,
+                project.Defaults.BatchSize)
+            {
+                Time = time,
+                Progress = options.Progress,
+                StreamFinished = options.StreamFinished,
+            };
+            return await new ReplicationExecutor(source, destination, executorOptions).RunAsync(plan, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Plans sync <paramref name="syncName"/> as a run would and says what the run would do to each destination table,
+    /// writing nothing: the source is discovered, the destination only described and its stored state read.
+    /// </summary>
+    /// <exception cref="NagareException">The sync cannot be planned (as <see cref="RunAsync"/>).</exception>
+    public async Task<SyncPreview> PreviewAsync(string syncName, SyncRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return await WithPlanAsync(syncName, options, async (sync, source, destination, plan) =>
+        {
+            var tables = ImmutableArray.CreateBuilder<TablePreview>(plan.Tables.Length);
+            foreach (var table in plan.Tables)
+            {
+                tables.Add(await PreviewTableAsync(plan, table, destination, cancellationToken).ConfigureAwait(false));
+            }
+
+            return new SyncPreview(sync.Name, sync.Source, sync.Destination, tables.MoveToImmutable(), plan.Renames);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<TablePreview> PreviewTableAsync(ReplicationPlan plan, TablePlan table, IDestination destination, CancellationToken cancellationToken)
+    {
+        var existing = await destination.DescribeAsync(table.Target, cancellationToken).ConfigureAwait(false);
+        var state = await destination.LoadStateAsync(plan.Sync.Name, table.StateKey, cancellationToken).ConfigureAwait(false);
+        var estimate = table.Sources.All(s => s.Stream.EstimatedRows is not null) ? table.Sources.Sum(s => s.Stream.EstimatedRows!.Value) : (long?)null;
+        string action;
+        if (existing is null)
+        {
+            action = "create";
+        }
+        else if (table.Mode == WriteMode.FullRefresh)
+        {
+            action = "replace";
+        }
+        else
+        {
+            try
+            {
+                var changes = SchemaEvolution.Compare(table.Target, existing.Columns, table.Columns, plan.Sync.SchemaChanges);
+                action = changes.IsEmpty
+                    ? "load"
+                    : "alter: " + string.Join(", ", changes.Added.Select(c => $"add {c.Name} {c.Type}").Concat(changes.Widened.Select(w => $"widen {w.Name} {w.From} → {w.To}")));
+            }
+            catch (SchemaChangeException e)
+            {
+                action = "fail: " + e.Message;
+            }
+        }
+
+        var cursor = table.Cursor is not null && table.Mode != WriteMode.FullRefresh && state?.CursorColumn == table.Cursor ? state.Cursor : null;
+        return new TablePreview(table.SourceLabel, table.Target.ToString(), table.Mode, table.PrimaryKey, table.Cursor, cursor, estimate, action)
+        {
+            ChunksStaged = state?.CompletedChunks.IsDefaultOrEmpty == false ? state.CompletedChunks.Length : 0,
+        };
+    }
+
+    /// <summary>Opens the sync's connections, plans it with one discovery, runs <paramref name="work"/>, and closes them.</summary>
+    private async Task<T> WithPlanAsync<T>(string syncName, SyncRunOptions options, Func<SyncConfig, ISource, IDestination, ReplicationPlan, Task<T>> work, CancellationToken cancellationToken)
+    {
         var sync = project.GetSync(syncName);
         var sourceConfig = project.GetConnection(sync.Source);
         var destinationConfig = project.GetConnection(sync.Destination);
@@ -54,17 +132,7 @@ public sealed class SyncRunner
                 };
             }
 
-            var executorOptions = new ExecutorOptions(
-                options.Threads ?? project.Defaults.Parallelism,
-                sourceConfig.MaxConcurrency,
-                destinationConfig.MaxConcurrency,
-                same,
-                project.Defaults.BatchSize)
-            {
-                Time = time,
-                Progress = options.Progress,
-            };
-            return await new ReplicationExecutor(source, destination, executorOptions).RunAsync(plan, cancellationToken).ConfigureAwait(false);
+            return await work(sync, source, destination, plan).ConfigureAwait(false);
         }
         finally
         {

@@ -12,6 +12,9 @@ public sealed record SyncSummary(string Sync, ImmutableArray<StreamResult> Strea
     /// <summary>True when every stream succeeded.</summary>
     public bool Succeeded => Streams.All(s => s.Status == StreamStatus.Succeeded);
 
+    /// <summary>True when the run was interrupted: some stream was cancelled before it committed.</summary>
+    public bool Cancelled => Streams.Any(s => s.Status == StreamStatus.Cancelled);
+
     /// <summary>Rows written by all streams.</summary>
     public long RowsWritten => Streams.Sum(s => s.RowsWritten);
 }

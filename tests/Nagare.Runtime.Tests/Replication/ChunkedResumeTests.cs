@@ -138,15 +138,27 @@ public sealed class ChunkedResumeTests : IAsyncLifetime
     public async Task Sync_NothingMatches_SaysWhatWasSearched()
     {
         await pg.ExecuteAsync($"CREATE TABLE \"{Src}\".orders_2024 (id int PRIMARY KEY)");
-        project.Write("syncs/s.yml", $"name: s\nsource: pg\nstreams:\n  - select: \"{Src}.invoices_*\"\n  - select: \"{Src}.x\"\n");
+        project.Write("syncs/s.yml", $"name: s\nsource: pg\nstreams:\n  - select: \"{Src}.invoices_*\"\n  - select: \"{Src}.x_*\"\n");
         project.Write("syncs/e.yml", $"name: e\nsource: pg\nstreams:\n  - select: \"{Src}_none.*\"\n");
         var runner = new SyncRunner(ProjectLoader.Load(project.Root), ConnectorRegistry.Default, TimeProvider.System);
 
         var some = await Assert.ThrowsAsync<Core.NagareException>(() => runner.RunAsync("s", new SyncRunOptions(), CancellationToken.None));
         var none = await Assert.ThrowsAsync<Core.NagareException>(() => runner.RunAsync("e", new SyncRunOptions(), CancellationToken.None));
 
-        Assert.Equal($"Sync 's' selected no streams: 2 tables were found in schema '{Src}' of 'pg', none matches '{Src}.invoices_*', '{Src}.x'.", some.Message);
+        Assert.Equal($"Sync 's' selected no streams: 2 tables were found in schema '{Src}' of 'pg', none matches '{Src}.invoices_*', '{Src}.x_*'.", some.Message);
         Assert.Equal($"Sync 'e' selected no streams: no table or view in schema '{Src}_none' of 'pg' matches '{Src}_none.*'.", none.Message);
+    }
+
+    [Fact]
+    public async Task Sync_LiteralSelectionNamingNoTable_FailsWithDidYouMeanBeforeCopying()
+    {
+        project.Write("syncs/s.yml", $"name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: \"{Src}.t\"\n  - select: \"{Src}.tt\"\n");
+        var runner = new SyncRunner(ProjectLoader.Load(project.Root), ConnectorRegistry.Default, TimeProvider.System);
+
+        var e = await Assert.ThrowsAsync<Core.NagareException>(() => runner.RunAsync("s", new SyncRunOptions(), CancellationToken.None));
+
+        Assert.Equal($"Sync 's': stream selection '{Src}.tt' names no table of 'pg' (did you mean '{Src}.t'?).", e.Message);
+        Assert.False(File.Exists(project.PathOf(".nagare/warehouse.duckdb")) && project.QueryWarehouse("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'lake'").Single() != "0");
     }
 
     private SyncRunner Runner(string destination, string mode)
