@@ -894,13 +894,13 @@ internal static class PyOps
     /// <summary>Turns a host value into the representation templates compute with (chars become strings).</summary>
     public static object? Import(object? v) => v is char c ? c.ToString() : v;
 
-    /// <summary>Subscript <c>obj[key]</c>; returns an undefined instead of raising, as Jinja does.</summary>
+    /// <summary>Subscript <c>obj[key]</c>; a missing item is an undefined as in Jinja, and an undefined's item raises.</summary>
     public static object? GetItem(object? obj, object? key)
     {
         switch (obj)
         {
             case Undefined u:
-                return u;
+                throw PyException.Undefined(u);
             case PyDict d:
                 return d.TryGetValue(key, out var dv) ? dv : MissingKey(obj, key);
             default:
@@ -947,7 +947,7 @@ internal static class PyOps
     {
         if (obj is Undefined u)
         {
-            return u;
+            throw PyException.Undefined(u);
         }
 
         if (!IsSequence(obj))
