@@ -24,7 +24,7 @@ public sealed record TemplateOptions
 
     /// <summary>
     /// Raise an error when an undefined name is printed or iterated instead of treating it as empty.
-    /// Default <c>false</c> (dbt's lenient behaviour).
+    /// Default <c>false</c> (dbt's behaviour). An attribute or item of an undefined raises in both modes.
     /// </summary>
     public bool StrictUndefined { get; init; }
 

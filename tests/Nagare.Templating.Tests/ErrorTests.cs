@@ -88,6 +88,40 @@ public sealed class ErrorTests
         Assert.Contains("'nope' is undefined", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{{ nope.column }}", "'nope' is undefined", false)]
+    [InlineData("{{ nope['x'] }}", "'nope' is undefined", false)]
+    [InlineData("{{ nope.a.b }}", "'nope' is undefined", false)]
+    [InlineData("{{ nope[1:2] }}", "'nope' is undefined", false)]
+    [InlineData("{{ nope.x | default('y') }}", "'nope' is undefined", false)]
+    [InlineData("{% if nope.x is defined %}y{% endif %}", "'nope' is undefined", false)]
+    [InlineData("{{ nope | attr('x') }}", "'nope' is undefined", false)]
+    [InlineData("{{ '{0.x}'.format(nope) }}", "'nope' is undefined", false)]
+    [InlineData("{{ user.missing.deeper }}", "'dict object' has no attribute 'missing'", false)]
+    [InlineData("{{ user.tags[10].x }}", "list object has no element 10", false)]
+    [InlineData("{{ none.x.y }}", "'None' has no attribute 'x'", false)]
+    [InlineData("{{ [1] | map(attribute='x.y') | list }}", "'int object' has no attribute 'x'", false)]
+    [InlineData("{{ nope.column }}", "'nope' is undefined", true)]
+    [InlineData("{{ user.missing['k'] }}", "'dict object' has no attribute 'missing'", true)]
+    public void Render_AttributeOrItemOfUndefined_RaisesNamingTheUndefined(string source, string message, bool strict)
+    {
+        var environment = new TemplateEnvironment(new TemplateOptions { StrictUndefined = strict });
+        var context = new Dictionary<string, object?> { ["user"] = new Dictionary<string, object?> { ["tags"] = new List<object?> { "a" } } };
+
+        var ex = Assert.Throws<TemplateRuntimeException>(() => environment.Parse(source, "models/orders.sql").Render(context));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("models/orders.sql", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_UndefinedAlone_StillPrintsEmptyAndTestsAsUndefined()
+    {
+        var output = Environment.Parse("[{{ nope }}|{{ nope is defined }}|{{ nope | default('x') }}|{{ {}.missing is defined }}]").Render();
+
+        Assert.Equal("[|False|x|False]", output);
+    }
+
     [Fact]
     public void Render_DivisionByZero_IsRuntimeError()
     {

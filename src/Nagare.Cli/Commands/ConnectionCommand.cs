@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Nagare.Core;
 using Nagare.Core.Connectors;
+using Nagare.Core.Json;
 using Nagare.Core.Schema;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Replication;
@@ -97,7 +98,7 @@ public static class ConnectionCommand
         return command;
     }
 
-    internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+    internal static readonly JsonSerializerOptions JsonOptions = JsonFormat.IndentedSerializer;
 
     /// <summary>
     /// The streams as an indented JSON array, written field by field and flushed every few hundred streams: a
@@ -107,7 +108,7 @@ public static class ConnectionCommand
     internal static async Task WriteStreamsJsonAsync(IReadOnlyList<StreamSchema> streams, TextWriter output, CancellationToken cancellationToken)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1 << 20);
-        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
+        await using var writer = new Utf8JsonWriter(buffer, JsonFormat.IndentedWriter);
         writer.WriteStartArray();
         for (var i = 0; i < streams.Count; i++)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Nagare.Core.Json;
 using Nagare.Runtime.Generation;
 using Spectre.Console;
 
@@ -139,7 +140,7 @@ public static class GenerateCommand
     private static string ToJson(GenerationSummary summary, string output)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, JsonFormat.IndentedWriter))
         {
             writer.WriteStartObject();
             writer.WriteString("output", output);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Nagare.Core.Json;
 using Nagare.Runtime.Models;
 
 namespace Nagare.Cli.Commands;
@@ -50,7 +51,7 @@ public static class LsCommand
                         ["materialized"] = node.Type == NodeType.Model ? node.Config.Materialized : null,
                         ["relation"] = node.Type == NodeType.Test ? null : node.RelationName,
                         ["tags"] = node.Config.Tags,
-                    }),
+                    }, JsonFormat.Serializer),
                     _ => node.Type == NodeType.Source ? $"source:{string.Join('.', node.Fqn)}" : string.Join('.', node.Fqn),
                 });
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Bogus;
+using Nagare.Core.Json;
 
 namespace Nagare.Cli.Demo;
 
@@ -122,7 +123,7 @@ public sealed class DemoDataGenerator(int seed, DateTimeOffset end, int scale = 
                     ["latency_ms"] = (int)Math.Round(15 + (random.Double() * random.Double() * 900)),
                     ["ua"] = new Dictionary<string, string> { ["device"] = random.ArrayElement(devices), ["browser"] = random.ArrayElement(browsers) },
                 };
-                await file.WriteLineAsync(JsonSerializer.Serialize(entry)).ConfigureAwait(false);
+                await file.WriteLineAsync(JsonSerializer.Serialize(entry, JsonFormat.Serializer)).ConfigureAwait(false);
             }
 
             files.Add(path);

@@ -2,19 +2,15 @@ using System.Collections;
 using System.Data.Common;
 using System.Globalization;
 using System.Numerics;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using Nagare.Core.Json;
 
 namespace Nagare.Cli.Output;
 
 /// <summary>A JSON array with one object per row; nested lists and structs stay nested.</summary>
 public sealed class JsonResultWriter(TextWriter output) : ResultWriter
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = false,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    private static readonly JsonWriterOptions Options = JsonFormat.Writer;
 
     public override async Task WriteAsync(DbDataReader reader, CancellationToken cancellationToken)
     {

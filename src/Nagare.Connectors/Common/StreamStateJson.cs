@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Nagare.Core.Connectors;
+using Nagare.Core.Json;
 
 namespace Nagare.Connectors.Common;
 
@@ -15,7 +16,7 @@ public static class StreamStateJson
     {
         ArgumentNullException.ThrowIfNull(state);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonFormat.Writer))
         {
             writer.WriteStartObject();
             writer.WriteString("cursor", state.Cursor);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
+using Nagare.Core.Json;
 using Nagare.Core.Schema;
 
 namespace Nagare.Connectors.Files;
@@ -40,7 +41,7 @@ internal sealed class CsvRowEncoder : RowEncoder
         _quote = quoteBytes[0];
         _escapedQuote = escape is null ? [_quote, _quote] : [.. Encoding.UTF8.GetBytes(escape), _quote];
         _null = Encoding.UTF8.GetBytes(nullText ?? "");
-        _json = new Utf8JsonWriter(_field);
+        _json = new Utf8JsonWriter(_field, JsonFormat.Writer);
         if (header)
         {
             var line = new ArrayBufferWriter<byte>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nagare.Core.Connectors;
+using Nagare.Core.Json;
 
 namespace Nagare.Connectors.Files;
 
@@ -16,7 +17,7 @@ internal static class FilesCommitJournal
     public const string RecordName = "commit.json";
     public const string LockName = ".lock";
     public const string OldFolder = "old";
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = JsonFormat.IndentedSerializer;
 
     /// <summary>The commit decision of one stream.</summary>
     /// <param name="Sync">The sync whose state is saved.</param>

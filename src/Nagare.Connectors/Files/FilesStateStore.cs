@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Nagare.Core.Connectors;
+using Nagare.Core.Json;
 
 namespace Nagare.Connectors.Files;
 
@@ -11,7 +12,7 @@ namespace Nagare.Connectors.Files;
 internal sealed class FilesStateStore(string root)
 {
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new(StringComparer.Ordinal);
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = JsonFormat.IndentedSerializer;
 
     public async Task<StreamState?> LoadAsync(string sync, string key, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Nagare.Core.Batches;
+using Nagare.Core.Json;
 
 namespace Nagare.Connectors.Files;
 
@@ -14,7 +15,7 @@ internal sealed class JsonRowEncoder(bool array) : RowEncoder
     private static readonly byte[] FirstInArray = "\n"u8.ToArray();
     private static readonly byte[] NextInArray = ",\n"u8.ToArray();
     private static readonly byte[] CloseArray = "\n]\n"u8.ToArray();
-    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false };
+    private static readonly JsonWriterOptions Options = JsonFormat.Writer;
 
     private Utf8JsonWriter? _writer;
 

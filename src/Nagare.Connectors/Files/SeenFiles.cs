@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nagare.Core.Connectors;
+using Nagare.Core.Json;
 
 namespace Nagare.Connectors.Files;
 
@@ -30,7 +31,7 @@ internal sealed class SeenFiles
 
     /// <summary>The token for <paramref name="files"/>.</summary>
     public static string Token(IEnumerable<FileEntry> files) =>
-        JsonSerializer.Serialize(files.ToDictionary(f => f.RelativePath, Stamp, StringComparer.Ordinal));
+        JsonSerializer.Serialize(files.ToDictionary(f => f.RelativePath, Stamp, StringComparer.Ordinal), JsonFormat.Serializer);
 
     /// <summary>Whether <paramref name="file"/> was read before, as it is now.</summary>
     public bool Contains(FileEntry file) => _files.TryGetValue(file.RelativePath, out var stamp) && stamp == Stamp(file);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Nagare.Core.Batches;
+using Nagare.Core.Json;
 using Nagare.Core.Types;
 
 namespace Nagare.Connectors.Postgres;
@@ -261,7 +262,7 @@ internal abstract class PostgresColumnWriter
     internal static string ToJson(object? value)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonFormat.Writer))
         {
             WriteJson(writer, value);
         }

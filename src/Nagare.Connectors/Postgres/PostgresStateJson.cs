@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Nagare.Core.Connectors;
+using Nagare.Core.Json;
 
 namespace Nagare.Connectors.Postgres;
 
@@ -11,7 +12,7 @@ internal static class PostgresStateJson
     public static string Write(StreamState state)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonFormat.Writer))
         {
             writer.WriteStartObject();
             writer.WriteNumber("version", 1);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nagare.Core.Batches;
+using Nagare.Core.Json;
 using Nagare.Core.Types;
 
 namespace Nagare.Connectors.Sqlite;
@@ -86,7 +87,7 @@ internal static class SqliteValues
     public static string Json(object? value)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonFormat.Writer))
         {
             WriteJson(writer, value);
         }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.Json;
+using Nagare.Core.Json;
 
 namespace Nagare.Runtime.Models;
 
@@ -150,7 +151,7 @@ public sealed class Manifest
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var stream = new BufferedStream(File.Create(path), 1 << 16);
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var w = new Utf8JsonWriter(stream, JsonFormat.Writer);
         w.WriteStartObject();
         w.WriteStartObject("metadata");
         w.WriteString("generator", "nagare");

@@ -157,7 +157,7 @@ internal sealed class Materializer
 
             var columnList = string.Join(", ", common);
             var strategy = node.Config.IncrementalStrategy;
-            var keys = node.Config.UniqueKey.SelectMany(k => k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+            var keys = node.Config.UniqueKey;
             using var tx = _connection.BeginTransaction();
             switch (strategy)
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nagare.Core.Json;
 using Nagare.DuckDb;
 
 namespace Nagare.Runtime.Models;
@@ -22,7 +23,7 @@ public static class ModelDocs
         Directory.CreateDirectory(target);
         var catalogPath = Path.Combine(target, CatalogFile);
         using (var stream = File.Create(catalogPath))
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, JsonFormat.IndentedWriter))
         {
             w.WriteStartObject();
             w.WriteStartObject("metadata");
@@ -68,7 +69,7 @@ public static class ModelDocs
 
         var lineagePath = Path.Combine(target, LineageFile);
         using (var stream = File.Create(lineagePath))
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, JsonFormat.IndentedWriter))
         {
             w.WriteStartObject();
             w.WriteString("project", manifest.Project.Name);

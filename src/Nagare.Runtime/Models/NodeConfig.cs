@@ -23,11 +23,17 @@ public sealed class NodeConfig
 
     public bool Enabled => !_values.TryGetValue("enabled", out var v) || v is not (false or "false" or "False");
 
-    public IReadOnlyList<string> UniqueKey => Strings("unique_key");
+    /// <summary>The key columns of an incremental model: <c>unique_key</c> as a column, a list, or <c>"a, b"</c>.</summary>
+    public IReadOnlyList<string> UniqueKey =>
+        [.. Strings("unique_key").SelectMany(k => k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
 
     public IReadOnlyList<string> Tags => Strings("tags");
 
-    public string IncrementalStrategy => Text("incremental_strategy") ?? "append";
+    /// <summary>
+    /// The incremental strategy as configured; without one, delete+insert on the <c>unique_key</c>, else append,
+    /// which is what dbt-duckdb's default strategy does, so a re-delivered key replaces its row.
+    /// </summary>
+    public string IncrementalStrategy => Text("incremental_strategy") ?? (UniqueKey.Count > 0 ? "delete+insert" : "append");
 
     public IReadOnlyList<string> PreHooks => Hooks("pre_hook");
 

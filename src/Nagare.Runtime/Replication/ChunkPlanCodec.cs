@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Nagare.Core.Connectors;
+using Nagare.Core.Json;
 using Nagare.Core.Types;
 
 namespace Nagare.Runtime.Replication;
@@ -19,7 +20,7 @@ public static class ChunkPlanCodec
     {
         ArgumentNullException.ThrowIfNull(ranges);
         var items = ranges.Select(r => new[] { r.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), r.From is null ? null : CursorValues.Format(r.From), r.To is null ? null : CursorValues.Format(r.To) });
-        return JsonSerializer.Serialize(new { column = ranges.Count == 0 ? null : ranges[0].Column, ranges = items });
+        return JsonSerializer.Serialize(new { column = ranges.Count == 0 ? null : ranges[0].Column, ranges = items }, JsonFormat.Serializer);
     }
 
     /// <summary>Decodes ranges; the bounds get the key column's .NET type.</summary>

@@ -213,9 +213,7 @@ internal static class ListFilters
     {
         if (value is string s)
         {
-            var chars = s.ToCharArray();
-            Array.Reverse(chars);
-            return new string(chars);
+            return CodePoints.Reverse(s);
         }
 
         var items = PyOps.ToList(value);

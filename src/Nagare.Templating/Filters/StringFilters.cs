@@ -25,14 +25,10 @@ internal static class StringFilters
 
     public static object? Upper(Renderer r, object? value, Arguments args) => CaseMapping.Upper(S(value));
 
-    public static object? Capitalize(Renderer r, object? value, Arguments args)
-    {
-        var s = S(value);
-        return s.Length == 0 ? s : CaseMapping.Title(s[0]) + CaseMapping.Lower(s[1..]);
-    }
+    public static object? Capitalize(Renderer r, object? value, Arguments args) => StringMethods.Capitalize(S(value));
 
     public static object? Center(Renderer r, object? value, Arguments args) =>
-        StringMethods.Center(S(value), Numbers.ToInt(args.Get(0, "width", 80L)), ' ');
+        StringMethods.Center(S(value), Numbers.ToInt(args.Get(0, "width", 80L)), " ");
 
     public static object? Format(Renderer r, object? value, Arguments args)
     {
@@ -161,9 +157,10 @@ internal static class StringFilters
         var killWords = PyOps.Truthy(args.Get(1, "killwords", false));
         var end = S(args.Get(2, "end", "..."));
         var leeway = args.Get(3, "leeway") is { } lw and not Undefined ? Numbers.ToInt(lw) : 5;
-        if (length < end.Length)
+        var endLength = CodePoints.Length(end);
+        if (length < endLength)
         {
-            throw new PyException("AssertionError", $"expected length >= {end.Length}, got {length}");
+            throw new PyException("AssertionError", $"expected length >= {endLength}, got {length}");
         }
 
         if (PyOps.Length(value) <= length + leeway)
@@ -173,7 +170,7 @@ internal static class StringFilters
 
         var s = value as string ?? throw PyException.Type($"'{PyOps.TypeName(value)}' cannot be truncated");
 
-        var head = s[..Math.Max(0, length - end.Length)];
+        var head = CodePoints.Substring(s, 0, length - endLength);
         if (killWords)
         {
             return head + end;
@@ -187,9 +184,10 @@ internal static class StringFilters
     {
         long count = 0;
         var inWord = false;
-        foreach (var c in S(value))
+        foreach (var c in S(value).EnumerateRunes())
         {
-            var word = char.IsLetterOrDigit(c) || c == '_';
+            // By rune, so a letter outside the BMP is a word character as in Python's \w.
+            var word = Rune.IsLetterOrDigit(c) || c.Value == '_';
             if (word && !inWord)
             {
                 count++;

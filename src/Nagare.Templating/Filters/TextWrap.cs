@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Nagare.Templating.Values;
 
 namespace Nagare.Templating.Filters;
 
@@ -32,7 +33,7 @@ internal static partial class TextWrap
 
             while (chunks.Count > 0)
             {
-                var l = chunks[^1].Length;
+                var l = CodePoints.Length(chunks[^1]);
                 if (length + l > width)
                 {
                     break;
@@ -43,7 +44,7 @@ internal static partial class TextWrap
                 length += l;
             }
 
-            if (chunks.Count > 0 && chunks[^1].Length > width)
+            if (chunks.Count > 0 && CodePoints.Length(chunks[^1]) > width)
             {
                 HandleLongWord(chunks, line, length, width, breakLongWords, breakOnHyphens);
             }
@@ -69,11 +70,12 @@ internal static partial class TextWrap
         var spaceLeft = width < 1 ? 1 : width - length;
         if (breakLongWords)
         {
+            // Widths count characters as Python does; end is the UTF-16 index of the break.
             var chunk = reversedChunks[^1];
-            var end = spaceLeft;
-            if (breakOnHyphens && chunk.Length > spaceLeft && spaceLeft > 0)
+            var end = CodePoints.ToUtf16(chunk, spaceLeft);
+            if (breakOnHyphens && CodePoints.Length(chunk) > spaceLeft && spaceLeft > 0)
             {
-                var hyphen = chunk.LastIndexOf('-', spaceLeft - 1);
+                var hyphen = chunk.LastIndexOf('-', end - 1);
                 if (hyphen > 0 && chunk[..hyphen].Any(c => c != '-'))
                 {
                     end = hyphen + 1;

@@ -54,7 +54,7 @@ internal static class StringMethods
             case "title":
                 return Title(s);
             case "capitalize":
-                return s.Length == 0 ? s : CaseMapping.Title(s[0]) + CaseMapping.Lower(s[1..]);
+                return Capitalize(s);
             case "find" or "index":
                 {
                     var (start, end) = Bounds(s, args, 1);
@@ -64,7 +64,7 @@ internal static class StringMethods
                         throw PyException.Value("substring not found");
                     }
 
-                    return (long)i;
+                    return (long)(i < 0 ? i : CodePoints.FromUtf16(s, i));
                 }
 
             case "rfind" or "rindex":
@@ -74,7 +74,7 @@ internal static class StringMethods
                     var i = end < start ? -1 : s[start..end].LastIndexOf(sub, StringComparison.Ordinal);
                     if (i >= 0)
                     {
-                        i += start;
+                        i = CodePoints.FromUtf16(s, i + start);
                     }
 
                     if (i < 0 && name == "rindex")
@@ -91,46 +91,50 @@ internal static class StringMethods
                     return (long)Count(end < start ? string.Empty : s[start..end], Str(args.Get(0, "sub")));
                 }
 
+            // By rune, so letters and digits outside the BMP are classified as Python does.
             case "isdigit" or "isnumeric" or "isdecimal":
-                return s.Length > 0 && s.All(char.IsDigit);
+                return s.Length > 0 && All(s, Rune.IsDigit);
             case "isalpha":
-                return s.Length > 0 && s.All(char.IsLetter);
+                return s.Length > 0 && All(s, Rune.IsLetter);
             case "isalnum":
-                return s.Length > 0 && s.All(char.IsLetterOrDigit);
+                return s.Length > 0 && All(s, Rune.IsLetterOrDigit);
             case "isspace":
-                return s.Length > 0 && s.All(char.IsWhiteSpace);
+                return s.Length > 0 && All(s, Rune.IsWhiteSpace);
             case "islower":
-                return s.Any(char.IsLetter) && !s.Any(char.IsUpper);
+                return !All(s, r => !Rune.IsLetter(r)) && All(s, r => !Rune.IsUpper(r));
             case "isupper":
-                return s.Any(char.IsLetter) && !s.Any(char.IsLower);
+                return !All(s, r => !Rune.IsLetter(r)) && All(s, r => !Rune.IsLower(r));
             case "istitle":
                 return s.Any(char.IsLetter) && Title(s) == s;
             case "zfill":
                 {
                     var width = Numbers.ToInt(args.Get(0, "width"));
-                    if (s.Length >= width)
+                    var length = CodePoints.Length(s);
+                    if (length >= width)
                     {
                         return s;
                     }
 
                     var sign = s.Length > 0 && s[0] is '+' or '-' ? 1 : 0;
-                    return s[..sign] + new string('0', width - s.Length) + s[sign..];
+                    return s[..sign] + new string('0', width - length) + s[sign..];
                 }
 
             case "ljust" or "rjust" or "center":
                 {
                     var width = Numbers.ToInt(args.Get(0, "width"));
                     var fill = Str(args.Get(1, "fillchar", " "));
-                    if (fill.Length != 1)
+                    if (!CodePoints.IsOne(fill))
                     {
                         throw PyException.Type("The fill character must be exactly one character long");
                     }
 
+                    var pad = width - CodePoints.Length(s);
                     return name switch
                     {
-                        "ljust" => s.PadRight(width, fill[0]),
-                        "rjust" => s.PadLeft(width, fill[0]),
-                        _ => Center(s, width, fill[0]),
+                        _ when pad <= 0 => s,
+                        "ljust" => CodePoints.AppendRepeated(new StringBuilder(s), fill, pad).ToString(),
+                        "rjust" => CodePoints.AppendRepeated(new StringBuilder(), fill, pad).Append(s).ToString(),
+                        _ => Center(s, width, fill),
                     };
                 }
 
@@ -154,7 +158,15 @@ internal static class StringMethods
                 }
 
             case "swapcase":
-                return string.Concat(s.Select(c => char.IsUpper(c) ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)));
+                {
+                    var sb = new StringBuilder(s.Length);
+                    foreach (var r in s.EnumerateRunes())
+                    {
+                        sb.Append((Rune.IsUpper(r) ? Rune.ToLowerInvariant(r) : Rune.ToUpperInvariant(r)).ToString());
+                    }
+
+                    return sb.ToString();
+                }
             case "removeprefix":
                 {
                     var p = Str(args.Get(0, "prefix"));
@@ -174,8 +186,23 @@ internal static class StringMethods
 
     private static string Str(object? v) => v as string ?? throw PyException.Type($"must be str, not {PyOps.TypeName(v)}");
 
+    private static bool All(string s, Func<Rune, bool> test)
+    {
+        foreach (var r in s.EnumerateRunes())
+        {
+            if (!test(r))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Python's <c>start</c>/<c>end</c> arguments, given in code points, as UTF-16 indexes into <paramref name="s"/>.</summary>
     private static (int Start, int End) Bounds(string s, Arguments args, int first)
     {
+        var length = CodePoints.Length(s);
         int Norm(object? v, int dflt)
         {
             if (v is null)
@@ -186,20 +213,35 @@ internal static class StringMethods
             var i = Numbers.ToInt(v);
             if (i < 0)
             {
-                i = Math.Max(0, i + s.Length);
+                i = Math.Max(0, i + length);
             }
 
-            return Math.Min(i, s.Length);
+            return Math.Min(i, length);
         }
 
-        return (Norm(args.Get(first, "start"), 0), Norm(args.Get(first + 1, "end"), s.Length));
+        var start = Norm(args.Get(first, "start"), 0);
+        var end = Norm(args.Get(first + 1, "end"), length);
+        return end < start ? (start, end) : (CodePoints.ToUtf16(s, start), CodePoints.ToUtf16(s, end));
+    }
+
+    /// <summary>Python's <c>str.capitalize()</c>: the first character in title case, the rest lower-cased.</summary>
+    public static string Capitalize(string s)
+    {
+        if (s.Length == 0)
+        {
+            return s;
+        }
+
+        var first = char.IsSurrogatePair(s, 0) ? 2 : 1;
+        var head = first == 1 ? CaseMapping.Title(s[0]) : CaseMapping.Upper(s[..2]);
+        return head + CaseMapping.Lower(s[first..]);
     }
 
     public static int Count(string s, string sub)
     {
         if (sub.Length == 0)
         {
-            return s.Length + 1;
+            return CodePoints.Length(s) + 1;
         }
 
         var count = 0;
@@ -213,16 +255,23 @@ internal static class StringMethods
         return count;
     }
 
-    public static string Center(string s, int width, char fill)
+    /// <summary>Python's <c>str.center()</c>; width and fill count in code points.</summary>
+    public static string Center(string s, int width, string fill)
     {
-        if (s.Length >= width)
+        var length = CodePoints.Length(s);
+        if (length >= width)
         {
             return s;
         }
 
-        var marg = width - s.Length;
+        var marg = width - length;
         var left = (marg / 2) + (marg & width & 1);
-        return new string(fill, left) + s + new string(fill, marg - left);
+        if (fill.Length == 1)
+        {
+            return new string(fill[0], left) + s + new string(fill[0], marg - left);
+        }
+
+        return CodePoints.AppendRepeated(CodePoints.AppendRepeated(new StringBuilder(), fill, left).Append(s), fill, marg - left).ToString();
     }
 
     public static List<object?> Split(string s, object? sep, int maxsplit)
@@ -379,6 +428,7 @@ internal static class StringMethods
 
         if (old.Length == 0)
         {
+            // Python inserts between characters, so never inside a surrogate pair.
             var sb = new StringBuilder();
             var n = 0;
             for (var i = 0; i <= s.Length; i++)
@@ -392,6 +442,10 @@ internal static class StringMethods
                 if (i < s.Length)
                 {
                     sb.Append(s[i]);
+                    if (char.IsSurrogatePair(s, i))
+                    {
+                        sb.Append(s[++i]);
+                    }
                 }
             }
 
@@ -430,8 +484,29 @@ internal static class StringMethods
             return left && right ? s.Trim() : left ? s.TrimStart() : s.TrimEnd();
         }
 
-        var set = Str(chars).ToCharArray();
-        return left && right ? s.Trim(set) : left ? s.TrimStart(set) : s.TrimEnd(set);
+        var text = Str(chars);
+        if (!CodePoints.HasSurrogates(text) && !CodePoints.HasSurrogates(s))
+        {
+            var set = text.ToCharArray();
+            return left && right ? s.Trim(set) : left ? s.TrimStart(set) : s.TrimEnd(set);
+        }
+
+        // Strip whole characters: trimming UTF-16 units could cut a surrogate pair in half.
+        var strip = CodePoints.Enumerate(text).ToHashSet(StringComparer.Ordinal);
+        var items = CodePoints.Enumerate(s).ToList();
+        var from = 0;
+        var to = items.Count;
+        while (left && from < to && strip.Contains(items[from]))
+        {
+            from++;
+        }
+
+        while (right && to > from && strip.Contains(items[to - 1]))
+        {
+            to--;
+        }
+
+        return string.Concat(items.GetRange(from, to - from));
     }
 
     private static string Join(string separator, object? iterable)
@@ -462,9 +537,17 @@ internal static class StringMethods
     {
         var sb = new StringBuilder(s.Length);
         var previousCased = false;
-        foreach (var c in s)
+        for (var i = 0; i < s.Length; i++)
         {
-            if (char.IsLetter(c))
+            var c = s[i];
+            if (char.IsSurrogatePair(s, i))
+            {
+                var pair = s.Substring(i++, 2);
+                var letter = Rune.IsLetter(Rune.GetRuneAt(pair, 0));
+                sb.Append(!letter ? pair : previousCased ? CaseMapping.Lower(pair) : CaseMapping.Upper(pair));
+                previousCased = letter;
+            }
+            else if (char.IsLetter(c))
             {
                 sb.Append(previousCased ? CaseMapping.Lower(c.ToString()) : CaseMapping.Title(c));
                 previousCased = true;

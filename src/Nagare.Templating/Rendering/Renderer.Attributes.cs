@@ -8,14 +8,17 @@ internal sealed partial class Renderer
 {
     /// <summary>
     /// <c>obj.name</c> as Jinja's sandbox resolves it: methods and attributes first, then items;
-    /// names starting with an underscore are never exposed; misses give an undefined.
+    /// names starting with an underscore are never exposed; misses give an undefined, and reading from an
+    /// undefined raises.
     /// </summary>
     public object? GetAttr(object? obj, string name)
     {
         switch (obj)
         {
+            // dbt renders with Jinja's default Undefined, not ChainableUndefined: `nope.column` fails naming
+            // `nope` rather than printing nothing, so a typo in a model does not silently drop SQL.
             case Undefined u:
-                return u;
+                throw PyException.Undefined(u);
             case null:
                 return new Undefined(name, $"'None' has no attribute '{name}'");
             case IAttributeSource source:
@@ -61,6 +64,11 @@ internal sealed partial class Renderer
     /// <summary><c>obj[key]</c>: items first, then attributes for string keys, as Jinja does.</summary>
     public object? GetItem(object? obj, object? key)
     {
+        if (obj is Undefined u)
+        {
+            throw PyException.Undefined(u);
+        }
+
         if (obj is IAttributeSource or Namespace || (obj is not null && !PyOps.IsMapping(obj) && !PyOps.IsSequence(obj) && obj is not (Undefined or PyDict)))
         {
             return key is string s ? GetAttr(obj, s) : new Undefined(null, $"'{PyOps.TypeName(obj)}' object is not subscriptable");

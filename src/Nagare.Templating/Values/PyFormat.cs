@@ -539,17 +539,17 @@ internal static class PyFormat
             {
                 case 's':
                     body = ToStr(value);
-                    if (precision >= 0 && body.Length > precision)
+                    if (precision >= 0 && CodePoints.Length(body) > precision)
                     {
-                        body = body[..precision];
+                        body = CodePoints.Substring(body, 0, precision);
                     }
 
                     break;
                 case 'r' or 'a':
                     body = Repr(value);
-                    if (precision >= 0 && body.Length > precision)
+                    if (precision >= 0 && CodePoints.Length(body) > precision)
                     {
-                        body = body[..precision];
+                        body = CodePoints.Substring(body, 0, precision);
                     }
 
                     break;
@@ -625,13 +625,13 @@ internal static class PyFormat
                     }
 
                 case 'c':
-                    body = value is string cs && cs.Length == 1 ? cs : char.ConvertFromUtf32(Numbers.ToInt(value));
+                    body = value is string cs && CodePoints.IsOne(cs) ? cs : char.ConvertFromUtf32(Numbers.ToInt(value));
                     break;
                 default:
                     throw PyException.Value($"unsupported format character '{conv}' (0x{(int)conv:x}) at index {i - 1}");
             }
 
-            var total = sign.Length + body.Length;
+            var total = sign.Length + CodePoints.Length(body);
             if (width > total)
             {
                 if (left)
@@ -951,9 +951,9 @@ internal static class PyFormat
             }
 
             body = ToStr(value);
-            if (precision >= 0 && body.Length > precision)
+            if (precision >= 0 && CodePoints.Length(body) > precision)
             {
-                body = body[..precision];
+                body = CodePoints.Substring(body, 0, precision);
             }
 
             numeric = false;
@@ -1051,7 +1051,7 @@ internal static class PyFormat
             align = '>';
         }
 
-        var total = signText.Length + body.Length;
+        var total = signText.Length + CodePoints.Length(body);
         if (width <= total)
         {
             return signText + body;

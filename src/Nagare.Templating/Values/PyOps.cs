@@ -317,7 +317,7 @@ internal static class PyOps
     {
         if (a is string sa && b is string sb)
         {
-            return string.CompareOrdinal(sa, sb);
+            return CodePoints.Compare(sa, sb);
         }
 
         if (a is long la && b is long lb)
@@ -823,7 +823,7 @@ internal static class PyOps
 
     public static int Length(object? v) => v switch
     {
-        string s => CodePointLength(s),
+        string s => CodePoints.Length(s),
         PyDict d => d.Count,
         PyTuple t => t.Count,
         PyRange r => r.Count,
@@ -833,21 +833,6 @@ internal static class PyOps
         IDictionary<string, object?> g => g.Count,
         _ => throw PyException.Type($"object of type '{TypeName(v)}' has no len()"),
     };
-
-    /// <summary>Python's <c>len(str)</c> counts code points, so a surrogate pair counts once.</summary>
-    public static int CodePointLength(string s)
-    {
-        var length = s.Length;
-        foreach (var c in s)
-        {
-            if (char.IsLowSurrogate(c))
-            {
-                length--;
-            }
-        }
-
-        return length;
-    }
 
     /// <summary>Iterates like Python's <c>iter()</c>: strings by character, mappings by key.</summary>
     public static IEnumerable<object?> Iterate(object? v)
@@ -888,6 +873,16 @@ internal static class PyOps
 
     private static IEnumerable<object?> IterateString(string s)
     {
+        if (CodePoints.HasSurrogates(s))
+        {
+            foreach (var c in CodePoints.Enumerate(s))
+            {
+                yield return c;
+            }
+
+            yield break;
+        }
+
         foreach (var c in s)
         {
             yield return c.ToString();
@@ -899,13 +894,13 @@ internal static class PyOps
     /// <summary>Turns a host value into the representation templates compute with (chars become strings).</summary>
     public static object? Import(object? v) => v is char c ? c.ToString() : v;
 
-    /// <summary>Subscript <c>obj[key]</c>; returns an undefined instead of raising, as Jinja does.</summary>
+    /// <summary>Subscript <c>obj[key]</c>; a missing item is an undefined as in Jinja, and an undefined's item raises.</summary>
     public static object? GetItem(object? obj, object? key)
     {
         switch (obj)
         {
             case Undefined u:
-                return u;
+                throw PyException.Undefined(u);
             case PyDict d:
                 return d.TryGetValue(key, out var dv) ? dv : MissingKey(obj, key);
             default:
@@ -914,7 +909,7 @@ internal static class PyOps
 
         if (Numbers.IsInt(key) && key is not bool && IsSequence(obj))
         {
-            var length = obj is string whole ? whole.Length : Length(obj);
+            var length = Length(obj);
             var index = Numbers.ToInt(key);
             if (index < 0)
             {
@@ -928,7 +923,7 @@ internal static class PyOps
 
             return obj switch
             {
-                string s => s[index].ToString(),
+                string s => CodePoints.At(s, index),
                 IList<object?> l => l[index],
                 IList l => Import(l[index]),
                 IReadOnlyList<object?> r => r[index],
@@ -952,7 +947,7 @@ internal static class PyOps
     {
         if (obj is Undefined u)
         {
-            return u;
+            throw PyException.Undefined(u);
         }
 
         if (!IsSequence(obj))
@@ -961,7 +956,7 @@ internal static class PyOps
             throw PyException.Type(IsMapping(obj) ? "unhashable type: 'slice'" : $"'{TypeName(obj)}' object is not subscriptable");
         }
 
-        var length = obj is string whole ? whole.Length : Length(obj);
+        var length = Length(obj);
         var st = step is null ? 1 : Numbers.ToInt(step, "integer or None");
         if (st == 0)
         {
@@ -998,13 +993,21 @@ internal static class PyOps
         {
             if (st == 1)
             {
-                return to > from ? s[from..to] : string.Empty;
+                return to > from ? CodePoints.Substring(s, from, to) : string.Empty;
             }
 
+            var offsets = CodePoints.HasSurrogates(s) ? CodePoints.Offsets(s) : null;
             var sb = new StringBuilder();
             for (var i = from; st > 0 ? i < to : i > to; i += st)
             {
-                sb.Append(s[i]);
+                if (offsets is null)
+                {
+                    sb.Append(s[i]);
+                }
+                else
+                {
+                    sb.Append(s, offsets[i], offsets[i + 1] - offsets[i]);
+                }
             }
 
             return sb.ToString();

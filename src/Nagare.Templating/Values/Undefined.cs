@@ -1,8 +1,8 @@
 namespace Nagare.Templating.Values;
 
 /// <summary>
-/// A name or attribute that does not exist. Like dbt's lenient undefined it prints as empty text,
-/// is falsy, iterates as empty, and attribute or item access on it yields another undefined.
+/// A name or attribute that does not exist. As Jinja's default undefined (the one dbt renders with) it prints
+/// as empty text, is falsy and iterates as empty; attribute or item access on it raises, naming it.
 /// </summary>
 internal sealed class Undefined
 {

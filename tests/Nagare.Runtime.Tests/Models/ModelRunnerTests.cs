@@ -157,6 +157,27 @@ public sealed class ModelRunnerTests : IDisposable
         Assert.Equal(expected, _project.Scalar("select string_agg(id || ':' || run, ',' order by id, run) from mart.events_inc"));
     }
 
+    [Theory]
+    [InlineData("unique_key='id'", "1:10,2:20,3:35,4:40")]
+    [InlineData("unique_key=['id', 'kind']", "1:10,2:20,3:35,4:40")]
+    [InlineData("unique_key='id, kind'", "1:10,2:20,3:35,4:40")]
+    [InlineData("tags=['no_key']", "1:10,2:20,3:30,3:35,4:40")]
+    public void Build_IncrementalWithoutStrategy_DeletesAndInsertsOnUniqueKeyElseAppends(string config, string expected)
+    {
+        _project.Write("models/mart/events_default.sql", $$$"""
+            {{ config(materialized='incremental', {{{config}}}) }}
+            select id, kind, amount from {{ ref('events') }}
+            {% if is_incremental() %} where id >= (select max(id) from {{ this }}) {% endif %}
+            """);
+        _project.Build();
+        _project.Write("seeds/events.csv", "id,kind,amount\n1,a,10\n2,b,20\n3,a,35\n4,c,40\n");
+
+        var results = _project.Build();
+
+        Assert.True(results.Success, string.Join("\n", results.Results.Select(r => r.Message)));
+        Assert.Equal(expected, _project.Scalar("select string_agg(id || ':' || amount, ',' order by id, amount) from mart.events_default"));
+    }
+
     [Fact]
     public void Build_FullRefresh_RebuildsIncrementalModel()
     {

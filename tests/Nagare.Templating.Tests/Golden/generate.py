@@ -16,10 +16,11 @@ HERE = pathlib.Path(__file__).resolve().parent
 
 
 def make_environment():
-    # dbt: sandboxed, 'do' and loop controls, lenient undefined, default whitespace handling.
+    # dbt: sandboxed, 'do' and loop controls, Jinja's default Undefined (prints empty, but an attribute or
+    # item of it raises), default whitespace handling.
     return SandboxedEnvironment(
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
-        undefined=jinja2.ChainableUndefined,
+        undefined=jinja2.Undefined,
         trim_blocks=False,
         lstrip_blocks=False,
         keep_trailing_newline=False,
