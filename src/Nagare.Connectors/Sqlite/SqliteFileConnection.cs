@@ -383,7 +383,7 @@ public sealed class SqliteFileConnection : ISource, IDestination
 
         if (type.Kind == ColumnKind.Decimal)
         {
-            return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            return value is DecimalValue exact ? exact.ToDouble() : Convert.ToDouble(value, CultureInfo.InvariantCulture);
         }
 
         var vector = ColumnVector.Create(type, 1);
