@@ -62,7 +62,7 @@ public sealed class SqliteFileConnection : ISource, IDestination
     public SqliteConnectorOptions Options { get; }
 
     /// <inheritdoc/>
-    public ConnectorCapabilities Capabilities { get; } = new("sqlite", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true);
+    public ConnectorCapabilities Capabilities { get; } = new("sqlite", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true, SupportsCastOnRead: true);
 
     /// <inheritdoc/>
     public ISqlDialect Dialect => SqliteDialect.Instance;
