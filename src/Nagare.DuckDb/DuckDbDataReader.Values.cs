@@ -84,7 +84,17 @@ public sealed unsafe partial class DuckDbDataReader
         return column.DuckType == DuckDbType.Double ? ((double*)column.Data)[row] : column.GetDouble(row);
     }
 
+    /// <summary>
+    /// Reads a DECIMAL as a .NET decimal: values with more than 28 significant digits are rounded, and ones whose
+    /// integer part does not fit throw <see cref="OverflowException"/>. Use <see cref="GetDuckDbDecimal"/> (or
+    /// <see cref="GetString"/>) for DECIMAL(38) values exactly.
+    /// </summary>
     public override decimal GetDecimal(int ordinal) => Valid(ordinal, out var row).GetDecimal(row);
+
+    /// <summary>Reads a DECIMAL exactly as stored (unscaled integer and scale), or an integer of up to 128 bits as scale 0.</summary>
+    /// <exception cref="InvalidCastException">The column is neither a DECIMAL nor an integer.</exception>
+    /// <exception cref="OverflowException">A UHUGEINT above Int128's range.</exception>
+    public DuckDbDecimal GetDuckDbDecimal(int ordinal) => Valid(ordinal, out var row).GetDuckDbDecimal(row);
 
     public override string GetString(int ordinal)
     {

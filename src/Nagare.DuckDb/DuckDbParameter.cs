@@ -138,6 +138,8 @@ public sealed class DuckDbParameter : DbParameter
                 return NativeMethods.duckdb_bind_double(prepared, index, v);
             case decimal v:
                 return NativeMethods.duckdb_bind_decimal(prepared, index, ToDecimal(v));
+            case DuckDbDecimal v:
+                return NativeMethods.duckdb_bind_decimal(prepared, index, ToDecimal(v));
             case string v:
                 return BindText(prepared, index, v);
             case char v:
@@ -247,6 +249,10 @@ public sealed class DuckDbParameter : DbParameter
         return new DuckDbDecimalStruct { Width = (byte)Math.Min(width, 38), Scale = scale, Value = ToHugeInt(signed) };
     }
 
+    /// <summary>A DECIMAL(38) value binds exactly, at its own scale.</summary>
+    private static DuckDbDecimalStruct ToDecimal(DuckDbDecimal value) =>
+        new() { Width = 38, Scale = value.Scale, Value = ToHugeInt(value.Unscaled) };
+
     private DbType Infer(object? value) => value switch
     {
         bool => DbType.Boolean,
@@ -260,7 +266,7 @@ public sealed class DuckDbParameter : DbParameter
         ulong => DbType.UInt64,
         float => DbType.Single,
         double => DbType.Double,
-        decimal => DbType.Decimal,
+        decimal or DuckDbDecimal => DbType.Decimal,
         byte[] or ReadOnlyMemory<byte> or Memory<byte> or ArraySegment<byte> => DbType.Binary,
         DateOnly => DbType.Date,
         TimeOnly => DbType.Time,

@@ -98,6 +98,87 @@ public sealed class TypeRoundTripTests : IDisposable
         Assert.Equal(BigInteger.Parse("12345678901234567890123456789012345678", System.Globalization.CultureInfo.InvariantCulture), reader.GetBigInteger(0));
     }
 
+    [Theory]
+    [InlineData("1234567890123456789012345678.0123456789", "DECIMAL(38,10)")]
+    [InlineData("-99999999999999999999999999999999999999", "DECIMAL(38,0)")]
+    [InlineData("-0.00000000000000000000000000000000000001", "DECIMAL(38,38)")]
+    [InlineData("-99999999999999.9999", "DECIMAL(18,4)")]
+    [InlineData("-99.99", "DECIMAL(4,2)")]
+    public void GetDuckDbDecimal_Decimal38AndNarrowStorage_ExactWhereGetDecimalCannotBe(string text, string type)
+    {
+        using var command = new DuckDbCommand($"SELECT CAST('{text}' AS {type})", _connection);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+
+        var value = reader.GetDuckDbDecimal(0);
+
+        Assert.Equal(text, value.ToString());
+        Assert.Equal(value, reader.GetFieldValue<DuckDbDecimal>(0));
+        Assert.Equal(text, reader.GetString(0));
+    }
+
+    [Fact]
+    public void DuckDbDecimalParameter_Decimal38_BindsExactly()
+    {
+        using var command = new DuckDbCommand("SELECT CAST($1 AS VARCHAR)", _connection);
+        command.Parameters.Add(new DuckDbParameter { Value = DuckDbDecimal.Parse("-1234567890123456789012345678.0123456789") });
+
+        Assert.Equal("-1234567890123456789012345678.0123456789", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void GetDuckDbDecimal_HugeInt_ScaleZero()
+    {
+        using var command = new DuckDbCommand("SELECT CAST('-170141183460469231731687303715884105728' AS HUGEINT)", _connection);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+
+        Assert.Equal(new DuckDbDecimal(Int128.MinValue, 0), reader.GetDuckDbDecimal(0));
+    }
+
+    [Fact]
+    public void WriteUnscaledDecimals_EveryStorageWidth_StoresExactly()
+    {
+        _connection.ExecuteNonQuery("CREATE TABLE wide(a DECIMAL(4,2), b DECIMAL(18,4), c DECIMAL(38,10), d DECIMAL(38,0))");
+        Int128 big = Int128.Parse("12345678901234567890123456780123456789", System.Globalization.CultureInfo.InvariantCulture);
+        Int128 max = Int128.Parse("99999999999999999999999999999999999999", System.Globalization.CultureInfo.InvariantCulture);
+        using (var appender = _connection.CreateAppender("wide"))
+        {
+            var chunk = appender.Chunk;
+            chunk.Column(0).WriteUnscaledDecimals([-9999, 50], 2);
+            chunk.Column(1).WriteUnscaledDecimals([-999999999999999999, 1], 4);
+            chunk.Column(2).WriteUnscaledDecimals([big, -big], 10);
+            chunk.Column(3).WriteUnscaledDecimals([max, -max], 0);
+            chunk.Size = 2;
+            appender.AppendChunk();
+            appender.Close();
+        }
+
+        using var command = new DuckDbCommand("SELECT CAST(a AS VARCHAR) || '|' || CAST(b AS VARCHAR) || '|' || CAST(c AS VARCHAR) || '|' || CAST(d AS VARCHAR) FROM wide", _connection);
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        Assert.Equal(
+            ["-99.99|-99999999999999.9999|1234567890123456789012345678.0123456789|99999999999999999999999999999999999999",
+             "0.50|0.0001|-1234567890123456789012345678.0123456789|-99999999999999999999999999999999999999"],
+            rows);
+    }
+
+    [Fact]
+    public void WriteUnscaledDecimals_TooManyDigitsForTheColumn_ThrowsNamingValue()
+    {
+        _connection.ExecuteNonQuery("CREATE TABLE narrow(a DECIMAL(4,2))");
+        using var appender = _connection.CreateAppender("narrow");
+
+        var error = Assert.Throws<DuckDbException>(() => appender.Chunk.Column(0).WriteUnscaledDecimals([10000], 2));
+
+        Assert.Contains("100.00", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Decimal_ScaleBeyond28_RoundsToFit()
     {

@@ -60,18 +60,18 @@ public sealed class DemoDataGenerator(int seed, DateTimeOffset end, int scale = 
             customers.IsActive[i] = random.Double() < 0.9;
         }
 
-        var products = new DemoDataSet.ProductColumns(new long[ProductCount], new string[ProductCount], new string[ProductCount], new decimal[ProductCount]);
+        var products = new DemoDataSet.ProductColumns(new long[ProductCount], new string[ProductCount], new string[ProductCount], new Int128[ProductCount]);
         for (var i = 0; i < ProductCount; i++)
         {
             var (category, items, min, max) = Catalogue[i % Catalogue.Length];
             products.Id[i] = i + 1;
             products.Category[i] = category;
             products.Name[i] = $"{items[i / Catalogue.Length % items.Length]} {(char)('A' + (i / (Catalogue.Length * items.Length)))}";
-            products.Price[i] = Math.Round(random.Decimal(min, max) / 10m) * 10m;
+            products.Price[i] = Cents(Math.Round(random.Decimal(min, max) / 10m) * 10m);
         }
 
         var orders = new DemoDataSet.OrderColumns(
-            new long[OrderCount], new long[OrderCount], new long[OrderCount], new int[OrderCount], new decimal[OrderCount],
+            new long[OrderCount], new long[OrderCount], new long[OrderCount], new int[OrderCount], new Int128[OrderCount],
             new string[OrderCount], new string?[OrderCount], new DateTimeOffset[OrderCount]);
         var start = end.AddDays(-180);
         for (var i = 0; i < OrderCount; i++)
@@ -132,6 +132,10 @@ public sealed class DemoDataGenerator(int seed, DateTimeOffset end, int scale = 
 
         return files;
     }
+
+    /// <summary>A price as the unscaled value of its DECIMAL(12,2) column, the warehouse's own form.</summary>
+    private static Int128 Cents(decimal price) =>
+        Core.Types.UnscaledDecimal.TryFromDecimal(price, 2, out var cents) ? cents : throw new OverflowException($"{price} has more than two decimals.");
 
     private static DateTimeOffset WholeSeconds(DateTimeOffset at) =>
         new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);

@@ -16,8 +16,8 @@ public sealed class DemoDataSet
     public sealed record CustomerColumns(long[] Id, string[] Name, string[] Email, string[] Prefecture, DateTimeOffset[] SignedUpAt, bool[] IsActive);
 
     /// <summary>Products table columns.</summary>
-    public sealed record ProductColumns(long[] Id, string[] Name, string[] Category, decimal[] Price);
+    public sealed record ProductColumns(long[] Id, string[] Name, string[] Category, Int128[] Price);
 
     /// <summary>Orders table columns; <see cref="CouponCode"/> holds NULLs.</summary>
-    public sealed record OrderColumns(long[] Id, long[] CustomerId, long[] ProductId, int[] Quantity, decimal[] Amount, string[] Status, string?[] CouponCode, DateTimeOffset[] OrderedAt);
+    public sealed record OrderColumns(long[] Id, long[] CustomerId, long[] ProductId, int[] Quantity, Int128[] Amount, string[] Status, string?[] CouponCode, DateTimeOffset[] OrderedAt);
 }

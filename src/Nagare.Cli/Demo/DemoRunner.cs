@@ -99,7 +99,7 @@ public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, 
             chunk.Write<long>(0, p.Id.AsSpan(at, n));
             chunk.Write<string>(1, p.Name.AsSpan(at, n));
             chunk.Write<string>(2, p.Category.AsSpan(at, n));
-            chunk.Write<decimal>(3, p.Price.AsSpan(at, n));
+            chunk.Column(3).WriteUnscaledDecimals(p.Price.AsSpan(at, n), 2);
         });
 
     private static void AppendOrders(DuckDbConnection connection, DemoDataSet.OrderColumns o) =>
@@ -109,7 +109,7 @@ public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, 
             chunk.Write<long>(1, o.CustomerId.AsSpan(at, n));
             chunk.Write<long>(2, o.ProductId.AsSpan(at, n));
             chunk.Write<int>(3, o.Quantity.AsSpan(at, n));
-            chunk.Write<decimal>(4, o.Amount.AsSpan(at, n));
+            chunk.Column(4).WriteUnscaledDecimals(o.Amount.AsSpan(at, n), 2);
             chunk.Write<string>(5, o.Status.AsSpan(at, n));
             chunk.Write<string?>(6, o.CouponCode.AsSpan(at, n));
             chunk.Write<DateTimeOffset>(7, o.OrderedAt.AsSpan(at, n));

@@ -76,7 +76,7 @@ public sealed class JsonResultWriter(TextWriter output) : ResultWriter
             case decimal m:
                 json.WriteNumberValue(m);
                 break;
-            case Int128 or UInt128 or BigInteger:
+            case Int128 or UInt128 or BigInteger or Core.Types.DecimalValue:
                 json.WriteRawValue(Convert.ToString(value, CultureInfo.InvariantCulture)!, skipInputValidation: true);
                 break;
             case IDictionary dictionary:

@@ -166,7 +166,7 @@ public sealed class DuckDbBatchAppender : IDisposable
             case ColumnVector<ulong> v: writer.Write<ulong>(v.Values.AsSpan(first, count)); break;
             case ColumnVector<float> v: writer.Write<float>(v.Values.AsSpan(first, count)); break;
             case ColumnVector<double> v: writer.Write<double>(v.Values.AsSpan(first, count)); break;
-            case ColumnVector<decimal> v: WriteValid(writer, v, first, count); break;
+            case ColumnVector<Int128> v: WriteDecimals(writer, v, first, count); break;
             case ColumnVector<string?> { Utf8: { } utf8 } v when writer.Type.Type == DuckDbType.Varchar:
                 writer.WriteUtf8(utf8.Bytes, utf8.Starts.Slice(first, count), utf8.Lengths.Slice(first, count), v.Nulls.AsSpan(first, count));
                 break;
@@ -239,6 +239,25 @@ public sealed class DuckDbBatchAppender : IDisposable
         }
     }
 
+    /// <summary>Decimals go in as unscaled integers, in valid runs (a NULL slot may hold a stale, too-wide value).</summary>
+    private static void WriteDecimals(DuckDbVectorWriter writer, ColumnVector<Int128> vector, int first, int count)
+    {
+        var nulls = vector.Nulls.AsSpan(first, count);
+        var values = vector.Values.AsSpan(first, count);
+        var start = 0;
+        while (start < count)
+        {
+            var nullAt = nulls[start..].IndexOf(true);
+            var end = nullAt < 0 ? count : start + nullAt;
+            if (end > start)
+            {
+                writer.WriteUnscaledDecimals(values[start..end], vector.Type.Scale, start);
+            }
+
+            start = end + 1;
+        }
+    }
+
     private static void WriteIntervals(DuckDbVectorWriter writer, ReadOnlySpan<Interval> values)
     {
         var target = writer.GetData<DuckDbInterval>();
@@ -257,6 +276,9 @@ public sealed class DuckDbBatchAppender : IDisposable
                 break;
             case Interval interval:
                 writer.GetData<DuckDbInterval>()[row] = new DuckDbInterval(interval.Months, interval.Days, interval.Microseconds);
+                break;
+            case DecimalValue number:
+                writer.SetValue(row, new DuckDbDecimal(number.Unscaled, (byte)number.Scale));
                 break;
             case IReadOnlyDictionary<string, object?> fields when writer.Type.Type == DuckDbType.Struct:
                 for (var f = 0; f < writer.Type.Fields.Count; f++)

@@ -99,11 +99,25 @@ public sealed class DuckDbBatchReader
     {
         null or DBNull => null,
         DuckDbInterval i => new Interval(i.Months, i.Days, i.Micros),
+        decimal m => DecimalValue.FromDecimal(m),
+        DuckDbDecimal d => new DecimalValue(d.Unscaled, d.Scale),
         string or byte[] => value,
         IDictionary<string, object?> fields => fields.ToDictionary(f => f.Key, f => Canonical(f.Value)),
         IList list => ToArray(list),
         _ => value,
     };
+
+    /// <summary>A DECIMAL (or integer) at the column's scale, exactly; a value that does not fit fails naming it.</summary>
+    private static Int128 Unscaled(DuckDbDataReader reader, int ordinal, ColumnType type)
+    {
+        var value = reader.GetDuckDbDecimal(ordinal);
+        if (UnscaledDecimal.TryRescale(value.Unscaled, value.Scale, type.Scale, out var unscaled) && UnscaledDecimal.FitsPrecision(unscaled, type.Precision))
+        {
+            return unscaled;
+        }
+
+        throw new OverflowException($"Column '{reader.GetName(ordinal)}' holds {value}, which does not fit {type}.");
+    }
 
     private static object?[] ToArray(IList list)
     {
@@ -139,7 +153,7 @@ public sealed class DuckDbBatchReader
             ColumnVector<ulong> v => new Typed<ulong>(v, ordinal, static (r, o) => r.GetUInt64(o)),
             ColumnVector<float> v => new Typed<float>(v, ordinal, static (r, o) => r.GetFloat(o)),
             ColumnVector<double> v => new Typed<double>(v, ordinal, static (r, o) => r.GetDouble(o)),
-            ColumnVector<decimal> v => new Typed<decimal>(v, ordinal, static (r, o) => r.GetDecimal(o)),
+            ColumnVector<Int128> v => new Typed<Int128>(v, ordinal, (r, o) => Unscaled(r, o, v.Type)),
             ColumnVector<string?> v => new Typed<string?>(v, ordinal, static (r, o) => r.GetString(o)),
             ColumnVector<byte[]?> v => new Typed<byte[]?>(v, ordinal, static (r, o) => r.GetFieldValue<byte[]>(o)),
             ColumnVector<DateOnly> v => new Typed<DateOnly>(v, ordinal, static (r, o) => r.GetDateOnly(o)),

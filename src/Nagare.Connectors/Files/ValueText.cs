@@ -32,7 +32,7 @@ internal static class ValueText
             case ColumnVector<ulong> v: Format(output, v.Values[row]); break;
             case ColumnVector<float> v: Text(output, v.Values[row].ToString("R", CultureInfo.InvariantCulture)); break;
             case ColumnVector<double> v: Text(output, v.Values[row].ToString("R", CultureInfo.InvariantCulture)); break;
-            case ColumnVector<decimal> v: Format(output, v.Values[row]); break;
+            case ColumnVector<Int128> v: Decimal(output, v.Values[row], v.Type.Scale); break;
             case ColumnVector<string?> v: Text(output, v.Values[row]!); break;
             case ColumnVector<byte[]?> v: HexBytes(output, v.Values[row]!); break;
             case ColumnVector<DateOnly> v: Text(output, Date(v.Values[row])); break;
@@ -77,6 +77,9 @@ internal static class ValueText
                 break;
             case decimal m:
                 json.WriteNumberValue(m);
+                break;
+            case DecimalValue d:
+                json.WriteRawValue(d.ToString(), skipInputValidation: true);
                 break;
             case sbyte or short or int or long:
                 json.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
@@ -178,6 +181,13 @@ internal static class ValueText
             throw new InvalidOperationException($"Cannot format {value}.");
         }
 
+        output.Advance(written);
+    }
+
+    /// <summary>A decimal's exact text at its column's scale (all 38 digits).</summary>
+    private static void Decimal(IBufferWriter<byte> output, Int128 unscaled, int scale)
+    {
+        UnscaledDecimal.TryFormatUtf8(unscaled, scale, output.GetSpan(UnscaledDecimal.MaxTextLength), out var written);
         output.Advance(written);
     }
 

@@ -159,75 +159,37 @@ internal readonly struct Float64Encoder : IPostgresBinaryEncoder<double>
 
 /// <summary>
 /// numeric: digit count, weight (of the first digit, in powers of 10000), sign, display scale, then base-10000
-/// digits most significant first. The display scale is the decimal's own scale, so 1.50 stays 1.50 in an
-/// unconstrained numeric column.
+/// digits most significant first. The display scale is the value's scale (the column's), so 1.50 stays 1.50 in an
+/// unconstrained numeric column; all 38 digits are carried.
 /// </summary>
-internal readonly struct NumericEncoder : IPostgresBinaryEncoder<decimal>
+internal readonly struct NumericEncoder : IPostgresBinaryEncoder<DecimalValue>
 {
     private const ushort Positive = 0x0000;
     private const ushort Negative = 0x4000;
 
     public static uint Oid => 1700;
 
-    public static bool TryEncode(decimal value, Span<byte> destination, out int written)
+    public static bool TryEncode(DecimalValue value, Span<byte> destination, out int written) =>
+        TryEncode(value.Unscaled, value.Scale, destination, out written);
+
+    /// <summary>Encodes an unscaled value at <paramref name="scale"/>, as a decimal column's vector holds it.</summary>
+    public static bool TryEncode(Int128 unscaled, int scale, Span<byte> destination, out int written)
     {
-        Span<int> bits = stackalloc int[4];
-        decimal.GetBits(value, bits);
-        var scale = (bits[3] >> 16) & 0xFF;
-        var negative = bits[3] < 0;
-        var mantissa = new UInt128((uint)bits[2], ((ulong)(uint)bits[1] << 32) | (uint)bits[0]);
-
-        // Scale the mantissa up to a whole number of base-10000 fraction digits, so that the decimal point falls
-        // between two digits (at most ×1000 on 96 bits: still fits 128).
-        var pad = (4 - (scale & 3)) & 3;
-        mantissa *= pad switch { 0 => 1u, 1 => 10u, 2 => 100u, _ => 1000u };
-        var fractionDigits = (scale + pad) / 4;
-
-        // At most 32 decimal digits: 8 base-10000 digits, least significant first.
-        Span<short> digits = stackalloc short[8];
-        var count = 0;
-        if (mantissa <= ulong.MaxValue)
-        {
-            var small = (ulong)mantissa;
-            while (small != 0)
-            {
-                (small, var digit) = Math.DivRem(small, 10000UL);
-                digits[count++] = (short)digit;
-            }
-        }
-        else
-        {
-            while (mantissa != 0)
-            {
-                (mantissa, var digit) = UInt128.DivRem(mantissa, 10000);
-                digits[count++] = (short)digit;
-            }
-        }
-
-        // Trailing zero digits carry no information (the display scale keeps the zeros shown).
-        var lowest = 0;
-        while (lowest < count && digits[lowest] == 0)
-        {
-            lowest++;
-        }
-
-        var ndigits = count - lowest;
-        var weight = ndigits == 0 ? 0 : count - 1 - fractionDigits;
-        written = 8 + (2 * ndigits);
+        Span<ushort> digits = stackalloc ushort[UnscaledDecimal.MaxBase10000Digits];
+        var count = UnscaledDecimal.ToBase10000(unscaled, scale, digits, out var weight);
+        written = 8 + (2 * count);
         if (destination.Length < written)
         {
             return false;
         }
 
-        BinaryPrimitives.WriteInt16BigEndian(destination, (short)ndigits);
+        BinaryPrimitives.WriteInt16BigEndian(destination, (short)count);
         BinaryPrimitives.WriteInt16BigEndian(destination[2..], (short)weight);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[4..], negative && ndigits > 0 ? Negative : Positive);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[4..], unscaled < 0 ? Negative : Positive);
         BinaryPrimitives.WriteInt16BigEndian(destination[6..], (short)scale);
-        var position = 8;
-        for (var i = count - 1; i >= lowest; i--)
+        for (var i = 0; i < count; i++)
         {
-            BinaryPrimitives.WriteInt16BigEndian(destination[position..], digits[i]);
-            position += 2;
+            BinaryPrimitives.WriteUInt16BigEndian(destination[(8 + (2 * i))..], digits[i]);
         }
 
         return true;

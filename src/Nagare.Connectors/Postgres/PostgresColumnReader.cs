@@ -16,6 +16,12 @@ internal abstract class PostgresColumnReader
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    private const ushort NumericPositive = 0x0000;
+    private const ushort NumericNegative = 0x4000;
+    private const ushort NumericNaN = 0xC000;
+    private const ushort NumericPositiveInfinity = 0xD000;
+    private const ushort NumericNegativeInfinity = 0xF000;
+
     /// <summary>Days from 0001-01-01 to PostgreSQL's epoch, 2000-01-01.</summary>
     private const int EpochDayNumber = 730119;
 
@@ -38,7 +44,8 @@ internal abstract class PostgresColumnReader
     /// <param name="type">The canonical type.</param>
     /// <param name="wire">The PostgreSQL type on the wire.</param>
     /// <param name="describe">Names the column and table, for errors.</param>
-    public static PostgresColumnReader Create(ColumnVector vector, ColumnType type, NpgsqlDbType wire, Func<string> describe)
+    /// <param name="castKey">The column's key in a sync's column mapping (<c>table.column</c>), for hints.</param>
+    public static PostgresColumnReader Create(ColumnVector vector, ColumnType type, NpgsqlDbType wire, Func<string> describe, string? castKey = null)
     {
         if (type.Kind == ColumnKind.List)
         {
@@ -54,7 +61,7 @@ internal abstract class PostgresColumnReader
             ColumnKind.Int64 => new ValueReader<long>(vector, static v => BinaryPrimitives.ReadInt64BigEndian(v)),
             ColumnKind.Float32 => new ValueReader<float>(vector, static v => BinaryPrimitives.ReadSingleBigEndian(v)),
             ColumnKind.Float64 => new ValueReader<double>(vector, static v => BinaryPrimitives.ReadDoubleBigEndian(v)),
-            ColumnKind.Decimal => new DecimalReader(vector, type, wire == NpgsqlDbType.Money, describe),
+            ColumnKind.Decimal => new DecimalReader(vector, type, wire == NpgsqlDbType.Money, describe, castKey ?? "table.column"),
             ColumnKind.String or ColumnKind.Json => new StringReader(vector, wire == NpgsqlDbType.Jsonb, describe),
             ColumnKind.Bytes => new BytesReader(vector),
             ColumnKind.Date => new CheckedReader<DateOnly>(vector, ReadDate, describe),
@@ -67,7 +74,7 @@ internal abstract class PostgresColumnReader
             ColumnKind.UInt8 => new CheckedReader<byte>(vector, static v => checked((byte)BinaryPrimitives.ReadInt16BigEndian(v)), describe),
             ColumnKind.UInt16 => new CheckedReader<ushort>(vector, static v => checked((ushort)BinaryPrimitives.ReadInt32BigEndian(v)), describe),
             ColumnKind.UInt32 => new CheckedReader<uint>(vector, static v => checked((uint)BinaryPrimitives.ReadInt64BigEndian(v)), describe),
-            ColumnKind.UInt64 => new CheckedReader<ulong>(vector, static v => decimal.ToUInt64(ReadNumeric(v)), describe),
+            ColumnKind.UInt64 => new CheckedReader<ulong>(vector, static v => TryReadNumeric(v, 0, out var n) ? checked((ulong)n) : throw new OverflowException(NumericText(v)), describe),
             _ => throw new ConnectorException($"{describe()}: type {type} cannot be read from PostgreSQL; use json or string."),
         };
     }
@@ -81,8 +88,10 @@ internal abstract class PostgresColumnReader
         ColumnKind.Int64 => static v => BinaryPrimitives.ReadInt64BigEndian(v),
         ColumnKind.Float32 => static v => BinaryPrimitives.ReadSingleBigEndian(v),
         ColumnKind.Float64 => static v => BinaryPrimitives.ReadDoubleBigEndian(v),
-        ColumnKind.Decimal when wire == NpgsqlDbType.Money => static v => new decimal(BinaryPrimitives.ReadInt64BigEndian(v)) / 100m,
-        ColumnKind.Decimal => static v => ReadNumeric(v),
+        ColumnKind.Decimal when wire == NpgsqlDbType.Money => static v => new DecimalValue(BinaryPrimitives.ReadInt64BigEndian(v), 2),
+        ColumnKind.Decimal => v => TryReadNumeric(v, element.Scale, out var n) && UnscaledDecimal.FitsPrecision(n, element.Precision)
+            ? new DecimalValue(n, element.Scale)
+            : throw new OverflowException($"the value {NumericText(v)} does not fit {element}"),
         ColumnKind.String or ColumnKind.Json when wire == NpgsqlDbType.Jsonb => static v => DecodeJsonb(v),
         ColumnKind.String or ColumnKind.Json => static v => Utf8.GetString(v),
         ColumnKind.Bytes => static v => v.ToArray(),
@@ -149,82 +158,88 @@ internal abstract class PostgresColumnReader
     }
 
     /// <summary>
-    /// numeric: digit count, weight (of the first base-10000 digit), sign, display scale, then the digits. The
-    /// result keeps the display scale, as PostgreSQL prints it.
+    /// numeric: digit count, weight (of the first base-10000 digit), sign, display scale, then the digits. Gives the
+    /// unscaled value at <paramref name="scale"/> without rounding; false for NaN and ±Infinity, a value with more
+    /// digits after the point, or one of more than 38 digits (<see cref="NumericText"/> names it for the error).
     /// </summary>
-    /// <exception cref="OverflowException">NaN, ±Infinity, or a value a decimal cannot hold exactly.</exception>
-    internal static decimal ReadNumeric(ReadOnlySpan<byte> v)
+    internal static bool TryReadNumeric(ReadOnlySpan<byte> v, int scale, out Int128 unscaled)
+    {
+        int count = BinaryPrimitives.ReadInt16BigEndian(v);
+        int weight = BinaryPrimitives.ReadInt16BigEndian(v[2..]);
+        var sign = BinaryPrimitives.ReadUInt16BigEndian(v[4..]);
+
+        // 38 digits span at most 11 base-10000 digits; PostgreSQL sends no leading or trailing zero digits.
+        if (sign is not (NumericPositive or NumericNegative) || count > 11)
+        {
+            unscaled = default;
+            return false;
+        }
+
+        Span<ushort> digits = stackalloc ushort[count];
+        for (var i = 0; i < count; i++)
+        {
+            digits[i] = BinaryPrimitives.ReadUInt16BigEndian(v[(8 + (2 * i))..]);
+        }
+
+        return UnscaledDecimal.TryFromBase10000(digits, weight, sign == NumericNegative, scale, out unscaled);
+    }
+
+    /// <summary>The exact text of a numeric value as PostgreSQL prints it (<c>NaN</c>, <c>-Infinity</c>, <c>-1.50</c>), for errors.</summary>
+    internal static string NumericText(ReadOnlySpan<byte> v)
     {
         int count = BinaryPrimitives.ReadInt16BigEndian(v);
         int weight = BinaryPrimitives.ReadInt16BigEndian(v[2..]);
         var sign = BinaryPrimitives.ReadUInt16BigEndian(v[4..]);
         int scale = BinaryPrimitives.ReadInt16BigEndian(v[6..]);
-        if (sign is not (0x0000 or 0x4000))
+        switch (sign)
         {
-            throw new OverflowException("NaN or Infinity");
+            case NumericNaN: return "NaN";
+            case NumericPositiveInfinity: return "Infinity";
+            case NumericNegativeInfinity: return "-Infinity";
         }
 
-        if (count > 10)
-        {
-            throw new OverflowException("too many digits");
-        }
-
-        UInt128 mantissa = 0;
+        var digits = new ushort[count];
         for (var i = 0; i < count; i++)
         {
-            mantissa = checked((mantissa * 10_000) + BinaryPrimitives.ReadUInt16BigEndian(v[(8 + (2 * i))..]));
+            digits[i] = BinaryPrimitives.ReadUInt16BigEndian(v[(8 + (2 * i))..]);
         }
 
-        // The digits stand for mantissa × 10^(4 × (weight − count + 1)); bring that to the display scale.
-        var exponent = 4 * (weight - count + 1);
-        var current = -exponent;
-        if (count == 0)
+        var text = new StringBuilder();
+        if (sign == NumericNegative && count > 0)
         {
-            current = scale;
+            text.Append('-');
         }
-        else if (current < scale)
+
+        if (weight < 0)
         {
-            mantissa = checked(mantissa * Pow10(scale - current));
-            current = scale;
+            text.Append('0');
         }
-        else
+
+        for (var i = 0; i <= weight; i++)
         {
-            while (current > scale && mantissa % 10 == 0)
+            text.Append(Digit(digits, i).ToString(i == 0 ? "D" : "D4", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (scale > 0)
+        {
+            var fraction = new StringBuilder();
+            for (var i = weight + 1; fraction.Length < scale; i++)
             {
-                mantissa /= 10;
-                current--;
+                fraction.Append(Digit(digits, i).ToString("D4", System.Globalization.CultureInfo.InvariantCulture));
             }
+
+            text.Append('.').Append(fraction.ToString(0, scale));
         }
 
-        while (current > 28 && mantissa % 10 == 0)
-        {
-            mantissa /= 10;
-            current--;
-        }
-
-        if (current > 28 || mantissa >> 96 != 0)
-        {
-            throw new OverflowException("the value does not fit a decimal");
-        }
-
-        return new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), (int)(uint)(mantissa >> 64), sign == 0x4000, (byte)current);
+        return text.ToString();
     }
 
-    private static UInt128 Pow10(int exponent)
-    {
-        UInt128 result = 1;
-        for (var i = 0; i < exponent; i++)
-        {
-            result = checked(result * 10);
-        }
-
-        return result;
-    }
+    private static ushort Digit(ReadOnlySpan<ushort> digits, int i) => i >= 0 && i < digits.Length ? digits[i] : (ushort)0;
 
     private static ConnectorException Unreadable(Func<string> describe, Exception inner) =>
         new($"{describe()}: a value could not be read ({inner.Message}).", inner)
         {
-            Hint = "Override the column's type to string in the sync's column mapping.",
+            Hint = "Cast the column to string in the sync's column mapping: columns: { \"table.column\": { cast: string } }.",
         };
 
     private sealed class ValueReader<T>(ColumnVector vector, ValueDecoder<T> decode) : PostgresColumnReader
@@ -261,7 +276,7 @@ internal abstract class PostgresColumnReader
             {
                 throw new ConnectorException($"{describe()}: a value does not fit {typeof(T).Name}.", e)
                 {
-                    Hint = "Override the column's type to a wider one (for example int64 or string).",
+                    Hint = "Cast the column to a wider type in the sync's column mapping, e.g. columns: { \"table.column\": { cast: int64 } } (or string).",
                 };
             }
 
@@ -334,41 +349,34 @@ internal abstract class PostgresColumnReader
         }
     }
 
-    /// <summary>numeric (or money), checking that each value fits the column's canonical precision and scale.</summary>
-    private sealed class DecimalReader(ColumnVector vector, ColumnType type, bool money, Func<string> describe) : PostgresColumnReader
+    /// <summary>
+    /// numeric (or money) into unscaled integers at the column's scale, exactly: a value with more digits after the
+    /// point than the scale, more before it than the precision allows, NaN or ±Infinity fails naming the value.
+    /// </summary>
+    private sealed class DecimalReader(ColumnVector vector, ColumnType type, bool money, Func<string> describe, string castKey) : PostgresColumnReader
     {
-        private readonly decimal[] _values = ((ColumnVector<decimal>)vector).Values;
+        private readonly Int128[] _values = ((ColumnVector<Int128>)vector).Values;
         private readonly bool[] _nulls = vector.Nulls;
-        private readonly decimal _limit = Limit(type);
 
         public override void Read(ReadOnlySpan<byte> value, int row)
         {
-            decimal v;
+            Int128 v;
             if (money)
             {
                 // money is a count of cents; PostgreSQL prints it with two decimals.
-                v = new decimal(BinaryPrimitives.ReadInt64BigEndian(value)) / 100m;
-            }
-            else
-            {
-                try
+                if (!UnscaledDecimal.TryRescale(BinaryPrimitives.ReadInt64BigEndian(value), 2, type.Scale, out v))
                 {
-                    v = ReadNumeric(value);
-                }
-                catch (OverflowException e)
-                {
-                    throw Unfit("a value outside the range of decimal(38) (or NaN/Infinity)", e);
+                    throw Unfit(UnscaledDecimal.ToString(BinaryPrimitives.ReadInt64BigEndian(value), 2));
                 }
             }
-
-            if (v.Scale > type.Scale && decimal.Round(v, type.Scale) != v)
+            else if (!TryReadNumeric(value, type.Scale, out v))
             {
-                throw Unfit($"the value {v} has more than {type.Scale} digits after the point", null);
+                throw Unfit(NumericText(value));
             }
 
-            if (Math.Abs(v) >= _limit)
+            if (!UnscaledDecimal.FitsPrecision(v, type.Precision))
             {
-                throw Unfit($"the value {v} has more than {type.Precision - type.Scale} digits before the point", null);
+                throw Unfit(UnscaledDecimal.ToString(v, type.Scale));
             }
 
             _values[row] = v;
@@ -377,21 +385,24 @@ internal abstract class PostgresColumnReader
 
         public override void ReadNull(int row)
         {
-            _values[row] = 0m;
+            _values[row] = 0;
             _nulls[row] = true;
         }
 
-        private static decimal Limit(ColumnType type)
+        private ConnectorException Unfit(string text)
         {
-            var integerDigits = type.Precision - type.Scale;
-            return integerDigits >= 28 ? decimal.MaxValue : (decimal)Math.Pow(10, integerDigits);
+            var point = text.IndexOf('.', StringComparison.Ordinal);
+            var fraction = point < 0 ? 0 : text.AsSpan(point + 1).TrimEnd('0').Length;
+            var what = text is "NaN" or "Infinity" or "-Infinity"
+                ? $"the value {text}, which a decimal cannot hold"
+                : fraction > type.Scale
+                    ? $"the value {text} has more than {type.Scale} digits after the point, which does not fit {type}"
+                    : $"the value {text} has more than {type.Precision - type.Scale} digits before the point, which does not fit {type}";
+            var hint = text is "NaN" or "Infinity" or "-Infinity"
+                ? $"Cast the column where it is read, in the sync's column mapping: columns: {{ \"{castKey}\": {{ cast: float64 }} }} keeps NaN and ±Infinity as doubles; {{ cast: string }} keeps PostgreSQL's text."
+                : $"Cast the column where it is read, in the sync's column mapping: columns: {{ \"{castKey}\": {{ cast: string }} }} keeps the exact text; {{ cast: float64 }} keeps about 15 digits; or cast to a decimal(p,s) that holds it (at most 38 digits).";
+            return new ConnectorException($"{describe()}: {what}.") { Hint = hint };
         }
-
-        private ConnectorException Unfit(string what, Exception? inner) =>
-            new($"{describe()}: {what}, which does not fit {type}.", inner!)
-            {
-                Hint = "Override the column's type to string (or a wider decimal) in the sync's column mapping, e.g. columns: { \"table.column\": { type: string } }.",
-            };
     }
 
     /// <summary>A one-dimensional array: dimensions, has-nulls flag, element type, then length-prefixed elements.</summary>
@@ -414,7 +425,7 @@ internal abstract class PostgresColumnReader
             {
                 throw new ConnectorException($"{describe()}: a {dimensions}-dimensional array cannot be read as a list.")
                 {
-                    Hint = "Override the column's type to json in the sync's column mapping.",
+                    Hint = "Cast the column to json in the sync's column mapping: columns: { \"table.column\": { cast: json } }.",
                 };
             }
 

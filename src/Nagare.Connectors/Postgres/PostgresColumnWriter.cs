@@ -33,7 +33,7 @@ internal abstract class PostgresColumnWriter
         ColumnKind.Int64 => new ValueWriter<long, Int64Encoder>(),
         ColumnKind.Float32 => new ValueWriter<float, Float32Encoder>(),
         ColumnKind.Float64 => new ValueWriter<double, Float64Encoder>(),
-        ColumnKind.Decimal => new ValueWriter<decimal, NumericEncoder>(),
+        ColumnKind.Decimal => new DecimalWriter(type.Scale),
         ColumnKind.Date => new ValueWriter<DateOnly, DateEncoder>(),
         ColumnKind.Time => new ValueWriter<TimeOnly, TimeEncoder>(),
         ColumnKind.Timestamp => new ValueWriter<DateTime, TimestampEncoder>(),
@@ -81,7 +81,13 @@ internal abstract class PostgresColumnWriter
         ColumnKind.Int64 or ColumnKind.UInt32 => new ListWriter<long, Int64Encoder>(static v => Convert.ToInt64(v, CultureInfo.InvariantCulture)),
         ColumnKind.Float32 => new ListWriter<float, Float32Encoder>(static v => (float)v),
         ColumnKind.Float64 => new ListWriter<double, Float64Encoder>(static v => (double)v),
-        ColumnKind.Decimal or ColumnKind.UInt64 => new ListWriter<decimal, NumericEncoder>(static v => Convert.ToDecimal(v, CultureInfo.InvariantCulture)),
+        ColumnKind.Decimal or ColumnKind.UInt64 => new ListWriter<DecimalValue, NumericEncoder>(static v => v switch
+        {
+            DecimalValue d => d,
+            decimal m => DecimalValue.FromDecimal(m),
+            ulong u => new DecimalValue(u, 0),
+            _ => new DecimalValue(Convert.ToInt64(v, CultureInfo.InvariantCulture), 0),
+        }),
         ColumnKind.String => new ListWriter<string, TextEncoder>(static v => (string)v),
         ColumnKind.Json => new ListWriter<string, JsonbEncoder>(static v => (string)v),
         ColumnKind.Bytes => new ListWriter<byte[], ByteaEncoder>(static v => (byte[])v),
@@ -108,6 +114,35 @@ internal abstract class PostgresColumnWriter
 
         public override int Write(int row, Span<byte> destination) =>
             _nulls[row] ? WriteNull(destination) : WriteValue<T, TEncoder>(_values[row], destination);
+    }
+
+    /// <summary>numeric from a decimal column's unscaled integers, at the column's scale.</summary>
+    private sealed class DecimalWriter(int scale) : PostgresColumnWriter
+    {
+        private Int128[] _values = [];
+        private bool[] _nulls = [];
+
+        public override void Bind(ColumnVector vector)
+        {
+            _values = ((ColumnVector<Int128>)vector).Values;
+            _nulls = vector.Nulls;
+        }
+
+        public override int Write(int row, Span<byte> destination)
+        {
+            if (_nulls[row])
+            {
+                return WriteNull(destination);
+            }
+
+            if (destination.Length < 4 || !NumericEncoder.TryEncode(_values[row], scale, destination[4..], out var written))
+            {
+                return -1;
+            }
+
+            BinaryPrimitives.WriteInt32BigEndian(destination, written);
+            return 4 + written;
+        }
     }
 
     private sealed class ReferenceWriter<T, TEncoder> : PostgresColumnWriter
@@ -294,6 +329,9 @@ internal abstract class PostgresColumnWriter
                 break;
             case decimal m:
                 writer.WriteNumberValue(m);
+                break;
+            case DecimalValue d:
+                writer.WriteRawValue(d.ToString(), skipInputValidation: true);
                 break;
             case string s:
                 writer.WriteStringValue(s);

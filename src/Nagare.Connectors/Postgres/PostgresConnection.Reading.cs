@@ -41,7 +41,7 @@ public sealed partial class PostgresConnection
                 for (var i = 0; i < columns.Length; i++)
                 {
                     var name = columns[i].Name;
-                    readerSets[b][i] = PostgresColumnReader.Create(batch.Columns[i], columns[i].Type, wires[i], () => $"Column '{name}' of {stream}");
+                    readerSets[b][i] = PostgresColumnReader.Create(batch.Columns[i], columns[i].Type, wires[i], () => $"Column '{name}' of {stream}", $"{request.Stream.Id.Name}.{name}");
                 }
             }
 
@@ -260,7 +260,7 @@ public sealed partial class PostgresConnection
             var column = columns[i];
             if (column.Type.Kind == ColumnKind.Struct)
             {
-                throw new ConnectorException($"Column '{column.Name}' of {request.Stream.Id}: struct cannot be read from PostgreSQL; override its type to json.");
+                throw new ConnectorException($"Column '{column.Name}' of {request.Stream.Id}: struct cannot be read from PostgreSQL; cast it to json in the sync's column mapping ({{ cast: json }}).");
             }
 
             if (i > 0)
@@ -376,7 +376,7 @@ public sealed partial class PostgresConnection
         ColumnKind.Timestamp => reader.GetFieldValue<DateTime>(0),
         ColumnKind.TimestampTz => reader.GetFieldValue<DateTimeOffset>(0),
         ColumnKind.Uuid => reader.GetFieldValue<Guid>(0),
-        ColumnKind.Decimal => reader.GetFieldValue<decimal>(0),
+        ColumnKind.Decimal => DecimalValue.FromDecimal(reader.GetFieldValue<decimal>(0)),
         ColumnKind.Float32 => reader.GetFieldValue<float>(0),
         ColumnKind.Float64 => reader.GetFieldValue<double>(0),
         ColumnKind.Time => reader.GetFieldValue<TimeOnly>(0),

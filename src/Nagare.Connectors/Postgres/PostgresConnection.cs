@@ -21,7 +21,8 @@ public sealed partial class PostgresConnection : ISource, IKeyRangeSource, ISnap
         WriteModes: new HashSet<WriteMode> { WriteMode.FullRefresh, WriteMode.Append, WriteMode.Incremental, WriteMode.Merge },
         SupportsFilterPushdown: true,
         SupportsKeyRangeChunks: true,
-        SupportsSnapshots: true);
+        SupportsSnapshots: true,
+        SupportsCastOnRead: true);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _sessions;

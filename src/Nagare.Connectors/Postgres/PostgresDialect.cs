@@ -95,6 +95,7 @@ public sealed partial class PostgresDialect : ISqlDialect
         sbyte or byte or short or ushort or int or uint or long or ulong =>
             Convert.ToString(value, CultureInfo.InvariantCulture)!,
         decimal d => d.ToString(CultureInfo.InvariantCulture) + "::numeric",
+        DecimalValue d => d + "::numeric",
         double d when double.IsFinite(d) => d.ToString("R", CultureInfo.InvariantCulture) + "::float8",
         float f when float.IsFinite(f) => f.ToString("R", CultureInfo.InvariantCulture) + "::float4",
         string s => Literal(s),

@@ -699,7 +699,7 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         {
             Connection = _owner.Name,
             Stream = _request.Target.ToString(),
-            Hint = "Fix the value at the source, or change the column's type (a per-column type override such as string) in the sync.",
+            Hint = "Fix the value at the source, or change the column's type (a column rule such as { cast: string }) in the sync.",
         };
     }
 

@@ -62,7 +62,7 @@ public sealed class SqliteFileConnection : ISource, IDestination
     public SqliteConnectorOptions Options { get; }
 
     /// <inheritdoc/>
-    public ConnectorCapabilities Capabilities { get; } = new("sqlite", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true);
+    public ConnectorCapabilities Capabilities { get; } = new("sqlite", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true, SupportsCastOnRead: true);
 
     /// <inheritdoc/>
     public ISqlDialect Dialect => SqliteDialect.Instance;
@@ -383,7 +383,7 @@ public sealed class SqliteFileConnection : ISource, IDestination
 
         if (type.Kind == ColumnKind.Decimal)
         {
-            return Convert.ToDouble(value, CultureInfo.InvariantCulture);
+            return value is DecimalValue exact ? exact.ToDouble() : Convert.ToDouble(value, CultureInfo.InvariantCulture);
         }
 
         var vector = ColumnVector.Create(type, 1);

@@ -34,7 +34,7 @@ internal static class SqliteValues
         ColumnKind.UInt64 => (v, r) => ((ColumnVector<ulong>)v).Values[r].ToString(CultureInfo.InvariantCulture),
         ColumnKind.Float32 => (v, r) => (double)((ColumnVector<float>)v).Values[r],
         ColumnKind.Float64 => (v, r) => ((ColumnVector<double>)v).Values[r],
-        ColumnKind.Decimal => (v, r) => DecimalText(((ColumnVector<decimal>)v).Values[r], type, fail),
+        ColumnKind.Decimal => (v, r) => DecimalText(((ColumnVector<Int128>)v).Values[r], type, fail),
         ColumnKind.String or ColumnKind.Json => (v, r) => ((ColumnVector<string?>)v).Values[r] ?? (object)DBNull.Value,
         ColumnKind.Bytes => (v, r) => ((ColumnVector<byte[]?>)v).Values[r] ?? (object)DBNull.Value,
         ColumnKind.Date => (v, r) => ((ColumnVector<DateOnly>)v).Values[r].ToString(DateFormat, CultureInfo.InvariantCulture),
@@ -68,7 +68,7 @@ internal static class SqliteValues
             case ColumnVector<ulong> v: v.Values[row] = reader.GetFieldType(ordinal) == typeof(long) ? checked((ulong)reader.GetInt64(ordinal)) : ulong.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture); break;
             case ColumnVector<float> v: v.Values[row] = (float)reader.GetDouble(ordinal); break;
             case ColumnVector<double> v: v.Values[row] = reader.GetDouble(ordinal); break;
-            case ColumnVector<decimal> v: v.Values[row] = Decimal(reader, ordinal); break;
+            case ColumnVector<Int128> v: v.Values[row] = Decimal(reader, ordinal, v.Type); break;
             case ColumnVector<string?> v: v.Values[row] = reader.GetString(ordinal); break;
             case ColumnVector<byte[]?> v: v.Values[row] = reader.GetFieldType(ordinal) == typeof(byte[]) ? reader.GetFieldValue<byte[]>(ordinal) : Encoding.UTF8.GetBytes(reader.GetString(ordinal)); break;
             case ColumnVector<DateOnly> v: v.Values[row] = DateOnly.FromDateTime(DateTime.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.None)); break;
@@ -107,6 +107,7 @@ internal static class SqliteValues
             case float f: writer.WriteNumberValue(f); break;
             case double d: writer.WriteNumberValue(d); break;
             case decimal m: writer.WriteNumberValue(m); break;
+            case DecimalValue d: writer.WriteRawValue(d.ToString(), skipInputValidation: true); break;
             case byte[] bytes: writer.WriteBase64StringValue(bytes); break;
             case DateOnly d: writer.WriteStringValue(d.ToString(DateFormat, CultureInfo.InvariantCulture)); break;
             case TimeOnly t: writer.WriteStringValue(t.ToString(TimeFormat, CultureInfo.InvariantCulture)); break;
@@ -149,54 +150,51 @@ internal static class SqliteValues
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out var l) ? l : element.GetDecimal(),
+        JsonValueKind.Number => element.TryGetInt64(out var l) ? l : DecimalValue.TryParse(element.GetRawText(), out var d) ? d : element.GetDouble(),
         JsonValueKind.Array => element.EnumerateArray().Select(FromJson).ToArray(),
         _ => element.EnumerateObject().ToDictionary(p => p.Name, p => FromJson(p.Value)),
     };
 
-    private static string DecimalText(decimal value, ColumnType type, Func<string, Exception> fail)
-    {
-        var rounded = Math.Round(value, type.Scale, MidpointRounding.AwayFromZero);
-        var integerDigits = type.Precision - type.Scale;
-        var limit = integerDigits >= 29 ? decimal.MaxValue : Pow10(integerDigits);
-        if (Math.Abs(decimal.Truncate(rounded)) >= limit)
-        {
-            throw fail($"{value.ToString(CultureInfo.InvariantCulture)} does not fit {type} (at most {integerDigits} digits before the point)");
-        }
-
-        return rounded.ToString("F" + type.Scale.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-    }
-
-    private static decimal Pow10(int digits)
-    {
-        var result = 1m;
-        for (var i = 0; i < digits; i++)
-        {
-            result *= 10;
-        }
-
-        return result;
-    }
+    /// <summary>Decimals are stored as their exact text at the column's scale (SQLite's REAL would keep 15 digits).</summary>
+    private static string DecimalText(Int128 unscaled, ColumnType type, Func<string, Exception> fail) =>
+        UnscaledDecimal.FitsPrecision(unscaled, type.Precision)
+            ? UnscaledDecimal.ToString(unscaled, type.Scale)
+            : throw fail($"{UnscaledDecimal.ToString(unscaled, type.Scale)} does not fit {type} (at most {type.Precision - type.Scale} digits before the point)");
 
     private static long Integer(SqliteDataReader reader, int ordinal) =>
         reader.GetFieldType(ordinal) == typeof(string)
             ? long.Parse(reader.GetString(ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture)
             : reader.GetInt64(ordinal);
 
-    private static decimal Decimal(SqliteDataReader reader, int ordinal)
+    /// <summary>A stored integer, real or text as the column's unscaled decimal, exactly (a real counts as its shortest round-trip text).</summary>
+    /// <exception cref="OverflowException">The value has more digits than the column holds; the message names it.</exception>
+    private static Int128 Decimal(SqliteDataReader reader, int ordinal, ColumnType type)
     {
-        var type = reader.GetFieldType(ordinal);
-        if (type == typeof(long))
+        var storage = reader.GetFieldType(ordinal);
+        Int128 unscaled;
+        bool exact;
+        string text;
+        if (storage == typeof(long))
         {
-            return reader.GetInt64(ordinal);
+            var integer = reader.GetInt64(ordinal);
+            exact = UnscaledDecimal.TryRescale(integer, 0, type.Scale, out unscaled);
+            text = integer.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (storage == typeof(double))
+        {
+            var real = reader.GetDouble(ordinal);
+            exact = UnscaledDecimal.TryFromDouble(real, type.Scale, out unscaled);
+            text = real.ToString("R", CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            text = reader.GetString(ordinal);
+            exact = UnscaledDecimal.TryParse(text, type.Scale, out unscaled);
         }
 
-        if (type == typeof(double))
-        {
-            return (decimal)reader.GetDouble(ordinal);
-        }
-
-        return decimal.Parse(reader.GetString(ordinal), NumberStyles.Float, CultureInfo.InvariantCulture);
+        return exact && UnscaledDecimal.FitsPrecision(unscaled, type.Precision)
+            ? unscaled
+            : throw new OverflowException($"the value {text} does not fit {type}");
     }
 
     private static bool ParseBool(string text) => text.Trim().ToUpperInvariant() switch

@@ -47,7 +47,7 @@ public abstract class ColumnVector
             ColumnKind.UInt64 => new ColumnVector<ulong>(type, capacity),
             ColumnKind.Float32 => new ColumnVector<float>(type, capacity),
             ColumnKind.Float64 => new ColumnVector<double>(type, capacity),
-            ColumnKind.Decimal => new ColumnVector<decimal>(type, capacity),
+            ColumnKind.Decimal => new ColumnVector<Int128>(type, capacity),
             ColumnKind.String or ColumnKind.Json => new ColumnVector<string?>(type, capacity),
             ColumnKind.Bytes => new ColumnVector<byte[]?>(type, capacity),
             ColumnKind.Date => new ColumnVector<DateOnly>(type, capacity),

@@ -109,17 +109,58 @@ public sealed class ColumnVector<T> : ColumnVector
         }
     }
 
-    public override object? GetBoxed(int row) => Nulls[row] ? null : Values[row];
+    /// <inheritdoc/>
+    /// <remarks>A decimal column's value is a <see cref="DecimalValue"/> at the column's scale.</remarks>
+    public override object? GetBoxed(int row)
+    {
+        if (Nulls[row])
+        {
+            return null;
+        }
 
+        if (typeof(T) == typeof(Int128))
+        {
+            return new DecimalValue((Int128)(object)Values[row]!, Type.Scale);
+        }
+
+        return Values[row];
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A decimal column takes a <see cref="DecimalValue"/>, a System.Decimal or an integer, brought exactly to the
+    /// column's scale (<see cref="OverflowException"/> when that would lose digits after the point).
+    /// </remarks>
     public override void SetBoxed(int row, object? value)
     {
         if (value is null or DBNull)
         {
             SetNull(row);
         }
+        else if (typeof(T) == typeof(Int128))
+        {
+            Set(row, (T)(object)ToUnscaled(value));
+        }
         else
         {
             Set(row, (T)value);
         }
+    }
+
+    private Int128 ToUnscaled(object value)
+    {
+        var exact = value switch
+        {
+            DecimalValue d => d,
+            decimal m => DecimalValue.FromDecimal(m),
+            ulong u => new DecimalValue(u, 0),
+            sbyte or short or int or long or byte or ushort or uint => new DecimalValue(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture), 0),
+            _ => throw new InvalidCastException($"A {Type} column cannot hold a {value.GetType().Name}."),
+        };
+        // Only the scale is enforced here: a value with too many integer digits is the destination's to reject,
+        // naming its table and column, as it does for every other value it cannot hold.
+        return exact.TryRescale(Type.Scale, out var unscaled)
+            ? unscaled
+            : throw new OverflowException($"{exact} has more than {Type.Scale} digits after the point of {Type}.");
     }
 }

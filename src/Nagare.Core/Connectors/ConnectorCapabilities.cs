@@ -8,6 +8,11 @@ namespace Nagare.Core.Connectors;
 /// <param name="SupportsFilterPushdown">Applies a SQL filter at the source.</param>
 /// <param name="SupportsKeyRangeChunks">Can read a key range of a table, so big tables are copied in parallel chunks.</param>
 /// <param name="SupportsSnapshots">Parallel readers can share one consistent snapshot.</param>
+/// <param name="SupportsCastOnRead">
+/// Reads a column as the type <see cref="ReadRequest.Columns"/> gives it when that differs from the discovered one,
+/// converting where the value is read (in the source's own SQL), so a value the discovered type cannot hold (a
+/// numeric wider than 38 digits, NaN) still arrives as text or a double.
+/// </param>
 public sealed record ConnectorCapabilities(
     string Type,
     bool IsSource,
@@ -15,4 +20,5 @@ public sealed record ConnectorCapabilities(
     IReadOnlySet<WriteMode> WriteModes,
     bool SupportsFilterPushdown = false,
     bool SupportsKeyRangeChunks = false,
-    bool SupportsSnapshots = false);
+    bool SupportsSnapshots = false,
+    bool SupportsCastOnRead = false);

@@ -39,7 +39,11 @@ public enum ColumnKind
     /// <summary>[double]</summary>
     Float64,
 
-    /// <summary>Exact decimal with <see cref="ColumnType.Precision"/> and <see cref="ColumnType.Scale"/> [decimal].</summary>
+    /// <summary>
+    /// Exact decimal with <see cref="ColumnType.Precision"/> and <see cref="ColumnType.Scale"/>, up to 38 digits
+    /// [Int128: the value times 10^scale, as DuckDB stores it; see <see cref="UnscaledDecimal"/>]. Boxed, and inside
+    /// lists and structs, a <see cref="DecimalValue"/>.
+    /// </summary>
     Decimal,
 
     /// <summary>Text [string].</summary>

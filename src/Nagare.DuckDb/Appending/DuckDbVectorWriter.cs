@@ -121,6 +121,7 @@ public sealed unsafe class DuckDbVectorWriter
         else if (typeof(T) == typeof(string)) { WriteStrings(Reinterpret<T, string?>(values), startRow); }
         else if (typeof(T) == typeof(bool)) { WriteBooleans(Reinterpret<T, bool>(values), startRow); }
         else if (typeof(T) == typeof(decimal)) { WriteDecimals(Reinterpret<T, decimal>(values), startRow); }
+        else if (typeof(T) == typeof(DuckDbDecimal)) { WriteDuckDbDecimals(Reinterpret<T, DuckDbDecimal>(values), startRow); }
         else if (typeof(T) == typeof(DateTime)) { WriteDateTimes(Reinterpret<T, DateTime>(values), startRow); }
         else if (typeof(T) == typeof(DateOnly)) { WriteDates(Reinterpret<T, DateOnly>(values), startRow); }
         else if (typeof(T) == typeof(DateTimeOffset)) { WriteDateTimeOffsets(Reinterpret<T, DateTimeOffset>(values), startRow); }
@@ -337,6 +338,7 @@ public sealed unsafe class DuckDbVectorWriter
             case float v: Set(row, v); break;
             case double v: Set(row, v); break;
             case decimal v: Set(row, v); break;
+            case DuckDbDecimal v: Set(row, v); break;
             case string v: Set(row, v); break;
             case DateTime v: Set(row, v); break;
             case DateOnly v: Set(row, v); break;
@@ -607,6 +609,80 @@ public sealed unsafe class DuckDbVectorWriter
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Writes decimals given as unscaled integers at <paramref name="scale"/> into rows <paramref name="startRow"/>…:
+    /// exact for every DECIMAL up to 38 digits. Into a DECIMAL column of the same scale the integers are stored as they
+    /// are (narrowed to DuckDB's SMALLINT/INTEGER/BIGINT storage for widths up to 18); another scale is converted
+    /// exactly or fails; a DOUBLE or FLOAT column gets the nearest value and a VARCHAR column the exact text.
+    /// </summary>
+    /// <exception cref="DuckDbException">A value has more digits than the column holds, or the column takes no numbers.</exception>
+    public void WriteUnscaledDecimals(ReadOnlySpan<Int128> unscaled, int scale, int startRow = 0)
+    {
+        CheckRows(startRow, unscaled.Length);
+        if (unscaled.IsEmpty)
+        {
+            return;
+        }
+
+        MarkValid(startRow, unscaled.Length);
+        if (Type.Type == DuckDbType.Decimal && Type.DecimalScale == scale)
+        {
+            var limit = NativeValueEncoding.PowerOfTen(Type.DecimalWidth);
+            for (var i = 0; i < unscaled.Length; i++)
+            {
+                var value = unscaled[i];
+                if (value >= limit || value <= -limit)
+                {
+                    throw OutOfRange(startRow + i, new DuckDbDecimal(value, (byte)scale));
+                }
+
+                StoreUnscaled(startRow + i, value);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < unscaled.Length; i++)
+        {
+            var value = new DuckDbDecimal(unscaled[i], (byte)scale);
+            WriteDuckDbDecimals(new ReadOnlySpan<DuckDbDecimal>(in value), startRow + i);
+        }
+    }
+
+    private void WriteDuckDbDecimals(ReadOnlySpan<DuckDbDecimal> values, int row)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            var value = values[i];
+            switch (_storage)
+            {
+                case DuckDbType.Double:
+                    ((double*)_data)[row + i] = double.Parse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case DuckDbType.Float:
+                    ((float*)_data)[row + i] = float.Parse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case DuckDbType.Varchar:
+                    string? text = value.ToString();
+                    WriteStrings(new ReadOnlySpan<string?>(in text), row + i);
+                    break;
+                default:
+                    if (Type.Type != DuckDbType.Decimal)
+                    {
+                        throw Mismatch(nameof(DuckDbDecimal));
+                    }
+
+                    if (!NativeValueEncoding.TryRescaleDecimal(value.Unscaled, value.Scale, Type.DecimalWidth, Type.DecimalScale, out var unscaled))
+                    {
+                        throw OutOfRange(row + i, value);
+                    }
+
+                    StoreUnscaled(row + i, unscaled);
+                    break;
+            }
         }
     }
 

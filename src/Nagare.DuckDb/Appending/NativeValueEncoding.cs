@@ -94,6 +94,38 @@ internal static class NativeValueEncoding
         return mantissa < PowersOfTen[width];
     }
 
+    /// <summary>
+    /// An unscaled value at <paramref name="fromScale"/> moved to <paramref name="scale"/> exactly; false when digits
+    /// after the point would be lost or it needs more than <paramref name="width"/> digits.
+    /// </summary>
+    public static bool TryRescaleDecimal(Int128 value, int fromScale, int width, int scale, out Int128 unscaled)
+    {
+        unscaled = default;
+        if (fromScale > scale)
+        {
+            var (quotient, remainder) = Int128.DivRem(value, PowersOfTen[fromScale - scale]);
+            if (remainder != 0)
+            {
+                return false;
+            }
+
+            value = quotient;
+        }
+        else if (fromScale < scale)
+        {
+            var bound = PowersOfTen[width] / PowersOfTen[scale - fromScale];
+            if (value >= bound || value <= -bound)
+            {
+                return false;
+            }
+
+            value *= PowersOfTen[scale - fromScale];
+        }
+
+        unscaled = value;
+        return value < PowersOfTen[width] && value > -PowersOfTen[width];
+    }
+
     /// <summary>The unscaled integer of an integer value at <paramref name="scale"/>; false when it needs more than <paramref name="width"/> digits.</summary>
     public static bool TryScaleInteger(Int128 value, int width, int scale, out Int128 unscaled)
     {

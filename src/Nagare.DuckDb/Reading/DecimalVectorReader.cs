@@ -9,6 +9,7 @@ namespace Nagare.DuckDb.Reading;
 /// INTEGER (≤ 9), BIGINT (≤ 18) or HUGEINT (≤ 38). A .NET decimal holds 96 bits with a scale
 /// of at most 28: digits beyond that are rounded (half away from zero), and a value whose
 /// integer part does not fit throws <see cref="OverflowException"/> naming the column.
+/// <see cref="GetDuckDbDecimal"/> and <see cref="GetString"/> are always exact.
 /// </summary>
 internal sealed unsafe class DecimalVectorReader : VectorReader
 {
@@ -49,6 +50,8 @@ internal sealed unsafe class DecimalVectorReader : VectorReader
     public override int GetInt32(ulong row) => decimal.ToInt32(GetDecimal(row));
 
     public override string GetString(ulong row) => Format(Unscaled(row));
+
+    public override DuckDbDecimal GetDuckDbDecimal(ulong row) => new(Unscaled(row), _scale);
 
     /// <summary>Exact value when the scale is 0 (for DECIMAL(38,0) beyond decimal's range).</summary>
     public override BigInteger GetBigInteger(ulong row) =>

@@ -43,6 +43,8 @@ internal sealed unsafe class NumericVectorReader<T> : VectorReader
 
     public override Int128 GetInt128(ulong row) => Convert<Int128>(row);
 
+    public override DuckDbDecimal GetDuckDbDecimal(ulong row) => typeof(T) != typeof(float) && typeof(T) != typeof(double) ? new(Convert<Int128>(row), 0) : throw CannotRead(typeof(DuckDbDecimal));
+
     public override UInt128 GetUInt128(ulong row) => Convert<UInt128>(row);
 
     public override BigInteger GetBigInteger(ulong row) => Convert<BigInteger>(row);

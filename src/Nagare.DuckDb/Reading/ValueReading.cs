@@ -26,6 +26,7 @@ internal static class ValueReading
         if (typeof(T) == typeof(UInt128)) { var v = reader.GetUInt128(row); return Unsafe.As<UInt128, T>(ref v); }
         if (typeof(T) == typeof(float)) { var v = reader.GetFloat(row); return Unsafe.As<float, T>(ref v); }
         if (typeof(T) == typeof(decimal)) { var v = reader.GetDecimal(row); return Unsafe.As<decimal, T>(ref v); }
+        if (typeof(T) == typeof(DuckDbDecimal)) { var v = reader.GetDuckDbDecimal(row); return Unsafe.As<DuckDbDecimal, T>(ref v); }
         if (typeof(T) == typeof(DateTime)) { var v = reader.GetDateTime(row); return Unsafe.As<DateTime, T>(ref v); }
         if (typeof(T) == typeof(DateOnly)) { var v = reader.GetDateOnly(row); return Unsafe.As<DateOnly, T>(ref v); }
         if (typeof(T) == typeof(TimeOnly)) { var v = reader.GetTimeOnly(row); return Unsafe.As<TimeOnly, T>(ref v); }

@@ -79,6 +79,9 @@ internal abstract unsafe class VectorReader
 
     public virtual decimal GetDecimal(ulong row) => throw CannotRead(typeof(decimal));
 
+    /// <summary>The exact stored value of a DECIMAL (integers as scale 0).</summary>
+    public virtual DuckDbDecimal GetDuckDbDecimal(ulong row) => throw CannotRead(typeof(DuckDbDecimal));
+
     public virtual string GetString(ulong row) => throw CannotRead(typeof(string));
 
     public virtual byte[] GetBlob(ulong row) => throw CannotRead(typeof(byte[]));

@@ -142,6 +142,7 @@ public sealed class DuckDbTableFunctionBindContext
                 _ when target == typeof(double) => NativeMethods.duckdb_get_double(value),
                 _ when target == typeof(float) => (float)NativeMethods.duckdb_get_double(value),
                 _ when target == typeof(decimal) => decimal.Parse(Text(value, type), NumberStyles.Float, CultureInfo.InvariantCulture),
+                _ when target == typeof(DuckDbDecimal) => DuckDbDecimal.Parse(Text(value, type)),
                 _ when target == typeof(ulong) => NativeMethods.duckdb_get_uint64(value),
                 _ when target == typeof(object) => Natural(value, type),
                 _ when target == typeof(long) || target == typeof(int) || target == typeof(short) || target == typeof(sbyte)

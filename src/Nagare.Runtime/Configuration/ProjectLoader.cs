@@ -383,6 +383,12 @@ public static class ProjectLoader
 
     private static ColumnMapping ReadColumnMapping(YamlSection section)
     {
+        // One spelling for a type override: hints and docs say cast:, so type: (a natural guess) gets a pointer to it.
+        if (section.Has("type"))
+        {
+            throw section.Error("type", "is not a column rule key: write cast: instead, e.g. { cast: string } or { cast: \"decimal(12,2)\" }");
+        }
+
         var rename = section.String("rename");
         var exclude = section.Bool("exclude") ?? false;
         ColumnType? cast = null;

@@ -159,7 +159,7 @@ internal sealed class BatchTransformer
         ColumnVector<ulong> v => v.Values,
         ColumnVector<float> v => v.Values,
         ColumnVector<double> v => v.Values,
-        ColumnVector<decimal> v => v.Values,
+        ColumnVector<Int128> v => v.Values,
         ColumnVector<string?> v => v.Values,
         ColumnVector<byte[]?> v => v.Values,
         ColumnVector<DateOnly> v => v.Values,

@@ -23,7 +23,7 @@ public static class CursorValues
             ColumnVector<ulong> v => Max(v, rows, current),
             ColumnVector<float> v => Max(v, rows, current),
             ColumnVector<double> v => Max(v, rows, current),
-            ColumnVector<decimal> v => Max(v, rows, current),
+            ColumnVector<Int128> v => MaxDecimal(v, rows, current),
             ColumnVector<DateOnly> v => Max(v, rows, current),
             ColumnVector<TimeOnly> v => Max(v, rows, current),
             ColumnVector<DateTime> v => Max(v, rows, current),
@@ -64,7 +64,7 @@ public static class CursorValues
             ColumnKind.UInt64 => ulong.Parse(text, c),
             ColumnKind.Float32 => float.Parse(text, c),
             ColumnKind.Float64 => double.Parse(text, c),
-            ColumnKind.Decimal => decimal.Parse(text, NumberStyles.Number, c),
+            ColumnKind.Decimal => DecimalValue.Parse(text),
             ColumnKind.Date => DateOnly.ParseExact(text, "yyyy-MM-dd", c),
             ColumnKind.Time => TimeOnly.Parse(text, c),
             ColumnKind.Timestamp => DateTime.SpecifyKind(DateTime.Parse(text, c, DateTimeStyles.None), DateTimeKind.Unspecified),
@@ -72,6 +72,29 @@ public static class CursorValues
             ColumnKind.Uuid => Guid.Parse(text, c),
             _ => text,
         };
+    }
+
+    /// <summary>A decimal cursor is kept as a <see cref="DecimalValue"/>, exact to 38 digits.</summary>
+    private static object? MaxDecimal(ColumnVector<Int128> column, int rows, object? current)
+    {
+        var scale = column.Type.Scale;
+        var values = column.Values;
+        var nulls = column.Nulls;
+        DecimalValue? max = current switch
+        {
+            DecimalValue d => d,
+            decimal m => DecimalValue.FromDecimal(m),
+            _ => null,
+        };
+        for (var i = 0; i < rows; i++)
+        {
+            if (!nulls[i] && (max is not { } m || new DecimalValue(values[i], scale) > m))
+            {
+                max = new DecimalValue(values[i], scale);
+            }
+        }
+
+        return max ?? current;
     }
 
     private static object? Max<T>(ColumnVector<T> column, int rows, object? current)

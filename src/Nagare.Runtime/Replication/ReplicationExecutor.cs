@@ -133,6 +133,8 @@ public sealed partial class ReplicationExecutor
 
     private static string Describe(Exception e) => e switch
     {
+        // A stream's outcome is all a sync's user sees of its failure, so the way around it travels with it.
+        NagareException { Hint: { Length: > 0 } hint } => $"{e.Message} Hint: {hint}",
         NagareException => e.Message,
         AggregateException { InnerExceptions.Count: > 0 } a => Describe(a.InnerExceptions[0]),
         _ when e.GetType().Name.EndsWith("DuckDbException", StringComparison.Ordinal) => e.Message,

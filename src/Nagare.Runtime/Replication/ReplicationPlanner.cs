@@ -26,7 +26,7 @@ public static class ReplicationPlanner
             streams.Add(stream);
         }
 
-        return Plan(sync, streams, destinationDialect, options);
+        return Plan(sync, streams, destinationDialect, options, source.Capabilities.SupportsCastOnRead);
     }
 
     /// <summary>What to ask discovery for: the schemas named literally by every selection, and the one glob when there is only one.</summary>
@@ -52,8 +52,17 @@ public static class ReplicationPlanner
     }
 
     /// <summary>Plans the sync over already discovered streams.</summary>
+    /// <param name="sync">The sync.</param>
+    /// <param name="discovered">The source's streams.</param>
+    /// <param name="destinationDialect">The destination's identifier rules; null keeps names as they are.</param>
+    /// <param name="options">Run-time choices.</param>
+    /// <param name="castOnRead">
+    /// The source converts columns to the types it is asked for where it reads them
+    /// (<see cref="ConnectorCapabilities.SupportsCastOnRead"/>): a column rule's <c>cast:</c> then goes into the read
+    /// instead of converting after it, so values the discovered type cannot hold still arrive.
+    /// </param>
     /// <exception cref="NagareException">A selection cannot be planned (missing cursor or key, incompatible fan-in, name clash).</exception>
-    public static ReplicationPlan Plan(SyncConfig sync, IReadOnlyList<StreamSchema> discovered, ISqlDialect? destinationDialect, PlanOptions options)
+    public static ReplicationPlan Plan(SyncConfig sync, IReadOnlyList<StreamSchema> discovered, ISqlDialect? destinationDialect, PlanOptions options, bool castOnRead = false)
     {
         ArgumentNullException.ThrowIfNull(sync);
         ArgumentNullException.ThrowIfNull(discovered);
@@ -91,7 +100,7 @@ public static class ReplicationPlanner
                 continue;
             }
 
-            var mapped = MapColumns(sync, config, stream, sanitize, renames);
+            var mapped = MapColumns(sync, config, stream, sanitize, renames, castOnRead);
             var key = tableName;
             if (groups.TryGetValue(key, out var group))
             {
@@ -326,7 +335,7 @@ public static class ReplicationPlanner
         return QueryVariables.Render(text, scope, $"{config.Location}: sync '{sync.Name}', stream {stream.Id}");
     }
 
-    private static MappedStream MapColumns(SyncConfig sync, StreamConfig config, StreamSchema stream, Func<string, string> sanitize, List<NameChange> renames)
+    private static MappedStream MapColumns(SyncConfig sync, StreamConfig config, StreamSchema stream, Func<string, string> sanitize, List<NameChange> renames, bool castOnRead)
     {
         var id = stream.Id.ToString();
         var result = new List<MappedColumn>(stream.Columns.Length);
@@ -361,7 +370,11 @@ public static class ReplicationPlanner
             }
 
             var type = mapping?.Mask is not null ? ColumnType.String : mapping?.Cast ?? column.Type;
-            result.Add(new MappedColumn(column, new ColumnSchema(unique, type, column.Nullable, column.NativeType), mapping?.Mask, mapping?.MaskSecret));
+
+            // A cast read as its type: the source converts the value itself, so one the discovered type cannot hold
+            // (a numeric of 50 digits, NaN) is never decoded as that type first.
+            var read = castOnRead && mapping is { Mask: null, Cast: { } cast } ? column with { Type = cast } : column;
+            result.Add(new MappedColumn(read, new ColumnSchema(unique, type, column.Nullable, column.NativeType), mapping?.Mask, mapping?.MaskSecret));
         }
 
         return new MappedStream(result);

@@ -52,7 +52,7 @@ public static class ValueText
                     "false" or "f" or "0" or "no" or "n" => false,
                     _ => throw new FormatException($"'{text}' is not a boolean"),
                 },
-                ColumnKind.Decimal => Round(decimal.Parse(text, NumberStyles.Float, c), target),
+                ColumnKind.Decimal => Round(DecimalValue.TryParse(text, out var parsed) ? parsed : throw new FormatException($"'{text}' is not a decimal number of at most 38 digits"), target),
                 ColumnKind.Float32 => float.Parse(text, NumberStyles.Float, c),
                 ColumnKind.Float64 => double.Parse(text, NumberStyles.Float, c),
                 ColumnKind.Date => DateOnly.FromDateTime(DateTime.Parse(text, c, DateTimeStyles.None)),
@@ -61,23 +61,26 @@ public static class ValueText
                 ColumnKind.TimestampTz => DateTimeOffset.Parse(text, c, DateTimeStyles.AssumeUniversal).ToUniversalTime(),
                 ColumnKind.Uuid => Guid.Parse(text, c),
                 ColumnKind.Bytes => Encoding.UTF8.GetBytes(text),
-                _ when target.IsInteger => Integer(decimal.Parse(text, NumberStyles.Float, c), target),
+                _ when target.IsInteger => Integer(DecimalValue.TryParse(text, out var whole) ? whole : throw new FormatException($"'{text}' is not a number"), target),
                 _ => throw new FormatException($"text cannot be cast to {target}"),
             };
         }
 
         if (target.Kind == ColumnKind.Decimal)
         {
-            return Round(value is bool b ? (b ? 1m : 0m) : System.Convert.ToDecimal(value, c), target);
+            return Round(Exact(value), target);
         }
 
-        if (target.IsInteger && value is decimal or double or float or sbyte or short or int or long or byte or ushort or uint or ulong or bool)
+        if (target.IsInteger && value is DecimalValue or decimal or double or float or sbyte or short or int or long or byte or ushort or uint or ulong or bool)
         {
-            return Integer(value is bool flag ? (flag ? 1m : 0m) : System.Convert.ToDecimal(value, c), target);
+            return Integer(Exact(value), target);
         }
 
         return (target.Kind, value) switch
         {
+            (ColumnKind.Float64, DecimalValue d) => d.ToDouble(),
+            (ColumnKind.Float32, DecimalValue d) => (float)d.ToDouble(),
+            (ColumnKind.Boolean, DecimalValue d) => d.Unscaled != 0,
             (ColumnKind.Float64, IConvertible v) when value is not DateTime => v.ToDouble(c),
             (ColumnKind.Float32, IConvertible v) when value is not DateTime => v.ToSingle(c),
             (ColumnKind.Boolean, IConvertible v) when value is not DateTime => v.ToDecimal(c) != 0,
@@ -92,41 +95,45 @@ public static class ValueText
         };
     }
 
-    private static decimal Round(decimal value, ColumnType target)
+    /// <summary>A number as an exact decimal (a double as its shortest round-trip text).</summary>
+    private static DecimalValue Exact(object value)
     {
-        var rounded = Math.Round(value, target.Scale, MidpointRounding.AwayFromZero);
-        var limit = Pow10(target.Precision - target.Scale);
-        return Math.Abs(rounded) >= limit ? throw new OverflowException($"{value.ToString(CultureInfo.InvariantCulture)} does not fit {target}") : rounded;
+        var c = CultureInfo.InvariantCulture;
+        return value switch
+        {
+            DecimalValue d => d,
+            decimal m => DecimalValue.FromDecimal(m),
+            bool b => new DecimalValue(b ? 1 : 0, 0),
+            ulong u => new DecimalValue(u, 0),
+            double or float => DecimalValue.TryParse(((IFormattable)value).ToString("R", c), out var d) ? d : throw new OverflowException($"{Format(value)} is not a decimal of at most 38 digits"),
+            IConvertible v and not DateTime => new DecimalValue(v.ToInt64(c), 0),
+            _ => throw new FormatException($"a {value.GetType().Name} value cannot be cast to a number"),
+        };
     }
 
-    private static decimal Pow10(int exponent)
-    {
-        var result = 1m;
-        for (var i = 0; i < exponent && i < 28; i++)
-        {
-            result *= 10;
-        }
+    /// <summary>An explicit cast rounds half away from zero to the target's scale, as SQL casts do.</summary>
+    private static DecimalValue Round(DecimalValue value, ColumnType target) =>
+        UnscaledDecimal.TryRound(value.Unscaled, value.Scale, target.Scale, out var rounded) && UnscaledDecimal.FitsPrecision(rounded, target.Precision)
+            ? new DecimalValue(rounded, target.Scale)
+            : throw new OverflowException($"{value} does not fit {target}");
 
-        return exponent > 28 ? decimal.MaxValue : result;
-    }
-
-    private static object Integer(decimal value, ColumnType target)
+    private static object Integer(DecimalValue value, ColumnType target)
     {
-        if (value != decimal.Truncate(value))
+        if (!value.TryRescale(0, out var whole))
         {
-            throw new FormatException($"{value.ToString(CultureInfo.InvariantCulture)} is not a whole number");
+            throw new FormatException($"{value} is not a whole number");
         }
 
         return target.Kind switch
         {
-            ColumnKind.Int8 => (object)decimal.ToSByte(value),
-            ColumnKind.Int16 => decimal.ToInt16(value),
-            ColumnKind.Int32 => decimal.ToInt32(value),
-            ColumnKind.Int64 => decimal.ToInt64(value),
-            ColumnKind.UInt8 => decimal.ToByte(value),
-            ColumnKind.UInt16 => decimal.ToUInt16(value),
-            ColumnKind.UInt32 => decimal.ToUInt32(value),
-            _ => decimal.ToUInt64(value),
+            ColumnKind.Int8 => (object)checked((sbyte)whole),
+            ColumnKind.Int16 => checked((short)whole),
+            ColumnKind.Int32 => checked((int)whole),
+            ColumnKind.Int64 => checked((long)whole),
+            ColumnKind.UInt8 => checked((byte)whole),
+            ColumnKind.UInt16 => checked((ushort)whole),
+            ColumnKind.UInt32 => checked((uint)whole),
+            _ => checked((ulong)whole),
         };
     }
 }

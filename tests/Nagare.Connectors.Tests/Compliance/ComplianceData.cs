@@ -142,6 +142,10 @@ public static class ComplianceData
                 }
 
                 break;
+            case decimal number:
+                // Decimals come back as DecimalValue at the column's scale; equal by value (1.5 == 1.50).
+                Assert.True(actual is DecimalValue exact && exact == DecimalValue.FromDecimal(number), $"{where}: expected {Show(expected)}, got {Show(actual)} ({actual?.GetType().Name ?? "null"})");
+                break;
             case DateTimeOffset stamp:
                 var actualStamp = Assert.IsType<DateTimeOffset>(actual);
                 Assert.True(stamp == actualStamp && actualStamp.Offset == TimeSpan.Zero, $"{where}: expected {stamp:O}, got {actualStamp:O}");

@@ -57,7 +57,7 @@ public sealed class DuckDbBatchConversionTests : IDisposable
             batch.Column<ulong>(8).Set(r, ulong.MaxValue);
             batch.Column<float>(9).Set(r, 1.5f * sign);
             batch.Column<double>(10).Set(r, double.Epsilon * sign);
-            batch.Column<decimal>(11).Set(r, sign * 1234567890123456.0123456789m);
+            batch.Column<Int128>(11).Set(r, sign * Int128.Parse("12345678901234567890123456780123456789", System.Globalization.CultureInfo.InvariantCulture));
             batch.Column<string?>(12).Set(r, "row ‘" + r + "’ 😀");
             batch.Column<byte[]?>(13).Set(r, [0, 1, (byte)r]);
             batch.Column<DateOnly>(14).Set(r, sign > 0 ? new DateOnly(1, 1, 1) : new DateOnly(9999, 12, 31));
@@ -122,8 +122,8 @@ public sealed class DuckDbBatchConversionTests : IDisposable
         ImmutableArray<ColumnSchema> columns = [new("amount", ColumnType.Decimal(5, 2))];
         _connection.ExecuteNonQuery("CREATE TABLE money (amount DECIMAL(5,2))");
         var batch = new ColumnBatch(columns, 4);
-        batch.Column<decimal>(0).Set(0, 1.25m);
-        batch.Column<decimal>(0).Set(1, 123456.5m);
+        batch.Column<Int128>(0).Set(0, 125);
+        batch.Column<Int128>(0).Set(1, 12345650);
         batch.RowCount = 2;
         using var appender = new DuckDbBatchAppender(_connection, null, "money", columns);
 

@@ -265,7 +265,7 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
                 {
                     long id = (chunk * 10_000) + r + 1;
                     batch.Column<long>(0).Set(r, id);
-                    batch.Column<decimal>(1).Set(r, id * 0.01m);
+                    batch.Column<Int128>(1).Set(r, id);
                     batch.Column<DateTimeOffset>(2).Set(r, start.AddTicks(id * 10));
                     batch.Column<Guid>(3).Set(r, new Guid((int)id, 0, 0, new byte[8]));
                     if (id % 10 == 0)
@@ -290,7 +290,7 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
 
         var stream = (await _warehouse.DescribeAsync(new StreamId("lake", "big"), CancellationToken.None))!;
         long count = 0, idSum = 0, nulls = 0;
-        decimal amountSum = 0;
+        Int128 amountSum = 0;
         var maxAt = DateTimeOffset.MinValue;
         await foreach (var read in _warehouse.ReadAsync(new ReadRequest(stream, []), CancellationToken.None))
         {
@@ -298,14 +298,14 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
             {
                 count++;
                 idSum += read.Column<long>(0).Values[r];
-                amountSum += read.Column<decimal>(1).Values[r];
+                amountSum += read.Column<Int128>(1).Values[r];
                 maxAt = read.Column<DateTimeOffset>(2).Values[r] > maxAt ? read.Column<DateTimeOffset>(2).Values[r] : maxAt;
                 Assert.Equal(read.Column<long>(0).Values[r], BitConverter.ToInt32(read.Column<Guid>(3).Values[r].ToByteArray(), 0));
                 nulls += read.Columns[4].Nulls[r] ? 1 : 0;
             }
         }
 
-        Assert.Equal((100_000L, 5_000_050_000L, 50_000_500.00m, 10_000L), (count, idSum, amountSum, nulls));
+        Assert.Equal((100_000L, 5_000_050_000L, (Int128)5_000_050_000, 10_000L), (count, idSum, amountSum, nulls));
         Assert.Equal(start.AddTicks(1_000_000), maxAt);
     }
 

@@ -96,7 +96,7 @@ public sealed class FilesSourceTests
         Assert.Equal(ColumnType.Decimal(16, 2), stream.Columns[0].Type);
         Assert.Equal(ColumnType.Uuid, stream.Columns[1].Type);
         Assert.Equal(ColumnType.TimestampTz, stream.Columns[2].Type);
-        Assert.Equal(12345678901234.56m, rows[0][0]);
+        Assert.Equal(DecimalValue.Parse("12345678901234.56"), rows[0][0]);
         Assert.Equal(Guid.Parse("0b4c8f0e-93cd-4b1f-8d2a-1f3c5e7a9b11"), rows[0][1]);
         Assert.Equal(new DateTimeOffset(2024, 5, 6, 7, 8, 9, 654, 321, TimeSpan.Zero), rows[0][2]);
         Assert.Null(rows[0][3]);
@@ -182,6 +182,6 @@ public sealed class FilesSourceTests
         var rows = await FilesTestKit.ReadAllAsync(files.ReadAsync(
             new ReadRequest(stream, ImmutableArray.Create(stream.Columns[0], stream.Columns[1] with { Type = ColumnType.Decimal(10, 2) })), CancellationToken.None));
 
-        Assert.Equal([["A", 1.10m], ["B", 2.25m]], rows);
+        Assert.Equal([["A", DecimalValue.Parse("1.10")], ["B", DecimalValue.Parse("2.25")]], rows);
     }
 }

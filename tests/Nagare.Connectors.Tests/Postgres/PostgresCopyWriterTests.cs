@@ -17,29 +17,24 @@ namespace Nagare.Connectors.Tests.Postgres;
 /// </summary>
 public sealed class PostgresCopyWriterTests(PostgresFixture pg) : IClassFixture<PostgresFixture>
 {
-    [Fact]
-    public async Task Copy_Numeric_KeepsEveryDigitAndTheValueScale()
+    [Theory]
+    [InlineData(38, 10, new[] { "0.0000000000", "-1.5000000000", "0.0000000001", "1234567890123456789012345678.0123456789", "-1234567890123456789012345678.0123456789", "9999999999999999999999999999.9999999999", "10000.0000000000" })]
+    [InlineData(38, 0, new[] { "0", "99999999999999999999999999999999999999", "-99999999999999999999999999999999999999", "10000", "100000000", "12345678901234567890123456789" })]
+    [InlineData(38, 38, new[] { "0.00000000000000000000000000000000000000", "0.99999999999999999999999999999999999999", "-0.00000000000000000000000000000000000001" })]
+    [InlineData(38, 3, new[] { "1.500", "-0.001", "12345678901234567890123456789012345.678" })]
+    [InlineData(18, 4, new[] { "9999.9999", "-99999999999999.9999", "0.0001" })]
+    [InlineData(4, 2, new[] { "-99.99", "0.50", "10.00" })]
+    public async Task Copy_Numeric_KeepsEveryDigitAndTheColumnScale(int precision, int scale, string[] values)
     {
         var schema = await pg.CreateSchemaAsync("pgnumeric");
         await pg.ExecuteAsync($"CREATE TABLE {schema}.n (id int, v numeric)");
-        List<decimal> values =
-        [
-            0m, 0.00m, -1m, -1.5m, 1.50m, 0.0001m, 0.00010m, 0.001m, 0.5m, 123456789012345678.9m, 10000m, 100000000m,
-            9999.9999m, 1234567890123456789012345678m, -1234567890123456789012345678m, 0.0000000000000000000000000001m,
-            7.9228162514264337593543950335m, decimal.MaxValue, decimal.MinValue,
-        ];
-        for (byte scale = 0; scale <= 28; scale++)
-        {
-            values.Add(new decimal(1234567, 0, 0, scale % 2 == 1, scale));
-            values.Add(new decimal(-1, -1, 0, scale % 3 == 0, scale));
-        }
 
-        ImmutableArray<ColumnSchema> columns = [new("id", ColumnType.Int32), new("v", ColumnType.Decimal(38, 10))];
-        object?[][] rows = [.. values.Select((v, i) => new object?[] { i, v }), [values.Count, null]];
+        ImmutableArray<ColumnSchema> columns = [new("id", ColumnType.Int32), new("v", ColumnType.Decimal(precision, scale))];
+        object?[][] rows = [.. values.Select((v, i) => new object?[] { i, DecimalValue.Parse(v) }), [values.Length, null]];
         await CopyAsync($"{schema}.n", columns, rows);
 
         var stored = await pg.QueryAsync($"SELECT v::text FROM {schema}.n ORDER BY id");
-        Assert.Equal([.. values.Select(v => v.ToString(CultureInfo.InvariantCulture)), null], stored.Select(r => (string?)r[0]));
+        Assert.Equal([.. values, null], stored.Select(r => (string?)r[0]));
     }
 
     [Fact]

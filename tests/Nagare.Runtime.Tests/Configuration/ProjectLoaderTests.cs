@@ -164,6 +164,17 @@ public sealed class ProjectLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_ColumnRuleWithTypeKey_SaysToWriteCast()
+    {
+        project.Write("syncs/s.yml", "name: s\nsource: inbox\ncolumns:\n  t.n: { type: string }\nstreams:\n  - select: \"*\"\n");
+
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: Env()));
+
+        Assert.Equal((4, 16, "columns.\"t.n\".type"), (e.Line, e.Column, e.Key));
+        Assert.Contains("is not a column rule key: write cast: instead, e.g. { cast: string }", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_MissingEnvironmentVariable_NamesVariableFileAndKey()
     {
         project.Write("connections/pg.yml", "name: pg\ntype: postgres\ndatabase: shop\nuser: reader\npassword: ${PG_PASSWORD_FOR_TEST}\n");
