@@ -35,6 +35,7 @@ public static class NagareCli
             InitCommand.Create(context),
             ConnectionCommand.Create(context),
             SyncCommand.Create(context),
+            StateCommand.Create(context),
         };
 
         root.Options.Add(context.Verbose);

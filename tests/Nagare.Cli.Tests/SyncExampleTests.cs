@@ -75,6 +75,35 @@ public sealed class SyncExampleTests : IDisposable
             streams["main.customers"].GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
     }
 
+    [Fact]
+    public async Task State_ListShowAndResetOneStream_NextRunReadsOnlyThatStreamFromTheStart()
+    {
+        Assert.Equal(0, (await CliRun.RunAsync("sync", "app_to_lake", "--project", dir, "--quiet")).ExitCode);
+
+        var list = await CliRun.RunAsync("state", "list", "app_to_lake", "--project", dir, "--json");
+        var show = await CliRun.RunAsync("state", "show", "app_to_lake", "--stream", "lake.events", "--project", dir);
+        var typo = await CliRun.RunAsync("state", "reset", "app_to_lake", "--stream", "lake.event", "--project", dir);
+        var reset = await CliRun.RunAsync("state", "reset", "app_to_lake", "--stream", "lake.customers", "--project", dir);
+        var after = await CliRun.RunAsync("state", "list", "app_to_lake", "--project", dir);
+        var rerun = await CliRun.RunAsync("sync", "app_to_lake", "--project", dir, "--json");
+
+        Assert.True(list.ExitCode == 0, list.Out + list.Error);
+        var streams = JsonDocument.Parse(list.Out).RootElement.GetProperty("streams").EnumerateArray()
+            .Select(s => $"{s.GetProperty("stream").GetString()} {s.GetProperty("cursor_column").GetString()} {s.GetProperty("cursor").GetString()}").ToList();
+        Assert.Equal(["lake.customers updated_at 2026-01-07T11:15:00.000000", "lake.events id 5", "lake.plans  "], streams);
+        Assert.True(show.ExitCode == 0, show.Out + show.Error);
+        Assert.Equal("5", JsonDocument.Parse(show.Out).RootElement.GetProperty("streams")[0].GetProperty("cursor").GetString());
+        Assert.Equal(1, typo.ExitCode);
+        Assert.Contains("Sync 'app_to_lake' has no stored state for 'lake.event' (did you mean 'lake.events'?)", typo.Error, StringComparison.Ordinal);
+        Assert.Equal("reset lake.customers: the next run of app_to_lake reads it from the start\n", reset.Out);
+        Assert.DoesNotContain("lake.customers", after.Out, StringComparison.Ordinal);
+        Assert.Contains("app_to_lake: 2 stream states", after.Out, StringComparison.Ordinal);
+        Assert.True(rerun.ExitCode == 0, rerun.Out + rerun.Error);
+        var read = JsonDocument.Parse(rerun.Out).RootElement.GetProperty("streams").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("table").GetString()!, s => s.GetProperty("rows_read").GetInt64());
+        Assert.Equal((3L, 0L), (read["lake.customers"], read["lake.events"]));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -52,6 +52,14 @@ public sealed partial class FilesConnection
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredStreamState>> ListStatesAsync(string syncName, CancellationToken cancellationToken) =>
+        new FilesStateStore(Root).ListAsync(syncName, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> ResetStateAsync(string syncName, string stream, CancellationToken cancellationToken) =>
+        new FilesStateStore(Root).RemoveAsync(syncName, stream, cancellationToken);
+
+    /// <inheritdoc/>
     public async Task<StreamState?> LoadStateAsync(string syncName, string stream, CancellationToken cancellationToken)
     {
         await RecoverAsync(cancellationToken).ConfigureAwait(false);

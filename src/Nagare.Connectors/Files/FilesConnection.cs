@@ -8,7 +8,7 @@ namespace Nagare.Connectors.Files;
 /// A local folder as a source of file sets (CSV/TSV, JSON/NDJSON, Parquet, optionally gzip/zstd compressed, read by
 /// DuckDB) and as a destination of split, templated files written atomically. See <c>docs/connectors/files.md</c>.
 /// </summary>
-public sealed partial class FilesConnection : IRejectingSource, IDestination
+public sealed partial class FilesConnection : IRejectingSource, IStreamStateStore
 {
     private readonly FilesConnectorOptions _options;
     private readonly FileCatalog _catalog;

@@ -29,14 +29,51 @@ internal sealed class FilesStateStore(string root)
         {
             var all = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
             all[key] = state;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+            await WriteAsync(path, all, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task WriteAsync(string path, SortedDictionary<string, StreamState> all, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        {
+            await JsonSerializer.SerializeAsync(stream, all, Json, cancellationToken).ConfigureAwait(false);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Every state of <paramref name="sync"/>, by key, with the state file's time.</summary>
+    public async Task<IReadOnlyList<StoredStreamState>> ListAsync(string sync, CancellationToken cancellationToken)
+    {
+        var path = PathOf(sync);
+        var all = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset? updated = File.Exists(path) ? new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero) : null;
+        return [.. all.Select(p => new StoredStreamState(p.Key, p.Value, updated))];
+    }
+
+    /// <summary>Removes the state of <paramref name="key"/>; false when there was none.</summary>
+    public async Task<bool> RemoveAsync(string sync, string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(sync);
+        var gate = Locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var all = await ReadAsync(path, cancellationToken).ConfigureAwait(false);
+            if (!all.Remove(key))
             {
-                await JsonSerializer.SerializeAsync(stream, all, Json, cancellationToken).ConfigureAwait(false);
+                return false;
             }
 
-            File.Move(temp, path, overwrite: true);
+            await WriteAsync(path, all, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         finally
         {

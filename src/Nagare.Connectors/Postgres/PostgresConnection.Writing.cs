@@ -78,8 +78,7 @@ public sealed partial class PostgresConnection
         ArgumentNullException.ThrowIfNull(checkpoint);
         PostgresStreamWriter.Validate(request);
         await EnsureStateTableAsync(cancellationToken).ConfigureAwait(false);
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(request.SyncName + "\0" + request.StateKey)))[..24];
-        var stagingName = "chunks_" + hash;
+        var stagingName = ChunkStagingName(request.SyncName, request.StateKey);
         var staging = PostgresDialect.Instance.QuoteTable(PostgresDialect.StateSchema, stagingName);
         var dialect = PostgresDialect.Instance;
         ImmutableArray<string> expected = [.. request.Columns.Select(c => c.Name + " " + PostgresDialect.StoredType(c.Type)), PostgresDialect.ChunkColumn + " int32"];

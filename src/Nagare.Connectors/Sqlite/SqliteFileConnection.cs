@@ -16,7 +16,7 @@ namespace Nagare.Connectors.Sqlite;
 /// the tables and views of the <c>main</c> database. Sync state lives in <c>_nagare_sync_state</c> of the same
 /// file and commits in the same transaction as the rows.
 /// </summary>
-public sealed class SqliteFileConnection : ISource, IDestination
+public sealed class SqliteFileConnection : ISource, IStreamStateStore
 {
     /// <summary>The table holding sync state.</summary>
     public const string StateTable = "_nagare_sync_state";
@@ -202,6 +202,40 @@ public sealed class SqliteFileConnection : ISource, IDestination
         command.Parameters.AddWithValue("$sync", syncName);
         command.Parameters.AddWithValue("$key", stream);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? StreamStateJson.Deserialize(json) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<StoredStreamState>> ListStatesAsync(string syncName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(syncName);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        EnsureStateTable(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT state_key, state_json, updated_at FROM {StateTable} WHERE sync_name = $sync ORDER BY state_key";
+        command.Parameters.AddWithValue("$sync", syncName);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var states = new List<StoredStreamState>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var updated = DateTimeOffset.TryParse(reader.GetString(2), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTimeOffset?)null;
+            states.Add(new StoredStreamState(reader.GetString(0), StreamStateJson.Deserialize(reader.GetString(1)), updated));
+        }
+
+        return states;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> ResetStateAsync(string syncName, string stream, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(syncName);
+        ArgumentNullException.ThrowIfNull(stream);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        EnsureStateTable(connection);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"DELETE FROM {StateTable} WHERE sync_name = $sync AND state_key = $key";
+        command.Parameters.AddWithValue("$sync", syncName);
+        command.Parameters.AddWithValue("$key", stream);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
     /// <inheritdoc/>

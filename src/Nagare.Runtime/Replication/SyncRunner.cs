@@ -66,6 +66,47 @@ public sealed class SyncRunner
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The stream states stored for sync <paramref name="syncName"/> in its destination (<c>nagare state list</c>).</summary>
+    /// <exception cref="NagareException">Unknown sync, or a destination that keeps no listable state.</exception>
+    public async Task<IReadOnlyList<StoredStreamState>> ListStatesAsync(string syncName, CancellationToken cancellationToken) =>
+        await WithStateStoreAsync(syncName, store => store.ListStatesAsync(syncName, cancellationToken)).ConfigureAwait(false);
+
+    /// <summary>
+    /// Forgets the stored state of destination table <paramref name="stream"/> of sync <paramref name="syncName"/>: its next
+    /// run reads it from the start. Returns false when nothing was stored.
+    /// </summary>
+    /// <exception cref="NagareException">Unknown sync, or a destination that keeps no listable state.</exception>
+    public async Task<bool> ResetStateAsync(string syncName, string stream, CancellationToken cancellationToken) =>
+        await WithStateStoreAsync(syncName, store => store.ResetStateAsync(syncName, stream, cancellationToken)).ConfigureAwait(false);
+
+    /// <summary>The state of <paramref name="stream"/> among <paramref name="states"/> (as listed for sync <paramref name="syncName"/>).</summary>
+    /// <exception cref="NagareException">No state of that stream; the message suggests the nearest one.</exception>
+    public static StoredStreamState FindState(string syncName, IReadOnlyList<StoredStreamState> states, string stream)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        return states.FirstOrDefault(s => s.Stream == stream)
+            ?? throw new NagareException($"Sync '{syncName}' has no stored state for '{stream}'{YamlSection.Suggest(stream, states.Select(s => s.Stream))}.")
+            {
+                Hint = $"List them with: nagare state list {syncName}",
+            };
+    }
+
+    private async Task<T> WithStateStoreAsync<T>(string syncName, Func<IStreamStateStore, Task<T>> work)
+    {
+        var sync = project.GetSync(syncName);
+        var connection = registry.Create(project, sync.Destination, time);
+        try
+        {
+            var store = connection as IStreamStateStore
+                ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Destination}' ({project.GetConnection(sync.Destination).Type}) keeps no sync state that can be listed or reset.");
+            return await work(store).ConfigureAwait(false);
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     private static async Task<TablePreview> PreviewTableAsync(ReplicationPlan plan, TablePlan table, IDestination destination, CancellationToken cancellationToken)
     {
         var existing = await destination.DescribeAsync(table.Target, cancellationToken).ConfigureAwait(false);

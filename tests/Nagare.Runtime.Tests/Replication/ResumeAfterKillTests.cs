@@ -100,6 +100,43 @@ public sealed class ResumeAfterKillTests : IAsyncLifetime
         Assert.Equal(reader.GetInt64(0), reader.GetInt64(4));
     }
 
+    [Fact]
+    public async Task Sync_Sigterm_ExitsOneThirtyMarkingTheStreamCancelledAndPublishesNothing()
+    {
+        // A view that yields a row every fraction of a millisecond: the copy is still running when the signal comes.
+        await pg.ExecuteAsync($"""
+            CREATE FUNCTION "{pg.Schema}".slowly(i bigint) RETURNS bigint LANGUAGE sql VOLATILE AS $$ SELECT pg_sleep(0.0002); SELECT i $$;
+            CREATE VIEW "{pg.Schema}".slow AS SELECT "{pg.Schema}".slowly(g) AS id FROM generate_series(1, 200000) g;
+            """);
+        project.Write("syncs/slow.yml", $"name: slow\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: \"{pg.Schema}.slow\"\n");
+        using var sync = StartSync("slow");
+        var stopwatch = Stopwatch.StartNew();
+        while (!sync.HasExited && stopwatch.Elapsed < TimeSpan.FromMinutes(1) &&
+               Convert.ToInt64(await pg.ScalarAsync($"SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY%{pg.Schema}%slow%' AND pid <> pg_backend_pid()"), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(sync.HasExited, "the sync ended before it was signalled");
+        using (var kill = Process.Start("kill", ["-TERM", sync.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var output = await sync.StandardOutput.ReadToEndAsync();
+        var error = await sync.StandardError.ReadToEndAsync();
+        await sync.WaitForExitAsync();
+
+        Assert.True(sync.ExitCode == 130, $"exit {sync.ExitCode}: {output}{error}");
+        using var json = JsonDocument.Parse(output);
+        Assert.True(json.RootElement.GetProperty("cancelled").GetBoolean());
+        Assert.Equal("cancelled", json.RootElement.GetProperty("streams")[0].GetProperty("status").GetString());
+        using var duck = Open();
+        using var command = duck.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'lake' AND table_name = 'slow'";
+        Assert.Equal(0L, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static long StagedBytes(string warehouse) =>
         (File.Exists(warehouse) ? new FileInfo(warehouse).Length : 0) + (File.Exists(warehouse + ".wal") ? new FileInfo(warehouse + ".wal").Length : 0);
 
@@ -138,7 +175,7 @@ public sealed class ResumeAfterKillTests : IAsyncLifetime
         return duck;
     }
 
-    private Process StartSync()
+    private Process StartSync(string sync = "big")
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -147,7 +184,7 @@ public sealed class ResumeAfterKillTests : IAsyncLifetime
             UseShellExecute = false,
         };
         start.ArgumentList.Add(NagareDll());
-        foreach (var arg in new[] { "sync", "big", "--project", project.Root, "--threads", "2", "--json" })
+        foreach (var arg in new[] { "sync", sync, "--project", project.Root, "--threads", "2", "--json" })
         {
             start.ArgumentList.Add(arg);
         }
