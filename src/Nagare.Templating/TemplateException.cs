@@ -1,12 +1,11 @@
-using Nagare.Core;
-
 namespace Nagare.Templating;
 
 /// <summary>
 /// Root of template errors. Carries the template name and the 1-based line and column where the
-/// problem was found, and repeats them in <see cref="Exception.Message"/>.
+/// problem was found, and repeats them in <see cref="Exception.Message"/>. The engine depends on nothing else of
+/// Nagare's, so hosts treat it as a user's error themselves.
 /// </summary>
-public class TemplateException : NagareException
+public class TemplateException : Exception
 {
     public TemplateException()
     {

@@ -1,4 +1,3 @@
-using Nagare.Core;
 
 namespace Nagare.Templating.Tests;
 
@@ -203,22 +202,23 @@ public sealed class ErrorTests
         var environment = new TemplateEnvironment();
         environment.Globals["exceptions"] = new Dictionary<string, object?>
         {
-            ["raise_compiler_error"] = (TemplateFunction)(a => throw new NagareException($"{a.TemplateName}: {a.Positional[0]}")),
+            ["raise_compiler_error"] = (TemplateFunction)(a => throw new InvalidOperationException($"{a.TemplateName}: {a.Positional[0]}")),
         };
 
         var ex = Assert.Throws<TemplateRuntimeException>(() => environment.Parse("{{ exceptions.raise_compiler_error('bad config') }}", "models/c.sql").Render());
 
         Assert.Equal("Call to 'raise_compiler_error' failed: models/c.sql: bad config (in models/c.sql, line 1, column 35)", ex.Message);
-        Assert.IsType<NagareException>(ex.InnerException);
+        Assert.IsType<InvalidOperationException>(ex.InnerException);
     }
 
     [Fact]
-    public void Exceptions_Hierarchy_RootedInNagareException()
+    public void Exceptions_Hierarchy_RootedInTemplateException()
     {
         Assert.True(typeof(TemplateException).IsAssignableFrom(typeof(TemplateSyntaxException)));
         Assert.True(typeof(TemplateException).IsAssignableFrom(typeof(TemplateRuntimeException)));
         Assert.True(typeof(TemplateRuntimeException).IsAssignableFrom(typeof(TemplateLimitException)));
-        Assert.True(typeof(NagareException).IsAssignableFrom(typeof(TemplateException)));
+        // The engine stands alone: its errors derive from nothing of Nagare's.
+        Assert.Equal(typeof(Exception), typeof(TemplateException).BaseType);
     }
 
     [Fact]

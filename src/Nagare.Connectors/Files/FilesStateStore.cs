@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Nagare.Connectors.Common;
 using Nagare.Core.Connectors;
 using Nagare.Core.Json;
 
 namespace Nagare.Connectors.Files;
 
 /// <summary>
-/// Sync state of a files destination: <c>_nagare_state/&lt;sync&gt;.json</c> under the root, one entry per state key,
-/// replaced atomically (written to a temporary file, then renamed over the old one).
+/// Sync state of a files destination: <c>_nagare_state/&lt;sync&gt;.json</c> under the root,
+/// <c>{"version": 1, "streams": {"&lt;state key&gt;": &lt;state&gt;}}</c> with each state in the one form every destination
+/// keeps (<see cref="StreamStateJson"/>), replaced atomically (written to a temporary file, then renamed over the
+/// old one). Files written before the version field (a bare map of keys to states) are still read.
 /// </summary>
 internal sealed class FilesStateStore(string root)
 {
@@ -43,7 +46,19 @@ internal sealed class FilesStateStore(string root)
         var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
         {
-            await JsonSerializer.SerializeAsync(stream, all, Json, cancellationToken).ConfigureAwait(false);
+            await using var writer = new Utf8JsonWriter(stream, JsonFormat.IndentedWriter);
+            writer.WriteStartObject();
+            writer.WriteNumber("version", StreamStateJson.Version);
+            writer.WriteStartObject("streams");
+            foreach (var (key, state) in all)
+            {
+                writer.WritePropertyName(key);
+                StreamStateJson.Write(writer, state);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         File.Move(temp, path, overwrite: true);
@@ -94,8 +109,26 @@ internal sealed class FilesStateStore(string root)
         try
         {
             await using var stream = File.OpenRead(path);
-            var all = await JsonSerializer.DeserializeAsync<Dictionary<string, StreamState>>(stream, Json, cancellationToken).ConfigureAwait(false);
-            return new SortedDictionary<string, StreamState>(all ?? [], StringComparer.Ordinal);
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var root = document.RootElement;
+            var all = new SortedDictionary<string, StreamState>(StringComparer.Ordinal);
+            if (root.TryGetProperty("version", out _) && root.TryGetProperty("streams", out var streams))
+            {
+                foreach (var entry in streams.EnumerateObject())
+                {
+                    all[entry.Name] = StreamStateJson.Read(entry.Value);
+                }
+            }
+            else
+            {
+                // Written before the state had one versioned form: the record as serialized by System.Text.Json.
+                foreach (var (key, state) in root.Deserialize<Dictionary<string, StreamState>>(Json) ?? [])
+                {
+                    all[key] = state;
+                }
+            }
+
+            return all;
         }
         catch (JsonException e)
         {

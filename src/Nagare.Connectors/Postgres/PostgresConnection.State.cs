@@ -1,3 +1,4 @@
+using Nagare.Connectors.Common;
 using Nagare.Core.Connectors;
 using Npgsql;
 using NpgsqlTypes;
@@ -20,7 +21,7 @@ public sealed partial class PostgresConnection : IStreamStateStore
             var states = new List<StoredStreamState>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                states.Add(new StoredStreamState(reader.GetString(0), PostgresStateJson.Read(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
+                states.Add(new StoredStreamState(reader.GetString(0), StreamStateJson.Deserialize(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
             }
 
             return states;

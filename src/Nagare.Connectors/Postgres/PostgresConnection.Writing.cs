@@ -1,3 +1,4 @@
+using Nagare.Connectors.Common;
 using System.Collections.Immutable;
 using Nagare.Core.Connectors;
 using Nagare.Core.Schema;
@@ -30,7 +31,7 @@ public sealed partial class PostgresConnection
             command.Parameters.Add(new NpgsqlParameter("sync", NpgsqlDbType.Text) { Value = syncName });
             command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = stream });
             var json = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-            return json is null ? null : PostgresStateJson.Read(json);
+            return json is null ? null : StreamStateJson.Deserialize(json);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
         {
@@ -120,7 +121,7 @@ public sealed partial class PostgresConnection
             {
                 save.Parameters.Add(new NpgsqlParameter("sync", NpgsqlDbType.Text) { Value = request.SyncName });
                 save.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = request.StateKey });
-                save.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = PostgresStateJson.Write(resumed) });
+                save.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = StreamStateJson.Serialize(resumed) });
                 save.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = Now });
                 await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

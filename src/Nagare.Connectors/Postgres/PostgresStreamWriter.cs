@@ -1,3 +1,4 @@
+using Nagare.Connectors.Common;
 using System.Text;
 using System.Text.RegularExpressions;
 using Nagare.Core.Batches;
@@ -334,7 +335,7 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
         await using var command = _owner.Command(Connection, sql, _transaction);
         command.Parameters.Add(new NpgsqlParameter("sync", NpgsqlDbType.Text) { Value = _request.SyncName });
         command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = _request.StateKey });
-        command.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = PostgresStateJson.Write(state) });
+        command.Parameters.Add(new NpgsqlParameter("state", NpgsqlDbType.Jsonb) { Value = StreamStateJson.Serialize(state) });
         command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

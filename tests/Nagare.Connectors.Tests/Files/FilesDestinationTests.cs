@@ -160,6 +160,31 @@ public sealed class FilesDestinationTests
     }
 
     [Fact]
+    public async Task LoadStateAsync_FileWrittenBeforeTheVersionedForm_IsReadAndRewrittenVersioned()
+    {
+        using var kit = new FilesTestKit();
+        var folder = Path.Combine(kit.Root, "_nagare_state");
+        Directory.CreateDirectory(folder);
+        var old = new Dictionary<string, StreamState> { ["s"] = new("41", "id", [], ImmutableDictionary<string, string>.Empty.Add("files", "a.csv")) };
+        File.WriteAllText(Path.Combine(folder, "sync.json"), System.Text.Json.JsonSerializer.Serialize(old, Nagare.Core.Json.JsonFormat.IndentedSerializer));
+        await using var files = kit.Connection(new FilesConnectorOptions(kit.Root, "ndjson"));
+
+        var loaded = await files.LoadStateAsync("sync", "s", CancellationToken.None);
+        await using (var writer = await files.OpenWriterAsync(Request("t", Columns, WriteMode.Incremental), CancellationToken.None))
+        {
+            await writer.WriteAsync(FilesTestKit.Batch(Columns, Rows(1, 1)), CancellationToken.None);
+            await writer.CommitAsync(new StreamState("7", "id", [], ImmutableDictionary<string, string>.Empty), CancellationToken.None);
+        }
+
+        Assert.Equal(("41", "id", "a.csv"), (loaded!.Cursor, loaded.CursorColumn, loaded.Extra["files"]));
+        using var rewritten = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "sync.json")));
+        Assert.Equal(1, rewritten.RootElement.GetProperty("version").GetInt32());
+        Assert.Equal("41", rewritten.RootElement.GetProperty("streams").GetProperty("s").GetProperty("cursor").GetString());
+        Assert.Equal("7", rewritten.RootElement.GetProperty("streams").GetProperty("t").GetProperty("cursor").GetString());
+        Assert.Equal(["s", "t"], (await files.ListStatesAsync("sync", CancellationToken.None)).Select(s => s.Stream));
+    }
+
+    [Fact]
     public async Task CommitAsync_HostileStreamAndColumnNames_RoundTripThroughReader()
     {
         using var kit = new FilesTestKit();
