@@ -72,8 +72,9 @@ public static class NagareCli
             await stderr.WriteLineAsync("nagare: cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (IsUserError(e))
+        catch (Exception e) when (IsUserError(Unwrap(e)))
         {
+            e = Unwrap(e);
             await stderr.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             if (e is NagareException { Hint: { } hint })
             {
@@ -98,8 +99,14 @@ public static class NagareCli
         }
     }
 
+    /// <summary>
+    /// Errors the user can act on: ours, DuckDB's (bad SQL), and the file system's (a folder that cannot be written,
+    /// a file where a folder should be); their messages name what and where.
+    /// </summary>
     private static bool IsUserError(Exception e) =>
-        e is NagareException or DuckDbException or DuckDbLibraryException;
+        e is NagareException or DuckDbException or DuckDbLibraryException or UnauthorizedAccessException or IOException;
+
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerExceptions[0]) : e;
 
     private static IAnsiConsole CreateConsole(TextWriter stdout)
     {

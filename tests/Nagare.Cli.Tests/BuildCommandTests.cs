@@ -17,6 +17,28 @@ public sealed class BuildCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public async Task Build_SelectingANameThatIsNoModel_FailsWithDidYouMean()
+    {
+        var run = await CliRun.RunAsync("build", "-p", _dir, "-s", "custmers");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--select: 'custmers' matches no model, seed or snapshot (did you mean 'customers'?)", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("OK=", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compile_TargetFolderCannotBeWritten_IsAUserErrorNamingThePath()
+    {
+        File.WriteAllText(Path.Combine(_dir, "target"), "a file where the target folder should be");
+
+        var run = await CliRun.RunAsync("compile", "--project-dir", _dir);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(Path.Combine(_dir, "target"), run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Build_DbtShop_ProducesTheTablesDbtWouldAndGrowsIncrementally()
     {
         var first = await CliRun.RunAsync("build", "--project", _dir);

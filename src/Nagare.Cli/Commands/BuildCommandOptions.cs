@@ -7,7 +7,7 @@ namespace Nagare.Cli.Commands;
 /// <summary>Options shared by the model commands (compile, build, run, test, seed, ls, show, docs) and how they load a project.</summary>
 internal sealed class BuildCommandOptions
 {
-    public Option<string> Project { get; } = new("--project")
+    public Option<string> Project { get; } = new("--project", "-p", "--project-dir")
     {
         Description = "Project folder (with nagare.yml or dbt_project.yml).",
         DefaultValueFactory = _ => ".",

@@ -22,9 +22,9 @@ public static partial class NodeSelector
         var terms = Split(select);
         var selected = terms.Count == 0
             ? manifest.Nodes.Values.Where(n => n.Type != NodeType.Source).Select(n => n.UniqueId).ToHashSet(StringComparer.Ordinal)
-            : Union(manifest, terms, state);
+            : Union(manifest, terms, state, strict: true);
         var excludeTerms = Split(exclude);
-        var excluded = excludeTerms.Count == 0 ? new HashSet<string>(StringComparer.Ordinal) : Union(manifest, excludeTerms, state);
+        var excluded = excludeTerms.Count == 0 ? new HashSet<string>(StringComparer.Ordinal) : Union(manifest, excludeTerms, state, strict: false);
         selected.ExceptWith(excluded);
         selected.RemoveWhere(id => manifest.Nodes[id] is { Type: NodeType.Test } test && test.DependsOn.Any(excluded.Contains));
         foreach (var test in manifest.Nodes.Values.Where(n => n.Type == NodeType.Test && !selected.Contains(n.UniqueId) && !excluded.Contains(n.UniqueId)))
@@ -42,7 +42,7 @@ public static partial class NodeSelector
     private static List<string> Split(IEnumerable<string>? terms) =>
         terms is null ? [] : [.. terms.SelectMany(t => t.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))];
 
-    private static HashSet<string> Union(Manifest manifest, List<string> terms, SavedState? state)
+    private static HashSet<string> Union(Manifest manifest, List<string> terms, SavedState? state, bool strict)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
         foreach (var term in terms)
@@ -50,7 +50,7 @@ public static partial class NodeSelector
             HashSet<string>? intersection = null;
             foreach (var part in term.Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
-                var matched = Term(manifest, part, state);
+                var matched = Term(manifest, part, state, strict);
                 if (intersection is null)
                 {
                     intersection = matched;
@@ -67,7 +67,7 @@ public static partial class NodeSelector
         return result;
     }
 
-    private static HashSet<string> Term(Manifest manifest, string term, SavedState? state)
+    private static HashSet<string> Term(Manifest manifest, string term, SavedState? state, bool strict)
     {
         var m = TermPattern().Match(term);
         if (!m.Success)
@@ -80,6 +80,13 @@ public static partial class NodeSelector
         var down = m.Groups["down"].Success ? Depth(m.Groups["down"].Value) : -1;
         var body = m.Groups["body"].Value;
         var seeds = Match(manifest, body, state);
+        if (strict && seeds.Count == 0 && IsPlainName(body))
+        {
+            // A name that matches nothing is a typo far more often than a wish to build nothing.
+            var names = manifest.Nodes.Values.Where(n => n.Type != NodeType.Source && n.Type != NodeType.Test).Select(n => n.Name).Distinct(StringComparer.Ordinal);
+            throw new ModelProjectException($"--select: '{body}' matches no model, seed or snapshot{Configuration.YamlSection.Suggest(body, names)}");
+        }
+
         var result = new HashSet<string>(seeds, StringComparer.Ordinal);
         if (up >= 0 || at)
         {
@@ -109,6 +116,8 @@ public static partial class NodeSelector
 
         return result;
     }
+
+    private static bool IsPlainName(string body) => body.IndexOfAny([':', '*', '?', '[', '/']) < 0;
 
     private static int Depth(string digits) => digits.Length == 0 ? int.MaxValue : int.Parse(digits, CultureInfo.InvariantCulture);
 
