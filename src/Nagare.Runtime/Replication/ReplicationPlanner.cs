@@ -349,7 +349,10 @@ public static class ReplicationPlanner
             }
 
             var type = mapping?.Mask is not null ? ColumnType.String : mapping?.Cast ?? column.Type;
-            result.Add(new MappedColumn(column, new ColumnSchema(unique, type, column.Nullable, column.NativeType), mapping?.Mask, mapping?.MaskSecret));
+            // A cast is asked of the source, which reads the column as that type (a files source then skips its type
+            // guess); a masked column is read as it is, since the mask works on the source value.
+            var read = mapping is { Mask: null, Cast: { } cast } ? column with { Type = cast } : column;
+            result.Add(new MappedColumn(read, new ColumnSchema(unique, type, column.Nullable, column.NativeType), mapping?.Mask, mapping?.MaskSecret));
         }
 
         return new MappedStream(result);
