@@ -70,6 +70,14 @@ internal static class FileScan
                     Option(sql, "encoding", options.Encoding);
                 }
 
+                if (options.AllVarchar)
+                {
+                    sql.Append(", all_varchar = true");
+                }
+
+                Option(sql, "dateformat", options.DateFormat);
+                Option(sql, "timestampformat", options.TimestampFormat);
+
                 if (types is { Count: > 0 })
                 {
                     sql.Append(", types = ").Append(Struct(types));

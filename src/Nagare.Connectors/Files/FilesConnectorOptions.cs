@@ -53,6 +53,15 @@ public sealed record FilesConnectorOptions(string Root, string Format = "auto", 
     /// <summary>Text encoding of CSV files read: <c>utf-8</c> (the default), <c>utf-16</c> or <c>latin-1</c>. Files are written in UTF-8.</summary>
     public string Encoding { get; init; } = "utf-8";
 
+    /// <summary>CSV: read every column as text, without guessing types (default false). A type requested for a column (a sync's <c>cast</c>) still applies.</summary>
+    public bool AllVarchar { get; init; }
+
+    /// <summary>CSV: the format of date values (DuckDB's <c>strptime</c> format, e.g. <c>%Y/%m/%d</c>); null to detect.</summary>
+    public string? DateFormat { get; init; }
+
+    /// <summary>CSV: the format of timestamp values (DuckDB's <c>strptime</c> format, e.g. <c>%Y/%m/%d %H:%M:%S</c>); null to detect.</summary>
+    public string? TimestampFormat { get; init; }
+
     /// <summary>
     /// Destination file names, relative to <see cref="Root"/>. Placeholders: <c>{stream}</c>, <c>{namespace}</c>,
     /// <c>{sync}</c>, <c>{date}</c> / <c>{date:yyyyMMdd}</c> (UTC time the writer opened, any .NET format),
