@@ -15,6 +15,13 @@ public static class FilesConnectorType
         (config, context) =>
         {
             var defaults = new FilesConnectorOptions(".");
+            var encoding = config.GetString("encoding") ?? defaults.Encoding;
+            if (FilesConnection.EncodingProblem(encoding) is { } problem)
+            {
+                // Said here, with the file and line, rather than in the middle of the first read.
+                throw new ConfigException(config.LocationOf("encoding"), "encoding", problem);
+            }
+
             var options = new FilesConnectorOptions(context.ResolvePath(config.GetString("path")!), config.GetString("format") ?? defaults.Format, config.GetString("compression"))
             {
                 Streams = config.GetMap("streams"),
@@ -25,7 +32,7 @@ public static class FilesConnectorType
                 Quote = config.GetString("quote"),
                 Escape = config.GetString("escape"),
                 NullString = config.GetString("null_string"),
-                Encoding = config.GetString("encoding") ?? defaults.Encoding,
+                Encoding = encoding,
                 AllVarchar = config.GetBool("all_varchar") ?? defaults.AllVarchar,
                 DateFormat = config.GetString("date_format"),
                 TimestampFormat = config.GetString("timestamp_format"),
