@@ -65,10 +65,19 @@ internal static class FileScan
                 Option(sql, "quote", options.Quote);
                 Option(sql, "escape", options.Escape);
                 Option(sql, "nullstr", options.NullString);
-                if (!string.Equals(options.Encoding, "utf-8", StringComparison.OrdinalIgnoreCase))
+                // Files in other encodings reach here as UTF-8 copies (see Utf8Transcoder).
+                if (FileTextEncoding.Parse(options.Encoding) is { DuckDbName: { } encoding } && encoding != FileTextEncoding.Utf8.DuckDbName)
                 {
-                    Option(sql, "encoding", options.Encoding);
+                    Option(sql, "encoding", encoding);
                 }
+
+                if (options.AllVarchar)
+                {
+                    sql.Append(", all_varchar = true");
+                }
+
+                Option(sql, "dateformat", options.DateFormat);
+                Option(sql, "timestampformat", options.TimestampFormat);
 
                 if (types is { Count: > 0 })
                 {

@@ -40,7 +40,7 @@ public sealed partial class FilesConnection
                 continue;
             }
 
-            yield return Describe(engine, stream, files);
+            yield return Describe(engine, stream, files, cancellationToken);
             await Task.Yield();
         }
     }
@@ -56,23 +56,33 @@ public sealed partial class FilesConnection
         return ReadCoreAsync(request, onError, rejected, cancellationToken);
     }
 
-    private StreamSchema Describe(DuckDbConnection engine, FileStreamDefinition stream, IReadOnlyList<FileEntry> files)
+    private StreamSchema Describe(DuckDbConnection engine, FileStreamDefinition stream, IReadOnlyList<FileEntry> files, CancellationToken cancellationToken)
     {
         var (format, compression) = FormatOf(stream, files);
-        var paths = files.Select(f => f.FullPath).ToList();
+        List<(string Path, FileEntry File)> sample = [.. files.Select(f => (f.FullPath, f))];
         DirectoryInfo? cleaned = null;
         var columns = ImmutableArray.CreateBuilder<ColumnSchema>();
         try
         {
+            if (TextEncoding.IsTranscoded(format))
+            {
+                // Only what DuckDB looks at to describe is copied: a CSV scan takes its columns from its first file
+                // (one per header group), and JSON is sampled from 32 files.
+                sample = format is FileFormat.Csv or FileFormat.Tsv
+                    ? [.. CsvHeaderGroups.Group(sample, f => f.Path, compression, _options.Header).Select(g => g[0])]
+                    : [.. sample.Take(32)];
+                sample = Transcoded(format, sample, ref compression, ref cleaned, cancellationToken);
+            }
+
             if (format is FileFormat.Json or FileFormat.Ndjson)
             {
                 // Sniff from well-formed records only: one stray line can otherwise turn every column into a single 'json' one.
                 // DuckDB samples at most 32 files for JSON, so only those are checked.
-                var sample = ValidateJson(stream.Name, format, compression, [.. files.Take(32)], OnError.Skip, [], ref cleaned);
-                paths = [.. sample.Select(s => s.Path)];
+                sample = ValidateJson(stream.Name, format, compression, [.. sample.Take(32)], OnError.Skip, [], ref cleaned);
                 compression = cleaned is null ? compression : null;
             }
 
+            var paths = sample.Select(f => f.Path).ToList();
             var groups = format is FileFormat.Csv or FileFormat.Tsv ? CsvHeaderGroups.Group(paths, p => p, compression, _options.Header) : [paths];
             var call = FileScan.Combined([.. groups.Select(g => FileScan.Call(format, compression, g, _options, null, storeRejects: format != FileFormat.Parquet))]);
             using var command = engine.CreateCommand();
@@ -186,9 +196,12 @@ public sealed partial class FilesConnection
         DirectoryInfo? cleaned = null;
         try
         {
-            var scanned = format is FileFormat.Json or FileFormat.Ndjson
-                ? ValidateJson(streamName, format, compression, files, onError, rejects, ref cleaned)
-                : files.Select(f => (Path: f.FullPath, File: f)).ToList();
+            var scanned = Transcoded(format, [.. files.Select(f => (f.FullPath, f))], ref compression, ref cleaned, cancellationToken);
+            if (format is FileFormat.Json or FileFormat.Ndjson)
+            {
+                scanned = ValidateJson(streamName, format, compression, scanned, onError, rejects, ref cleaned);
+            }
+
             if (scanned.Count > 0)
             {
                 using var engine = OpenEngine();
@@ -275,23 +288,65 @@ public sealed partial class FilesConnection
         };
     }
 
+    /// <summary>
+    /// The files as DuckDB can read them: as they are, or (in an encoding DuckDB cannot read) UTF-8 copies in
+    /// <paramref name="copies"/>, which the caller deletes whatever happens; the copies are uncompressed.
+    /// </summary>
+    private List<(string Path, FileEntry File)> Transcoded(
+        FileFormat format, List<(string Path, FileEntry File)> files, ref FileCompression? compression, ref DirectoryInfo? copies, CancellationToken cancellationToken)
+    {
+        if (!TextEncoding.IsTranscoded(format))
+        {
+            return files;
+        }
+
+        copies ??= Directory.CreateTempSubdirectory("nagare-files-");
+        var result = new List<(string Path, FileEntry File)>(files.Count);
+        foreach (var (path, file) in files)
+        {
+            // The copy keeps the file's name (without a compression extension), so DuckDB sees no compression in it.
+            var name = Path.GetFileName(file.RelativePath);
+            var byName = FileKinds.FromFileName(name).Compression;
+            var fileCompression = compression ?? byName;
+            if (byName != FileCompression.None)
+            {
+                name = name[..name.LastIndexOf('.')];
+            }
+
+            var copy = Path.Combine(copies.FullName, result.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + name);
+            try
+            {
+                Utf8Transcoder.Transcode(path, fileCompression, TextEncoding, copy, file.RelativePath, cancellationToken);
+            }
+            catch (ConnectorException e)
+            {
+                throw new ConnectorException(e.Message, e) { Connection = Name, Hint = e.Hint };
+            }
+
+            result.Add((copy, file));
+        }
+
+        compression = FileCompression.None;
+        return result;
+    }
+
     private List<(string Path, FileEntry File)> ValidateJson(
-        string stream, FileFormat format, FileCompression? compression, List<FileEntry> files, OnError onError, List<RejectedRow> rejects, ref DirectoryInfo? cleaned)
+        string stream, FileFormat format, FileCompression? compression, List<(string Path, FileEntry File)> files, OnError onError, List<RejectedRow> rejects, ref DirectoryInfo? cleaned)
     {
         var scanned = new List<(string Path, FileEntry File)>(files.Count);
-        foreach (var file in files)
+        foreach (var (path, file) in files)
         {
             var fileCompression = compression ?? FileKinds.FromFileName(file.RelativePath).Compression;
             if (!JsonFileValidator.CanValidate(fileCompression))
             {
-                scanned.Add((file.FullPath, file));
+                scanned.Add((path, file));
                 continue;
             }
 
-            var problems = JsonFileValidator.Validate(file.FullPath, fileCompression, lineWise: format == FileFormat.Ndjson, stopAtFirst: onError == OnError.Fail);
+            var problems = JsonFileValidator.Validate(path, fileCompression, lineWise: format == FileFormat.Ndjson, stopAtFirst: onError == OnError.Fail);
             if (problems.Count == 0)
             {
-                scanned.Add((file.FullPath, file));
+                scanned.Add((path, file));
                 continue;
             }
 
@@ -308,7 +363,7 @@ public sealed partial class FilesConnection
 
             cleaned ??= Directory.CreateTempSubdirectory("nagare-files-");
             var copy = Path.Combine(cleaned.FullName, scanned.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".ndjson");
-            JsonFileValidator.WriteWithout(file.FullPath, fileCompression, problems.Select(p => p.Line).ToHashSet(), copy);
+            JsonFileValidator.WriteWithout(path, fileCompression, problems.Select(p => p.Line).ToHashSet(), copy);
             scanned.Add((copy, file));
         }
 

@@ -17,7 +17,7 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
     private Task? _recovery;
 
     /// <summary>Creates the connection; nothing is touched on disk until it is used.</summary>
-    /// <exception cref="ConnectorException">An option is invalid (unknown format or compression, a limit below 1).</exception>
+    /// <exception cref="ConnectorException">An option is invalid (unknown format, compression or encoding, a limit below 1).</exception>
     public FilesConnection(string name, FilesConnectorOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -28,6 +28,9 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
         _time = timeProvider ?? TimeProvider.System;
         Format = FileKinds.ParseFormat(options.Format);
         Compression = FileKinds.ParseCompression(options.Compression);
+        TextEncoding = FileTextEncoding.Find(options.Encoding)
+            ?? throw new ConnectorException($"Connection '{name}': {FileTextEncoding.Unknown(options.Encoding)}") { Connection = name };
+
         if (options.MaxBytesPerFile is < 1 || options.MaxRowsPerFile is < 1)
         {
             throw new ConnectorException($"Connection '{name}': max_bytes_per_file and max_rows_per_file must be at least 1.") { Connection = name };
@@ -48,7 +51,8 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
     public ConnectorCapabilities Capabilities { get; } = new(
         "files", IsSource: true, IsDestination: true,
         ImmutableHashSet.Create(WriteMode.FullRefresh, WriteMode.Append, WriteMode.Incremental),
-        SupportsFilterPushdown: true);
+        SupportsFilterPushdown: true,
+        SupportsCastOnRead: true);
 
     /// <inheritdoc/>
     public ISqlDialect? Dialect => null;
@@ -59,6 +63,12 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
     private FileFormat? Format { get; }
 
     private FileCompression? Compression { get; }
+
+    private FileTextEncoding TextEncoding { get; }
+
+    /// <summary>Why <paramref name="encoding"/> cannot be the <c>encoding</c> setting (naming the supported ones), or null when it can.</summary>
+    public static string? EncodingProblem(string? encoding) =>
+        FileTextEncoding.Find(encoding) is null ? FileTextEncoding.Unknown(encoding!) : null;
 
     /// <inheritdoc/>
     public Task<ConnectionTestResult> TestAsync(CancellationToken cancellationToken)

@@ -50,8 +50,21 @@ public sealed record FilesConnectorOptions(string Root, string Format = "auto", 
     /// <summary>The text that stands for NULL in CSV; null means the empty (unquoted) field.</summary>
     public string? NullString { get; init; }
 
-    /// <summary>Text encoding of CSV files read: <c>utf-8</c> (the default), <c>utf-16</c> or <c>latin-1</c>. Files are written in UTF-8.</summary>
+    /// <summary>
+    /// Text encoding of CSV/TSV/JSON/NDJSON files read: <c>utf-8</c> (the default), <c>utf-16</c>, <c>latin-1</c>,
+    /// <c>shift_jis</c> (read as CP932; also <c>cp932</c>, <c>windows-31j</c>, <c>sjis</c>) or <c>euc-jp</c>. Encodings
+    /// DuckDB cannot read are transcoded to temporary UTF-8 copies first. Files are written in UTF-8.
+    /// </summary>
     public string Encoding { get; init; } = "utf-8";
+
+    /// <summary>CSV: read every column as text, without guessing types (default false). A type requested for a column (a sync's <c>cast</c>) still applies.</summary>
+    public bool AllVarchar { get; init; }
+
+    /// <summary>CSV: the format of date values (DuckDB's <c>strptime</c> format, e.g. <c>%Y/%m/%d</c>); null to detect.</summary>
+    public string? DateFormat { get; init; }
+
+    /// <summary>CSV: the format of timestamp values (DuckDB's <c>strptime</c> format, e.g. <c>%Y/%m/%d %H:%M:%S</c>); null to detect.</summary>
+    public string? TimestampFormat { get; init; }
 
     /// <summary>
     /// Destination file names, relative to <see cref="Root"/>. Placeholders: <c>{stream}</c>, <c>{namespace}</c>,

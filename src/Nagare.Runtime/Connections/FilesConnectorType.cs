@@ -9,12 +9,19 @@ public static class FilesConnectorType
     /// <summary>The type's keys and factory.</summary>
     public static ConnectorType Type { get; } = new(
         "files",
-        ["path", "format", "compression", "streams", "primary_keys", "file_columns", "delimiter", "header", "quote", "escape", "null_string", "encoding", "file_name_template", "max_bytes_per_file", "max_rows_per_file", "parallel_writers"],
+        ["path", "format", "compression", "streams", "primary_keys", "file_columns", "delimiter", "header", "quote", "escape", "null_string", "encoding", "all_varchar", "date_format", "timestamp_format", "file_name_template", "max_bytes_per_file", "max_rows_per_file", "parallel_writers"],
         ["path"],
         [],
         (config, context) =>
         {
             var defaults = new FilesConnectorOptions(".");
+            var encoding = config.GetString("encoding") ?? defaults.Encoding;
+            if (FilesConnection.EncodingProblem(encoding) is { } problem)
+            {
+                // Said here, with the file and line, rather than in the middle of the first read.
+                throw new ConfigException(config.LocationOf("encoding"), "encoding", problem);
+            }
+
             var options = new FilesConnectorOptions(context.ResolvePath(config.GetString("path")!), config.GetString("format") ?? defaults.Format, config.GetString("compression"))
             {
                 Streams = config.GetMap("streams"),
@@ -25,7 +32,10 @@ public static class FilesConnectorType
                 Quote = config.GetString("quote"),
                 Escape = config.GetString("escape"),
                 NullString = config.GetString("null_string"),
-                Encoding = config.GetString("encoding") ?? defaults.Encoding,
+                Encoding = encoding,
+                AllVarchar = config.GetBool("all_varchar") ?? defaults.AllVarchar,
+                DateFormat = config.GetString("date_format"),
+                TimestampFormat = config.GetString("timestamp_format"),
                 FileNameTemplate = config.GetString("file_name_template") ?? defaults.FileNameTemplate,
                 MaxBytesPerFile = config.GetLong("max_bytes_per_file", 1),
                 MaxRowsPerFile = config.GetLong("max_rows_per_file", 1),

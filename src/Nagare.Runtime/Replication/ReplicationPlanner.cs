@@ -372,7 +372,9 @@ public static class ReplicationPlanner
             var type = mapping?.Mask is not null ? ColumnType.String : mapping?.Cast ?? column.Type;
 
             // A cast read as its type: the source converts the value itself, so one the discovered type cannot hold
-            // (a numeric of 50 digits, NaN) is never decoded as that type first.
+            // (a numeric of 50 digits, NaN) is never decoded as that type first, and a files source reads a CSV
+            // column as the cast type instead of guessing one. A masked column is read as it is: the mask works on
+            // the source value.
             var read = castOnRead && mapping is { Mask: null, Cast: { } cast } ? column with { Type = cast } : column;
             result.Add(new MappedColumn(read, new ColumnSchema(unique, type, column.Nullable, column.NativeType), mapping?.Mask, mapping?.MaskSecret));
         }

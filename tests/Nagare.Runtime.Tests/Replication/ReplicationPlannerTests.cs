@@ -118,8 +118,8 @@ public sealed class ReplicationPlannerTests : IDisposable
         var table = Assert.Single(ReplicationPlanner.Plan(sync, discovered, null, PlanOptions.Default).Tables);
 
         Assert.Equal(["id int64", "full_name string", "email string", "amount decimal(12,2)"], table.Columns.Select(c => $"{c.Name} {c.Type}"));
-        Assert.Equal(["id", "name", "email", "amount"], table.Sources[0].ReadColumns.Select(c => c.Name));
-        Assert.Equal([ColumnOperation.Copy, ColumnOperation.Copy, ColumnOperation.Mask, ColumnOperation.Cast], table.Sources[0].Columns.Select(c => c.Operation));
+        Assert.Equal(["id int64", "name string", "email string", "amount decimal(12,2)"], table.Sources[0].ReadColumns.Select(c => $"{c.Name} {c.Type}"));
+        Assert.Equal([ColumnOperation.Copy, ColumnOperation.Copy, ColumnOperation.Mask, ColumnOperation.Copy], table.Sources[0].Columns.Select(c => c.Operation));
         Assert.False(table.Sources[0].IsIdentity);
     }
 
