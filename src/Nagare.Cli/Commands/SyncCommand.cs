@@ -23,6 +23,8 @@ public static class SyncCommand
         var vars = new Option<string[]>("--var") { Description = "Query variable for custom SQL, as name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the per-stream summary as JSON." };
         var command = new Command("sync", "Copy a sync's streams from its source into its destination.") { name, select, fullRefresh, threads, vars, json, project };
+        var warehouse = new WarehouseOptions();
+        warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = ProjectOption.Load(parse, project);
@@ -31,7 +33,10 @@ public static class SyncCommand
                 throw new NagareException("--threads must be at least 1.");
             }
 
-            var options = new SyncRunOptions(parse.GetValue(select), parse.GetValue(fullRefresh), parse.GetValue(threads), ParseVars(parse.GetValue(vars)));
+            var options = new SyncRunOptions(parse.GetValue(select), parse.GetValue(fullRefresh), parse.GetValue(threads), ParseVars(parse.GetValue(vars)))
+            {
+                LockWait = warehouse.WaitFor(parse),
+            };
             var runner = new SyncRunner(config, ConnectorRegistry.Default, context.Time);
             var asJson = parse.GetValue(json);
             SyncSummary summary;

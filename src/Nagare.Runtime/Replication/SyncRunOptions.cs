@@ -13,4 +13,8 @@ public sealed record SyncRunOptions(
     bool FullRefresh = false,
     int? Threads = null,
     ImmutableDictionary<string, string>? Vars = null,
-    IProgress<SyncProgress>? Progress = null);
+    IProgress<SyncProgress>? Progress = null)
+{
+    /// <summary>How long to wait while another process holds a database file of the sync (the warehouse); zero (the default) fails at once.</summary>
+    public TimeSpan LockWait { get; init; }
+}
