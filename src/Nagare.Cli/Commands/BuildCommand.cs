@@ -34,6 +34,8 @@ public static class BuildCommand
         options.AddSelection(command);
         command.Options.Add(threads);
         command.Options.Add(fullRefresh);
+        var warehouse = new WarehouseOptions();
+        warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var project = options.LoadProject(parse);
@@ -44,6 +46,7 @@ public static class BuildCommand
                 {
                     Threads = parse.GetValue(threads) ?? project.Target.Threads ?? 1,
                     FullRefresh = parse.GetValue(fullRefresh),
+                    Warehouse = warehouse.ForWriting(parse, context),
                     Time = context.Time,
                 });
                 var results = await runner.RunAsync(selected, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Nagare.Connectors.DuckDb;
 using Nagare.DuckDb;
 using Nagare.Runtime.Models;
 
@@ -7,11 +8,16 @@ namespace Nagare.Cli.Commands;
 internal sealed class BuildConnection : IDisposable
 {
     private readonly ModelProject _project;
+    private readonly WarehouseOpenOptions _open;
     private DuckDbConnection? _connection;
 
-    public BuildConnection(ModelProject project) => _project = project;
+    public BuildConnection(ModelProject project, WarehouseOpenOptions open)
+    {
+        _project = project;
+        _open = open;
+    }
 
-    public DuckDbConnection Get() => _connection ??= ModelRunner.Open(_project);
+    public DuckDbConnection Get() => _connection ??= ModelRunner.Open(_project, _open);
 
     public void Dispose()
     {

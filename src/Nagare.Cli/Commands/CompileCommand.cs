@@ -11,14 +11,16 @@ public static class CompileCommand
     public static Command Create(CliContext context)
     {
         var options = new BuildCommandOptions();
+        var warehouse = new WarehouseOptions();
         var command = new Command("compile", "Compile models and tests to SQL (target/compiled/) and write target/manifest.json.");
         options.AddProjectOptions(command);
         options.AddSelection(command);
+        warehouse.AddWait(command);
         command.SetAction(parse =>
         {
             var started = Stopwatch.GetTimestamp();
             var project = options.LoadProject(parse);
-            using var connection = new BuildConnection(project);
+            using var connection = new BuildConnection(project, warehouse.ForWriting(parse, context));
             var manifest = options.Compile(parse, context, project, connection.Get);
             var nodes = manifest.Nodes.Values;
             if (parse.GetValue(options.Select) is { Length: > 0 })

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Nagare.Cli.Demo;
 using Nagare.Cli.Output;
+using Nagare.Connectors.DuckDb;
 using Nagare.DuckDb;
 using Spectre.Console;
 
@@ -34,9 +35,12 @@ public static class DemoCommand
         {
             dir, scale,
         };
+        var warehouse = new WarehouseOptions();
+        warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var runner = new DemoRunner(parse.GetValue(dir)!, context.Time, parse.GetValue(scale));
+            var open = warehouse.ForWriting(parse, context);
+            var runner = new DemoRunner(parse.GetValue(dir)!, context.Time, parse.GetValue(scale)) { Warehouse = open };
             var console = context.Console;
             console.MarkupLine($"[bold]Nagare demo[/] → [blue]{Markup.Escape(runner.WarehousePath)}[/]");
             var report = await console.Status().StartAsync("working...", async _ =>
@@ -44,8 +48,7 @@ public static class DemoCommand
                     $"  [green]✓[/] {Markup.Escape(step.Name)} [grey]({step.Rows.ToString("N0", CultureInfo.InvariantCulture)} rows, {step.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s)[/]")),
                     cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
-            using var connection = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = runner.WarehousePath, ReadOnly = false }.ConnectionString);
-            connection.Open();
+            using var connection = WarehouseFile.Open(new DuckDbConnectionStringBuilder { DataSource = runner.WarehousePath }, open, cancellationToken);
             foreach (var (title, sql) in DemoSql.Summaries)
             {
                 console.WriteLine();

@@ -9,12 +9,14 @@ public static class DocsCommand
     public static Command Create(CliContext context)
     {
         var options = new BuildCommandOptions();
+        var warehouse = new WarehouseOptions();
         var command = new Command("docs", "Write the catalog and lineage JSON (target/catalog.json, target/lineage.json).");
         options.AddProjectOptions(command);
+        warehouse.AddReadOnly(command);
         command.SetAction(parse =>
         {
             var project = options.LoadProject(parse);
-            using var lazy = new BuildConnection(project);
+            using var lazy = new BuildConnection(project, warehouse.ForReading(parse, context, project.Target.DatabasePath));
             var manifest = options.Compile(parse, context, project, lazy.Get);
             var exists = project.Target.DatabasePath.StartsWith(":memory:", StringComparison.Ordinal) || File.Exists(project.Target.DatabasePath);
             var written = ModelDocs.Write(manifest, exists ? lazy.Get() : null);

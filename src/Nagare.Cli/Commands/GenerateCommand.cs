@@ -36,6 +36,8 @@ public static class GenerateCommand
         {
             project, catalog, connection, rules, templates, output, select, prune, dryRun, company, json, initTemplates,
         };
+        var warehouse = new WarehouseOptions();
+        warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var root = parse.GetValue(project)!;
@@ -66,7 +68,10 @@ public static class GenerateCommand
                 parse.GetValue(select),
                 parse.GetValue(prune),
                 parse.GetValue(dryRun),
-                parse.GetValue(company));
+                parse.GetValue(company))
+            {
+                LockWait = warehouse.WaitFor(parse),
+            };
             var asJson = parse.GetValue(json);
             var (summary, shown) = asJson || !context.Console.Profile.Capabilities.Interactive
                 ? await ProjectGenerator.RunAsync(options, context.Time, null, cancellationToken).ConfigureAwait(false)

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Nagare.Cli.Output;
+using Nagare.Connectors.DuckDb;
 using Nagare.Core;
 using Nagare.DuckDb;
 using Nagare.Runtime.Configuration;
 
 namespace Nagare.Cli.Commands;
 
-/// <summary><c>nagare query "SQL" [--db PATH] [--format table|csv|json]</c>.</summary>
+/// <summary><c>nagare query "SQL" [--db PATH] [--format table|csv|json] [--read-only] [--wait [SECONDS]]</c>.</summary>
 public static class QueryCommand
 {
     /// <summary>The default warehouse, relative to the working folder.</summary>
@@ -32,11 +33,13 @@ public static class QueryCommand
             DefaultValueFactory = _ => 100,
         };
 
+        var warehouse = new WarehouseOptions();
         var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit, project };
+        warehouse.AddReadOnly(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(db) ?? ProjectLoader.WarehousePath(parse.GetValue(project)!) ?? DefaultDatabase;
-            using var connection = OpenWarehouse(path);
+            using var connection = OpenWarehouse(path, parse, context, warehouse, cancellationToken);
             var writer = ResultWriter.For(parse.GetValue(format)!, context, parse.GetValue(limit));
             using var cmd = connection.CreateCommand();
             cmd.CommandText = parse.GetValue(sql);
@@ -47,8 +50,8 @@ public static class QueryCommand
         return command;
     }
 
-    /// <summary>Opens an existing warehouse file (or <c>:memory:</c>); a missing file is a user error.</summary>
-    internal static DuckDbConnection OpenWarehouse(string path)
+    /// <summary>Opens an existing warehouse file (or <c>:memory:</c>) as <paramref name="warehouse"/>'s options say; a missing file is a user error.</summary>
+    private static DuckDbConnection OpenWarehouse(string path, ParseResult parse, CliContext context, WarehouseOptions warehouse, CancellationToken cancellationToken)
     {
         if (!path.StartsWith(":memory:", StringComparison.Ordinal) && !File.Exists(path))
         {
@@ -60,8 +63,6 @@ public static class QueryCommand
             };
         }
 
-        var connection = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = path }.ConnectionString);
-        connection.Open();
-        return connection;
+        return WarehouseFile.Open(new DuckDbConnectionStringBuilder { DataSource = path }, warehouse.ForReading(parse, context, path), cancellationToken);
     }
 }

@@ -25,10 +25,12 @@ public static class ShowCommand
         format.AcceptOnlyFromAmong("table", "csv", "json");
         var command = new Command("show", "Preview a model's result (its compiled SQL runs against the warehouse; nothing is built).") { model, limit, format };
         options.AddProjectOptions(command);
+        var warehouse = new WarehouseOptions();
+        warehouse.AddReadOnly(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var project = options.LoadProject(parse);
-            using var lazy = new BuildConnection(project);
+            using var lazy = new BuildConnection(project, warehouse.ForReading(parse, context, project.Target.DatabasePath));
             var manifest = options.Compile(parse, context, project, lazy.Get);
             var name = parse.GetValue(model)!;
             var node = manifest.Find(name) ?? throw new NagareException($"No model, seed or test named '{name}' in {project.ProjectFile}'s project.");

@@ -25,6 +25,8 @@ public static class SyncCommand
         var json = new Option<bool>("--json") { Description = "Print the per-stream summary as JSON." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (streams, modes, target tables, what would be created or altered, estimated rows); write nothing." };
         var command = new Command("sync", "Copy a sync's streams from its source into its destination.") { name, select, fullRefresh, threads, vars, json, dryRun, project };
+        var warehouse = new WarehouseOptions();
+        warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var config = ProjectOption.Load(parse, project);
@@ -34,7 +36,10 @@ public static class SyncCommand
             }
 
             var syncName = parse.GetValue(name)!;
-            var options = new SyncRunOptions(parse.GetValue(select), parse.GetValue(fullRefresh), parse.GetValue(threads), ParseVars(parse.GetValue(vars)));
+            var options = new SyncRunOptions(parse.GetValue(select), parse.GetValue(fullRefresh), parse.GetValue(threads), ParseVars(parse.GetValue(vars)))
+            {
+                LockWait = warehouse.WaitFor(parse),
+            };
             var runner = new SyncRunner(config, ConnectorRegistry.Default, context.Time);
             var asJson = parse.GetValue(json);
             if (parse.GetValue(dryRun))

@@ -14,6 +14,9 @@ namespace Nagare.Cli.Demo;
 /// </summary>
 public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, int seed = 42)
 {
+    /// <summary>How the warehouse is opened: how long to wait while another process holds it (default: not at all).</summary>
+    public WarehouseOpenOptions Warehouse { get; init; } = WarehouseOpenOptions.Default;
+
     /// <summary>Path of the warehouse file the demo writes.</summary>
     public string WarehousePath => Path.Combine(folder, "warehouse.duckdb");
 
@@ -43,8 +46,7 @@ public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, 
         var logFiles = await generator.WriteAccessLogsAsync(LandingFolder, cancellationToken).ConfigureAwait(false);
         Done($"generated customers, products, orders and {logFiles.Count} days of access logs", data.Customers.Id.Length + data.Products.Id.Length + data.Orders.Id.Length, watch);
 
-        using var connection = new DuckDbConnection(WarehouseFile.Apply(new DuckDbConnectionStringBuilder { DataSource = WarehousePath }).ConnectionString);
-        connection.Open();
+        using var connection = WarehouseFile.Open(WarehouseFile.Apply(new DuckDbConnectionStringBuilder { DataSource = WarehousePath }), Warehouse, cancellationToken);
 
         watch.Restart();
         using (var transaction = connection.BeginTransaction())

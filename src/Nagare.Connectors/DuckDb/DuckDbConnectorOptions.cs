@@ -14,4 +14,7 @@ public sealed record DuckDbConnectorOptions(
 
     /// <summary>The in-memory database marker.</summary>
     public const string InMemory = ":memory:";
+
+    /// <summary>How long to wait while another process holds the file (see <see cref="WarehouseFile.Open"/>); zero (the default) fails at once.</summary>
+    public TimeSpan LockWait { get; init; }
 }

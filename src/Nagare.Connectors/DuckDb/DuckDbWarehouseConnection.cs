@@ -23,6 +23,7 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
     private readonly string _connectionString;
     private readonly Lock _gate = new();
     private DuckDbConnection? _anchor;
+    private WarehouseLockedException? _held;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _schemas = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _schemaGate = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<StateSnapshot>>> _stateSnapshots = new(StringComparer.Ordinal);
@@ -104,11 +105,30 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
                     Directory.CreateDirectory(folder);
                 }
 
-                var anchor = new DuckDbConnection(_connectionString);
+                // A file another process holds fails every later open of this object the same way, at once: the
+                // streams of a sync each open it, and each waiting out the lock again would multiply the wait.
+                if (_held is not null)
+                {
+                    throw _held;
+                }
+
+                DuckDbConnection anchor;
                 try
                 {
-                    anchor.Open();
+                    anchor = WarehouseFile.Open(new DuckDbConnectionStringBuilder(_connectionString), new WarehouseOpenOptions { Wait = Options.LockWait }, cancellationToken);
+                }
+                catch (WarehouseLockedException e)
+                {
+                    _held = e;
+                    throw;
+                }
+                catch (DuckDbException e)
+                {
+                    throw new ConnectorException($"Cannot open DuckDB database '{Options.Path}' of connection {Name}: {e.Message}", e) { Connection = Name };
+                }
 
+                try
+                {
                     // Writers load through INSERT … SELECT from this function; once per database, as DuckDB keeps it.
                     // (Another connection object of this process may have opened the same file, sharing the database.)
                     if (anchor.ExecuteScalar<long>($"SELECT count(*) FROM duckdb_functions() WHERE function_name = '{DuckDbBatchScan.FunctionName}'") == 0)

@@ -45,9 +45,13 @@ public sealed class ConnectorRegistry
     }
 
     /// <summary>Creates the connection <paramref name="name"/> of <paramref name="project"/>.</summary>
-    public IConnection Create(ProjectConfig project, string name, TimeProvider time)
+    /// <param name="project">The project.</param>
+    /// <param name="name">The connection's name.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="lockWait">How long to wait while another process holds a file the connection opens (see <see cref="ConnectorContext.LockWait"/>).</param>
+    public IConnection Create(ProjectConfig project, string name, TimeProvider time, TimeSpan lockWait = default)
     {
         ArgumentNullException.ThrowIfNull(project);
-        return Create(project.GetConnection(name), new ConnectorContext(project.Root, time));
+        return Create(project.GetConnection(name), new ConnectorContext(project.Root, time) { LockWait = lockWait });
     }
 }

@@ -33,6 +33,9 @@ public static class DuckDbConnectorType
             }
 
             return new DuckDbWarehouseConnection(
-                config.Name, new DuckDbConnectorOptions(path, config.GetInt("threads"), config.GetString("memory_limit"), blockSize, compression));
+                config.Name, new DuckDbConnectorOptions(path, config.GetInt("threads"), config.GetString("memory_limit"), blockSize, compression)
+                {
+                    LockWait = context.LockWait,
+                });
         });
 }

@@ -21,4 +21,8 @@ public sealed record GenerateOptions(
     string? Select = null,
     bool Prune = false,
     bool DryRun = false,
-    string? CompanyFile = null);
+    string? CompanyFile = null)
+{
+    /// <summary>How long to wait while another process holds the database file the catalog is read from; zero (the default) fails at once.</summary>
+    public TimeSpan LockWait { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Nagare.Connectors.DuckDb;
 using Nagare.Core.Connectors;
 using Nagare.DuckDb;
 using Nagare.Runtime.Configuration;
@@ -111,13 +112,13 @@ public static class ProjectGenerator
                 throw new GenerationException($"No warehouse at '{Display(root, path)}'.") { Hint = "Load data first (nagare sync or nagare demo), or pass --catalog CSV." };
             }
 
-            using var connection = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = path, ReadOnly = true }.ConnectionString);
-            connection.Open();
+            using var connection = WarehouseFile.Open(
+                new DuckDbConnectionStringBuilder { DataSource = path }, new WarehouseOpenOptions { ReadOnly = true, Wait = options.LockWait, Time = time }, cancellationToken);
             return await CatalogReader.ReadDuckDbAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
         var project = ProjectLoader.Load(root);
-        await using var endpoint = ConnectorRegistry.Default.Create(project, name, time);
+        await using var endpoint = ConnectorRegistry.Default.Create(project, name, time, options.LockWait);
         if (endpoint is not ISource source)
         {
             throw new GenerationException($"Connection '{name}' cannot be read from, so it has no catalog to generate from.");

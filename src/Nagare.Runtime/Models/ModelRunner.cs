@@ -38,14 +38,18 @@ public sealed class ModelRunner
         return WarehouseFile.Apply(new DuckDbConnectionStringBuilder { DataSource = path }, project.WarehouseBlockSize).ConnectionString;
     }
 
-    /// <summary>Opens a connection to the target's warehouse.</summary>
-    public static DuckDbConnection Open(ModelProject project)
+    /// <summary>Opens a connection to the target's warehouse, as <paramref name="open"/> says (read-write, failing at once when another process holds it, by default).</summary>
+    /// <exception cref="WarehouseLockedException">Another process holds the warehouse file.</exception>
+    public static DuckDbConnection Open(ModelProject project, WarehouseOpenOptions? open = null)
     {
-        var connection = new DuckDbConnection(ConnectionString(project));
-        connection.Open();
+        var connection = WarehouseFile.Open(new DuckDbConnectionStringBuilder(ConnectionString(project)), open);
         try
         {
-            WarehouseFile.ApplyCompression(connection, project.WarehouseCompression);
+            // What a read-only connection reads was compressed when written: the setting concerns writers only.
+            if (open is not { ReadOnly: true })
+            {
+                WarehouseFile.ApplyCompression(connection, project.WarehouseCompression);
+            }
         }
         catch
         {
@@ -126,7 +130,7 @@ public sealed class ModelRunner
         var threads = Math.Max(1, _options.Threads);
         var workers = Enumerable.Range(0, threads).Select(_ => Task.Run(() =>
         {
-            using var connection = Open(_manifest.Project);
+            using var connection = Open(_manifest.Project, _options.Warehouse);
             var materializer = new Materializer(_manifest, connection, _options.FullRefresh);
             while (true)
             {
@@ -233,7 +237,7 @@ public sealed class ModelRunner
             return;
         }
 
-        using var connection = Open(_manifest.Project);
+        using var connection = Open(_manifest.Project, _options.Warehouse);
         foreach (var schema in schemas)
         {
             connection.ExecuteNonQuery($"create schema if not exists {ProjectScanner.Quote(schema)}");

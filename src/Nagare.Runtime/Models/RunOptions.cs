@@ -1,3 +1,5 @@
+using Nagare.Connectors.DuckDb;
+
 namespace Nagare.Runtime.Models;
 
 /// <summary>How <see cref="ModelRunner"/> executes selected nodes.</summary>
@@ -11,6 +13,9 @@ public sealed record RunOptions
 
     /// <summary>Called as each node finishes (from worker threads, one at a time).</summary>
     public Action<NodeResult>? Progress { get; init; }
+
+    /// <summary>How the warehouse is opened: how long to wait while another process holds it (default: not at all).</summary>
+    public WarehouseOpenOptions Warehouse { get; init; } = WarehouseOpenOptions.Default;
 
     /// <summary>Clock for durations.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -159,7 +159,7 @@ public sealed partial class ReplicationExecutor
                 {
                     await copy.ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException and not Connectors.DuckDb.WarehouseLockedException)
                 {
                     failures.Add(e);
                 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Nagare.Connectors.DuckDb;
 using Nagare.Core;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
@@ -103,7 +104,8 @@ public sealed partial class ReplicationExecutor
             status = StreamStatus.Cancelled;
             message = "cancelled";
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        // A database file another process holds fails every stream alike: the run ends with that one message instead.
+        catch (Exception e) when (e is not OutOfMemoryException and not WarehouseLockedException)
         {
             status = StreamStatus.Failed;
             message = Describe(e);

@@ -17,4 +17,7 @@ public sealed record SyncRunOptions(
 {
     /// <summary>Called once per destination table as it finishes (from the thread that finished it), or null.</summary>
     public Action<StreamResult>? StreamFinished { get; init; }
+
+    /// <summary>How long to wait while another process holds a database file of the sync (the warehouse); zero (the default) fails at once.</summary>
+    public TimeSpan LockWait { get; init; }
 }

@@ -150,11 +150,11 @@ public sealed class SyncRunner
         var sourceConfig = project.GetConnection(sync.Source);
         var destinationConfig = project.GetConnection(sync.Destination);
         var same = sync.Source == sync.Destination;
-        var sourceConnection = registry.Create(project, sync.Source, time);
+        var sourceConnection = registry.Create(project, sync.Source, time, options.LockWait);
         var destinationConnection = same ? sourceConnection : null;
         try
         {
-            destinationConnection ??= registry.Create(project, sync.Destination, time);
+            destinationConnection ??= registry.Create(project, sync.Destination, time, options.LockWait);
             var source = sourceConnection as ISource
                 ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Source}' ({sourceConfig.Type}) cannot be read from.");
             var destination = destinationConnection as IDestination
