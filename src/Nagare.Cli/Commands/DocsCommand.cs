@@ -13,7 +13,7 @@ public static class DocsCommand
         options.AddProjectOptions(command);
         command.SetAction(parse =>
         {
-            var project = options.LoadProject(parse);
+            var project = options.LoadProject(parse, context);
             using var lazy = new BuildConnection(project);
             var manifest = options.Compile(parse, context, project, lazy.Get);
             var exists = project.Target.DatabasePath.StartsWith(":memory:", StringComparison.Ordinal) || File.Exists(project.Target.DatabasePath);

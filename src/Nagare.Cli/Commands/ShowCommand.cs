@@ -27,7 +27,7 @@ public static class ShowCommand
         options.AddProjectOptions(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var project = options.LoadProject(parse);
+            var project = options.LoadProject(parse, context);
             using var lazy = new BuildConnection(project);
             var manifest = options.Compile(parse, context, project, lazy.Get);
             var name = parse.GetValue(model)!;

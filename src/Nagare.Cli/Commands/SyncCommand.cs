@@ -25,7 +25,7 @@ public static class SyncCommand
         var command = new Command("sync", "Copy a sync's streams from its source into its destination.") { name, select, fullRefresh, threads, vars, json, project };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var config = ProjectOption.Load(parse, project);
+            var config = ProjectOption.Load(parse, project, context);
             if (parse.GetValue(threads) is < 1)
             {
                 throw new NagareException("--threads must be at least 1.");

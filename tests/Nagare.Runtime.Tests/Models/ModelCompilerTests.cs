@@ -1,3 +1,4 @@
+using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Models;
 
 namespace Nagare.Runtime.Tests.Models;
@@ -143,6 +144,31 @@ public sealed class ModelCompilerTests : IDisposable
     }
 
     [Fact]
+    public void Load_MisspeltTopLevelKeyInNagareYml_FailsAsEveryCommandDoes()
+    {
+        _project.Write("nagare.yml", "name: shop\nwarehouse: warehouse.duckdb\ntargts:\n  dev: {}\n");
+
+        var e = Assert.Throws<ConfigException>(() => _project.Load());
+
+        Assert.StartsWith($"{Path.Join(_project.Root, "nagare.yml")}:3:1: targts: unknown key (did you mean 'targets'?). Known keys: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NagareYml_TakesModelSettingsFromTheProjectModel()
+    {
+        var config = ProjectLoader.Load(_project.Root);
+
+        var project = ModelProject.Load(config, "ci");
+
+        Assert.Equal(["dev", "ci", "prod"], project.TargetNames);
+        Assert.Equal(Path.Combine(_project.Root, "ci.duckdb"), project.Target.DatabasePath);
+        Assert.Equal("_ci", project.Target.SchemaSuffix);
+        Assert.Equal(10L, project.Vars["min_amount"]);
+        Assert.Equal(new object?[] { "east", "west" }, Assert.IsType<List<object?>>(project.Vars["regions"]));
+        Assert.Equal(Path.Combine(_project.Root, ProjectDefaults.TargetPath), project.TargetPath);
+    }
+
+    [Fact]
     public void Load_BadYaml_NamesFileLineAndKey()
     {
         _project.Write("models/dwh/schema.yml", """
@@ -152,9 +178,9 @@ public sealed class ModelCompilerTests : IDisposable
                 columns: not-a-list
             """);
 
-        var e = Assert.Throws<ModelProjectException>(() => _project.Compile());
+        var e = Assert.Throws<ConfigException>(() => _project.Compile());
 
-        Assert.Equal("models/dwh/schema.yml:4: models[0].columns: expected a list", e.Message);
+        Assert.Equal("models/dwh/schema.yml:4:5: models[0].columns: expected a list", e.Message);
     }
 
     [Fact]
