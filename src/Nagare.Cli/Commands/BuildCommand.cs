@@ -38,7 +38,7 @@ public static class BuildCommand
         warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var project = options.LoadProject(parse);
+            var project = options.LoadProject(parse, context);
             {
                 var manifest = options.Compile(parse, context, project, null);
                 var selected = options.SelectNodes(parse, manifest).Where(id => kind(manifest.Nodes[id])).ToHashSet(StringComparer.Ordinal);

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Nagare.DuckDb;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
 using Nagare.Runtime.Models;
 
 namespace Nagare.Cli.Commands;
@@ -45,8 +47,21 @@ internal sealed class BuildCommandOptions
         command.Options.Add(State);
     }
 
-    public ModelProject LoadProject(ParseResult parse) =>
-        ModelProject.Load(parse.GetValue(Project)!, parse.GetValue(Target), ModelProject.ParseVars(parse.GetValue(Vars)));
+    public ModelProject LoadProject(ParseResult parse, CliContext context)
+    {
+        var directory = parse.GetValue(Project)!;
+        var target = parse.GetValue(Target);
+        var vars = ModelProject.ParseVars(parse.GetValue(Vars));
+        if (ModelProject.IsDbt(directory) || !File.Exists(Path.Combine(directory, ProjectConfig.FileName)))
+        {
+            return ModelProject.Load(directory, target, vars);
+        }
+
+        // The same reading of nagare.yml as every other command: a key valid for sync is valid here, and a typo fails both.
+        var config = ProjectLoader.Read(directory, ConnectorRegistry.Default);
+        ProjectOption.WarnBroken(config, context);
+        return ModelProject.Load(config, target, vars);
+    }
 
     public Manifest Compile(ParseResult parse, CliContext context, ModelProject project, Func<DuckDbConnection>? connection, bool writeArtifacts = true)
     {

@@ -19,7 +19,7 @@ public static class CompileCommand
         command.SetAction(parse =>
         {
             var started = Stopwatch.GetTimestamp();
-            var project = options.LoadProject(parse);
+            var project = options.LoadProject(parse, context);
             using var connection = new BuildConnection(project, warehouse.ForWriting(parse, context));
             var manifest = options.Compile(parse, context, project, connection.Get);
             var nodes = manifest.Nodes.Values;

@@ -28,7 +28,7 @@ public static class ConnectionCommand
         var command = new Command("test", "Check that a connection is reachable and usable.") { name, project };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var config = ProjectOption.Load(parse, project);
+            var config = ProjectOption.Load(parse, project, context);
             var connectionName = parse.GetValue(name)!;
             await using var connection = ConnectorRegistry.Default.Create(config, connectionName, context.Time);
             var started = context.Time.GetTimestamp();
@@ -59,7 +59,7 @@ public static class ConnectionCommand
         var command = new Command("discover", "List a connection's streams with columns, keys and row estimates.") { name, select, json, project };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var config = ProjectOption.Load(parse, project);
+            var config = ProjectOption.Load(parse, project, context);
             var connectionName = parse.GetValue(name)!;
             var glob = parse.GetValue(select);
             await using var connection = ConnectorRegistry.Default.Create(config, connectionName, context.Time);

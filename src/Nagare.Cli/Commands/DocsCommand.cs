@@ -15,7 +15,7 @@ public static class DocsCommand
         warehouse.AddReadOnly(command);
         command.SetAction(parse =>
         {
-            var project = options.LoadProject(parse);
+            var project = options.LoadProject(parse, context);
             using var lazy = new BuildConnection(project, warehouse.ForReading(parse, context, project.Target.DatabasePath));
             var manifest = options.Compile(parse, context, project, lazy.Get);
             var exists = project.Target.DatabasePath.StartsWith(":memory:", StringComparison.Ordinal) || File.Exists(project.Target.DatabasePath);

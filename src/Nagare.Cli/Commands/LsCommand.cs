@@ -27,7 +27,7 @@ public static class LsCommand
         options.AddSelection(command);
         command.SetAction(parse =>
         {
-            var project = options.LoadProject(parse);
+            var project = options.LoadProject(parse, context);
             var manifest = options.Compile(parse, context, project, null, writeArtifacts: false);
             var types = (parse.GetValue(resourceType) ?? []).Select(t => t.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
             var selected = options.SelectNodes(parse, manifest).Select(id => manifest.Nodes[id]).ToList();

@@ -11,7 +11,7 @@ namespace Nagare.Cli.Commands;
 public static class QueryCommand
 {
     /// <summary>The default warehouse, relative to the working folder.</summary>
-    public const string DefaultDatabase = ".nagare/warehouse.duckdb";
+    public const string DefaultDatabase = ProjectDefaults.WarehousePath;
 
     public static Command Create(CliContext context)
     {

@@ -29,7 +29,7 @@ public static class ShowCommand
         warehouse.AddReadOnly(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var project = options.LoadProject(parse);
+            var project = options.LoadProject(parse, context);
             using var lazy = new BuildConnection(project, warehouse.ForReading(parse, context, project.Target.DatabasePath));
             var manifest = options.Compile(parse, context, project, lazy.Get);
             var name = parse.GetValue(model)!;

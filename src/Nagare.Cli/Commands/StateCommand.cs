@@ -114,7 +114,7 @@ public static class StateCommand
 
     private static (SyncRunner Runner, string Sync) Runner(CliContext context, ParseResult parse, Option<string> project, Argument<string> sync)
     {
-        var config = ProjectOption.Load(parse, project);
+        var config = ProjectOption.Load(parse, project, context);
         var name = parse.GetValue(sync)!;
         config.GetSync(name);
         return (new SyncRunner(config, ConnectorRegistry.Default, context.Time), name);

@@ -29,7 +29,7 @@ public static class SyncCommand
         warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var config = ProjectOption.Load(parse, project);
+            var config = ProjectOption.Load(parse, project, context);
             if (parse.GetValue(threads) is < 1)
             {
                 throw new NagareException("--threads must be at least 1.");

@@ -6,9 +6,6 @@ namespace Nagare.Runtime.Configuration;
 /// <param name="Key">The key column to split on; default: the single-column primary key.</param>
 public sealed record ChunkingConfig(long ChunkRows, int? Chunks, string? Key)
 {
-    /// <summary>Default rows per chunk.</summary>
-    public const long DefaultChunkRows = 1_000_000;
-
-    /// <summary>The default: one-million-row chunks on the primary key.</summary>
-    public static ChunkingConfig Default { get; } = new(DefaultChunkRows, null, null);
+    /// <summary>The default: <see cref="ProjectDefaults.ChunkRows"/> rows per chunk on the primary key.</summary>
+    public static ChunkingConfig Default { get; } = new(ProjectDefaults.Default.ChunkRows, null, null);
 }

@@ -2,20 +2,28 @@ using System.Collections.Immutable;
 
 namespace Nagare.Runtime.Configuration;
 
-/// <summary>A loaded project folder: <c>nagare.yml</c>, <c>connections/*.yml</c>, <c>syncs/*.yml</c>.</summary>
+/// <summary>
+/// The project: <c>nagare.yml</c>, <c>connections/*.yml</c> and <c>syncs/*.yml</c>, read once by
+/// <see cref="ProjectLoader"/> and used by every command (syncs, connections, queries, models). A new kind of object
+/// is a new section here and in the loader, never a second reader of the same files.
+/// </summary>
 /// <param name="Name">Project name.</param>
 /// <param name="Root">The project folder (absolute).</param>
 /// <param name="WarehousePath">The embedded DuckDB warehouse file (absolute).</param>
 /// <param name="Defaults">Project defaults.</param>
 /// <param name="Connections">Connections by name, including the built-in <c>warehouse</c>.</param>
 /// <param name="Syncs">Syncs by name.</param>
+/// <param name="Models">The model keys of nagare.yml.</param>
+/// <param name="Broken">Connections and syncs left out because their files have problems, sorted by file.</param>
 public sealed record ProjectConfig(
     string Name,
     string Root,
     string WarehousePath,
     ProjectDefaults Defaults,
     ImmutableSortedDictionary<string, ConnectionConfig> Connections,
-    ImmutableSortedDictionary<string, SyncConfig> Syncs)
+    ImmutableSortedDictionary<string, SyncConfig> Syncs,
+    ModelSettings Models,
+    ImmutableArray<BrokenObject> Broken)
 {
     /// <summary>The project file's name.</summary>
     public const string FileName = "nagare.yml";
@@ -23,18 +31,54 @@ public sealed record ProjectConfig(
     /// <summary>The built-in connection to the embedded warehouse.</summary>
     public const string WarehouseConnection = "warehouse";
 
-    /// <summary>The default warehouse file, relative to the project folder.</summary>
-    public const string DefaultWarehousePath = ".nagare/warehouse.duckdb";
-
     /// <summary>The connection named <paramref name="name"/>.</summary>
-    /// <exception cref="ConfigException">No such connection; the message lists the known ones.</exception>
-    public ConnectionConfig GetConnection(string name) =>
-        Connections.TryGetValue(name, out var connection) ? connection
-        : throw new ConfigException($"No connection '{name}' in {Root}. Known: {string.Join(", ", Connections.Keys)}.");
+    /// <exception cref="ConfigException">No such connection, or its file has problems; the message says which.</exception>
+    public ConnectionConfig GetConnection(string name)
+    {
+        if (FindBroken("connection", name) is { } broken)
+        {
+            throw new ConfigException($"Connection '{name}' cannot be used: {broken.Problem.Message}", broken.Problem);
+        }
 
-    /// <summary>The sync named <paramref name="name"/>.</summary>
-    /// <exception cref="ConfigException">No such sync; the message lists the known ones.</exception>
-    public SyncConfig GetSync(string name) =>
-        Syncs.TryGetValue(name, out var sync) ? sync
-        : throw new ConfigException($"No sync '{name}' in {Root}. Known: {(Syncs.IsEmpty ? "(none)" : string.Join(", ", Syncs.Keys))}.");
+        return Connections.TryGetValue(name, out var connection) ? connection
+            : throw new ConfigException($"No connection '{name}' in {Root}. Known: {string.Join(", ", Connections.Keys)}.");
+    }
+
+    /// <summary>The sync named <paramref name="name"/>, whose source and destination connections are usable.</summary>
+    /// <exception cref="ConfigException">No such sync, or its file or one of its connections' files has problems; the message says which.</exception>
+    public SyncConfig GetSync(string name)
+    {
+        if (FindBroken("sync", name) is { } broken)
+        {
+            throw new ConfigException($"Sync '{name}' cannot run: {broken.Problem.Message}", broken.Problem);
+        }
+
+        if (!Syncs.TryGetValue(name, out var sync))
+        {
+            throw new ConfigException($"No sync '{name}' in {Root}. Known: {(Syncs.IsEmpty ? "(none)" : string.Join(", ", Syncs.Keys))}.");
+        }
+
+        foreach (var (role, connection) in new[] { ("source", sync.Source), ("destination", sync.Destination) })
+        {
+            if (FindBroken("connection", connection) is { } brokenConnection)
+            {
+                throw new ConfigException($"Sync '{name}' cannot run: its {role} connection '{connection}' has problems: {brokenConnection.Problem.Message}", brokenConnection.Problem);
+            }
+        }
+
+        return sync;
+    }
+
+    /// <summary>Fails with every problem of every file when any connection or sync was left out.</summary>
+    /// <exception cref="ConfigException">At least one object is broken; the message lists each problem with file:line:column.</exception>
+    public void ThrowIfBroken()
+    {
+        if (!Broken.IsDefaultOrEmpty)
+        {
+            throw ConfigException.Combine(Broken.Select(b => b.Problem));
+        }
+    }
+
+    private BrokenObject? FindBroken(string kind, string name) =>
+        Broken.IsDefault ? null : Broken.FirstOrDefault(b => b.Kind == kind && string.Equals(b.Name, name, StringComparison.Ordinal));
 }

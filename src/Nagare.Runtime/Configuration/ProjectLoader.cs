@@ -52,111 +52,135 @@ public static class ProjectLoader
     /// Reads nagare.yml alone: commands that only need the warehouse do not depend on connections and syncs (or the
     /// secrets they reference) being loadable.
     /// </summary>
-    /// <exception cref="ConfigException">nagare.yml is invalid.</exception>
+    /// <exception cref="ConfigException">nagare.yml is invalid; the message lists every problem.</exception>
     public static string? WarehousePath(string directory, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var root = Path.GetFullPath(directory);
-        var projectFile = Path.Combine(root, ProjectConfig.FileName);
-        return File.Exists(projectFile)
-            ? WarehouseOf(YamlSection.Load(projectFile, Display(directory, ProjectConfig.FileName), environment ?? Environment.GetEnvironmentVariable), root)
-            : null;
+        if (!File.Exists(Path.Combine(root, ProjectConfig.FileName)))
+        {
+            return null;
+        }
+
+        var problems = new List<ConfigException>();
+        var settings = ReadRoot(directory, root, environment ?? Environment.GetEnvironmentVariable, problems);
+        return problems.Count > 0 ? throw ConfigException.Combine(problems) : settings.WarehousePath;
     }
 
-    private static string WarehouseOf(YamlSection project, string root) =>
-        Path.GetFullPath(project.String("warehouse") ?? ProjectConfig.DefaultWarehousePath, root);
-
-    /// <summary>Loads the project in <paramref name="directory"/>.</summary>
+    /// <summary>Loads the project in <paramref name="directory"/>, failing when any file has a problem.</summary>
     /// <param name="directory">The project folder, as the user gave it (file names in messages start with it).</param>
     /// <param name="registry">Connector types, for checking connection keys; <see cref="ConnectorRegistry.Default"/> when null.</param>
     /// <param name="environment">Environment lookup for <c>${NAME}</c>; the process environment when null.</param>
-    /// <exception cref="ConfigException">A file is missing or invalid.</exception>
+    /// <exception cref="ConfigException">A file is missing or invalid; the message lists every problem of every file.</exception>
     public static ProjectConfig Load(string directory, ConnectorRegistry? registry = null, Func<string, string?>? environment = null)
+    {
+        var project = Read(directory, registry, environment);
+        project.ThrowIfBroken();
+        return project;
+    }
+
+    /// <summary>
+    /// Reads the project in <paramref name="directory"/>, leaving out (in <see cref="ProjectConfig.Broken"/>) the
+    /// connections and syncs whose files have problems, so that they block only what uses them.
+    /// </summary>
+    /// <inheritdoc cref="Load" path="/param"/>
+    /// <exception cref="ConfigException">nagare.yml is missing or invalid (it is the root every object depends on); the message lists every problem of every file.</exception>
+    public static ProjectConfig Read(string directory, ConnectorRegistry? registry = null, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         registry ??= ConnectorRegistry.Default;
         environment ??= Environment.GetEnvironmentVariable;
         var root = Path.GetFullPath(directory);
-        var projectFile = Path.Combine(root, ProjectConfig.FileName);
-        if (!File.Exists(projectFile))
-        {
-            throw new ConfigException($"No {ProjectConfig.FileName} in '{root}'.")
-            {
-                Hint = "Run 'nagare init' to create a project there, or pass --project DIR.",
-            };
-        }
-
-        var project = YamlSection.Load(projectFile, Display(directory, ProjectConfig.FileName), environment);
-        var name = project.RequiredString("name");
-        var warehousePath = WarehouseOf(project, root);
-        var blockSize = project.Int("warehouse_block_size", int.MinValue, int.MaxValue);
-        if (blockSize is { } size && WarehouseFile.BlockSizeProblem(size) is { } problem)
-        {
-            throw project.Error("warehouse_block_size", problem);
-        }
-
-        var compression = project.String("warehouse_compression");
-        if (compression is not null && WarehouseFile.CompressionProblem(compression) is { } wrong)
-        {
-            throw project.Error("warehouse_compression", wrong);
-        }
-
-        var defaults = ReadDefaults(project.Section("defaults"));
-        project.RejectUnknownKeys();
+        var rootProblems = new List<ConfigException>();
+        var settings = ReadRoot(directory, root, environment, rootProblems);
+        var broken = new List<BrokenObject>();
+        var defaults = settings.Defaults;
 
         var connections = ImmutableSortedDictionary.CreateBuilder<string, ConnectionConfig>(StringComparer.Ordinal);
         // The built-in warehouse is a duckdb connection whose keys come from nagare.yml's warehouse_* keys.
-        var warehouseSettings = ImmutableDictionary<string, ConfigSetting>.Empty;
-        foreach (var (key, value, yamlKey) in new[]
-        {
-            ("path", warehousePath, "warehouse"),
-            ("block_size", blockSize?.ToString(System.Globalization.CultureInfo.InvariantCulture), "warehouse_block_size"),
-            ("compression", compression, "warehouse_compression"),
-        })
-        {
-            if (value is not null)
-            {
-                warehouseSettings = warehouseSettings.Add(key, new ConfigSetting(key, value, null, [], null, project.LocationOf(yamlKey)));
-            }
-        }
-
-        connections[ProjectConfig.WarehouseConnection] = new ConnectionConfig(ProjectConfig.WarehouseConnection, "duckdb", defaults.MaxConcurrency, warehouseSettings, project.Location);
+        connections[ProjectConfig.WarehouseConnection] = WarehouseConnection(settings, defaults);
         var origins = new Dictionary<string, ConfigLocation>(StringComparer.Ordinal);
         foreach (var file in YamlFiles(root, "connections"))
         {
-            var section = YamlSection.Load(file, Display(directory, Path.GetRelativePath(root, file)), environment);
-            var connection = ReadConnection(section, Path.GetFileNameWithoutExtension(file), registry, defaults);
-            if (connection.Name == ProjectConfig.WarehouseConnection)
+            var display = Display(directory, Path.GetRelativePath(root, file));
+            YamlSection? section = null;
+            try
             {
-                throw section.Error("name", "'warehouse' is the built-in connection to the embedded warehouse; choose another name (set the warehouse file with 'warehouse:' in nagare.yml)");
-            }
+                section = YamlSection.Load(file, display, environment);
+                var connection = ReadConnection(section, Path.GetFileNameWithoutExtension(file), registry, defaults);
+                if (connection.Name == ProjectConfig.WarehouseConnection)
+                {
+                    throw section.Error("name", "'warehouse' is the built-in connection to the embedded warehouse; choose another name (set the warehouse file with 'warehouse:' in nagare.yml)");
+                }
 
-            if (origins.TryGetValue(connection.Name, out var first))
+                if (origins.TryGetValue(connection.Name, out var first))
+                {
+                    throw section.Error("name", $"connection '{connection.Name}' is already defined at {first}");
+                }
+
+                origins[connection.Name] = connection.Location;
+                connections[connection.Name] = connection;
+            }
+            catch (ConfigException e)
             {
-                throw section.Error("name", $"connection '{connection.Name}' is already defined at {first}");
+                broken.Add(new BrokenObject("connection", NameOf(section, file), display, ConfigException.Combine([e])));
             }
-
-            origins[connection.Name] = connection.Location;
-            connections[connection.Name] = connection;
         }
 
+        var brokenConnections = broken.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         var syncs = ImmutableSortedDictionary.CreateBuilder<string, SyncConfig>(StringComparer.Ordinal);
         foreach (var file in YamlFiles(root, "syncs"))
         {
-            var section = YamlSection.Load(file, Display(directory, Path.GetRelativePath(root, file)), environment);
-            var sync = ReadSync(section, Path.GetFileNameWithoutExtension(file), connections, defaults);
-            if (syncs.TryGetValue(sync.Name, out var first))
+            var display = Display(directory, Path.GetRelativePath(root, file));
+            YamlSection? section = null;
+            try
             {
-                throw section.Error("name", $"sync '{sync.Name}' is already defined at {first.Location}");
-            }
+                section = YamlSection.Load(file, display, environment);
+                var sync = ReadSync(section, Path.GetFileNameWithoutExtension(file), connections, brokenConnections, defaults);
+                if (syncs.TryGetValue(sync.Name, out var first))
+                {
+                    throw section.Error("name", $"sync '{sync.Name}' is already defined at {first.Location}");
+                }
 
-            syncs[sync.Name] = sync;
+                syncs[sync.Name] = sync;
+            }
+            catch (ConfigException e)
+            {
+                broken.Add(new BrokenObject("sync", NameOf(section, file), display, ConfigException.Combine([e])));
+            }
         }
 
-        return new ProjectConfig(name, root, warehousePath, defaults, connections.ToImmutable(), syncs.ToImmutable());
+        if (rootProblems.Count > 0)
+        {
+            // nagare.yml is the root of everything: nothing runs, and every problem found anywhere is reported at once.
+            throw ConfigException.Combine(rootProblems.Concat(broken.Select(b => b.Problem)));
+        }
+
+        return new ProjectConfig(
+            settings.Name,
+            root,
+            settings.WarehousePath,
+            defaults,
+            connections.ToImmutable(),
+            syncs.ToImmutable(),
+            settings.Models,
+            [.. broken.OrderBy(b => b.File, StringComparer.Ordinal)]);
     }
 
     private static string Display(string directory, string relative) => Path.Join(directory, relative);
+
+    /// <summary>The name a broken file's object goes by: its <c>name:</c> when that much is readable, else the file name.</summary>
+    private static string NameOf(YamlSection? section, string file)
+    {
+        try
+        {
+            return section?.String("name") is { Length: > 0 } name ? name : Path.GetFileNameWithoutExtension(file);
+        }
+        catch (ConfigException)
+        {
+            return Path.GetFileNameWithoutExtension(file);
+        }
+    }
 
     private static IEnumerable<string> YamlFiles(string root, string folder)
     {
@@ -165,6 +189,170 @@ public static class ProjectLoader
             Directory.EnumerateFiles(path)
                 .Where(f => f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal);
+    }
+
+    /// <summary>Runs one read of nagare.yml; a problem is recorded and <paramref name="fallback"/> used, so every key is checked in one pass.</summary>
+    private static T Collect<T>(List<ConfigException> problems, Func<T> read, T fallback)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ConfigException e)
+        {
+            problems.Add(e);
+            return fallback;
+        }
+    }
+
+    /// <summary>Reads every key of nagare.yml (the one list of known top-level keys, whatever the command), recording each problem.</summary>
+    private static RootSettings ReadRoot(string directory, string root, Func<string, string?> environment, List<ConfigException> problems)
+    {
+        var projectFile = Path.Combine(root, ProjectConfig.FileName);
+        var fallback = new RootSettings(string.Empty, Path.GetFullPath(ProjectDefaults.WarehousePath, root), null, null, null, ProjectDefaults.Default, ModelSettings.Default);
+        if (!File.Exists(projectFile))
+        {
+            throw new ConfigException($"No {ProjectConfig.FileName} in '{root}'.")
+            {
+                Hint = "Run 'nagare init' to create a project there, or pass --project DIR.",
+            };
+        }
+
+        YamlSection project;
+        try
+        {
+            project = YamlSection.Load(projectFile, Display(directory, ProjectConfig.FileName), environment);
+        }
+        catch (ConfigException e)
+        {
+            problems.Add(e);
+            return fallback;
+        }
+
+        var name = Collect(problems, () => project.RequiredString("name"), string.Empty);
+        var warehousePath = Collect(problems, () => Path.GetFullPath(project.String("warehouse") ?? ProjectDefaults.WarehousePath, root), fallback.WarehousePath);
+        var blockSize = Collect(problems, () => Checked(project, "warehouse_block_size", project.Int("warehouse_block_size", int.MinValue, int.MaxValue), size => WarehouseFile.BlockSizeProblem(size!.Value)), null);
+        var compression = Collect(problems, () => Checked(project, "warehouse_compression", project.String("warehouse_compression"), WarehouseFile.CompressionProblem), null);
+        var defaults = Collect(problems, () => ReadDefaults(project.Section("defaults")), ProjectDefaults.Default);
+        var models = ReadModelSettings(project, problems);
+        Collect(problems, () => { project.RejectUnknownKeys(); return true; }, false);
+        return new RootSettings(name, warehousePath, blockSize, compression, project, defaults, models);
+    }
+
+    private static T? Checked<T>(YamlSection section, string key, T? value, Func<T, string?> problemOf) =>
+        value is not null && problemOf(value) is { } problem ? throw section.Error(key, problem) : value;
+
+    private static ConnectionConfig WarehouseConnection(RootSettings settings, ProjectDefaults defaults)
+    {
+        var warehouseSettings = ImmutableDictionary<string, ConfigSetting>.Empty;
+        var location = settings.File?.Location ?? new ConfigLocation(ProjectConfig.FileName, 1, 1);
+        foreach (var (key, value, yamlKey) in new[]
+        {
+            ("path", settings.WarehousePath, "warehouse"),
+            ("block_size", settings.BlockSize?.ToString(System.Globalization.CultureInfo.InvariantCulture), "warehouse_block_size"),
+            ("compression", settings.Compression, "warehouse_compression"),
+        })
+        {
+            if (value is not null)
+            {
+                warehouseSettings = warehouseSettings.Add(key, new ConfigSetting(key, value, null, [], null, settings.File?.LocationOf(yamlKey) ?? location));
+            }
+        }
+
+        return new ConnectionConfig(ProjectConfig.WarehouseConnection, "duckdb", defaults.MaxConcurrency, warehouseSettings, location);
+    }
+
+    private static ModelSettings ReadModelSettings(YamlSection project, List<ConfigException> problems)
+    {
+        var d = ModelSettings.Default;
+        var (modelPaths, seedPaths, macroPaths, testPaths) = (d.ModelPaths, d.SeedPaths, d.MacroPaths, d.TestPaths);
+        var (modelConfig, seedConfig) = (d.ModelConfig, d.SeedConfig);
+        switch (project.Node("models"))
+        {
+            case YamlScalarNode or YamlSequenceNode:
+                // models: models  /  models: [models, more_models]
+                modelPaths = Collect(problems, () => Or(project.StringList("models"), d.ModelPaths), d.ModelPaths);
+                break;
+            case YamlMappingNode:
+                var section = project.Section("models")!;
+                modelPaths = Collect(problems, () => Or(section.StringList("paths"), Or(section.StringList("model_paths"), d.ModelPaths)), d.ModelPaths);
+                seedPaths = Collect(problems, () => Or(section.StringList("seed_paths"), d.SeedPaths), d.SeedPaths);
+                macroPaths = Collect(problems, () => Or(section.StringList("macro_paths"), d.MacroPaths), d.MacroPaths);
+                testPaths = Collect(problems, () => Or(section.StringList("test_paths"), d.TestPaths), d.TestPaths);
+                modelConfig = Collect(problems, () => Mapping(section, "config", "folder configs such as 'dwh: { +materialized: table }'"), d.ModelConfig);
+                seedConfig = Collect(problems, () => Mapping(section, "seeds", "seed configs such as '+schema: lake_seed'"), d.SeedConfig);
+                Collect(problems, () => { section.RejectUnknownKeys(); return true; }, false);
+                break;
+        }
+
+        var targetPath = Collect(problems, () => project.String("target_path") ?? d.TargetPath, d.TargetPath);
+        var vars = Collect(problems, () => Mapping(project, "vars", "variables such as 'start_date: \"2024-01-01\"'"), d.Vars);
+        var targets = Collect(problems, () => ReadTargets(project.Section("targets")), d.Targets);
+        var defaultTarget = Collect(problems, () => project.String("default_target"), null);
+        var target = Collect(problems, () => project.String("target"), null);
+        defaultTarget ??= target;
+        if (defaultTarget is not null && !targets.IsEmpty && !targets.Any(t => t.Name == defaultTarget))
+        {
+            var names = targets.Select(t => t.Name).ToList();
+            var key = project.Has("default_target") ? "default_target" : "target";
+            problems.Add(project.Error(key, $"no target '{defaultTarget}' under targets:{YamlSection.Suggest(defaultTarget, names)}. Defined: {string.Join(", ", names)}"));
+        }
+
+        return new ModelSettings(modelPaths, seedPaths, macroPaths, testPaths, targetPath, modelConfig, seedConfig, vars, targets, defaultTarget);
+    }
+
+    private static ImmutableArray<string> Or(ImmutableArray<string> value, ImmutableArray<string> fallback) => value.IsDefaultOrEmpty ? fallback : value;
+
+    private static ImmutableSortedDictionary<string, object?> Mapping(YamlSection section, string key, string example) => section.Value(key) switch
+    {
+        null => ImmutableSortedDictionary<string, object?>.Empty,
+        ImmutableSortedDictionary<string, object?> map => map,
+        _ => throw section.Error(key, $"expected a mapping of {example}"),
+    };
+
+    private static ImmutableArray<TargetConfig> ReadTargets(YamlSection? section)
+    {
+        if (section is null)
+        {
+            return [];
+        }
+
+        var targets = ImmutableArray.CreateBuilder<TargetConfig>();
+        var problems = new List<ConfigException>();
+        foreach (var (name, value, location) in section.Entries())
+        {
+            try
+            {
+                targets.Add(value switch
+                {
+                    YamlScalarNode { Value: null or "" or "~" or "null" } => new TargetConfig(name, null, null, string.Empty, string.Empty, null, location),
+                    YamlMappingNode mapping => ReadTarget(section.Child(name, mapping), name),
+                    _ => throw new ConfigException(location, section.KeyPath(name), "expected a mapping such as { warehouse: .nagare/ci.duckdb, schema_suffix: _ci }"),
+                });
+            }
+            catch (ConfigException e)
+            {
+                problems.Add(e);
+            }
+        }
+
+        return problems.Count > 0 ? throw ConfigException.Combine(problems) : targets.ToImmutable();
+    }
+
+    private static TargetConfig ReadTarget(YamlSection section, string name)
+    {
+        var warehouse = section.String("warehouse");
+        var path = section.String("path");
+        var target = new TargetConfig(
+            name,
+            warehouse ?? path,
+            section.String("schema"),
+            section.String("schema_prefix") ?? string.Empty,
+            section.String("schema_suffix") ?? string.Empty,
+            section.Int("threads", 1, 1024),
+            section.Location);
+        section.RejectUnknownKeys();
+        return target;
     }
 
     private static ProjectDefaults ReadDefaults(YamlSection? section)
@@ -232,17 +420,19 @@ public static class ProjectLoader
         return builder.ToImmutable();
     }
 
-    private static SyncConfig ReadSync(YamlSection section, string fileStem, ImmutableSortedDictionary<string, ConnectionConfig>.Builder connections, ProjectDefaults defaults)
+    private static SyncConfig ReadSync(YamlSection section, string fileStem, ImmutableSortedDictionary<string, ConnectionConfig>.Builder connections, IReadOnlySet<string> brokenConnections, ProjectDefaults defaults)
     {
         var name = section.String("name") ?? fileStem;
         var source = section.RequiredString("source");
-        if (!connections.ContainsKey(source))
+
+        // A connection whose own file is broken still exists: the sync is fine, it just cannot run until that file is fixed.
+        if (!connections.ContainsKey(source) && !brokenConnections.Contains(source))
         {
             throw section.Error("source", $"no connection named '{source}'{YamlSection.Suggest(source, connections.Keys)}. Known: {string.Join(", ", connections.Keys)}");
         }
 
         var destination = section.String("destination") ?? ProjectConfig.WarehouseConnection;
-        if (!connections.ContainsKey(destination))
+        if (!connections.ContainsKey(destination) && !brokenConnections.Contains(destination))
         {
             throw section.Error("destination", $"no connection named '{destination}'{YamlSection.Suggest(destination, connections.Keys)}. Known: {string.Join(", ", connections.Keys)}");
         }
@@ -266,9 +456,35 @@ public static class ProjectLoader
             throw section.Error("streams", "at least one stream selection is required, e.g. '- select: \"public.*\"'");
         }
 
-        var streams = streamSections.Select(s => ReadStream(s, defaultMode, defaultCursor, defaultKey, onError, deleteDetection, chunking)).ToImmutableArray();
-        section.RejectUnknownKeys();
-        return new SyncConfig(name, source, destination, targetSchema, naming, streams, columns, vars, schemaChanges, softDeleteColumn, section.Location);
+        var problems = new List<ConfigException>();
+        var streams = ImmutableArray.CreateBuilder<StreamConfig>(streamSections.Count);
+        foreach (var streamSection in streamSections)
+        {
+            try
+            {
+                streams.Add(ReadStream(streamSection, defaultMode, defaultCursor, defaultKey, onError, deleteDetection, chunking));
+            }
+            catch (ConfigException e)
+            {
+                problems.Add(e);
+            }
+        }
+
+        try
+        {
+            section.RejectUnknownKeys();
+        }
+        catch (ConfigException e)
+        {
+            problems.Add(e);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw ConfigException.Combine(problems);
+        }
+
+        return new SyncConfig(name, source, destination, targetSchema, naming, streams.MoveToImmutable(), columns, vars, schemaChanges, softDeleteColumn, section.Location);
     }
 
     private static void ValidateNaming(YamlSection section, string naming)
@@ -424,4 +640,7 @@ public static class ProjectLoader
         section.RejectUnknownKeys();
         return new ColumnMapping(rename, exclude, cast, mask, secret, section.Location);
     }
+
+    /// <summary>What nagare.yml says, with fallbacks where a key had a problem.</summary>
+    private sealed record RootSettings(string Name, string WarehousePath, int? BlockSize, string? Compression, YamlSection? File, ProjectDefaults Defaults, ModelSettings Models);
 }

@@ -35,11 +35,35 @@ internal sealed class YamlSection
 
     public static YamlSection Load(string file, string displayName, Func<string, string?> environment)
     {
-        var stream = new YamlStream();
+        var root = ParseRoot(file, displayName) ?? throw new ConfigException(new ConfigLocation(displayName, 1, 1), "(root)", "expected a mapping of keys to values");
+        return new YamlSection(displayName, root, string.Empty, environment);
+    }
+
+    /// <summary>
+    /// Parses one project file (the one place YAML text is turned into nodes): its top-level mapping, or null when the
+    /// file is empty. Syntax errors, a top level that is not a mapping and extra documents are <see cref="ConfigException"/>s.
+    /// </summary>
+    public static YamlMappingNode? ParseRoot(string file, string displayName)
+    {
         try
         {
             using var reader = new StreamReader(file, Encoding.UTF8);
-            stream.Load(reader);
+            return ParseRoot(reader, displayName);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigException($"{displayName}: cannot read: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc cref="ParseRoot(string, string)"/>
+    public static YamlMappingNode? ParseRoot(TextReader text, string displayName)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(text);
         }
         catch (YamlException e)
         {
@@ -47,10 +71,15 @@ internal sealed class YamlSection
             throw new ConfigException(location, "(syntax)", Inner(e).Message);
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" } && stream.Documents.Count == 1)
         {
-            var at = stream.Documents.Count == 0 ? new ConfigLocation(displayName, 1, 1) : new ConfigLocation(displayName, (int)stream.Documents[0].RootNode.Start.Line, (int)stream.Documents[0].RootNode.Start.Column);
-            throw new ConfigException(at, "(root)", "expected a mapping of keys to values");
+            return null;
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            var first = stream.Documents[0].RootNode;
+            throw new ConfigException(new ConfigLocation(displayName, (int)first.Start.Line, (int)first.Start.Column), "(root)", "expected a mapping of keys to values");
         }
 
         if (stream.Documents.Count > 1)
@@ -59,7 +88,7 @@ internal sealed class YamlSection
             throw new ConfigException(new ConfigLocation(displayName, (int)extra.Start.Line, (int)extra.Start.Column), "(root)", "one document per file: put each connection or sync in its own file");
         }
 
-        return new YamlSection(displayName, root, string.Empty, environment);
+        return root;
     }
 
     public string KeyPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
@@ -219,16 +248,108 @@ internal sealed class YamlSection
     public string ScalarText(string key, YamlNode value) =>
         value is YamlScalarNode scalar ? Substitute(key, scalar) : throw new ConfigException(At(value), KeyPath(Quote(key)), $"expected a single value, found a {Describe(value)}");
 
-    /// <summary>Fails on the first key that was never read, suggesting the nearest known key.</summary>
-    public void RejectUnknownKeys()
+    /// <summary>Fails naming every key that was never read, each with the nearest known key.</summary>
+    public void RejectUnknownKeys() => RejectUnknownKeys(read);
+
+    /// <summary>Fails naming every key not in <paramref name="known"/>, each with the nearest known key.</summary>
+    public void RejectUnknownKeys(IReadOnlyCollection<string> known)
     {
+        ArgumentNullException.ThrowIfNull(known);
+        var problems = new List<ConfigException>();
         foreach (var key in node.Children.Keys)
         {
             var name = (key as YamlScalarNode)?.Value ?? string.Empty;
-            if (!read.Contains(name))
+            if (!known.Contains(name))
             {
-                throw new ConfigException(At(key), KeyPath(name), $"unknown key{Suggest(name, read)}. Known keys: {string.Join(", ", read.Order(StringComparer.Ordinal))}");
+                problems.Add(UnknownKey(At(key), KeyPath(name), name, known));
             }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw ConfigException.Combine(problems);
+        }
+    }
+
+    /// <summary>The one wording of an unknown key, with a did-you-mean and the keys allowed there.</summary>
+    public static ConfigException UnknownKey(ConfigLocation location, string keyPath, string key, IEnumerable<string> known)
+    {
+        var sorted = known.Distinct().Order(StringComparer.Ordinal).ToList();
+        return new ConfigException(location, keyPath, $"unknown key{Suggest(key, sorted)}. Known keys: {string.Join(", ", sorted)}");
+    }
+
+    /// <summary>
+    /// The value of <paramref name="key"/> as plain data (for settings whose keys the user chooses, such as vars and
+    /// folder configs): mappings become sorted dictionaries, lists arrays, scalars text, numbers or booleans.
+    /// </summary>
+    public object? Value(string key)
+    {
+        var value = Node(key);
+        return value is null ? null : Plain(value, KeyPath(key));
+    }
+
+    /// <summary>A plain scalar's value typed as YAML 1.2's core schema does: null, true/false, integers, floats, else text.</summary>
+    public static object? TypedScalar(string? value, bool quoted)
+    {
+        if (quoted)
+        {
+            return value ?? string.Empty;
+        }
+
+        switch (value)
+        {
+            case null or "" or "~" or "null" or "Null" or "NULL":
+                return null;
+            case "true" or "True" or "TRUE":
+                return true;
+            case "false" or "False" or "FALSE":
+                return false;
+        }
+
+        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        {
+            return l;
+        }
+
+        if (value.Length > 0 && (char.IsDigit(value[0]) || value[0] is '-' or '+' or '.') &&
+            double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return d;
+        }
+
+        return value;
+    }
+
+    /// <summary>Whether a scalar was written quoted or as a block, so its text is never typed as a number or boolean.</summary>
+    public static bool IsQuoted(YamlScalarNode scalar) =>
+        scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded;
+
+    private object? Plain(YamlNode value, string path)
+    {
+        switch (value)
+        {
+            case YamlMappingNode mapping:
+                var map = ImmutableSortedDictionary.CreateBuilder<string, object?>(StringComparer.Ordinal);
+                foreach (var (k, v) in mapping.Children)
+                {
+                    var name = (k as YamlScalarNode)?.Value ?? throw new ConfigException(At(k), path, "keys must be plain text");
+                    map[name] = Plain(v, $"{path}.{Quote(name)}");
+                }
+
+                return map.ToImmutable();
+            case YamlSequenceNode sequence:
+                var items = ImmutableArray.CreateBuilder<object?>(sequence.Children.Count);
+                for (var i = 0; i < sequence.Children.Count; i++)
+                {
+                    items.Add(Plain(sequence.Children[i], $"{path}[{i}]"));
+                }
+
+                return items.MoveToImmutable();
+            case YamlScalarNode scalar:
+                var text = scalar.Value is { } raw && raw.Contains("${", StringComparison.Ordinal) ? SubstituteAt(path, scalar) : scalar.Value;
+                return TypedScalar(text, IsQuoted(scalar));
+            default:
+                return null;
         }
     }
 
@@ -307,7 +428,9 @@ internal sealed class YamlSection
     }
 
     /// <summary>Replaces <c>${NAME}</c> (or <c>${NAME:-default}</c>) with the environment's value; <c>$${</c> keeps a literal <c>${</c>.</summary>
-    private string Substitute(string key, YamlScalarNode scalar)
+    private string Substitute(string key, YamlScalarNode scalar) => SubstituteAt(KeyPath(key), scalar);
+
+    private string SubstituteAt(string keyPath, YamlScalarNode scalar)
     {
         var text = scalar.Value ?? string.Empty;
         if (!text.Contains("${", StringComparison.Ordinal))
@@ -331,7 +454,7 @@ internal sealed class YamlSection
                 var end = text.IndexOf('}', i + 2);
                 if (end < 0)
                 {
-                    throw new ConfigException(At(scalar), KeyPath(key), "unclosed '${' in value (write $${ for a literal ${)");
+                    throw new ConfigException(At(scalar), keyPath, "unclosed '${' in value (write $${ for a literal ${)");
                 }
 
                 var reference = text[(i + 2)..end];
@@ -341,7 +464,7 @@ internal sealed class YamlSection
                 if (string.IsNullOrEmpty(value))
                 {
                     value = defaultAt >= 0 ? reference[(defaultAt + 2)..]
-                        : throw new ConfigException(At(scalar), KeyPath(key), $"environment variable {name} is not set");
+                        : throw new ConfigException(At(scalar), keyPath, $"environment variable {name} is not set");
                 }
 
                 result.Append(value);

@@ -103,10 +103,9 @@ public static class ProjectGenerator
         }
 
         var name = options.Connection!;
-        var hasProject = File.Exists(Path.Combine(root, ProjectConfig.FileName));
         if (name == ProjectConfig.WarehouseConnection)
         {
-            var path = hasProject ? ProjectLoader.Load(root).WarehousePath : Path.Combine(root, ProjectConfig.DefaultWarehousePath);
+            var path = ProjectLoader.WarehousePath(root) ?? Path.Combine(root, ProjectDefaults.WarehousePath);
             if (!File.Exists(path))
             {
                 throw new GenerationException($"No warehouse at '{Display(root, path)}'.") { Hint = "Load data first (nagare sync or nagare demo), or pass --catalog CSV." };
@@ -117,7 +116,8 @@ public static class ProjectGenerator
             return await CatalogReader.ReadDuckDbAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
-        var project = ProjectLoader.Load(root);
+        // Read, not Load: a broken file elsewhere in the project does not stop generating from this connection.
+        var project = ProjectLoader.Read(root);
         await using var endpoint = ConnectorRegistry.Default.Create(project, name, time, options.LockWait);
         if (endpoint is not ISource source)
         {

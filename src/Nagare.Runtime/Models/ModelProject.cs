@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Nagare.Runtime.Configuration;
 
 namespace Nagare.Runtime.Models;
 
 /// <summary>
-/// A model project: a <c>nagare.yml</c> project or a dbt project (<c>dbt_project.yml</c> with a dbt-duckdb
-/// <c>profiles.yml</c>), with one target selected.
+/// A model project: a <c>nagare.yml</c> project (its settings taken from the <see cref="ProjectConfig"/> every command
+/// uses) or a dbt project (<c>dbt_project.yml</c> with a dbt-duckdb <c>profiles.yml</c>), with one target selected.
 /// </summary>
 public sealed partial class ModelProject
 {
@@ -28,41 +29,44 @@ public sealed partial class ModelProject
     /// <summary>The file the project was read from (<c>nagare.yml</c> or <c>dbt_project.yml</c>).</summary>
     public string ProjectFile { get; }
 
-    public IReadOnlyList<string> ModelPaths { get; private set; } = ["models"];
+    public IReadOnlyList<string> ModelPaths { get; init; } = ProjectDefaults.ModelPaths;
 
-    public IReadOnlyList<string> SeedPaths { get; private set; } = ["seeds"];
+    public IReadOnlyList<string> SeedPaths { get; init; } = ProjectDefaults.SeedPaths;
 
-    public IReadOnlyList<string> MacroPaths { get; private set; } = ["macros"];
+    public IReadOnlyList<string> MacroPaths { get; init; } = ProjectDefaults.MacroPaths;
 
-    public IReadOnlyList<string> TestPaths { get; private set; } = ["tests"];
+    public IReadOnlyList<string> TestPaths { get; init; } = ProjectDefaults.TestPaths;
 
     /// <summary>Where compiled SQL, the manifest and caches are written (dbt's <c>target-path</c>), absolute.</summary>
-    public string TargetPath { get; private set; } = string.Empty;
+    public string TargetPath { get; init; } = string.Empty;
 
     /// <summary>Variables: project <c>vars:</c> overridden by command-line <c>--vars</c>.</summary>
-    public IReadOnlyDictionary<string, object?> Vars { get; private set; } = new Dictionary<string, object?>();
+    public IReadOnlyDictionary<string, object?> Vars { get; init; } = new Dictionary<string, object?>();
 
     /// <summary>The selected target.</summary>
-    public ModelTarget Target { get; private set; } = null!;
+    public ModelTarget Target { get; init; } = null!;
 
     /// <summary>Block size of a warehouse file the models create (nagare.yml <c>warehouse_block_size</c>); null for the default.</summary>
-    public int? WarehouseBlockSize { get; private set; }
+    public int? WarehouseBlockSize { get; init; }
 
     /// <summary>How the models' warehouse compresses what it writes (nagare.yml <c>warehouse_compression</c>); null for auto.</summary>
-    public string? WarehouseCompression { get; private set; }
+    public string? WarehouseCompression { get; init; }
 
     /// <summary>Names of all targets defined.</summary>
-    public IReadOnlyList<string> TargetNames { get; private set; } = [];
+    public IReadOnlyList<string> TargetNames { get; init; } = [];
 
-    internal FolderConfig ModelConfigs { get; private set; } = new();
+    internal FolderConfig ModelConfigs { get; init; } = new();
 
-    internal FolderConfig SeedConfigs { get; private set; } = new();
+    internal FolderConfig SeedConfigs { get; init; } = new();
 
-    internal FolderConfig TestConfigs { get; private set; } = new();
+    internal FolderConfig TestConfigs { get; init; } = new();
 
     /// <summary>Whether <paramref name="directory"/> holds a nagare.yml or dbt_project.yml.</summary>
     public static bool Exists(string directory) =>
-        File.Exists(Path.Combine(directory, "nagare.yml")) || File.Exists(Path.Combine(directory, "dbt_project.yml"));
+        File.Exists(Path.Combine(directory, ProjectConfig.FileName)) || File.Exists(Path.Combine(directory, "dbt_project.yml"));
+
+    /// <summary>Whether <paramref name="directory"/> is a dbt project (a dbt_project.yml, which wins over a nagare.yml beside it).</summary>
+    public static bool IsDbt(string directory) => File.Exists(Path.Combine(directory, "dbt_project.yml"));
 
     /// <summary>Loads the project in <paramref name="directory"/>.</summary>
     /// <param name="directory">Project folder.</param>
@@ -73,32 +77,66 @@ public sealed partial class ModelProject
     {
         ArgumentNullException.ThrowIfNull(directory);
         var root = Path.GetFullPath(directory);
-        ModelProject project;
-        if (File.Exists(Path.Combine(root, "nagare.yml")) && !File.Exists(Path.Combine(root, "dbt_project.yml")))
+        if (IsDbt(root))
         {
-            project = LoadNagare(root, targetName);
-        }
-        else if (File.Exists(Path.Combine(root, "dbt_project.yml")))
-        {
-            project = LoadDbt(root, targetName, profilesDirectory);
-        }
-        else
-        {
-            throw new ModelProjectException($"No nagare.yml or dbt_project.yml in '{directory}'.") { Hint = "Run the command inside a project folder or pass --project DIR." };
+            return LoadDbt(root, targetName, cliVars, profilesDirectory);
         }
 
-        if (cliVars is not null)
+        if (File.Exists(Path.Combine(root, ProjectConfig.FileName)))
         {
-            var vars = new Dictionary<string, object?>(project.Vars, StringComparer.Ordinal);
-            foreach (var (k, v) in cliVars)
-            {
-                vars[k] = v;
-            }
-
-            project.Vars = vars;
+            // The project's one reader; connections or syncs with problems do not concern the models.
+            return Load(ProjectLoader.Read(directory), targetName, cliVars);
         }
 
-        return project;
+        throw new ModelProjectException($"No nagare.yml or dbt_project.yml in '{directory}'.") { Hint = "Run the command inside a project folder or pass --project DIR." };
+    }
+
+    /// <summary>The model project of a loaded <c>nagare.yml</c> project.</summary>
+    /// <param name="config">The project, as <see cref="ProjectLoader"/> read it.</param>
+    /// <param name="targetName">Target to select; the project's default when null.</param>
+    /// <param name="cliVars">Variables given on the command line; they win over the project's.</param>
+    /// <exception cref="ModelProjectException">No target named <paramref name="targetName"/>.</exception>
+    public static ModelProject Load(ProjectConfig config, string? targetName = null, IReadOnlyDictionary<string, object?>? cliVars = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var settings = config.Models;
+        var targets = settings.Targets;
+        var defaultTarget = settings.DefaultTarget ?? (targets.IsEmpty ? ProjectDefaults.TargetName : targets.Any(t => t.Name == ProjectDefaults.TargetName) ? ProjectDefaults.TargetName : targets[0].Name);
+        var chosen = targetName ?? defaultTarget;
+        TargetConfig? target = null;
+        if (!targets.IsEmpty)
+        {
+            target = targets.FirstOrDefault(t => t.Name == chosen)
+                ?? throw new ModelProjectException($"{ProjectConfig.FileName}: no target '{chosen}'. Defined: {string.Join(", ", targets.Select(t => t.Name))}");
+        }
+        else if (targetName is not null && targetName != ProjectDefaults.TargetName)
+        {
+            throw new ModelProjectException($"{ProjectConfig.FileName}: no target '{chosen}' (the file defines no 'targets:', so only '{ProjectDefaults.TargetName}' exists)");
+        }
+
+        var warehouse = config.Connections[ProjectConfig.WarehouseConnection];
+        var file = ProjectConfig.FileName;
+        return new ModelProject(config.Root, config.Name, ProjectFlavor.Nagare, file)
+        {
+            ModelPaths = settings.ModelPaths,
+            SeedPaths = settings.SeedPaths,
+            MacroPaths = settings.MacroPaths,
+            TestPaths = settings.TestPaths,
+            TargetPath = Path.Combine(config.Root, settings.TargetPath),
+            ModelConfigs = FolderConfig.From(YamlTree.FromPlainMap(settings.ModelConfig, file, "models.config")),
+            SeedConfigs = FolderConfig.From(YamlTree.FromPlainMap(settings.SeedConfig, file, "models.seeds")),
+            Vars = WithCliVars(YamlTree.FromPlainMap(settings.Vars, file, "vars"), cliVars),
+            WarehouseBlockSize = warehouse.GetInt("block_size"),
+            WarehouseCompression = warehouse.GetString("compression"),
+            TargetNames = targets.IsEmpty ? [ProjectDefaults.TargetName] : [.. targets.Select(t => t.Name)],
+            Target = new ModelTarget(
+                chosen,
+                target?.Warehouse is { } path ? ResolveDatabase(config.Root, path) : config.WarehousePath,
+                target?.Schema ?? ProjectDefaults.Schema,
+                target?.SchemaPrefix ?? string.Empty,
+                target?.SchemaSuffix ?? string.Empty,
+                target?.Threads),
+        };
     }
 
     /// <summary>Parses <c>--vars</c> text (a YAML or JSON mapping, e.g. <c>{start: 2024-01-01}</c>).</summary>
@@ -112,93 +150,26 @@ public sealed partial class ModelProject
         return YamlTree.Parse(text, "--vars");
     }
 
-    private static ModelProject LoadNagare(string root, string? targetName)
+    private static IReadOnlyDictionary<string, object?> WithCliVars(IReadOnlyDictionary<string, object?> vars, IReadOnlyDictionary<string, object?>? cliVars)
     {
-        var yml = YamlTree.Load(Path.Combine(root, "nagare.yml"), "nagare.yml");
-        var name = yml.String("name") ?? Path.GetFileName(root);
-        var project = new ModelProject(root, name, ProjectFlavor.Nagare, "nagare.yml");
-        switch (yml.TryGetValue("models", out var models) ? models : null)
+        if (cliVars is null)
         {
-            case string s:
-                project.ModelPaths = [s];
-                break;
-            case List<object?>:
-                project.ModelPaths = yml.StringList("models")!;
-                break;
-            case YamlMap m:
-                project.ModelPaths = m.StringList("paths") ?? m.StringList("model_paths") ?? ["models"];
-                project.SeedPaths = m.StringList("seed_paths") ?? ["seeds"];
-                project.MacroPaths = m.StringList("macro_paths") ?? ["macros"];
-                project.TestPaths = m.StringList("test_paths") ?? ["tests"];
-                project.ModelConfigs = FolderConfig.From(m.Map("config"));
-                project.SeedConfigs = FolderConfig.From(m.Map("seeds"));
-                break;
-            case null:
-                break;
-            default:
-                throw yml.Error("models", "expected a folder, a list of folders, or a mapping with 'paths:'");
+            return vars;
         }
 
-        project.TargetPath = Path.Combine(root, yml.String("target_path") ?? "target");
-        project.Vars = yml.Map("vars") ?? new YamlMap("nagare.yml", "vars", 0);
-        var warehouse = yml.String("warehouse") ?? ".nagare/warehouse.duckdb";
-        project.WarehouseBlockSize = yml.Int("warehouse_block_size");
-        if (project.WarehouseBlockSize is { } blockSize && Connectors.DuckDb.WarehouseFile.BlockSizeProblem(blockSize) is { } problem)
+        var merged = new Dictionary<string, object?>(vars, StringComparer.Ordinal);
+        foreach (var (k, v) in cliVars)
         {
-            throw yml.Error("warehouse_block_size", problem);
+            merged[k] = v;
         }
 
-        project.WarehouseCompression = yml.String("warehouse_compression");
-        if (project.WarehouseCompression is { } compression && Connectors.DuckDb.WarehouseFile.CompressionProblem(compression) is { } wrong)
-        {
-            throw yml.Error("warehouse_compression", wrong);
-        }
-
-        var targets = yml.Map("targets");
-        var defaultTarget = yml.String("default_target") ?? yml.String("target") ?? (targets is { Count: > 0 } ? (targets.ContainsKey("dev") ? "dev" : targets.Keys.First()) : "dev");
-        var chosen = targetName ?? defaultTarget;
-        project.TargetNames = targets is null ? ["dev"] : [.. targets.Keys];
-        YamlMap? t = null;
-        if (targets is not null)
-        {
-            if (!targets.TryGetValue(chosen, out var tv))
-            {
-                throw new ModelProjectException($"nagare.yml: no target '{chosen}'. Defined: {string.Join(", ", targets.Keys)}");
-            }
-
-            t = tv as YamlMap ?? (tv is null ? new YamlMap("nagare.yml", "targets." + chosen, targets.LineOf(chosen)) : throw targets.Error(chosen, "expected a mapping"));
-        }
-        else if (targetName is not null && targetName != "dev")
-        {
-            throw new ModelProjectException($"nagare.yml: no target '{chosen}' (the file defines no 'targets:', so only 'dev' exists)");
-        }
-
-        var path = t?.String("warehouse") ?? t?.String("path") ?? warehouse;
-        project.Target = new ModelTarget(
-            chosen,
-            ResolveDatabase(root, path),
-            t?.String("schema") ?? "main",
-            t?.String("schema_prefix") ?? string.Empty,
-            t?.String("schema_suffix") ?? string.Empty,
-            t?.Int("threads"));
-        return project;
+        return merged;
     }
 
-    private static ModelProject LoadDbt(string root, string? targetName, string? profilesDirectory)
+    private static ModelProject LoadDbt(string root, string? targetName, IReadOnlyDictionary<string, object?>? cliVars, string? profilesDirectory)
     {
         var yml = YamlTree.Load(Path.Combine(root, "dbt_project.yml"), "dbt_project.yml");
         var name = yml.String("name") ?? throw new ModelProjectException("dbt_project.yml:1: name: missing; dbt projects need a name");
-        var project = new ModelProject(root, name, ProjectFlavor.Dbt, "dbt_project.yml")
-        {
-            ModelPaths = yml.StringList("model-paths") ?? yml.StringList("source-paths") ?? ["models"],
-            SeedPaths = yml.StringList("seed-paths") ?? yml.StringList("data-paths") ?? ["seeds"],
-            MacroPaths = yml.StringList("macro-paths") ?? ["macros"],
-            TestPaths = yml.StringList("test-paths") ?? ["tests"],
-            TargetPath = Path.Combine(root, yml.String("target-path") ?? "target"),
-            ModelConfigs = FolderConfig.From(yml.Map("models")),
-            SeedConfigs = FolderConfig.From(yml.Map("seeds")),
-            TestConfigs = FolderConfig.From(yml.Map("data_tests") ?? yml.Map("tests")),
-        };
 
         // Vars may be global or scoped to this project's name, as in dbt.
         var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -220,11 +191,22 @@ public sealed partial class ModelProject
             }
         }
 
-        project.Vars = vars;
         var profileName = yml.String("profile") ?? name;
-        project.Target = LoadProfile(root, profileName, targetName, profilesDirectory, out var names);
-        project.TargetNames = names;
-        return project;
+        var target = LoadProfile(root, profileName, targetName, profilesDirectory, out var names);
+        return new ModelProject(root, name, ProjectFlavor.Dbt, "dbt_project.yml")
+        {
+            ModelPaths = yml.StringList("model-paths") ?? yml.StringList("source-paths") ?? [.. ProjectDefaults.ModelPaths],
+            SeedPaths = yml.StringList("seed-paths") ?? yml.StringList("data-paths") ?? [.. ProjectDefaults.SeedPaths],
+            MacroPaths = yml.StringList("macro-paths") ?? [.. ProjectDefaults.MacroPaths],
+            TestPaths = yml.StringList("test-paths") ?? [.. ProjectDefaults.TestPaths],
+            TargetPath = Path.Combine(root, yml.String("target-path") ?? ProjectDefaults.TargetPath),
+            ModelConfigs = FolderConfig.From(yml.Map("models")),
+            SeedConfigs = FolderConfig.From(yml.Map("seeds")),
+            TestConfigs = FolderConfig.From(yml.Map("data_tests") ?? yml.Map("tests")),
+            Vars = WithCliVars(vars, cliVars),
+            Target = target,
+            TargetNames = names,
+        };
     }
 
     private static ModelTarget LoadProfile(string root, string profileName, string? targetName, string? profilesDirectory, out IReadOnlyList<string> names)

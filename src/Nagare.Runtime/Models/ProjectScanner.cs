@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Nagare.Runtime.Configuration;
 
 namespace Nagare.Runtime.Models;
 
@@ -14,6 +15,7 @@ internal sealed partial class ProjectScanner
     private readonly List<ModelNode> _tests = [];
     private readonly List<(string Path, string Text)> _macros = [];
     private readonly List<PendingTest> _pendingTests = [];
+    private readonly List<ConfigException> _unknownKeys = [];
 
     public ProjectScanner(ModelProject project) => _project = project;
 
@@ -91,6 +93,12 @@ internal sealed partial class ProjectScanner
                 _tests.Add(node);
             }
         }
+
+        // A misspelt key (colums:) would silently drop what is under it; all of them are reported together.
+        if (_unknownKeys.Count > 0)
+        {
+            throw ConfigException.Combine(_unknownKeys);
+        }
     }
 
     private bool IsGenericTestFile(string dir, string file) =>
@@ -154,6 +162,7 @@ internal sealed partial class ProjectScanner
     {
         var rel = _project.Relative(file);
         var yml = YamlTree.Load(file, rel);
+        CheckKeys(yml, ModelYamlKeys.File);
         foreach (var (kind, lookup) in new[] { ("models", _models), ("seeds", _seeds) })
         {
             if (yml.List(kind) is not { } entries)
@@ -168,6 +177,7 @@ internal sealed partial class ProjectScanner
                     throw yml.Error(kind, "expected a list of mappings with 'name:'");
                 }
 
+                CheckKeys(m, kind == "models" ? ModelYamlKeys.Model : ModelYamlKeys.Seed);
                 var name = m.String("name") ?? throw m.Error("name", "missing");
                 if (!lookup.TryGetValue(name, out var node))
                 {
@@ -222,6 +232,7 @@ internal sealed partial class ProjectScanner
                 throw m.Error("columns", "expected a list of mappings with 'name:'");
             }
 
+            CheckKeys(cm, ModelYamlKeys.Column);
             var name = cm.String("name") ?? throw cm.Error("name", "missing");
             columns.Add(new ColumnInfo(name, cm.String("description"), cm.String("data_type")));
             foreach (var test in TestEntries(cm))
@@ -249,6 +260,7 @@ internal sealed partial class ProjectScanner
 
     private void AddSource(string file, YamlMap s)
     {
+        CheckKeys(s, ModelYamlKeys.Source);
         var sourceName = s.String("name") ?? throw s.Error("name", "missing");
         var schema = s.String("schema") ?? sourceName;
         var sourceLocation = ExternalLocation(s);
@@ -259,6 +271,7 @@ internal sealed partial class ProjectScanner
                 throw s.Error("tables", "expected a list of mappings with 'name:'");
             }
 
+            CheckKeys(tm, ModelYamlKeys.SourceTable);
             var name = tm.String("name") ?? throw tm.Error("name", "missing");
             var identifier = tm.String("identifier") ?? name;
             var node = new ModelNode(NodeType.Source, $"source.{_project.Name}.{sourceName}.{name}", name, file, [_project.Name, sourceName, name])
@@ -283,6 +296,18 @@ internal sealed partial class ProjectScanner
             {
                 throw tm.Error("name", $"source '{sourceName}.{name}' is declared twice");
             }
+        }
+    }
+
+    private void CheckKeys(YamlMap map, IReadOnlyCollection<string> known)
+    {
+        try
+        {
+            map.RejectUnknownKeys(known);
+        }
+        catch (ConfigException e)
+        {
+            _unknownKeys.Add(e);
         }
     }
 

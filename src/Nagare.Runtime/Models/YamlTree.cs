@@ -1,20 +1,21 @@
 using System.Globalization;
-using YamlDotNet.Core;
+using Nagare.Runtime.Configuration;
 using YamlDotNet.RepresentationModel;
 
 namespace Nagare.Runtime.Models;
 
-/// <summary>A YAML mapping as plain values, remembering where each key was written so errors can name file, line and key.</summary>
+/// <summary>A YAML mapping as plain values, remembering where each key was written so errors can name file, line, column and key.</summary>
 internal sealed class YamlMap : Dictionary<string, object?>
 {
-    private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConfigLocation> _locations = new(StringComparer.Ordinal);
 
-    public YamlMap(string file, string path, int line)
+    public YamlMap(string file, string path, int line, int column = 1)
         : base(StringComparer.Ordinal)
     {
         File = file;
         Path = path;
         Line = line;
+        Column = column;
     }
 
     public string File { get; }
@@ -24,19 +25,31 @@ internal sealed class YamlMap : Dictionary<string, object?>
 
     public int Line { get; }
 
-    public void Add(string key, object? value, int line)
+    public int Column { get; }
+
+    public void Add(string key, object? value, int line, int column)
     {
         this[key] = value;
-        _lines[key] = line;
+        _locations[key] = new ConfigLocation(File, line, column);
     }
 
-    public int LineOf(string key) => _lines.TryGetValue(key, out var l) ? l : Line;
+    public int LineOf(string key) => LocationOf(key).Line;
+
+    public ConfigLocation LocationOf(string key) => _locations.TryGetValue(key, out var l) ? l : new ConfigLocation(File, Line, Column);
 
     public string KeyPath(string key) => Path.Length == 0 ? key : Path + "." + key;
 
-    public ModelProjectException Error(string key, string message) =>
-        new($"{File}:{LineOf(key)}: {KeyPath(key)}: {message}");
+    public ConfigException Error(string key, string message) => new(LocationOf(key), KeyPath(key), message);
 
+    /// <summary>Fails naming every key not in <paramref name="known"/>, each with the nearest known key.</summary>
+    public void RejectUnknownKeys(IReadOnlyCollection<string> known)
+    {
+        var problems = Keys.Where(k => !known.Contains(k)).Select(k => YamlSection.UnknownKey(LocationOf(k), KeyPath(k), k, known)).ToList();
+        if (problems.Count > 0)
+        {
+            throw ConfigException.Combine(problems);
+        }
+    }
     public string? String(string key)
     {
         if (!TryGetValue(key, out var v) || v is null)
@@ -108,58 +121,44 @@ internal sealed class YamlMap : Dictionary<string, object?>
 /// <summary>Reads YAML files into <see cref="YamlMap"/>, lists and scalars (string, long, double, bool, null).</summary>
 internal static class YamlTree
 {
-    public static YamlMap Load(string path, string displayName)
+    public static YamlMap Load(string path, string displayName) =>
+        From(YamlSection.ParseRoot(path, displayName), displayName);
+
+    public static YamlMap Parse(string text, string displayName) =>
+        From(YamlSection.ParseRoot(new StringReader(text), displayName), displayName);
+
+    /// <summary>Plain data read by <see cref="YamlSection.Value"/> (sorted dictionaries and arrays) as the maps and lists models use.</summary>
+    public static object? FromPlain(object? value, string file, string path) => value switch
     {
-        string text;
-        try
+        IReadOnlyDictionary<string, object?> map => FromPlainMap(map, file, path),
+        System.Collections.Immutable.ImmutableArray<object?> items => items.Select((v, i) => FromPlain(v, file, $"{path}[{i}]")).ToList(),
+        _ => value,
+    };
+
+    public static YamlMap FromPlainMap(IReadOnlyDictionary<string, object?>? map, string file, string path)
+    {
+        var result = new YamlMap(file, path, 1);
+        foreach (var (k, v) in map ?? System.Collections.Immutable.ImmutableSortedDictionary<string, object?>.Empty)
         {
-            text = System.IO.File.ReadAllText(path);
-        }
-        catch (IOException e)
-        {
-            throw new ModelProjectException($"{displayName}: cannot read: {e.Message}", e);
+            result.Add(k, FromPlain(v, file, path.Length == 0 ? k : path + "." + k), 1, 1);
         }
 
-        return Parse(text, displayName);
+        return result;
     }
 
-    public static YamlMap Parse(string text, string displayName)
-    {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            var inner = e.InnerException?.Message is { } m && m != e.Message ? $" ({m})" : string.Empty;
-            throw new ModelProjectException($"{displayName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {e.Message}{inner}", e);
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
-        {
-            return new YamlMap(displayName, string.Empty, 1);
-        }
-
-        var root = stream.Documents[0].RootNode;
-        if (root is not YamlMappingNode)
-        {
-            throw new ModelProjectException($"{displayName}:{root.Start.Line}: expected a mapping at the top of the file");
-        }
-
-        return (YamlMap)Convert(root, displayName, string.Empty)!;
-    }
+    private static YamlMap From(YamlMappingNode? root, string displayName) =>
+        root is null ? new YamlMap(displayName, string.Empty, 1) : (YamlMap)Convert(root, displayName, string.Empty)!;
 
     private static object? Convert(YamlNode node, string file, string path)
     {
         switch (node)
         {
             case YamlMappingNode map:
-                var result = new YamlMap(file, path, (int)node.Start.Line);
+                var result = new YamlMap(file, path, (int)node.Start.Line, (int)node.Start.Column);
                 foreach (var (k, v) in map.Children)
                 {
-                    var key = k is YamlScalarNode ks ? ks.Value ?? string.Empty : throw new ModelProjectException($"{file}:{k.Start.Line}: {path}: keys must be plain names");
-                    result.Add(key, Convert(v, file, path.Length == 0 ? key : path + "." + key), (int)k.Start.Line);
+                    var key = k is YamlScalarNode ks ? ks.Value ?? string.Empty : throw new ConfigException(new ConfigLocation(file, (int)k.Start.Line, (int)k.Start.Column), path, "keys must be plain names");
+                    result.Add(key, Convert(v, file, path.Length == 0 ? key : path + "." + key), (int)k.Start.Line, (int)k.Start.Column);
                 }
 
                 return result;
@@ -173,41 +172,9 @@ internal static class YamlTree
 
                 return list;
             case YamlScalarNode scalar:
-                return Scalar(scalar);
+                return YamlSection.TypedScalar(scalar.Value, YamlSection.IsQuoted(scalar));
             default:
                 return null;
         }
-    }
-
-    private static object? Scalar(YamlScalarNode scalar)
-    {
-        var value = scalar.Value;
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
-        {
-            return value ?? string.Empty;
-        }
-
-        switch (value)
-        {
-            case null or "" or "~" or "null" or "Null" or "NULL":
-                return null;
-            case "true" or "True" or "TRUE":
-                return true;
-            case "false" or "False" or "FALSE":
-                return false;
-        }
-
-        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-        {
-            return l;
-        }
-
-        if (value.Length > 0 && (char.IsDigit(value[0]) || value[0] is '-' or '+' or '.') &&
-            double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-        {
-            return d;
-        }
-
-        return value;
     }
 }

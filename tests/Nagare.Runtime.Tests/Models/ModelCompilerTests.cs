@@ -1,3 +1,4 @@
+using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Models;
 
 namespace Nagare.Runtime.Tests.Models;
@@ -143,6 +144,119 @@ public sealed class ModelCompilerTests : IDisposable
     }
 
     [Fact]
+    public void Compile_MisspeltColumnsKey_FailsWithDidYouMeanInsteadOfDroppingTests()
+    {
+        _project.Write("models/dwh/schema.yml", """
+            version: 2
+            models:
+              - name: orders
+                colums:
+                  - name: id
+                    tests: [unique]
+            """);
+
+        var e = Assert.Throws<ConfigException>(() => _project.Compile());
+
+        Assert.StartsWith("models/dwh/schema.yml:4:5: models[0].colums: unknown key (did you mean 'columns'?). Known keys: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("data_tests", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_MisspeltKeysInSeveralPlaces_ReportsEveryOne()
+    {
+        _project.Write("models/dwh/schema.yml", """
+            version: 2
+            models:
+              - name: orders
+                descripton: typo
+                columns:
+                  - name: id
+                    tets: [unique]
+            """);
+
+        var e = Assert.Throws<ConfigException>(() => _project.Compile());
+
+        Assert.Equal(2, e.Problems.Count);
+        Assert.Equal(["models[0].descripton", "models[0].columns[0].tets"], e.Problems.Select(p => p.Key));
+        Assert.Equal([4, 7], e.Problems.Select(p => p.Line));
+    }
+
+    [Fact]
+    public void Compile_PropertyFileWithDbtKeys_IsAccepted()
+    {
+        _project.Write("models/dwh/schema.yml", """
+            version: 2
+            models:
+              - name: orders
+                description: Orders
+                docs: { show: true }
+                meta: { owner: data }
+                tags: [daily]
+                access: public
+                group: sales
+                latest_version: 1
+                deprecation_date: 2030-01-01
+                constraints:
+                  - type: primary_key
+                    columns: [id]
+                config: { contract: { enforced: false } }
+                columns:
+                  - name: id
+                    data_type: bigint
+                    quote: false
+                    constraints: [{ type: not_null }]
+                    meta: { pii: false }
+                    tags: [key]
+                    data_tests: [not_null]
+            sources:
+              - name: crm
+                loader: fivetran
+                loaded_at_field: synced_at
+                freshness: { warn_after: { count: 1, period: day } }
+                quoting: { identifier: false }
+                overrides: other
+                tables:
+                  - name: accounts
+                    identifier: accounts_raw
+                    loaded_at_field: synced_at
+                    external: { location: "s3://bucket/accounts" }
+                    columns:
+                      - name: id
+                        tests: [unique]
+            """);
+
+        var manifest = _project.Compile(cache: false);
+
+        Assert.Equal("bigint", Assert.Single(manifest.Nodes["model.shop.orders"].Columns).DataType);
+        Assert.Contains("source.shop.crm.accounts", manifest.Nodes.Keys);
+    }
+
+    [Fact]
+    public void Load_MisspeltTopLevelKeyInNagareYml_FailsAsEveryCommandDoes()
+    {
+        _project.Write("nagare.yml", "name: shop\nwarehouse: warehouse.duckdb\ntargts:\n  dev: {}\n");
+
+        var e = Assert.Throws<ConfigException>(() => _project.Load());
+
+        Assert.StartsWith($"{Path.Join(_project.Root, "nagare.yml")}:3:1: targts: unknown key (did you mean 'targets'?). Known keys: ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NagareYml_TakesModelSettingsFromTheProjectModel()
+    {
+        var config = ProjectLoader.Load(_project.Root);
+
+        var project = ModelProject.Load(config, "ci");
+
+        Assert.Equal(["dev", "ci", "prod"], project.TargetNames);
+        Assert.Equal(Path.Combine(_project.Root, "ci.duckdb"), project.Target.DatabasePath);
+        Assert.Equal("_ci", project.Target.SchemaSuffix);
+        Assert.Equal(10L, project.Vars["min_amount"]);
+        Assert.Equal(new object?[] { "east", "west" }, Assert.IsType<List<object?>>(project.Vars["regions"]));
+        Assert.Equal(Path.Combine(_project.Root, ProjectDefaults.TargetPath), project.TargetPath);
+    }
+
+    [Fact]
     public void Load_BadYaml_NamesFileLineAndKey()
     {
         _project.Write("models/dwh/schema.yml", """
@@ -152,9 +266,9 @@ public sealed class ModelCompilerTests : IDisposable
                 columns: not-a-list
             """);
 
-        var e = Assert.Throws<ModelProjectException>(() => _project.Compile());
+        var e = Assert.Throws<ConfigException>(() => _project.Compile());
 
-        Assert.Equal("models/dwh/schema.yml:4: models[0].columns: expected a list", e.Message);
+        Assert.Equal("models/dwh/schema.yml:4:5: models[0].columns: expected a list", e.Message);
     }
 
     [Fact]
