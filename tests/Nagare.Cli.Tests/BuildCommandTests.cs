@@ -45,6 +45,11 @@ public sealed class BuildCommandTests : IDisposable
 
         Assert.True(first.ExitCode == 0, first.Out + first.Error);
         Assert.Contains("OK=9", first.Out, StringComparison.Ordinal);
+        var log = File.ReadAllLines(Assert.Single(Directory.GetFiles(Path.Combine(_dir, ".nagare", "logs"), "*-build.log")));
+        Assert.Equal("2026-11-20T03:00:00.000Z nagare build", log[0]);
+        Assert.Contains(log, l => l.StartsWith("2026-11-20T03:00:00.000Z OK    model customers · ", StringComparison.Ordinal));
+        Assert.Contains("OK=9", log[^1], StringComparison.Ordinal);
+        Assert.Contains("PASS=17", log[^1], StringComparison.Ordinal);
         Assert.Contains("PASS=17", first.Out, StringComparison.Ordinal);
         using (var db = Open())
         {

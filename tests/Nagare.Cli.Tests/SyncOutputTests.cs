@@ -72,6 +72,22 @@ public sealed class SyncOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task Sync_LogRetentionFromNagareYml_DeletesOlderLogs()
+    {
+        Write("nagare.yml", "name: output\ndefaults:\n  log_retention_days: 5\n");
+        var folder = Path.Combine(dir, ".nagare", "logs");
+        Directory.CreateDirectory(folder);
+        var week = Path.Combine(folder, "20261113T000000Z-sync_prices.log");
+        File.WriteAllText(week, "a week old\n");
+        File.SetLastWriteTimeUtc(week, CliRun.Now.UtcDateTime.AddDays(-7));
+
+        var run = await CliRun.RunAsync("sync", "prices", "--project", dir, "--quiet");
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.False(File.Exists(week));
+    }
+
+    [Fact]
     public async Task Sync_DryRun_SaysWhatWouldHappenAndWritesNothing()
     {
         var before = await CliRun.RunAsync("sync", "prices", "--project", dir, "--dry-run", "--json");

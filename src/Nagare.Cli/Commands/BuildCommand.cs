@@ -49,7 +49,14 @@ public static class BuildCommand
                     Warehouse = warehouse.ForWriting(parse, context),
                     Time = context.Time,
                 });
+                using var log = RunLog.Start(project.Root, name, context.Time, project.LogRetentionDays);
                 var results = await runner.RunAsync(selected, cancellationToken).ConfigureAwait(false);
+                foreach (var r in results.Results)
+                {
+                    log?.Write(string.Create(CultureInfo.InvariantCulture, $"{r.Status.ToString().ToUpperInvariant(),-5} {r.Type.ToString().ToLowerInvariant()} {r.Name} · {r.Rows?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"} rows · {r.Seconds:0.00} s{(r.Message is null ? string.Empty : " · " + r.Message)}"));
+                }
+
+                log?.Write(string.Join(", ", Enum.GetValues<NodeStatus>().Where(s => results.Count(s) > 0).Select(s => $"{s.ToString().ToUpperInvariant()}={results.Count(s)}")));
                 PrintSummary(context, project, results);
                 return results.Success ? ExitCodes.Success : ExitCodes.UserError;
             }

@@ -1,4 +1,4 @@
-using Nagare.Connectors.DuckDb;
+using Nagare.Core.Connectors;
 using Nagare.DuckDb;
 using Nagare.Runtime.Models;
 

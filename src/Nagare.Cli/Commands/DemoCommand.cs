@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Nagare.Cli.Demo;
 using Nagare.Cli.Output;
-using Nagare.Connectors.DuckDb;
 using Nagare.DuckDb;
+using Nagare.Runtime.Connections;
 using Spectre.Console;
 
 namespace Nagare.Cli.Commands;
@@ -48,7 +48,7 @@ public static class DemoCommand
                     $"  [green]✓[/] {Markup.Escape(step.Name)} [grey]({step.Rows.ToString("N0", CultureInfo.InvariantCulture)} rows, {step.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s)[/]")),
                     cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
 
-            using var connection = WarehouseFile.Open(new DuckDbConnectionStringBuilder { DataSource = runner.WarehousePath }, open, cancellationToken);
+            using var connection = Warehouse.Open(runner.WarehousePath, open, cancellationToken);
             foreach (var (title, sql) in DemoSql.Summaries)
             {
                 console.WriteLine();

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Nagare.Cli.Output;
-using Nagare.Connectors.DuckDb;
 using Nagare.Core;
 using Nagare.DuckDb;
+using Nagare.Runtime.Connections;
 using Nagare.Runtime.Configuration;
 
 namespace Nagare.Cli.Commands;
@@ -63,6 +63,6 @@ public static class QueryCommand
             };
         }
 
-        return WarehouseFile.Open(new DuckDbConnectionStringBuilder { DataSource = path }, warehouse.ForReading(parse, context, path), cancellationToken);
+        return Warehouse.Open(path, warehouse.ForReading(parse, context, path), cancellationToken);
     }
 }

@@ -63,7 +63,7 @@ public static class SyncCommand
 
             // Without progress bars (output to a file or pipe, or --verbose) each stream says when it is done.
             var lines = !asJson && !quiet && !progressBars;
-            using var log = RunLog.Start(config.Root, $"sync {syncName}", context.Time);
+            using var log = RunLog.Start(config.Root, $"sync {syncName}", context.Time, config.Defaults.LogRetentionDays);
             var linesGate = new Lock();
             options = options with
             {

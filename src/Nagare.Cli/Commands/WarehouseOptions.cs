@@ -1,6 +1,7 @@
+using Nagare.Core.Connectors;
 using System.CommandLine;
 using System.Globalization;
-using Nagare.Connectors.DuckDb;
+using Nagare.Runtime.Connections;
 
 namespace Nagare.Cli.Commands;
 
@@ -64,7 +65,7 @@ internal sealed class WarehouseOptions
     public WarehouseOpenOptions ForReading(ParseResult parse, CliContext context, string path)
     {
         var readOnly = parse.GetValue(ReadOnly);
-        if (!readOnly && WarehouseFile.ReadOnlyReason(path) is { } reason)
+        if (!readOnly && Warehouse.ReadOnlyReason(path) is { } reason)
         {
             context.Error.WriteLine($"note: {reason}; opening it read-only.");
             readOnly = true;

@@ -1,6 +1,6 @@
+using Nagare.Core.Connectors;
 using System.Diagnostics;
 using System.Globalization;
-using Nagare.Connectors.DuckDb;
 using Nagare.DuckDb;
 using Nagare.DuckDb.Appending;
 
@@ -46,7 +46,7 @@ public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, 
         var logFiles = await generator.WriteAccessLogsAsync(LandingFolder, cancellationToken).ConfigureAwait(false);
         Done($"generated customers, products, orders and {logFiles.Count} days of access logs", data.Customers.Id.Length + data.Products.Id.Length + data.Orders.Id.Length, watch);
 
-        using var connection = WarehouseFile.Open(WarehouseFile.Apply(new DuckDbConnectionStringBuilder { DataSource = WarehousePath }), Warehouse, cancellationToken);
+        using var connection = Runtime.Connections.Warehouse.Open(WarehousePath, Warehouse, cancellationToken);
 
         watch.Restart();
         using (var transaction = connection.BeginTransaction())

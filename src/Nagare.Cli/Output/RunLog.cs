@@ -11,7 +11,7 @@ namespace Nagare.Cli.Output;
 internal sealed class RunLog : IDisposable
 {
     /// <summary>Days a log file is kept unless the project says otherwise.</summary>
-    public const int DefaultRetentionDays = 30;
+    public const int DefaultRetentionDays = Runtime.Configuration.ProjectDefaults.DefaultLogRetentionDays;
 
     private readonly StreamWriter _writer;
     private readonly TimeProvider _time;

@@ -1,3 +1,4 @@
+using Nagare.Core.Connectors;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Nagare.DuckDb;

@@ -10,10 +10,14 @@ namespace Nagare.Runtime.Configuration;
 /// <param name="MaxConcurrency">Default <c>max_concurrency</c> of a connection.</param>
 /// <param name="ChunkRows">Default rows per chunk for big tables.</param>
 /// <param name="BatchSize">Rows per batch read from sources.</param>
-public sealed record ProjectDefaults(int Parallelism, int MaxConcurrency, long ChunkRows, int BatchSize)
+/// <param name="LogRetentionDays">Days a run's log under <c>.nagare/logs/</c> is kept.</param>
+public sealed record ProjectDefaults(int Parallelism, int MaxConcurrency, long ChunkRows, int BatchSize, int LogRetentionDays = ProjectDefaults.DefaultLogRetentionDays)
 {
     /// <summary>The embedded warehouse file, relative to the project folder.</summary>
     public const string WarehousePath = ".nagare/warehouse.duckdb";
+
+    /// <summary>Days a run's log under <c>.nagare/logs/</c> is kept.</summary>
+    public const int DefaultLogRetentionDays = 30;
 
     /// <summary>Where compiled SQL, the manifest and caches are written, relative to the project folder.</summary>
     public const string TargetPath = "target";

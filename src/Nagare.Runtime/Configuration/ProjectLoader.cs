@@ -367,7 +367,8 @@ public static class ProjectLoader
             section.Int("parallelism", 1, 1024) ?? d.Parallelism,
             section.Int("max_concurrency", 1, 1024) ?? d.MaxConcurrency,
             section.Long("chunk_rows", 1, long.MaxValue) ?? d.ChunkRows,
-            section.Int("batch_size", 1, 1_048_576) ?? d.BatchSize);
+            section.Int("batch_size", 1, 1_048_576) ?? d.BatchSize,
+            section.Int("log_retention_days", 1, 36_500) ?? d.LogRetentionDays);
         section.RejectUnknownKeys();
         return result;
     }

@@ -55,6 +55,9 @@ public sealed partial class ModelProject
     /// <summary>Names of all targets defined.</summary>
     public IReadOnlyList<string> TargetNames { get; init; } = [];
 
+    /// <summary>Days a run's log under <c>.nagare/logs/</c> is kept (<c>defaults.log_retention_days</c>).</summary>
+    public int LogRetentionDays { get; init; } = ProjectDefaults.DefaultLogRetentionDays;
+
     internal FolderConfig ModelConfigs { get; init; } = new();
 
     internal FolderConfig SeedConfigs { get; init; } = new();
@@ -128,6 +131,7 @@ public sealed partial class ModelProject
             Vars = WithCliVars(YamlTree.FromPlainMap(settings.Vars, file, "vars"), cliVars),
             WarehouseBlockSize = warehouse.GetInt("block_size"),
             WarehouseCompression = warehouse.GetString("compression"),
+            LogRetentionDays = config.Defaults.LogRetentionDays,
             TargetNames = targets.IsEmpty ? [ProjectDefaults.TargetName] : [.. targets.Select(t => t.Name)],
             Target = new ModelTarget(
                 chosen,

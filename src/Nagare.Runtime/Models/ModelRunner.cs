@@ -1,3 +1,4 @@
+using Nagare.Core.Connectors;
 using System.Diagnostics;
 using Nagare.Connectors.DuckDb;
 using Nagare.DuckDb;

@@ -1,3 +1,4 @@
+using Nagare.Core.Connectors;
 using Nagare.Connectors.DuckDb;
 
 namespace Nagare.Runtime.Models;

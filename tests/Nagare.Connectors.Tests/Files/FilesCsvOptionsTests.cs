@@ -33,7 +33,7 @@ public sealed class FilesCsvOptionsTests
         var rows = await FilesTestKit.ReadAllAsync(files.ReadAsync(
             new ReadRequest(stream, ImmutableArray.Create(stream.Columns[0], stream.Columns[1] with { Type = ColumnType.Decimal(10, 2) })), CancellationToken.None));
 
-        Assert.Equal([["0123", 1.50m]], rows);
+        Assert.Equal([["0123", new DecimalValue(150, 2)]], rows);
     }
 
     [Fact]

@@ -115,7 +115,8 @@ public sealed class ReplicationPlannerTests : IDisposable
         var sync = Sync("columns:\n  \"*.email\": { mask: sha256 }\nstreams:\n  - select: \"*\"\n    columns:\n      name: { rename: full_name }\n      pw: { exclude: true }\n      amount: { cast: \"decimal(12,2)\" }\n");
         StreamSchema[] discovered = [Table("app.users", ("id", ColumnType.Int64), ("name", ColumnType.String), ("pw", ColumnType.String), ("email", ColumnType.String), ("amount", ColumnType.Float64))];
 
-        var table = Assert.Single(ReplicationPlanner.Plan(sync, discovered, null, PlanOptions.Default).Tables);
+        // A source that converts values where it reads them (SQL sources, files) is asked for the cast type.
+        var table = Assert.Single(ReplicationPlanner.Plan(sync, discovered, null, PlanOptions.Default, castOnRead: true).Tables);
 
         Assert.Equal(["id int64", "full_name string", "email string", "amount decimal(12,2)"], table.Columns.Select(c => $"{c.Name} {c.Type}"));
         Assert.Equal(["id int64", "name string", "email string", "amount decimal(12,2)"], table.Sources[0].ReadColumns.Select(c => $"{c.Name} {c.Type}"));

@@ -1,6 +1,6 @@
-namespace Nagare.Connectors.DuckDb;
+namespace Nagare.Core.Connectors;
 
-/// <summary>How <see cref="WarehouseFile.Open"/> opens a DuckDB file.</summary>
+/// <summary>How a warehouse (DuckDB) file is opened: read-only or not, and how long to wait while another process holds it.</summary>
 public sealed record WarehouseOpenOptions
 {
     /// <summary>Opening the file read-write, failing at once when another process holds it.</summary>
