@@ -58,7 +58,7 @@ public static class BuildCommand
 
                 log?.Write(string.Join(", ", Enum.GetValues<NodeStatus>().Where(s => results.Count(s) > 0).Select(s => $"{s.ToString().ToUpperInvariant()}={results.Count(s)}")));
                 PrintSummary(context, project, results);
-                return results.Success ? ExitCodes.Success : ExitCodes.UserError;
+                return results.Success ? ExitCodes.Success : results.Cancelled ? ExitCodes.Cancelled : ExitCodes.UserError;
             }
         });
         return command;
@@ -77,7 +77,7 @@ public static class BuildCommand
             var color = r.Status switch
             {
                 NodeStatus.Ok or NodeStatus.Pass => "green",
-                NodeStatus.Warn or NodeStatus.Skip => "yellow",
+                NodeStatus.Warn or NodeStatus.Skip or NodeStatus.Cancelled => "yellow",
                 _ => "red",
             };
             table.AddRow(

@@ -132,6 +132,9 @@ public sealed class ModelRunner
         var workers = Enumerable.Range(0, threads).Select(_ => Task.Run(() =>
         {
             using var connection = Open(_manifest.Project, _options.Warehouse);
+
+            // Cancelling interrupts the statement running on this connection; DuckDB rolls it back.
+            using var interrupt = cancellationToken.Register(connection.Interrupt);
             var materializer = new Materializer(_manifest, connection, _options.FullRefresh);
             while (true)
             {
@@ -154,19 +157,31 @@ public sealed class ModelRunner
                 }
 
                 var node = run[id];
-                if (skip || cancellationToken.IsCancellationRequested)
+                if (cancellationToken.IsCancellationRequested)
                 {
-                    var reason = skip ? $"skipped: {string.Join(", ", parents[id].Where(failed.Contains).Select(p => _manifest.Nodes[p].Name))} failed" : "cancelled";
+                    Complete(id, new NodeResult(id, node.Name, node.Type, NodeStatus.Cancelled, null, 0, "cancelled before it started"), failure: true);
+                    continue;
+                }
+
+                if (skip)
+                {
+                    var reason = $"skipped: {string.Join(", ", parents[id].Where(failed.Contains).Select(p => _manifest.Nodes[p].Name))} failed";
                     Complete(id, new NodeResult(id, node.Name, node.Type, NodeStatus.Skip, null, 0, reason), failure: true);
                     continue;
                 }
 
                 var result = Execute(materializer, node);
-                Complete(id, result, result.IsFailure);
+                if (result.IsFailure && cancellationToken.IsCancellationRequested)
+                {
+                    result = result with { Status = NodeStatus.Cancelled, Message = "cancelled while running (rolled back)" };
+                }
+
+                Complete(id, result, result.IsFailure || result.Status == NodeStatus.Cancelled);
             }
-        }, cancellationToken)).ToList();
+        }, CancellationToken.None)).ToList();
+
+        // A cancelled run still returns what each node did, so the summary can say which were cancelled.
         await Task.WhenAll(workers).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
         return new RunResults(results, _options.Time.GetElapsedTime(started).TotalSeconds);
     }
 

@@ -20,4 +20,7 @@ public enum NodeStatus
 
     /// <summary>Test with severity warn found failing rows.</summary>
     Warn,
+
+    /// <summary>Interrupted, or never started, because the run was cancelled (Ctrl+C, SIGTERM); nothing of it was kept.</summary>
+    Cancelled,
 }
