@@ -9,7 +9,8 @@ namespace Nagare.DuckDb.Reading;
 /// INTEGER (≤ 9), BIGINT (≤ 18) or HUGEINT (≤ 38). A .NET decimal holds 96 bits with a scale
 /// of at most 28: digits beyond that are rounded (half away from zero), and a value whose
 /// integer part does not fit throws <see cref="OverflowException"/> naming the column.
-/// <see cref="GetDuckDbDecimal"/> and <see cref="GetString"/> are always exact.
+/// <see cref="GetDuckDbDecimal"/> and <see cref="GetString"/> are always exact, and so is <see cref="GetValue"/>: a
+/// .NET decimal when the value fits one exactly, else the <see cref="DuckDbDecimal"/> (never a rounded decimal).
 /// </summary>
 internal sealed unsafe class DecimalVectorReader : VectorReader
 {
@@ -31,7 +32,17 @@ internal sealed unsafe class DecimalVectorReader : VectorReader
 
     public byte Scale => _scale;
 
-    public override object GetValue(ulong row) => GetDecimal(row);
+    public override object GetValue(ulong row)
+    {
+        if (_storage is DuckDbType.SmallInt or DuckDbType.Integer or DuckDbType.BigInt)
+        {
+            return GetDecimal(row);
+        }
+
+        var value = Unscaled(row);
+        var magnitude = value < 0 ? (UInt128)(-(value + 1)) + 1 : (UInt128)value;
+        return _scale <= 28 && magnitude <= MaxMantissa ? Compose(magnitude, value < 0, _scale) : new DuckDbDecimal(value, _scale);
+    }
 
     public override decimal GetDecimal(ulong row) => _storage switch
     {

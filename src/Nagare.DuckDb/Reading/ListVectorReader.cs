@@ -18,13 +18,20 @@ internal sealed unsafe class ListVectorReader : VectorReader
     private readonly Func<ListVectorReader, ulong, object> _buildDefault;
 
     public ListVectorReader(DuckDbType type, VectorReader child, ulong arraySize, string typeName)
-        : base(type, typeName, typeof(List<>).MakeGenericType(NullableOf(child.ClrType)))
+        : base(type, typeName, typeof(List<>).MakeGenericType(ElementOf(child)))
     {
         Child = child;
         _arraySize = arraySize;
-        _buildDefault = BuildListMethod.MakeGenericMethod(NullableOf(child.ClrType))
+        _buildDefault = BuildListMethod.MakeGenericMethod(ElementOf(child))
             .CreateDelegate<Func<ListVectorReader, ulong, object>>();
     }
+
+    /// <summary>
+    /// The element type of the default list: the child's own, except for decimals wider than .NET's, whose elements
+    /// are boxed exactly (a decimal when it fits, else a <see cref="DuckDbDecimal"/>) rather than rounded.
+    /// </summary>
+    private static Type ElementOf(VectorReader child) =>
+        child is DecimalVectorReader { Width: > 28 } ? typeof(object) : NullableOf(child.ClrType);
 
     public VectorReader Child { get; }
 
