@@ -230,7 +230,7 @@ public static class SyncCommand
                 Markup.Escape(string.Join(", ", t.PrimaryKey)),
                 Markup.Escape(cursor),
                 t.EstimatedRows?.ToString("N0", CultureInfo.InvariantCulture) ?? "?",
-                Markup.Escape(t.ChunksStaged > 0 ? $"{t.Action} ({t.ChunksStaged} chunks staged)" : t.Action));
+                Markup.Escape(t.Action + (t.Chunking is { } c ? $" in about {c.Chunks} chunks by {c.Key}" : string.Empty) + (t.ChunksStaged > 0 ? $" ({t.ChunksStaged} chunks staged)" : string.Empty)));
         }
 
         context.Console.Write(table);
@@ -256,6 +256,8 @@ public static class SyncCommand
                 estimated_rows = t.EstimatedRows,
                 action = t.Action,
                 chunks_staged = t.ChunksStaged,
+                chunk_key = t.Chunking?.Key,
+                chunks = t.Chunking?.Chunks,
             }),
         },
         ConnectionCommand.JsonOptions);

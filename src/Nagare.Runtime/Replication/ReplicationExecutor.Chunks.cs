@@ -5,41 +5,8 @@ namespace Nagare.Runtime.Replication;
 
 public sealed partial class ReplicationExecutor
 {
-    private const int MaxChunks = 10_000;
-
     /// <summary>State key prefix of a staged chunk's largest cursor value.</summary>
     private const string ChunkCursorPrefix = "chunk_cursor:";
-
-    /// <summary>
-    /// The key column and chunk count when <paramref name="table"/> is copied in key-range chunks: one source that
-    /// can split, a single key column, a mode whose rows do not depend on chunk order (full refresh or merge; a
-    /// merge with a stored cursor reads only rows past it in every chunk), and a table estimated bigger than a
-    /// chunk (or a configured chunk count).
-    /// </summary>
-    private (string Key, int Chunks)? ChunkingFor(TablePlan table)
-    {
-        if (source is not IKeyRangeSource || table.Sources.Length != 1 || table.Sources[0].CustomSql is not null ||
-            table.Mode is not (WriteMode.FullRefresh or WriteMode.Merge))
-        {
-            return null;
-        }
-
-        var stream = table.Sources[0].Stream;
-        var key = table.Config.Chunking.Key ?? (stream.PrimaryKey.Length == 1 ? stream.PrimaryKey[0] : null);
-        if (key is null || stream.Find(key) is null)
-        {
-            return null;
-        }
-
-        if (table.Config.Chunking.Chunks is { } chunks)
-        {
-            return chunks > 1 ? (key, Math.Min(chunks, MaxChunks)) : null;
-        }
-
-        var rows = stream.EstimatedRows ?? 0;
-        var chunkRows = Math.Max(1, table.Config.Chunking.ChunkRows);
-        return rows > chunkRows ? (key, (int)Math.Min(MaxChunks, (rows + chunkRows - 1) / chunkRows)) : null;
-    }
 
     private async Task<string?> RunChunkedAsync(ReplicationPlan plan, TablePlan table, string key, int chunks, TableCounters counters, CancellationToken cancellationToken)
     {

@@ -81,7 +81,7 @@ public sealed partial class ReplicationExecutor
         string? message = null;
         try
         {
-            if (ChunkingFor(table) is { } chunking)
+            if (table.Chunking is { } chunking && source is IKeyRangeSource)
             {
                 note = await RunChunkedAsync(plan, table, chunking.Key, chunking.Chunks, counters, cancellationToken).ConfigureAwait(false);
             }

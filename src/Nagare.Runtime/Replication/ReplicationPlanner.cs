@@ -26,8 +26,35 @@ public static class ReplicationPlanner
             streams.Add(stream);
         }
 
-        return Plan(sync, streams, destinationDialect, options, source.Capabilities.SupportsCastOnRead);
+        return Plan(sync, streams, destinationDialect, options, source.Capabilities.SupportsCastOnRead, source is IKeyRangeSource);
     }
+
+    /// <summary>Discovers the source once and plans the sync for <paramref name="destination"/>, checking it can write every table's mode.</summary>
+    /// <exception cref="NagareException">A selection cannot be planned, or the destination cannot write a mode the plan needs.</exception>
+    public static async Task<ReplicationPlan> PlanAsync(SyncConfig sync, ISource source, IDestination destination, PlanOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var plan = await PlanAsync(sync, source, destination.Dialect, options, cancellationToken).ConfigureAwait(false);
+        var modes = destination.Capabilities.WriteModes;
+        if (plan.Tables.FirstOrDefault(t => !modes.Contains(t.Mode)) is { } unwritable)
+        {
+            throw new NagareException(
+                $"Sync '{sync.Name}': {unwritable.SourceLabel} would be written with mode {ModeName(unwritable.Mode)}, which destination '{sync.Destination}' ({destination.Capabilities.Type}) cannot write; it writes {string.Join(", ", modes.Select(ModeName).Order(StringComparer.Ordinal))}.")
+            {
+                Hint = "Choose one of those modes for the stream, or another destination.",
+            };
+        }
+
+        return plan;
+    }
+
+    private static string ModeName(WriteMode mode) => mode switch
+    {
+        WriteMode.FullRefresh => "full_refresh",
+        WriteMode.Append => "append",
+        WriteMode.Incremental => "incremental",
+        _ => "merge",
+    };
 
     /// <summary>What to ask discovery for: the schemas named literally by every selection, and the one glob when there is only one.</summary>
     public static DiscoverRequest DiscoverRequestFor(SyncConfig sync, PlanOptions options)
@@ -62,7 +89,8 @@ public static class ReplicationPlanner
     /// instead of converting after it, so values the discovered type cannot hold still arrive.
     /// </param>
     /// <exception cref="NagareException">A selection cannot be planned (missing cursor or key, incompatible fan-in, name clash).</exception>
-    public static ReplicationPlan Plan(SyncConfig sync, IReadOnlyList<StreamSchema> discovered, ISqlDialect? destinationDialect, PlanOptions options, bool castOnRead = false)
+    /// <param name="keyRanges">The source can split a table into key ranges (<see cref="IKeyRangeSource"/>), so big tables are planned in chunks.</param>
+    public static ReplicationPlan Plan(SyncConfig sync, IReadOnlyList<StreamSchema> discovered, ISqlDialect? destinationDialect, PlanOptions options, bool castOnRead = false, bool keyRanges = false)
     {
         ArgumentNullException.ThrowIfNull(sync);
         ArgumentNullException.ThrowIfNull(discovered);
@@ -137,9 +165,10 @@ public static class ReplicationPlanner
         foreach (var key in order)
         {
             var (target, config, members) = groups[key];
-            tables.Add(config.Into is null
+            var table = config.Into is null
                 ? PlanSingle(sync, target, config, members[0].Stream, members[0].Mapped, vars, options)
-                : PlanFanIn(sync, target, config, members, sanitize, vars, options));
+                : PlanFanIn(sync, target, config, members, sanitize, vars, options);
+            tables.Add(keyRanges ? table with { Chunking = ChunkingFor(table) } : table);
         }
 
         return new ReplicationPlan(sync, tables.MoveToImmutable(), [.. renames.Distinct()], discovered.Count);
@@ -236,6 +265,39 @@ public static class ReplicationPlanner
         var mode = options.FullRefresh ? WriteMode.FullRefresh : config.Mode;
         var first = members[0];
         return new TablePlan(target, sources.MoveToImmutable(), columns, mode, config.Cursor, PrimaryKey(sync, config, first.Stream, first.Mapped, sourceColumn), config, true);
+    }
+
+    /// <summary>Most chunks one table is split into.</summary>
+    private const int MaxChunks = 10_000;
+
+    /// <summary>
+    /// Chunks for <paramref name="table"/> when it is copied in key ranges: one source stream read as a table (no custom
+    /// SQL), a single key column, a mode whose rows do not depend on chunk order (full refresh or merge; a merge with a
+    /// stored cursor reads only rows past it in every chunk), and a table estimated bigger than a chunk (or a
+    /// configured chunk count).
+    /// </summary>
+    private static ChunkPlan? ChunkingFor(TablePlan table)
+    {
+        if (table.Sources.Length != 1 || table.Sources[0].CustomSql is not null || table.Mode is not (WriteMode.FullRefresh or WriteMode.Merge))
+        {
+            return null;
+        }
+
+        var stream = table.Sources[0].Stream;
+        var key = table.Config.Chunking.Key ?? (stream.PrimaryKey.Length == 1 ? stream.PrimaryKey[0] : null);
+        if (key is null || stream.Find(key) is null)
+        {
+            return null;
+        }
+
+        if (table.Config.Chunking.Chunks is { } chunks)
+        {
+            return chunks > 1 ? new ChunkPlan(key, Math.Min(chunks, MaxChunks)) : null;
+        }
+
+        var rows = stream.EstimatedRows ?? 0;
+        var chunkRows = Math.Max(1, table.Config.Chunking.ChunkRows);
+        return rows > chunkRows ? new ChunkPlan(key, (int)Math.Min(MaxChunks, (rows + chunkRows - 1) / chunkRows)) : null;
     }
 
     /// <summary>Applies the naming template; without a namespace, <c>{schema}</c> and the separator after it are dropped.</summary>

@@ -140,6 +140,7 @@ public sealed class SyncRunner
         return new TablePreview(table.SourceLabel, table.Target.ToString(), table.Mode, table.PrimaryKey, table.Cursor, cursor, estimate, action)
         {
             ChunksStaged = state?.CompletedChunks.IsDefaultOrEmpty == false ? state.CompletedChunks.Length : 0,
+            Chunking = table.Chunking,
         };
     }
 
@@ -159,7 +160,7 @@ public sealed class SyncRunner
                 ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Source}' ({sourceConfig.Type}) cannot be read from.");
             var destination = destinationConnection as IDestination
                 ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Destination}' ({destinationConfig.Type}) cannot be written to.");
-            var plan = await ReplicationPlanner.PlanAsync(sync, source, destination.Dialect, new PlanOptions(options.Select, options.FullRefresh, options.Vars), cancellationToken).ConfigureAwait(false);
+            var plan = await ReplicationPlanner.PlanAsync(sync, source, destination, new PlanOptions(options.Select, options.FullRefresh, options.Vars), cancellationToken).ConfigureAwait(false);
             if (plan.Tables.IsEmpty)
             {
                 throw NothingSelected(sync, plan, options);

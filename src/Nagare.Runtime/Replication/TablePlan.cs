@@ -27,6 +27,9 @@ public sealed record TablePlan(
     /// <summary>The key the sync state is stored under.</summary>
     public string StateKey => Target.ToString();
 
+    /// <summary>Key-range chunks the table is copied in, or null to copy it in one stream.</summary>
+    public ChunkPlan? Chunking { get; init; }
+
     /// <summary>The source stream names, for messages: one name, or the first and a count.</summary>
     public string SourceLabel => Sources.Length == 1 ? Sources[0].Stream.Id.ToString() : $"{Sources[0].Stream.Id} (+{Sources.Length - 1} more)";
 }

@@ -27,4 +27,7 @@ public sealed record TablePreview(
 {
     /// <summary>Chunks an interrupted run left staged for this table.</summary>
     public int ChunksStaged { get; init; }
+
+    /// <summary>The key-range chunks a run would copy the table in, or null for one stream.</summary>
+    public ChunkPlan? Chunking { get; init; }
 }

@@ -161,6 +161,19 @@ public sealed class ChunkedResumeTests : IAsyncLifetime
         Assert.False(File.Exists(project.PathOf(".nagare/warehouse.duckdb")) && project.QueryWarehouse("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'lake'").Single() != "0");
     }
 
+    [Fact]
+    public async Task Sync_ModeTheDestinationCannotWrite_FailsWhenPlannedNamingTheModesItCan()
+    {
+        project.Write("connections/out.yml", "name: out\ntype: files\npath: out\nformat: csv\n");
+        project.Write("syncs/s.yml", $"name: s\nsource: pg\ndestination: out\nstreams:\n  - select: \"{Src}.t\"\n    mode: merge\n");
+        var runner = new SyncRunner(ProjectLoader.Load(project.Root), ConnectorRegistry.Default, TimeProvider.System);
+
+        var e = await Assert.ThrowsAsync<Core.NagareException>(() => runner.RunAsync("s", new SyncRunOptions(), CancellationToken.None));
+
+        Assert.Equal($"Sync 's': {Src}.t would be written with mode merge, which destination 'out' (files) cannot write; it writes append, full_refresh, incremental.", e.Message);
+        Assert.False(Directory.Exists(project.PathOf("out")) && Directory.EnumerateFiles(project.PathOf("out"), "*.csv", SearchOption.AllDirectories).Any());
+    }
+
     private SyncRunner Runner(string destination, string mode)
     {
         var target = destination == "pg" ? $"destination: pg\ntarget_schema: {Dst}" : "target_schema: lake";

@@ -110,6 +110,26 @@ public sealed class ReplicationPlannerTests : IDisposable
     }
 
     [Fact]
+    public void Plan_SourceThatSplits_DecidesChunkingOncePerTable()
+    {
+        var sync = Sync("streams:\n  - select: \"app.big\"\n    mode: merge\n    chunking: { chunks: 8 }\n  - select: \"app.small\"\n  - select: \"app.log\"\n    mode: append\n    chunking: { chunks: 8 }\n");
+        StreamSchema[] discovered =
+        [
+            Table("app.big", ("id", ColumnType.Int64)),
+            Table("app.small", ("id", ColumnType.Int64)) with { EstimatedRows = 10 },
+            Table("app.log", ("id", ColumnType.Int64)),
+        ];
+
+        var split = ReplicationPlanner.Plan(sync, discovered, null, PlanOptions.Default, keyRanges: true).Tables.ToDictionary(t => t.Target.Name, t => t.Chunking);
+        var whole = ReplicationPlanner.Plan(sync, discovered, null, PlanOptions.Default, keyRanges: false).Tables;
+
+        Assert.Equal(new ChunkPlan("id", 8), split["big"]);
+        Assert.Null(split["small"]);
+        Assert.Null(split["log"]);
+        Assert.All(whole, t => Assert.Null(t.Chunking));
+    }
+
+    [Fact]
     public void Plan_ColumnRules_RenameExcludeCastMask()
     {
         var sync = Sync("columns:\n  \"*.email\": { mask: sha256 }\nstreams:\n  - select: \"*\"\n    columns:\n      name: { rename: full_name }\n      pw: { exclude: true }\n      amount: { cast: \"decimal(12,2)\" }\n");
