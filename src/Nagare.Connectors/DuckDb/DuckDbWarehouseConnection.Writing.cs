@@ -186,19 +186,9 @@ public sealed partial class DuckDbWarehouseConnection
 
     private void CheckMode(WriteRequest request)
     {
-        if (request.Columns.IsDefaultOrEmpty)
+        if (request.ProblemFor(Capabilities) is { } problem)
         {
-            throw new ConnectorException($"Nothing to write into {request.Target}: the request has no columns.") { Connection = Name, Stream = request.Target.ToString() };
-        }
-
-        if ((request.Mode == WriteMode.Merge || request.DeleteDetection != DeleteDetection.None) && request.PrimaryKey.IsDefaultOrEmpty)
-        {
-            var what = request.Mode == WriteMode.Merge ? "Merge" : $"Delete detection ({request.DeleteDetection})";
-            throw new ConnectorException($"{what} into {request.Target} needs a primary key; set primary_key for the stream.")
-            {
-                Connection = Name,
-                Stream = request.Target.ToString(),
-            };
+            throw new ConnectorException(problem) { Connection = Name, Stream = request.Target.ToString() };
         }
     }
 }

@@ -90,9 +90,9 @@ public sealed partial class FilesConnection
         ArgumentNullException.ThrowIfNull(request);
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         var stream = request.Target.ToString();
-        if (!Capabilities.WriteModes.Contains(request.Mode))
+        if (request.ProblemFor(Capabilities) is { } problem)
         {
-            throw Failure($"Stream '{stream}': the files connector cannot write in {request.Mode} mode (it supports full_refresh, append and incremental).", stream);
+            throw Failure(problem, stream);
         }
 
         if (request.Mode != WriteMode.FullRefresh && await DescribeAsync(request.Target, cancellationToken).ConfigureAwait(false) is { } existing)

@@ -24,6 +24,9 @@ public sealed partial class PostgresConnection : ISource, IKeyRangeSource, ISnap
         SupportsSnapshots: true,
         SupportsCastOnRead: true);
 
+    /// <summary>What a PostgreSQL connection can do, for checks made before one exists.</summary>
+    internal static ConnectorCapabilities DestinationCapabilities => SharedCapabilities;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _sessions;
     private readonly TimeProvider _time;

@@ -70,9 +70,9 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
     public static void Validate(WriteRequest request)
     {
         var target = request.Target.ToString();
-        if (request.Columns.IsDefaultOrEmpty)
+        if (request.ProblemFor(PostgresConnection.DestinationCapabilities) is { } problem)
         {
-            throw new ConnectorException($"Writing {target}: no columns were given.") { Stream = target };
+            throw new ConnectorException(problem) { Stream = target };
         }
 
         PostgresDialect.EnsureFits(request.Target.Name, "table");
@@ -89,16 +89,6 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             {
                 throw new ConnectorException($"Writing {target}: column '{column.Name}' appears twice.") { Stream = target };
             }
-        }
-
-        var needsKey = request.Mode == WriteMode.Merge || request.DeleteDetection != DeleteDetection.None;
-        if (needsKey && request.PrimaryKey.IsDefaultOrEmpty)
-        {
-            throw new ConnectorException($"Writing {target}: {(request.Mode == WriteMode.Merge ? "merge" : "delete detection")} needs a primary key, and none was given.")
-            {
-                Stream = target,
-                Hint = "Set primary_key for the stream in the sync.",
-            };
         }
 
         foreach (var key in request.PrimaryKey.IsDefault ? [] : request.PrimaryKey)

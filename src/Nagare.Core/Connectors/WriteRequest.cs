@@ -22,4 +22,40 @@ public sealed record WriteRequest(
     ImmutableArray<string> PrimaryKey,
     SchemaChangePolicy SchemaChanges = SchemaChangePolicy.Evolve,
     DeleteDetection DeleteDetection = DeleteDetection.None,
-    string SoftDeleteColumn = "_deleted_at");
+    string SoftDeleteColumn = "_deleted_at")
+{
+    /// <summary>
+    /// Why <paramref name="destination"/> cannot take this request, in the one wording every destination uses, or null.
+    /// A planned sync never gets here (planning checks the same); destinations guard their other callers with it.
+    /// </summary>
+    public string? ProblemFor(ConnectorCapabilities destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (Columns.IsDefaultOrEmpty)
+        {
+            return $"Nothing to write into {Target}: the request has no columns.";
+        }
+
+        if (!destination.WriteModes.Contains(Mode))
+        {
+            var modes = string.Join(", ", destination.WriteModes.Select(ModeName).Order(StringComparer.Ordinal));
+            return $"A {destination.Type} destination cannot write {Target} with mode {ModeName(Mode)}; it writes {modes}.";
+        }
+
+        if ((Mode == WriteMode.Merge || DeleteDetection != DeleteDetection.None) && PrimaryKey.IsDefaultOrEmpty)
+        {
+            var what = Mode == WriteMode.Merge ? "Merge" : $"Delete detection ({DeleteDetection.ToString().ToLowerInvariant()})";
+            return $"{what} into {Target} needs a primary key; set primary_key for the stream.";
+        }
+
+        return null;
+    }
+
+    private static string ModeName(WriteMode mode) => mode switch
+    {
+        WriteMode.FullRefresh => "full_refresh",
+        WriteMode.Append => "append",
+        WriteMode.Incremental => "incremental",
+        _ => "merge",
+    };
+}

@@ -227,7 +227,7 @@ public sealed class FilesDestinationTests
 
         var error = await Assert.ThrowsAsync<ConnectorException>(() => files.OpenWriterAsync(Request("s", Columns, WriteMode.Merge), CancellationToken.None));
 
-        Assert.Contains("full_refresh, append and incremental", error.Message, StringComparison.Ordinal);
+        Assert.Equal("A files destination cannot write s with mode merge; it writes append, full_refresh, incremental.", error.Message);
     }
 
     private static async Task<List<long>> ReadIdsAsync(FilesTestKit kit, string glob)
