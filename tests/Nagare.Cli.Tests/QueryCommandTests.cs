@@ -118,4 +118,17 @@ public sealed class QueryCommandTests
         Assert.Contains("--format", run.Out, StringComparison.Ordinal);
         Assert.Contains("--db", run.Out, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("csv", "at,b,d,x\n2024-01-02T03:04:05.123456Z,\\x00ff,1.50,NaN\n")]
+    [InlineData("json", "[\n{\"at\":\"2024-01-02T03:04:05.123456Z\",\"b\":\"AP8=\",\"d\":1.50,\"x\":\"NaN\"}\n]\n")]
+    public async Task Query_TimestampTzBytesDecimalAndNaN_WritesCanonicalForms(string format, string expected)
+    {
+        var run = await CliRun.RunAsync(
+            "query", "SELECT TIMESTAMPTZ '2024-01-02 03:04:05.123456+00' AS at, '\\x00\\xFF'::BLOB AS b, 1.50::DECIMAL(10,2) AS d, 'NaN'::DOUBLE AS x",
+            "--db", ":memory:", "--format", format);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(expected, run.Out);
+    }
 }

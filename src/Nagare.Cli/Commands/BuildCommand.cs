@@ -96,7 +96,7 @@ public static class BuildCommand
                 context.Out.WriteLine("  " + string.Join(" | ", r.SampleColumns));
                 foreach (var row in r.SampleRows)
                 {
-                    context.Out.WriteLine("  " + string.Join(" | ", row.Select(v => ValueText.Format(v))));
+                    context.Out.WriteLine("  " + string.Join(" | ", row.Select(v => ResultValues.Format(v))));
                 }
             }
         }

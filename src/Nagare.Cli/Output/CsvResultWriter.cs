@@ -19,7 +19,7 @@ public sealed class CsvResultWriter(TextWriter output) : ResultWriter
         {
             for (var i = 0; i < fields.Length; i++)
             {
-                fields[i] = reader.IsDBNull(i) ? "" : Quote(ValueText.Format(reader.GetValue(i)));
+                fields[i] = reader.IsDBNull(i) ? "" : Quote(ResultValues.Format(reader.GetValue(i)));
             }
 
             await output.WriteLineAsync(string.Join(',', fields)).ConfigureAwait(false);

@@ -33,7 +33,7 @@ public sealed class TableResultWriter(IAnsiConsole console, int maxRows) : Resul
 
             for (var i = 0; i < cells.Length; i++)
             {
-                cells[i] = Markup.Escape(ValueText.Format(reader.IsDBNull(i) ? null : reader.GetValue(i)));
+                cells[i] = Markup.Escape(ResultValues.Format(reader.IsDBNull(i) ? null : reader.GetValue(i)));
             }
 
             table.AddRow(cells);

@@ -1,11 +1,10 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
-using System.Text.Json;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
-using Nagare.Core.Json;
 using Nagare.Core.Schema;
+using Nagare.Core.Text;
 
 namespace Nagare.Connectors.Files;
 
@@ -22,7 +21,6 @@ internal sealed class CsvRowEncoder : RowEncoder
     private readonly byte[] _null;
     private readonly byte[] _prologue;
     private readonly ArrayBufferWriter<byte> _field = new(256);
-    private readonly Utf8JsonWriter _json;
 
     public CsvRowEncoder(ImmutableArray<ColumnSchema> columns, string delimiter, bool header, string? quote, string? escape, string? nullText)
     {
@@ -41,7 +39,6 @@ internal sealed class CsvRowEncoder : RowEncoder
         _quote = quoteBytes[0];
         _escapedQuote = escape is null ? [_quote, _quote] : [.. Encoding.UTF8.GetBytes(escape), _quote];
         _null = Encoding.UTF8.GetBytes(nullText ?? "");
-        _json = new Utf8JsonWriter(_field, JsonFormat.Writer);
         if (header)
         {
             var line = new ArrayBufferWriter<byte>();
@@ -86,7 +83,7 @@ internal sealed class CsvRowEncoder : RowEncoder
             }
 
             _field.ResetWrittenCount();
-            ValueText.Write(vector, row, _field, _json);
+            ValueFormat.Write(vector, row, _field);
             WriteField(output, _field.WrittenSpan);
         }
 

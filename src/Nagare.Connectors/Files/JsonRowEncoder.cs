@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Nagare.Core.Batches;
 using Nagare.Core.Json;
+using Nagare.Core.Text;
 
 namespace Nagare.Connectors.Files;
 
@@ -36,8 +37,7 @@ internal sealed class JsonRowEncoder(bool array) : RowEncoder
         for (var c = 0; c < columns.Length; c++)
         {
             writer.WritePropertyName(batch.Schema[c].Name);
-            var vector = columns[c];
-            ValueText.WriteJson(writer, vector.Nulls[row] ? null : vector.GetBoxed(row), vector.Type);
+            ValueFormat.WriteJson(writer, columns[c], row);
         }
 
         writer.WriteEndObject();

@@ -1,10 +1,7 @@
 using System.Buffers.Binary;
-using System.Collections;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Nagare.Core.Batches;
-using Nagare.Core.Json;
+using Nagare.Core.Text;
 using Nagare.Core.Types;
 
 namespace Nagare.Connectors.Postgres;
@@ -282,100 +279,16 @@ internal abstract class PostgresColumnWriter
     {
         private T?[] _values = [];
         private bool[] _nulls = [];
+        private ColumnType? _type;
 
         public override void Bind(ColumnVector vector)
         {
             _values = ((ColumnVector<T?>)vector).Values;
             _nulls = vector.Nulls;
+            _type = vector.Type;
         }
 
         public override int Write(int row, Span<byte> destination) =>
-            _nulls[row] || _values[row] is not { } value ? WriteNull(destination) : WriteValue<string, JsonbEncoder>(ToJson(value), destination);
-    }
-
-    /// <summary>JSON text of a boxed canonical value (struct, list or scalar).</summary>
-    internal static string ToJson(object? value)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, JsonFormat.Writer))
-        {
-            WriteJson(writer, value);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void WriteJson(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case sbyte or byte or short or ushort or int or uint or long:
-                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
-                break;
-            case ulong u:
-                writer.WriteNumberValue(u);
-                break;
-            case float f when float.IsFinite(f):
-                writer.WriteNumberValue(f);
-                break;
-            case double d when double.IsFinite(d):
-                writer.WriteNumberValue(d);
-                break;
-            case decimal m:
-                writer.WriteNumberValue(m);
-                break;
-            case DecimalValue d:
-                writer.WriteRawValue(d.ToString(), skipInputValidation: true);
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case byte[] bytes:
-                writer.WriteBase64StringValue(bytes);
-                break;
-            case DateOnly d:
-                writer.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                break;
-            case TimeOnly t:
-                writer.WriteStringValue(t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture));
-                break;
-            case DateTime t:
-                writer.WriteStringValue(t.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture));
-                break;
-            case DateTimeOffset t:
-                writer.WriteStringValue(t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "Z");
-                break;
-            case Guid g:
-                writer.WriteStringValue(g.ToString("D"));
-                break;
-            case IReadOnlyDictionary<string, object?> fields:
-                writer.WriteStartObject();
-                foreach (var (name, field) in fields)
-                {
-                    writer.WritePropertyName(name);
-                    WriteJson(writer, field);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case IEnumerable items:
-                writer.WriteStartArray();
-                foreach (var item in items)
-                {
-                    WriteJson(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                break;
-        }
+            _nulls[row] || _values[row] is not { } value ? WriteNull(destination) : WriteValue<string, JsonbEncoder>(ValueFormat.ToJson(value, _type), destination);
     }
 }

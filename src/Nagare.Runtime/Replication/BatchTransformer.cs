@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
 using Nagare.Core.Schema;
+using Nagare.Core.Text;
 
 namespace Nagare.Runtime.Replication;
 
@@ -91,12 +92,12 @@ internal sealed class BatchTransformer
             var value = from.GetBoxed(i)!;
             try
             {
-                to.SetBoxed(i, ValueText.Convert(value, to.Type));
+                to.SetBoxed(i, ValueCast.Convert(value, to.Type));
             }
             catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
             {
                 var column = targetColumns[targetIndex].Name;
-                var reason = $"cannot cast '{ValueText.Format(value)}' ({from.Type}) to {to.Type}: {e.Message}";
+                var reason = $"cannot cast '{ValueFormat.Format(value)}' ({from.Type}) to {to.Type}: {e.Message}";
                 if (onError == OnError.Fail)
                 {
                     throw new ConnectorException($"{streamName}: row {firstRow + i}: column {column}: {reason}.") { Stream = streamName };
@@ -111,7 +112,7 @@ internal sealed class BatchTransformer
     }
 
     private static string RawRow(ColumnBatch batch, int row) =>
-        string.Join(",", batch.Columns.Select(c => ValueText.Format(c.GetBoxed(row))));
+        string.Join(",", batch.Columns.Select(c => ValueFormat.Format(c.GetBoxed(row))));
 
     private static int Compact(ColumnBatch batch, bool[] bad, int rows)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nagare.Core.Batches;
+using Nagare.Core.Text;
 using Nagare.Core.Types;
 
 namespace Nagare.Runtime.Replication;
@@ -34,18 +35,15 @@ public static class CursorValues
         };
     }
 
-    /// <summary>Invariant text for state: ISO 8601 for times, round-trip digits for numbers.</summary>
-    public static string Format(object value) => value switch
+    /// <summary>
+    /// The value's canonical text (<see cref="ValueFormat"/>), as kept in state. Versions before it was canonical
+    /// wrote times with six fixed fraction digits (<c>2024-01-02T03:04:05.000000Z</c>); <see cref="Parse"/> reads both.
+    /// </summary>
+    public static string Format(object value)
     {
-        DateTime t => t.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "Z",
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        TimeOnly t => t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
+        ArgumentNullException.ThrowIfNull(value);
+        return ValueFormat.Format(value);
+    }
 
     /// <summary>Parses state text back into the column's .NET value type.</summary>
     public static object Parse(string text, ColumnType type)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Nagare.Core.Batches;
+using Nagare.Core.Text;
 using Nagare.Runtime.Configuration;
 
 namespace Nagare.Runtime.Replication;
@@ -72,7 +73,7 @@ public static class Masking
             }
             else
             {
-                to.Set(i, Hash(ValueText.Format(from.GetBoxed(i)), kind, key));
+                to.Set(i, Hash(ValueFormat.Format(from.GetBoxed(i)), kind, key));
             }
         }
     }

@@ -32,6 +32,21 @@ public sealed class FilesDestinationTests
             File.ReadAllText(Path.Combine(kit.Root, "t.csv")));
     }
 
+    [Theory]
+    [InlineData("csv", "at,data,x\n2024-01-02T03:04:05.123456Z,\\x00ff,NaN\n")]
+    [InlineData("ndjson", "{\"at\":\"2024-01-02T03:04:05.123456Z\",\"data\":\"AP8=\",\"x\":\"NaN\"}\n")]
+    public async Task CommitAsync_TimestampTzBytesAndNaN_WritesCanonicalForms(string format, string expected)
+    {
+        using var kit = new FilesTestKit();
+        await using var files = kit.Connection(new FilesConnectorOptions(kit.Root, format) { FileNameTemplate = "{stream}.{ext}" });
+        ImmutableArray<ColumnSchema> columns = [new("at", ColumnType.TimestampTz), new("data", ColumnType.Bytes), new("x", ColumnType.Float64)];
+        var at = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_567);
+
+        await WriteAsync(files, "t", columns, WriteMode.FullRefresh, [[[at, new byte[] { 0, 255 }, double.NaN]]]);
+
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(kit.Root, "t." + format)));
+    }
+
     [Fact]
     public async Task CommitAsync_MaxRowsPerFile_SplitsIntoTemplatedParts()
     {

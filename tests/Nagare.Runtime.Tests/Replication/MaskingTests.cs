@@ -37,4 +37,16 @@ public sealed class MaskingTests
         Assert.True(output.Columns[0].Nulls[1]);
         Assert.Equal(Masking.Hash("1234567890123", MaskKind.Sha256, null), output.Column<string?>(0).Values[2]);
     }
+
+    [Fact]
+    public void Apply_TimestampTz_HashesCanonicalText()
+    {
+        var batch = new ColumnBatch([new ColumnSchema("at", ColumnType.TimestampTz)], 1);
+        var output = new ColumnBatch([new ColumnSchema("at", ColumnType.String)], 1);
+        batch.Column<DateTimeOffset>(0).Set(0, new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+        Masking.Apply(batch.Columns[0], output.Column<string?>(0), 1, MaskKind.Sha256, null);
+
+        Assert.Equal(Masking.Hash("2024-01-02T03:04:05Z", MaskKind.Sha256, null), output.Column<string?>(0).Values[0]);
+    }
 }

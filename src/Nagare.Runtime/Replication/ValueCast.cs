@@ -1,33 +1,13 @@
 using System.Globalization;
 using System.Text;
+using Nagare.Core.Text;
 using Nagare.Core.Types;
 
 namespace Nagare.Runtime.Replication;
 
-/// <summary>Invariant text of canonical values, for casts to text, masking of non-text columns and rejected-row reports.</summary>
-public static class ValueText
+/// <summary>Casts between canonical types in a stream's column mapping; to text, the canonical text (<see cref="ValueFormat"/>).</summary>
+public static class ValueCast
 {
-    /// <summary>The value as text: ISO 8601 for times, invariant digits for numbers, lower-case hex for bytes.</summary>
-    public static string Format(object? value) => value switch
-    {
-        null => string.Empty,
-        string s => s,
-        bool b => b ? "true" : "false",
-        DateTime t => t.ToString(t.TimeOfDay.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        DateTimeOffset t => t.UtcDateTime.ToString(t.UtcDateTime.TimeOfDay.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00",
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        TimeOnly t => t.ToString(t.Ticks % TimeSpan.TicksPerSecond == 0 ? "HH:mm:ss" : "HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        byte[] bytes => System.Convert.ToHexStringLower(bytes),
-        Guid g => g.ToString("D"),
-        Interval i => string.Create(CultureInfo.InvariantCulture, $"{i.Months} months {i.Days} days {i.Microseconds} us"),
-        object?[] list => "[" + string.Join(", ", list.Select(Format)) + "]",
-        IReadOnlyDictionary<string, object?> fields => "{" + string.Join(", ", fields.Select(f => $"{f.Key}: {Format(f.Value)}")) + "}",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
-
     /// <summary>Converts a canonical value to the .NET value type of <paramref name="target"/>.</summary>
     /// <exception cref="FormatException">The value has no representation in the target type.</exception>
     /// <exception cref="OverflowException">The value is out of the target type's range.</exception>
@@ -38,7 +18,7 @@ public static class ValueText
         var c = CultureInfo.InvariantCulture;
         if (target.Kind is ColumnKind.String or ColumnKind.Json)
         {
-            return Format(value);
+            return ValueFormat.Format(value);
         }
 
         if (value is string text)
@@ -105,7 +85,7 @@ public static class ValueText
             decimal m => DecimalValue.FromDecimal(m),
             bool b => new DecimalValue(b ? 1 : 0, 0),
             ulong u => new DecimalValue(u, 0),
-            double or float => DecimalValue.TryParse(((IFormattable)value).ToString("R", c), out var d) ? d : throw new OverflowException($"{Format(value)} is not a decimal of at most 38 digits"),
+            double or float => DecimalValue.TryParse(((IFormattable)value).ToString("R", c), out var d) ? d : throw new OverflowException($"{ValueFormat.Format(value)} is not a decimal of at most 38 digits"),
             IConvertible v and not DateTime => new DecimalValue(v.ToInt64(c), 0),
             _ => throw new FormatException($"a {value.GetType().Name} value cannot be cast to a number"),
         };
