@@ -33,7 +33,8 @@ public static class ProjectGenerator
         ArgumentNullException.ThrowIfNull(options);
         var root = Path.GetFullPath(options.ProjectDirectory);
         var catalogDisplay = options.CatalogFile is not null ? Display(root, options.CatalogFile) : "connection " + options.Connection;
-        var catalog = await ReadCatalogAsync(options, root, time, cancellationToken).ConfigureAwait(false);
+        var catalog = (await ReadCatalogAsync(options, root, time, cancellationToken).ConfigureAwait(false))
+            .RemoveAll(t => OwnTables.Contains(t.Schema, t.Name));
         var rules = LoadRules(options, root);
         CompanyMartConfig? company = null;
         if (options.CompanyFile is not null)
@@ -63,10 +64,11 @@ public static class ProjectGenerator
         }
         else
         {
-            var total = options.Select is null ? catalog.Length : catalog.Count(t => RuleResolver.MatchesTable(options.Select, t));
+            var selection = new TableSelection(options.Select, options.Exclude);
+            var total = catalog.Count(selection.Includes);
             progress?.Report((0, total));
             var tableProgress = progress is null ? null : new TableProgress(done => progress.Report((done, total)));
-            output = ModelGenerator.Generate(catalog, catalogDisplay, rules, parsed, options.Select, tableProgress, cancellationToken);
+            output = ModelGenerator.Generate(catalog, catalogDisplay, rules, parsed, selection, tableProgress, cancellationToken);
             outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine(root, DefaultOutput));
         }
 
