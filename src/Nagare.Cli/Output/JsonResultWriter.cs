@@ -15,6 +15,7 @@ public sealed class JsonResultWriter(TextWriter output) : ResultWriter
     public override async Task WriteAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        var text = ZonedText.For(reader);
         var names = new string[reader.FieldCount];
         for (var i = 0; i < names.Length; i++)
         {
@@ -33,7 +34,15 @@ public sealed class JsonResultWriter(TextWriter output) : ResultWriter
                 for (var i = 0; i < names.Length; i++)
                 {
                     json.WritePropertyName(names[i]);
-                    WriteValue(json, reader.IsDBNull(i) ? null : reader.GetValue(i));
+                    var value = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                    if (value is DateTimeOffset)
+                    {
+                        json.WriteStringValue(text.Format(value));
+                    }
+                    else
+                    {
+                        WriteValue(json, value);
+                    }
                 }
 
                 json.WriteEndObject();

@@ -9,6 +9,7 @@ public sealed class TableResultWriter(IAnsiConsole console, int maxRows) : Resul
     public override async Task WriteAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        var text = ZonedText.For(reader);
         var table = new Table().Border(TableBorder.Rounded);
         for (var i = 0; i < reader.FieldCount; i++)
         {
@@ -33,7 +34,7 @@ public sealed class TableResultWriter(IAnsiConsole console, int maxRows) : Resul
 
             for (var i = 0; i < cells.Length; i++)
             {
-                cells[i] = Markup.Escape(ValueText.Format(reader.IsDBNull(i) ? null : reader.GetValue(i)));
+                cells[i] = Markup.Escape(text.Format(reader.IsDBNull(i) ? null : reader.GetValue(i)));
             }
 
             table.AddRow(cells);

@@ -52,6 +52,9 @@ public sealed partial class ModelProject
     /// <summary>How the models' warehouse compresses what it writes (nagare.yml <c>warehouse_compression</c>); null for auto.</summary>
     public string? WarehouseCompression { get; init; }
 
+    /// <summary>The session time zone of model builds (<c>timezone:</c> of nagare.yml), or null for DuckDB's default.</summary>
+    public string? TimeZone { get; init; }
+
     /// <summary>Names of all targets defined.</summary>
     public IReadOnlyList<string> TargetNames { get; init; } = [];
 
@@ -128,6 +131,7 @@ public sealed partial class ModelProject
             Vars = WithCliVars(YamlTree.FromPlainMap(settings.Vars, file, "vars"), cliVars),
             WarehouseBlockSize = warehouse.GetInt("block_size"),
             WarehouseCompression = warehouse.GetString("compression"),
+            TimeZone = config.Models.TimeZone,
             TargetNames = targets.IsEmpty ? [ProjectDefaults.TargetName] : [.. targets.Select(t => t.Name)],
             Target = new ModelTarget(
                 chosen,

@@ -50,6 +50,12 @@ public sealed class ModelRunner
             {
                 WarehouseFile.ApplyCompression(connection, project.WarehouseCompression);
             }
+
+            // Validated as an IANA name when the project was loaded; quoted all the same.
+            if (project.TimeZone is { } zone)
+            {
+                connection.ExecuteNonQuery($"SET TimeZone = '{zone.Replace("'", "''", StringComparison.Ordinal)}'");
+            }
         }
         catch
         {
