@@ -198,7 +198,9 @@ public sealed class ModelRunner
         }
         catch (Exception e) when (e is DuckDbException or ModelProjectException)
         {
-            var message = e is DuckDbException ? $"{node.Path}: {e.Message}" : e.Message;
+            var message = e is DuckDbException
+                ? SqlErrorLocation.Describe(node, e.Message, Manifest.CompiledDisplayPath(_manifest.Project, node))
+                : e.Message;
             return new NodeResult(node.UniqueId, node.Name, node.Type, NodeStatus.Error, null, Elapsed(start), message);
         }
     }
