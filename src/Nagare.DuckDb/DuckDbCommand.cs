@@ -29,6 +29,13 @@ public sealed partial class DuckDbCommand : DbCommand
         _connection = connection;
     }
 
+    /// <summary>
+    /// Read the session's time zone before each statement runs, for <see cref="DuckDbDataReader.TimeZone"/>: a
+    /// statement of the same command (<c>SET TimeZone = ...</c>) may change it. Off by default (one more query per
+    /// statement).
+    /// </summary>
+    public bool CaptureTimeZone { get; set; }
+
     [AllowNull]
     public override string CommandText
     {

@@ -112,6 +112,26 @@ public sealed partial class DuckDbConnection : DbConnection
         }
     }
 
+    /// <summary>The first value of a one-row query as text, or null. For internal plumbing between statements of a reader.</summary>
+    internal unsafe string? QueryTextNative(string sql)
+    {
+        using var result = new DuckDbResultHandle();
+        if (NativeMethods.duckdb_query(NativeConnection.DangerousGetHandle(), sql, result.Pointer) != DuckDbState.Success)
+        {
+            throw new DuckDbException(Marshal.PtrToStringUTF8(NativeMethods.duckdb_result_error(result.Pointer)) ?? "DuckDB query failed.");
+        }
+
+        var text = NativeMethods.duckdb_value_varchar(result.Pointer, 0, 0);
+        try
+        {
+            return Marshal.PtrToStringUTF8(text);
+        }
+        finally
+        {
+            NativeMethods.duckdb_free((void*)text);
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

@@ -157,6 +157,13 @@ public sealed unsafe partial class DuckDbDataReader : DbDataReader
         return ReadChunk(cancellationToken) ? TrueTask : FalseTask;
     }
 
+    /// <summary>
+    /// The session's <c>TimeZone</c> setting (an IANA name) when the current result's statement started, in which
+    /// DuckDB itself would show its <c>TIMESTAMP WITH TIME ZONE</c> values; null unless the command set
+    /// <see cref="DuckDbCommand.CaptureTimeZone"/>.
+    /// </summary>
+    public string? TimeZone { get; private set; }
+
     public override bool NextResult()
     {
         if (_closed)
@@ -228,6 +235,12 @@ public sealed unsafe partial class DuckDbDataReader : DbDataReader
             if (_nextStatement == _batch.Count)
             {
                 _command.Parameters.EnsureAllUsed(_usedParameters);
+            }
+
+            if (_command.CaptureTimeZone)
+            {
+                // Read before the statement runs: once a streaming result is open the connection cannot be asked.
+                TimeZone = _connection.QueryTextNative("SELECT current_setting('TimeZone')");
             }
 
             var result = Execute(prepared);

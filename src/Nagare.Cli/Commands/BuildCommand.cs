@@ -90,7 +90,8 @@ public static class BuildCommand
         context.Console.Write(table);
         foreach (var r in results.Results.Where(r => r.Message is not null && r.Status != NodeStatus.Skip))
         {
-            context.Out.WriteLine($"{r.Status.ToString().ToUpperInvariant()} {r.Name}: {r.Message}");
+            // Errors (SQL that did not run) go to stderr like every other error; failing tests are results.
+            (r.Status == NodeStatus.Error ? context.Error : context.Out).WriteLine($"{r.Status.ToString().ToUpperInvariant()} {r.Name}: {r.Message}");
             if (r.SampleRows.Count > 0)
             {
                 context.Out.WriteLine("  " + string.Join(" | ", r.SampleColumns));

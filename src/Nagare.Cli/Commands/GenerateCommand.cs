@@ -26,6 +26,8 @@ public static class GenerateCommand
         var templates = new Option<string?>("--templates") { Description = $"Templates folder (default {ProjectGenerator.DefaultTemplates} in the project, else the built-ins)." };
         var output = new Option<string?>("--out") { Description = $"Output folder (default {ProjectGenerator.DefaultOutput} in the project; a company file's output_dir)." };
         var select = new Option<string?>("--select") { Description = "Only tables matching this glob over schema.table (or table names)." };
+        var exclude = new Option<string[]>("--exclude") { Description = "Leave out tables matching this glob over schema.table (or table names); repeatable.", AllowMultipleArgumentsPerToken = false };
+        var sync = new Option<string?>("--sync") { Description = "With --connection of a source: name models' sources as this sync lands the tables (default: the one sync copying that connection into the warehouse)." };
         var prune = new Option<bool>("--prune") { Description = "Delete generated files that are no longer produced." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would change; write nothing." };
         var company = new Option<string?>("--company") { Description = "A company YAML: generate that company's data mart." };
@@ -34,7 +36,7 @@ public static class GenerateCommand
 
         var command = new Command("generate", "Generate models from table metadata, rule sheets and templates.")
         {
-            project, catalog, connection, rules, templates, output, select, prune, dryRun, company, json, initTemplates,
+            project, catalog, connection, rules, templates, output, select, exclude, sync, prune, dryRun, company, json, initTemplates,
         };
         var warehouse = new WarehouseOptions();
         warehouse.AddWait(command);
@@ -70,6 +72,8 @@ public static class GenerateCommand
                 parse.GetValue(dryRun),
                 parse.GetValue(company))
             {
+                Exclude = [.. parse.GetValue(exclude) ?? []],
+                Sync = parse.GetValue(sync),
                 LockWait = warehouse.WaitFor(parse),
             };
             var asJson = parse.GetValue(json);

@@ -33,21 +33,44 @@ public static class QueryCommand
             DefaultValueFactory = _ => 100,
         };
 
+        var timeZone = new Option<string?>("--timezone")
+        {
+            Description = "Session time zone (IANA name, e.g. Asia/Tokyo): how TIMESTAMPTZ values are shown and naive timestamps cast. Default: timezone: of nagare.yml, else DuckDB's (the system's).",
+        };
         var warehouse = new WarehouseOptions();
-        var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit, project };
+        var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit, timeZone, project };
         warehouse.AddReadOnly(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(db) ?? ProjectLoader.WarehousePath(parse.GetValue(project)!) ?? DefaultDatabase;
             using var connection = OpenWarehouse(path, parse, context, warehouse, cancellationToken);
             var writer = ResultWriter.For(parse.GetValue(format)!, context, parse.GetValue(limit));
+            if ((parse.GetValue(timeZone) ?? ProjectLoader.TimeZone(parse.GetValue(project)!)) is { } zone)
+            {
+                SetTimeZone(connection, zone);
+            }
+
             using var cmd = connection.CreateCommand();
             cmd.CommandText = parse.GetValue(sql);
+            // The SQL may SET TimeZone itself; values are shown in the zone in force when the result's statement ran.
+            cmd.CaptureTimeZone = true;
             using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await writer.WriteAsync(reader, cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void SetTimeZone(DuckDbConnection connection, string zone)
+    {
+        try
+        {
+            connection.ExecuteNonQuery($"SET TimeZone = '{zone.Replace("'", "''", StringComparison.Ordinal)}'");
+        }
+        catch (DuckDbException e)
+        {
+            throw new NagareException($"Unknown time zone '{zone}': {e.Message}") { Hint = "Use an IANA name such as Asia/Tokyo, Europe/Berlin or UTC." };
+        }
     }
 
     /// <summary>Opens an existing warehouse file (or <c>:memory:</c>) as <paramref name="warehouse"/>'s options say; a missing file is a user error.</summary>

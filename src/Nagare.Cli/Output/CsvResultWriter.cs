@@ -8,6 +8,7 @@ public sealed class CsvResultWriter(TextWriter output) : ResultWriter
     public override async Task WriteAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        var zone = ResultValues.ZoneOf(reader);
         var fields = new string[reader.FieldCount];
         for (var i = 0; i < fields.Length; i++)
         {
@@ -19,7 +20,7 @@ public sealed class CsvResultWriter(TextWriter output) : ResultWriter
         {
             for (var i = 0; i < fields.Length; i++)
             {
-                fields[i] = reader.IsDBNull(i) ? "" : Quote(ResultValues.Format(reader.GetValue(i)));
+                fields[i] = reader.IsDBNull(i) ? "" : Quote(ResultValues.Format(reader.GetValue(i), timeZone: zone));
             }
 
             await output.WriteLineAsync(string.Join(',', fields)).ConfigureAwait(false);

@@ -12,6 +12,7 @@ public sealed class JsonResultWriter(TextWriter output) : ResultWriter
     public override async Task WriteAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        var zone = ResultValues.ZoneOf(reader);
         var names = new string[reader.FieldCount];
         for (var i = 0; i < names.Length; i++)
         {
@@ -30,7 +31,7 @@ public sealed class JsonResultWriter(TextWriter output) : ResultWriter
                 for (var i = 0; i < names.Length; i++)
                 {
                     json.WritePropertyName(names[i]);
-                    ResultValues.WriteJson(json, reader.IsDBNull(i) ? null : reader.GetValue(i));
+                    ResultValues.WriteJson(json, reader.IsDBNull(i) ? null : reader.GetValue(i), zone);
                 }
 
                 json.WriteEndObject();

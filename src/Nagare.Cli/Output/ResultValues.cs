@@ -21,8 +21,25 @@ public static class ResultValues
     public static string Format(object? value, string nullText = "NULL", TimeZoneInfo? timeZone = null) =>
         value is null or DBNull ? nullText : ValueFormat.Format(Canonical(value), timeZone);
 
-    /// <summary>Writes the JSON value of <paramref name="value"/> (<c>null</c> for NULL).</summary>
-    public static void WriteJson(Utf8JsonWriter json, object? value) => ValueFormat.WriteJson(json, Canonical(value));
+    /// <summary>Writes the JSON value of <paramref name="value"/> (<c>null</c> for NULL); a timestamptz in <paramref name="timeZone"/>.</summary>
+    public static void WriteJson(Utf8JsonWriter json, object? value, TimeZoneInfo? timeZone = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (value is DateTimeOffset && timeZone is not null)
+        {
+            json.WriteStringValue(ValueFormat.Format(value, timeZone));
+            return;
+        }
+
+        ValueFormat.WriteJson(json, Canonical(value));
+    }
+
+    /// <summary>
+    /// The time zone of <paramref name="reader"/>'s session (DuckDB's <c>TimeZone</c> setting when the statement ran,
+    /// including a <c>SET TimeZone</c> in the user's SQL), when the system knows it; null shows UTC.
+    /// </summary>
+    public static TimeZoneInfo? ZoneOf(System.Data.Common.DbDataReader reader) =>
+        reader is DuckDbDataReader { TimeZone: { Length: > 0 } name } && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone : null;
 
     /// <summary>
     /// The canonical value of what DuckDB's reader returns for types with a reader type of their own (interval,

@@ -9,6 +9,7 @@ public sealed class TableResultWriter(IAnsiConsole console, int maxRows) : Resul
     public override async Task WriteAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        var zone = ResultValues.ZoneOf(reader);
         var table = new Table().Border(TableBorder.Rounded);
         for (var i = 0; i < reader.FieldCount; i++)
         {
@@ -33,7 +34,7 @@ public sealed class TableResultWriter(IAnsiConsole console, int maxRows) : Resul
 
             for (var i = 0; i < cells.Length; i++)
             {
-                cells[i] = Markup.Escape(ResultValues.Format(reader.IsDBNull(i) ? null : reader.GetValue(i)));
+                cells[i] = Markup.Escape(ResultValues.Format(reader.IsDBNull(i) ? null : reader.GetValue(i), timeZone: zone));
             }
 
             table.AddRow(cells);

@@ -12,6 +12,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(DuckDbLibrary.LibraryName)]
     internal static partial void duckdb_destroy_result(DuckDbResultStruct* result);
 
+    /// <summary>A value of a materialized result as text (NULL: a null pointer); free with duckdb_free.</summary>
+    [LibraryImport(DuckDbLibrary.LibraryName)]
+    internal static partial IntPtr duckdb_value_varchar(DuckDbResultStruct* result, ulong column, ulong row);
+
     [LibraryImport(DuckDbLibrary.LibraryName)]
     internal static partial IntPtr duckdb_column_name(DuckDbResultStruct* result, ulong column);
 

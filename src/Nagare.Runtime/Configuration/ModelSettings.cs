@@ -25,6 +25,12 @@ public sealed record ModelSettings(
     ImmutableArray<TargetConfig> Targets,
     string? DefaultTarget)
 {
+    /// <summary>
+    /// The session time zone (an IANA name, <c>timezone:</c>) of model builds and queries: how DuckDB shows
+    /// <c>TIMESTAMP WITH TIME ZONE</c> values and casts naive timestamps to them; null leaves DuckDB's default.
+    /// </summary>
+    public string? TimeZone { get; init; }
+
     /// <summary>No model keys written: the default folders, no vars, the single target <c>dev</c>.</summary>
     public static ModelSettings Default { get; } = new(
         ProjectDefaults.ModelPaths,

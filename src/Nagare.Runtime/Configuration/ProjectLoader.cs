@@ -234,9 +234,34 @@ public static class ProjectLoader
         var blockSize = Collect(problems, () => Checked(project, "warehouse_block_size", project.Int("warehouse_block_size", int.MinValue, int.MaxValue), size => WarehouseFile.BlockSizeProblem(size!.Value)), null);
         var compression = Collect(problems, () => Checked(project, "warehouse_compression", project.String("warehouse_compression"), WarehouseFile.CompressionProblem), null);
         var defaults = Collect(problems, () => ReadDefaults(project.Section("defaults")), ProjectDefaults.Default);
-        var models = ReadModelSettings(project, problems);
+        var models = ReadModelSettings(project, problems) with
+        {
+            TimeZone = Collect(problems, () => Checked(project, "timezone", project.String("timezone"), TimeZoneProblem), null),
+        };
         Collect(problems, () => { project.RejectUnknownKeys(); return true; }, false);
         return new RootSettings(name, warehousePath, blockSize, compression, project, defaults, models);
+    }
+
+    /// <summary>Why <paramref name="name"/> is not a time zone DuckDB and .NET both know by its IANA name, or null.</summary>
+    private static string? TimeZoneProblem(string name) =>
+        name.Length > 0 && !name.Contains('\\', StringComparison.Ordinal) && TimeZoneInfo.TryFindSystemTimeZoneById(name, out _)
+            ? null
+            : $"'{name}' is not an IANA time zone such as Asia/Tokyo, Europe/Berlin or UTC";
+
+    /// <summary>The <c>timezone:</c> of the project's nagare.yml, or null when it sets none or there is no nagare.yml.</summary>
+    /// <exception cref="ConfigException">nagare.yml has problems.</exception>
+    public static string? TimeZone(string directory, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var root = Path.GetFullPath(directory);
+        if (!File.Exists(Path.Combine(root, ProjectConfig.FileName)))
+        {
+            return null;
+        }
+
+        var problems = new List<ConfigException>();
+        var settings = ReadRoot(directory, root, environment ?? Environment.GetEnvironmentVariable, problems);
+        return problems.Count > 0 ? throw ConfigException.Combine(problems) : settings.Models.TimeZone;
     }
 
     private static T? Checked<T>(YamlSection section, string key, T? value, Func<T, string?> problemOf) =>

@@ -3,6 +3,7 @@ using System.Globalization;
 using Nagare.Connectors.Common;
 using Nagare.Core.Connectors;
 using Nagare.DuckDb;
+using Nagare.Runtime.Replication;
 
 namespace Nagare.Runtime.Generation;
 
@@ -13,6 +14,9 @@ namespace Nagare.Runtime.Generation;
 /// </summary>
 public static class CatalogReader
 {
+    // Where DuckDB puts a table named without a schema.
+    private const string DefaultSchema = "main";
+
     /// <summary>Columns a catalog CSV may have; the first four are required.</summary>
     public static ImmutableArray<string> CsvColumns { get; } =
         ["table_schema", "table_name", "column_name", "data_type", "ordinal_position", "is_nullable", "character_maximum_length", "numeric_precision", "numeric_scale"];
@@ -126,10 +130,24 @@ public static class CatalogReader
                 columns.Add((new CatalogColumn(c.Name, i + 1, DuckDbTypeMapping.TypeName(c.Type), c.Nullable), i));
             }
 
-            tables.Add((stream.Id.Namespace ?? "main", stream.Id.Name, columns));
+            tables.Add((stream.Id.Namespace ?? DefaultSchema, stream.Id.Name, columns));
         }
 
         return Build(tables);
+    }
+
+    /// <summary>
+    /// The tables a sync lands in its destination: the names after its <c>target_schema</c>, <c>naming</c> and the
+    /// destination's identifier rules, and the columns after its column rules (renames, exclusions, casts, masks,
+    /// fan-in's source column), typed as DuckDB declares them.
+    /// </summary>
+    public static ImmutableArray<CatalogTable> ReadPlan(ReplicationPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return Build(plan.Tables.Select(t => (
+            t.Target.Namespace ?? DefaultSchema,
+            t.Target.Name,
+            t.Columns.Select((c, i) => (new CatalogColumn(c.Name, i + 1, DuckDbTypeMapping.TypeName(c.Type), c.Nullable), i)).ToList())));
     }
 
     private static ImmutableArray<CatalogTable> Build(IEnumerable<(string Schema, string Table, List<(CatalogColumn Column, int Row)> Columns)> tables) =>

@@ -116,7 +116,7 @@ public static class CompanyMartGenerator
             }
         }
 
-        return new GenerationOutput(ModelGenerator.Sorted(files), wanted.Count, [], null);
+        return new GenerationOutput(ModelGenerator.Sorted(files), wanted.Count, [], TableSelection.All);
     }
 
     private static CatalogTable? FindTable(string name, Dictionary<string, CatalogTable> byFullName, Dictionary<string, CatalogTable[]> byName, Func<string, GenerationException> error)

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Nagare.Runtime.Generation;
 
 /// <summary>What <c>nagare generate</c> was asked to do. Relative paths are relative to the working folder.</summary>
@@ -23,6 +25,12 @@ public sealed record GenerateOptions(
     bool DryRun = false,
     string? CompanyFile = null)
 {
+    /// <summary>Globs over <c>schema.table</c> (or table names) of tables to leave out; their generated files are left alone.</summary>
+    public ImmutableArray<string> Exclude { get; init; } = [];
+
+    /// <summary>The sync whose landing names (target schema, naming) a source connection's tables get; null picks the one sync copying it into the warehouse.</summary>
+    public string? Sync { get; init; }
+
     /// <summary>How long to wait while another process holds the database file the catalog is read from; zero (the default) fails at once.</summary>
     public TimeSpan LockWait { get; init; }
 }

@@ -55,7 +55,7 @@ public static class GeneratedFileWriter
             }
         }
 
-        var stale = FindStale(directory, produced, output.Select);
+        var stale = FindStale(directory, produced, output.Selection);
         var removed = ImmutableArray<string>.Empty;
         if (prune)
         {
@@ -75,7 +75,7 @@ public static class GeneratedFileWriter
         return new GenerationSummary(created.ToImmutable(), changed.ToImmutable(), unchanged.ToImmutable(), removed, stale, output.Warnings, dryRun, output.Tables);
     }
 
-    private static ImmutableArray<string> FindStale(string directory, HashSet<string> produced, string? select)
+    private static ImmutableArray<string> FindStale(string directory, HashSet<string> produced, TableSelection selection)
     {
         if (!Directory.Exists(directory))
         {
@@ -102,7 +102,7 @@ public static class GeneratedFileWriter
                 firstLine = reader.ReadLine();
             }
 
-            if (GeneratedHeader.OriginOf(firstLine) is { } origin && ModelGenerator.InScope(origin, select))
+            if (GeneratedHeader.OriginOf(firstLine) is { } origin && selection.InScope(origin))
             {
                 stale.Add(relative);
             }

@@ -6,5 +6,5 @@ namespace Nagare.Runtime.Generation;
 /// <param name="Files">Files sorted by path.</param>
 /// <param name="Tables">How many tables models were generated for.</param>
 /// <param name="Warnings">Things worth a look that did not stop generation (rules that matched nothing).</param>
-/// <param name="Select">The table selection, when only part of the catalog was generated; files outside it are not judged stale.</param>
-public sealed record GenerationOutput(ImmutableArray<GeneratedFile> Files, int Tables, ImmutableArray<string> Warnings, string? Select);
+/// <param name="Selection">The tables generated; generated files of tables outside it are not judged stale.</param>
+public sealed record GenerationOutput(ImmutableArray<GeneratedFile> Files, int Tables, ImmutableArray<string> Warnings, TableSelection Selection);

@@ -16,7 +16,7 @@ public static class ModelGenerator
     /// <param name="catalogDisplay">The catalog input as named in headers (a file, or <c>connection NAME</c>).</param>
     /// <param name="rules">Rule sheets and settings.</param>
     /// <param name="templates">Parsed templates.</param>
-    /// <param name="select">A glob over <c>schema.table</c> (or table names) to generate part of the catalog; null for all.</param>
+    /// <param name="selection">The tables to generate; null for all.</param>
     /// <param name="progress">Receives the number of tables done so far.</param>
     /// <param name="cancellationToken">Stops between tables.</param>
     public static GenerationOutput Generate(
@@ -24,14 +24,15 @@ public static class ModelGenerator
         string catalogDisplay,
         RuleSet rules,
         GenerationTemplates templates,
-        string? select = null,
+        TableSelection? selection = null,
         IProgress<int>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(templates);
-        var selected = catalog.Where(t => select is null || RuleResolver.MatchesTable(select, t)).ToArray();
+        selection ??= TableSelection.All;
+        var selected = catalog.Where(selection.Includes).ToArray();
         var resolver = new RuleResolver(rules);
         var settings = rules.Settings;
         var layers = TemplateContext.Layers(settings);
@@ -61,19 +62,21 @@ public static class ModelGenerator
         }
 
         var files = results.SelectMany(r => r).ToList();
+        // A sources file declares every table of its schema, so that generating part of the catalog (--select,
+        // --exclude) writes it as a full run does and models generated earlier still find their source.
         foreach (var schema in selected.Select(t => t.Schema).Distinct(StringComparer.Ordinal))
         {
             files.Add(SourcesFile(schema, catalog, catalogDisplay, templates, layers, parameters));
         }
 
         var warnings = resolver.UnusedRules().Select(r => $"{r}: the rule matched no table or column").ToImmutableArray();
-        if (select is not null)
+        if (selection.IsPartial)
         {
             // Rules for tables outside the selection are expected to match nothing.
             warnings = [];
         }
 
-        return new GenerationOutput(Sorted(files), selected.Length, warnings, select);
+        return new GenerationOutput(Sorted(files), selected.Length, warnings, selection);
     }
 
     internal static ImmutableArray<GeneratedFile> Sorted(List<GeneratedFile> files)
@@ -172,20 +175,5 @@ public static class ModelGenerator
         var path = schema + "/_" + schema + "__sources.yml";
         var body = Render(templates, "sources.yml.j2", context, "the sources of " + schema);
         return new GeneratedFile(path, Finish(path, schema + ".*", [catalogDisplay, templates.Origin("sources.yml.j2")], body));
-    }
-
-    /// <summary>True when a generated file's origin falls inside <paramref name="select"/> (null selects everything).</summary>
-    internal static bool InScope(string origin, string? select)
-    {
-        if (select is null)
-        {
-            return true;
-        }
-
-        var token = origin.Split(' ', 2)[0];
-        var dot = token.IndexOf('.', StringComparison.Ordinal);
-        return select.Contains('.', StringComparison.Ordinal) || dot < 0
-            ? GlobPattern.IsMatch(select, token)
-            : GlobPattern.IsMatch(select, token[(dot + 1)..]);
     }
 }

@@ -141,6 +141,10 @@ public sealed class Manifest
         }
     }
 
+    /// <summary>Where <see cref="WriteArtifacts"/> writes <paramref name="node"/>'s compiled SQL, relative to the project root.</summary>
+    internal static string CompiledDisplayPath(ModelProject project, ModelNode node) =>
+        Path.GetRelativePath(project.Root, CompiledPath(Path.Combine(project.TargetPath, "compiled", project.Name), node)).Replace('\\', '/');
+
     private static string CompiledPath(string root, ModelNode node) =>
         node.Type == NodeType.Test && node.TestName is not null
             ? Path.Combine(root, Path.GetDirectoryName(node.Path) ?? string.Empty, node.Name + ".sql")

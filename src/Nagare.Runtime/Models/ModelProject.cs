@@ -52,6 +52,9 @@ public sealed partial class ModelProject
     /// <summary>How the models' warehouse compresses what it writes (nagare.yml <c>warehouse_compression</c>); null for auto.</summary>
     public string? WarehouseCompression { get; init; }
 
+    /// <summary>The session time zone of model builds (<c>timezone:</c> of nagare.yml), or null for DuckDB's default.</summary>
+    public string? TimeZone { get; init; }
+
     /// <summary>Names of all targets defined.</summary>
     public IReadOnlyList<string> TargetNames { get; init; } = [];
 
@@ -132,6 +135,7 @@ public sealed partial class ModelProject
             WarehouseBlockSize = warehouse.GetInt("block_size"),
             WarehouseCompression = warehouse.GetString("compression"),
             LogRetentionDays = config.Defaults.LogRetentionDays,
+            TimeZone = config.Models.TimeZone,
             TargetNames = targets.IsEmpty ? [ProjectDefaults.TargetName] : [.. targets.Select(t => t.Name)],
             Target = new ModelTarget(
                 chosen,

@@ -51,6 +51,12 @@ public sealed class ModelRunner
             {
                 WarehouseFile.ApplyCompression(connection, project.WarehouseCompression);
             }
+
+            // Validated as an IANA name when the project was loaded; quoted all the same.
+            if (project.TimeZone is { } zone)
+            {
+                connection.ExecuteNonQuery($"SET TimeZone = '{zone.Replace("'", "''", StringComparison.Ordinal)}'");
+            }
         }
         catch
         {
@@ -208,7 +214,9 @@ public sealed class ModelRunner
         }
         catch (Exception e) when (e is DuckDbException or ModelProjectException)
         {
-            var message = e is DuckDbException ? $"{node.Path}: {e.Message}" : e.Message;
+            var message = e is DuckDbException
+                ? SqlErrorLocation.Describe(node, e.Message, Manifest.CompiledDisplayPath(_manifest.Project, node))
+                : e.Message;
             return new NodeResult(node.UniqueId, node.Name, node.Type, NodeStatus.Error, null, Elapsed(start), message);
         }
     }

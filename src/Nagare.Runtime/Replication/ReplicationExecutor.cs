@@ -16,7 +16,8 @@ namespace Nagare.Runtime.Replication;
 /// </summary>
 public sealed partial class ReplicationExecutor
 {
-    private const string RejectedTable = "_rejected";
+    /// <summary>The table quarantined rows go to, in the destination's target schema.</summary>
+    public const string RejectedTable = "_rejected";
 
     /// <summary>How many streams may wait for a group commit at once.</summary>
     private const int GroupCommitWaiters = 256;
