@@ -39,7 +39,10 @@ public static class ResultValues
     /// including a <c>SET TimeZone</c> in the user's SQL), when the system knows it; null shows UTC.
     /// </summary>
     public static TimeZoneInfo? ZoneOf(System.Data.Common.DbDataReader reader) =>
-        reader is DuckDbDataReader { TimeZone: { Length: > 0 } name } && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone : null;
+        reader is DuckDbDataReader { TimeZone: { Length: > 0 } name } && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) &&
+        (zone.BaseUtcOffset != TimeSpan.Zero || zone.SupportsDaylightSavingTime)
+            ? zone
+            : null; // UTC by any name (UTC, Etc/UTC, GMT) is shown with Z.
 
     /// <summary>
     /// The canonical value of what DuckDB's reader returns for types with a reader type of their own (interval,
