@@ -27,6 +27,15 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_Quiet_PrintsOnlyTheFinalLine()
+    {
+        var run = await CliRun.RunAsync("seed", "-p", _dir, "--quiet");
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.Matches(@"^Done in [0-9.]+s on target 'dev': OK=\d+\n$", run.Out);
+    }
+
+    [Fact]
     public async Task Compile_TargetFolderCannotBeWritten_IsAUserErrorNamingThePath()
     {
         File.WriteAllText(Path.Combine(_dir, "target"), "a file where the target folder should be");

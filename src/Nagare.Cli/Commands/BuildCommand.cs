@@ -57,15 +57,29 @@ public static class BuildCommand
                 }
 
                 log?.Write(string.Join(", ", Enum.GetValues<NodeStatus>().Where(s => results.Count(s) > 0).Select(s => $"{s.ToString().ToUpperInvariant()}={results.Count(s)}")));
-                PrintSummary(context, project, results);
+                PrintSummary(context, project, results, parse.GetValue(context.Quiet));
                 return results.Success ? ExitCodes.Success : results.Cancelled ? ExitCodes.Cancelled : ExitCodes.UserError;
             }
         });
         return command;
     }
 
-    internal static void PrintSummary(CliContext context, ModelProject project, RunResults results)
+    /// <summary>The per-node table, messages and the final line; <paramref name="quiet"/> keeps errors and the final line only.</summary>
+    internal static void PrintSummary(CliContext context, ModelProject project, RunResults results, bool quiet = false)
     {
+        var counts = string.Join(", ", Enum.GetValues<NodeStatus>().Where(s => results.Count(s) > 0).Select(s => $"{s.ToString().ToUpperInvariant()}={results.Count(s)}"));
+        var done = $"Done in {results.Seconds.ToString("0.00", CultureInfo.InvariantCulture)}s on target '{project.Target.Name}': {(counts.Length == 0 ? "nothing selected" : counts)}";
+        if (quiet)
+        {
+            foreach (var r in results.Results.Where(r => r.Status == NodeStatus.Error && r.Message is not null))
+            {
+                context.Error.WriteLine($"ERROR {r.Name}: {r.Message}");
+            }
+
+            context.Out.WriteLine(done);
+            return;
+        }
+
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn("node");
         table.AddColumn("status");
@@ -102,7 +116,6 @@ public static class BuildCommand
             }
         }
 
-        var counts = string.Join(", ", Enum.GetValues<NodeStatus>().Where(s => results.Count(s) > 0).Select(s => $"{s.ToString().ToUpperInvariant()}={results.Count(s)}"));
-        context.Out.WriteLine($"Done in {results.Seconds.ToString("0.00", CultureInfo.InvariantCulture)}s on target '{project.Target.Name}': {(counts.Length == 0 ? "nothing selected" : counts)}");
+        context.Out.WriteLine(done);
     }
 }

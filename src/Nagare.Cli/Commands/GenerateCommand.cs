@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Nagare.Cli.Output;
 using System.Globalization;
 using System.Text.Json;
 using Nagare.Core.Json;
@@ -77,9 +78,19 @@ public static class GenerateCommand
                 LockWait = warehouse.WaitFor(parse),
             };
             var asJson = parse.GetValue(json);
+            using var log = options.DryRun ? null : RunLog.Start(Path.GetFullPath(root), "generate", context.Time);
             var (summary, shown) = asJson || !context.Console.Profile.Capabilities.Interactive
                 ? await ProjectGenerator.RunAsync(options, context.Time, null, cancellationToken).ConfigureAwait(false)
                 : await RunWithProgressAsync(context, options, cancellationToken).ConfigureAwait(false);
+            foreach (var (what, files) in new[] { ("created", summary.Created), ("changed", summary.Changed), ("removed", summary.Removed) })
+            {
+                foreach (var file in files)
+                {
+                    log?.Write($"{what} {file}");
+                }
+            }
+
+            log?.Write($"{summary.Tables} tables: {summary.Created.Length} created, {summary.Changed.Length} changed, {summary.Unchanged.Length} unchanged, {summary.Removed.Length} removed, {summary.Stale.Length} stale");
             if (asJson)
             {
                 await context.Out.WriteLineAsync(ToJson(summary, shown)).ConfigureAwait(false);
