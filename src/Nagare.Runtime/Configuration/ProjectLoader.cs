@@ -53,19 +53,8 @@ public static class ProjectLoader
     /// secrets they reference) being loadable.
     /// </summary>
     /// <exception cref="ConfigException">nagare.yml is invalid; the message lists every problem.</exception>
-    public static string? WarehousePath(string directory, Func<string, string?>? environment = null)
-    {
-        ArgumentNullException.ThrowIfNull(directory);
-        var root = Path.GetFullPath(directory);
-        if (!File.Exists(Path.Combine(root, ProjectConfig.FileName)))
-        {
-            return null;
-        }
-
-        var problems = new List<ConfigException>();
-        var settings = ReadRoot(directory, root, environment ?? Environment.GetEnvironmentVariable, problems);
-        return problems.Count > 0 ? throw ConfigException.Combine(problems) : settings.WarehousePath;
-    }
+    public static string? WarehousePath(string directory, Func<string, string?>? environment = null) =>
+        RootSetting(directory, environment, settings => settings.WarehousePath);
 
     /// <summary>Loads the project in <paramref name="directory"/>, failing when any file has a problem.</summary>
     /// <param name="directory">The project folder, as the user gave it (file names in messages start with it).</param>
@@ -250,7 +239,11 @@ public static class ProjectLoader
 
     /// <summary>The <c>timezone:</c> of the project's nagare.yml, or null when it sets none or there is no nagare.yml.</summary>
     /// <exception cref="ConfigException">nagare.yml has problems.</exception>
-    public static string? TimeZone(string directory, Func<string, string?>? environment = null)
+    public static string? TimeZone(string directory, Func<string, string?>? environment = null) =>
+        RootSetting(directory, environment, settings => settings.Models.TimeZone);
+
+    /// <summary>One setting of nagare.yml alone (null without a nagare.yml); every problem of the file is an error.</summary>
+    private static string? RootSetting(string directory, Func<string, string?>? environment, Func<RootSettings, string?> pick)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var root = Path.GetFullPath(directory);
@@ -261,7 +254,7 @@ public static class ProjectLoader
 
         var problems = new List<ConfigException>();
         var settings = ReadRoot(directory, root, environment ?? Environment.GetEnvironmentVariable, problems);
-        return problems.Count > 0 ? throw ConfigException.Combine(problems) : settings.Models.TimeZone;
+        return problems.Count > 0 ? throw ConfigException.Combine(problems) : pick(settings);
     }
 
     private static T? Checked<T>(YamlSection section, string key, T? value, Func<T, string?> problemOf) =>
