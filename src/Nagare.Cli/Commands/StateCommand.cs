@@ -64,7 +64,7 @@ public static class StateCommand
             var states = await runner.ListStatesAsync(name, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(stream) is { } only)
             {
-                states = [Find(name, states, only)];
+                states = [SyncRunner.FindState(name, states, only)];
             }
 
             await context.Out.WriteLineAsync(ToJson(name, states)).ConfigureAwait(false);
@@ -84,7 +84,7 @@ public static class StateCommand
             var states = await runner.ListStatesAsync(name, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<StoredStreamState> chosen = (parse.GetValue(stream), parse.GetValue(all)) switch
             {
-                ({ } only, false) => [Find(name, states, only)],
+                ({ } only, false) => [SyncRunner.FindState(name, states, only)],
                 (null, true) => states,
                 _ => throw new NagareException("Say which stream to reset with --stream TABLE, or reset them all with --all.")
                 {
@@ -119,8 +119,6 @@ public static class StateCommand
         config.GetSync(name);
         return (new SyncRunner(config, ConnectorRegistry.Default, context.Time), name);
     }
-
-    private static StoredStreamState Find(string sync, IReadOnlyList<StoredStreamState> states, string stream) => SyncRunner.FindState(sync, states, stream);
 
     private static string ChunksText(StreamState state) =>
         state.CompletedChunks.IsDefaultOrEmpty ? string.Empty : state.CompletedChunks.Length.ToString(CultureInfo.InvariantCulture);

@@ -104,7 +104,7 @@ public static class SyncCommand
             {
                 if (!quiet)
                 {
-                    RenderRenames(context, summary);
+                    RenderRenames(context, summary.Renames);
                 }
 
                 await context.Out.WriteLineAsync(footer).ConfigureAwait(false);
@@ -127,7 +127,7 @@ public static class SyncCommand
         var note = s.Message ?? ChangesText(s);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{status,-9} {s.Table} ← {s.Stream} · {ModeName(s.Mode)} · read {s.RowsRead:N0} · written {s.RowsWritten:N0}{rejected} · {s.Seconds:0.00} s{(note is null ? string.Empty : " · " + note)}");
+            $"{status,-9} {s.Table} ← {s.Stream} · {s.Mode.Name()} · read {s.RowsRead:N0} · written {s.RowsWritten:N0}{rejected} · {s.Seconds:0.00} s{(note is null ? string.Empty : " · " + note)}");
     }
 
     internal static ImmutableDictionary<string, string> ParseVars(string[]? values)
@@ -172,24 +172,24 @@ public static class SyncCommand
         return summary!;
     }
 
-    private static void RenderRenames(CliContext context, SyncSummary summary)
+    private static void RenderRenames(CliContext context, ImmutableArray<NameChange> renames, string verb = "renamed")
     {
-        foreach (var rename in summary.Renames)
+        foreach (var rename in renames)
         {
-            context.Console.MarkupLine($"[yellow]renamed[/] {Markup.Escape(rename.ToString())}");
+            context.Console.MarkupLine($"[yellow]{verb}[/] {Markup.Escape(rename.ToString())}");
         }
     }
 
     private static void Render(CliContext context, SyncSummary summary)
     {
-        RenderRenames(context, summary);
+        RenderRenames(context, summary.Renames);
         var table = new Table().AddColumns("stream", "table", "mode", "read", "written", "rejected", "seconds", "status", "message");
         foreach (var s in summary.Streams)
         {
             table.AddRow(
                 Markup.Escape(s.Stream),
                 Markup.Escape(s.Table),
-                ModeName(s.Mode),
+                s.Mode.Name(),
                 s.RowsRead.ToString("N0", CultureInfo.InvariantCulture),
                 s.RowsWritten.ToString("N0", CultureInfo.InvariantCulture),
                 s.RowsRejected.ToString("N0", CultureInfo.InvariantCulture),
@@ -214,10 +214,7 @@ public static class SyncCommand
 
     private static void RenderPreview(CliContext context, SyncPreview preview)
     {
-        foreach (var rename in preview.Renames)
-        {
-            context.Console.MarkupLine($"[yellow]would rename[/] {Markup.Escape(rename.ToString())}");
-        }
+        RenderRenames(context, preview.Renames, "would rename");
 
         var table = new Table().AddColumns("stream", "table", "mode", "key", "cursor", "est. rows", "action");
         foreach (var t in preview.Tables)
@@ -226,7 +223,7 @@ public static class SyncCommand
             table.AddRow(
                 Markup.Escape(t.Stream),
                 Markup.Escape(t.Table),
-                ModeName(t.Mode),
+                t.Mode.Name(),
                 Markup.Escape(string.Join(", ", t.PrimaryKey)),
                 Markup.Escape(cursor),
                 t.EstimatedRows?.ToString("N0", CultureInfo.InvariantCulture) ?? "?",
@@ -237,6 +234,9 @@ public static class SyncCommand
         context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{preview.Sync}: {preview.Tables.Length} streams from '{preview.Source}' into '{preview.Destination}' (dry run: nothing was written)"));
     }
 
+    private static IEnumerable<object> RenamesJson(ImmutableArray<NameChange> renames) =>
+        renames.Select(r => new { stream = r.Stream, column = r.Column, from = r.From, to = r.To });
+
     internal static string PreviewJson(SyncPreview preview) => JsonSerializer.Serialize(
         new
         {
@@ -244,12 +244,12 @@ public static class SyncCommand
             source = preview.Source,
             destination = preview.Destination,
             dry_run = true,
-            renames = preview.Renames.Select(r => new { stream = r.Stream, column = r.Column, from = r.From, to = r.To }),
+            renames = RenamesJson(preview.Renames),
             streams = preview.Tables.Select(t => new
             {
                 stream = t.Stream,
                 table = t.Table,
-                mode = ModeName(t.Mode),
+                mode = t.Mode.Name(),
                 primary_key = t.PrimaryKey,
                 cursor_column = t.CursorColumn,
                 cursor = t.Cursor,
@@ -269,14 +269,6 @@ public static class SyncCommand
             CultureInfo.InvariantCulture,
             $"inserted {c.RowsInserted:N0}, updated {c.RowsUpdated:N0}, unchanged {c.RowsUnchanged:N0}, deleted {c.RowsDeleted:N0}");
 
-    internal static string ModeName(WriteMode mode) => mode switch
-    {
-        WriteMode.FullRefresh => "full_refresh",
-        WriteMode.Append => "append",
-        WriteMode.Incremental => "incremental",
-        _ => "merge",
-    };
-
     internal static string ToJson(SyncSummary summary) => JsonSerializer.Serialize(
         new
         {
@@ -285,12 +277,12 @@ public static class SyncCommand
             cancelled = summary.Cancelled,
             seconds = Math.Round(summary.Seconds, 3),
             rows_written = summary.RowsWritten,
-            renames = summary.Renames.Select(r => new { stream = r.Stream, column = r.Column, from = r.From, to = r.To }),
+            renames = RenamesJson(summary.Renames),
             streams = summary.Streams.Select(s => new
             {
                 stream = s.Stream,
                 table = s.Table,
-                mode = ModeName(s.Mode),
+                mode = s.Mode.Name(),
                 rows_read = s.RowsRead,
                 rows_written = s.RowsWritten,
                 rows_rejected = s.RowsRejected,

@@ -223,38 +223,49 @@ public sealed class DuckDbBatchAppender : IDisposable
     /// </summary>
     private static void WriteValid<T>(DuckDbVectorWriter writer, ColumnVector<T> vector, int first, int count)
     {
-        var nulls = vector.Nulls.AsSpan(first, count);
         var values = vector.Values.AsSpan(first, count);
-        var start = 0;
-        while (start < count)
+        foreach (var (start, end) in new ValidRuns(vector.Nulls.AsSpan(first, count)))
         {
-            var nullAt = nulls[start..].IndexOf(true);
-            var end = nullAt < 0 ? count : start + nullAt;
-            if (end > start)
-            {
-                writer.Write<T>(values[start..end], start);
-            }
-
-            start = end + 1;
+            writer.Write<T>(values[start..end], start);
         }
     }
 
     /// <summary>Decimals go in as unscaled integers, in valid runs (a NULL slot may hold a stale, too-wide value).</summary>
     private static void WriteDecimals(DuckDbVectorWriter writer, ColumnVector<Int128> vector, int first, int count)
     {
-        var nulls = vector.Nulls.AsSpan(first, count);
         var values = vector.Values.AsSpan(first, count);
-        var start = 0;
-        while (start < count)
+        foreach (var (start, end) in new ValidRuns(vector.Nulls.AsSpan(first, count)))
         {
-            var nullAt = nulls[start..].IndexOf(true);
-            var end = nullAt < 0 ? count : start + nullAt;
-            if (end > start)
+            writer.WriteUnscaledDecimals(values[start..end], vector.Type.Scale, start);
+        }
+    }
+
+    /// <summary>The runs of non-NULL rows of a NULL mask, as [start, end) pairs, without allocating.</summary>
+    private ref struct ValidRuns(ReadOnlySpan<bool> nulls)
+    {
+        private readonly ReadOnlySpan<bool> _nulls = nulls;
+        private int _next;
+
+        public (int Start, int End) Current { get; private set; }
+
+        public readonly ValidRuns GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            while (_next < _nulls.Length)
             {
-                writer.WriteUnscaledDecimals(values[start..end], vector.Type.Scale, start);
+                var start = _next;
+                var nullAt = _nulls[start..].IndexOf(true);
+                var end = nullAt < 0 ? _nulls.Length : start + nullAt;
+                _next = end + 1;
+                if (end > start)
+                {
+                    Current = (start, end);
+                    return true;
+                }
             }
 
-            start = end + 1;
+            return false;
         }
     }
 

@@ -48,8 +48,7 @@ public sealed partial class DuckDbWarehouseConnection : IStreamStateStore
             foreach (var key in chunked)
             {
                 // An unfinished chunked load: its checkpoints are the state until it is published.
-                var state = await LoadStateAsync(syncName, key, cancellationToken).ConfigureAwait(false);
-                states[key] = new StoredStreamState(key, state!, states.GetValueOrDefault(key)?.UpdatedAt);
+                states[key] = new StoredStreamState(key, ChunkedState(LoadChunks(connection, syncName, key))!, states.GetValueOrDefault(key)?.UpdatedAt);
             }
 
             return [.. states.Values];

@@ -66,13 +66,9 @@ public sealed partial class DuckDbWarehouseConnection
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var chunks = LoadChunks(connection, syncName, stream);
-            if (chunks.Count > 0)
+            if (ChunkedState(LoadChunks(connection, syncName, stream)) is { } chunked)
             {
-                // Each chunk's row holds the checkpoint plus that chunk's own values: the state is their union.
-                var latest = chunks[^1].State;
-                var extra = chunks.Aggregate(ImmutableDictionary<string, string>.Empty, (all, c) => all.SetItems(c.State.Extra));
-                return latest with { CompletedChunks = [.. chunks.Select(c => c.Index).Order()], Extra = extra };
+                return chunked;
             }
 
             using var command = connection.CreateCommand();
@@ -166,6 +162,19 @@ public sealed partial class DuckDbWarehouseConnection
             return true;
         }
     }
+
+    /// <summary>
+    /// The state of an unfinished chunked load from its chunks' rows (null when there are none): each row holds the
+    /// checkpoint plus that chunk's own values, so the state is their union with every chunk listed.
+    /// </summary>
+    internal static StreamState? ChunkedState(List<(int Index, StreamState State)> chunks) =>
+        chunks.Count == 0
+            ? null
+            : chunks[^1].State with
+            {
+                CompletedChunks = [.. chunks.Select(c => c.Index).Order()],
+                Extra = chunks.Aggregate(ImmutableDictionary<string, string>.Empty, (all, c) => all.SetItems(c.State.Extra)),
+            };
 
     /// <summary>Staged chunks of an unfinished chunked load, oldest first.</summary>
     internal static List<(int Index, StreamState State)> LoadChunks(DuckDbConnection connection, string syncName, string stateKey)

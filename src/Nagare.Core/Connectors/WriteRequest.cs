@@ -38,8 +38,8 @@ public sealed record WriteRequest(
 
         if (!destination.WriteModes.Contains(Mode))
         {
-            var modes = string.Join(", ", destination.WriteModes.Select(ModeName).Order(StringComparer.Ordinal));
-            return $"A {destination.Type} destination cannot write {Target} with mode {ModeName(Mode)}; it writes {modes}.";
+            var modes = string.Join(", ", destination.WriteModes.Select(WriteModeNames.Name).Order(StringComparer.Ordinal));
+            return $"A {destination.Type} destination cannot write {Target} with mode {Mode.Name()}; it writes {modes}.";
         }
 
         if ((Mode == WriteMode.Merge || DeleteDetection != DeleteDetection.None) && PrimaryKey.IsDefaultOrEmpty)
@@ -50,12 +50,4 @@ public sealed record WriteRequest(
 
         return null;
     }
-
-    private static string ModeName(WriteMode mode) => mode switch
-    {
-        WriteMode.FullRefresh => "full_refresh",
-        WriteMode.Append => "append",
-        WriteMode.Incremental => "incremental",
-        _ => "merge",
-    };
 }

@@ -18,7 +18,7 @@ public sealed partial class ReplicationExecutor
 
         // With a stored cursor every chunk reads only its rows past it, as an unchunked run would read the table.
         var cursorType = sourcePlan.CursorIndex >= 0 ? sourcePlan.ReadColumns[sourcePlan.CursorIndex].Type : null;
-        var after = UsesCursor(table) && state is { Cursor: { } stored } && state.CursorColumn == table.Cursor ? CursorValues.Parse(stored, cursorType!) : null;
+        var after = table.UsesCursor && state is { Cursor: { } stored } && state.CursorColumn == table.Cursor ? CursorValues.Parse(stored, cursorType!) : null;
         var cursor = after is null ? null : new CursorRange(table.Cursor!, after);
 
         // Staged chunks of an interrupted run were read at another moment of the source. A merge with a cursor
@@ -27,7 +27,7 @@ public sealed partial class ReplicationExecutor
         // chunks are read again: a resumed run never publishes rows of two moments side by side.
         var staged = destination is IChunkedDestination && state is { CompletedChunks.IsDefaultOrEmpty: false } &&
             state.Extra.TryGetValue(ChunkPlanCodec.StateKey, out var storedPlan) && storedPlan.Contains($"\"column\":\"{key}\"", StringComparison.Ordinal);
-        var catchUp = table.Mode == WriteMode.Merge && UsesCursor(table) && table.Config.DeleteDetection == DeleteDetection.None;
+        var catchUp = table.Mode == WriteMode.Merge && table.UsesCursor && table.Config.DeleteDetection == DeleteDetection.None;
         var resumable = staged && catchUp;
         var discarded = staged && !resumable ? state!.CompletedChunks.Length : 0;
         IReadOnlyList<KeyRange> ranges = resumable

@@ -63,7 +63,7 @@ public sealed partial class ReplicationExecutor
         ArgumentNullException.ThrowIfNull(plan);
         startedAt = options.Time.GetTimestamp();
         tablesTotal = plan.Tables.Length;
-        rowsExpected = plan.Tables.All(t => !UsesCursor(t) && t.Sources.All(s => s.Stream.EstimatedRows is not null && s.CustomSql is null && s.Filter is null))
+        rowsExpected = plan.Tables.All(t => !t.UsesCursor && t.Sources.All(s => s.Stream.EstimatedRows is not null && s.CustomSql is null && s.Filter is null))
             ? plan.Tables.Sum(t => t.Sources.Sum(s => s.Stream.EstimatedRows!.Value))
             : null;
         Report(force: true);
@@ -219,9 +219,6 @@ public sealed partial class ReplicationExecutor
         table.Mode is WriteMode.FullRefresh or WriteMode.Merge ? table.Config.DeleteDetection : DeleteDetection.None,
         plan.Sync.SoftDeleteColumn);
 
-    /// <summary>Whether a run reads past the stored cursor (and not every row).</summary>
-    private static bool UsesCursor(TablePlan table) => table.Cursor is not null && table.Mode != WriteMode.FullRefresh;
-
     private static string CursorStateKey(SourcePlan source) => "cursor:" + source.Stream.Id;
 
     private static string SeenStateKey(SourcePlan source) => "seen:" + source.Stream.Id;
@@ -239,14 +236,14 @@ public sealed partial class ReplicationExecutor
             {
                 var previous = !sameCursor ? null : table.IsFanIn ? extra.GetValueOrDefault(CursorStateKey(sourcePlan)) : state!.Cursor;
                 var cursorType = sourcePlan.CursorIndex >= 0 ? sourcePlan.ReadColumns[sourcePlan.CursorIndex].Type : null;
-                var after = previous is not null && UsesCursor(table) ? CursorValues.Parse(previous, cursorType!) : null;
+                var after = previous is not null && table.UsesCursor ? CursorValues.Parse(previous, cursorType!) : null;
                 // What the source noted as read last time counts only while the cursor column stays the same.
-                var seen = UsesCursor(table) ? new SeenTracker { Previous = sameCursor ? extra.GetValueOrDefault(SeenStateKey(sourcePlan)) : null } : null;
+                var seen = table.UsesCursor ? new SeenTracker { Previous = sameCursor ? extra.GetValueOrDefault(SeenStateKey(sourcePlan)) : null } : null;
                 var request = new ReadRequest(
                     sourcePlan.Stream,
                     sourcePlan.ReadColumns,
                     Filter: sourcePlan.Filter,
-                    Cursor: UsesCursor(table) ? new CursorRange(table.Cursor!, after) : null,
+                    Cursor: table.UsesCursor ? new CursorRange(table.Cursor!, after) : null,
                     CustomSql: sourcePlan.CustomSql,
                     BatchSize: options.BatchSize,
                     Seen: seen);
@@ -254,7 +251,7 @@ public sealed partial class ReplicationExecutor
                 extra = seen?.Current is { } current ? extra.SetItem(SeenStateKey(sourcePlan), current) : extra.Remove(SeenStateKey(sourcePlan));
                 if (sourcePlan.CursorIndex >= 0)
                 {
-                    var text = max is null ? (UsesCursor(table) ? previous : null) : CursorValues.Format(max);
+                    var text = max is null ? (table.UsesCursor ? previous : null) : CursorValues.Format(max);
                     if (table.IsFanIn && text is not null)
                     {
                         extra = extra.SetItem(CursorStateKey(sourcePlan), text);

@@ -39,7 +39,7 @@ public static class ReplicationPlanner
         if (plan.Tables.FirstOrDefault(t => !modes.Contains(t.Mode)) is { } unwritable)
         {
             throw new NagareException(
-                $"Sync '{sync.Name}': {unwritable.SourceLabel} would be written with mode {ModeName(unwritable.Mode)}, which destination '{sync.Destination}' ({destination.Capabilities.Type}) cannot write; it writes {string.Join(", ", modes.Select(ModeName).Order(StringComparer.Ordinal))}.")
+                $"Sync '{sync.Name}': {unwritable.SourceLabel} would be written with mode {unwritable.Mode.Name()}, which destination '{sync.Destination}' ({destination.Capabilities.Type}) cannot write; it writes {string.Join(", ", modes.Select(WriteModeNames.Name).Order(StringComparer.Ordinal))}.")
             {
                 Hint = "Choose one of those modes for the stream, or another destination.",
             };
@@ -47,14 +47,6 @@ public static class ReplicationPlanner
 
         return plan;
     }
-
-    private static string ModeName(WriteMode mode) => mode switch
-    {
-        WriteMode.FullRefresh => "full_refresh",
-        WriteMode.Append => "append",
-        WriteMode.Incremental => "incremental",
-        _ => "merge",
-    };
 
     /// <summary>What to ask discovery for: the schemas named literally by every selection, and the one glob when there is only one.</summary>
     public static DiscoverRequest DiscoverRequestFor(SyncConfig sync, PlanOptions options)

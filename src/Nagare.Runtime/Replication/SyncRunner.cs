@@ -136,7 +136,7 @@ public sealed class SyncRunner
             }
         }
 
-        var cursor = table.Cursor is not null && table.Mode != WriteMode.FullRefresh && state?.CursorColumn == table.Cursor ? state.Cursor : null;
+        var cursor = table.UsesCursor && state is not null && state.CursorColumn == table.Cursor ? state.Cursor : null;
         return new TablePreview(table.SourceLabel, table.Target.ToString(), table.Mode, table.PrimaryKey, table.Cursor, cursor, estimate, action)
         {
             ChunksStaged = state?.CompletedChunks.IsDefaultOrEmpty == false ? state.CompletedChunks.Length : 0,

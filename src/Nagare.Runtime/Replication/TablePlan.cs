@@ -27,6 +27,9 @@ public sealed record TablePlan(
     /// <summary>The key the sync state is stored under.</summary>
     public string StateKey => Target.ToString();
 
+    /// <summary>Whether a run reads past the stored cursor (and not every row): a cursor, in a mode other than full refresh.</summary>
+    public bool UsesCursor => Cursor is not null && Mode != WriteMode.FullRefresh;
+
     /// <summary>Key-range chunks the table is copied in, or null to copy it in one stream.</summary>
     public ChunkPlan? Chunking { get; init; }
 
