@@ -115,7 +115,9 @@ public static class ReplicationPlanner
                 renames.Add(new NameChange(id, null, rawName, tableName));
             }
 
-            if (options.Select is { } only && !GlobPattern.IsMatch(only, id) && !GlobPattern.IsMatch(only, tableName))
+            // --select names the source stream, or the destination table with or without its schema (as `nagare state` lists it).
+            if (options.Select is { } only && !GlobPattern.IsMatch(only, id) && !GlobPattern.IsMatch(only, tableName) &&
+                !GlobPattern.IsMatch(only, new StreamId(targetSchema, tableName).ToString()))
             {
                 continue;
             }

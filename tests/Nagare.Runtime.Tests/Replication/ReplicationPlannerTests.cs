@@ -129,6 +129,20 @@ public sealed class ReplicationPlannerTests : IDisposable
         Assert.All(whole, t => Assert.Null(t.Chunking));
     }
 
+    [Theory]
+    [InlineData("app.users")]
+    [InlineData("users")]
+    [InlineData("lake.users")]
+    public void Plan_SelectOption_MatchesSourceStreamOrDestinationTable(string select)
+    {
+        var sync = Sync("target_schema: lake\nstreams:\n  - select: \"app.*\"\n");
+        StreamSchema[] discovered = [Table("app.users", ("id", ColumnType.Int64)), Table("app.orders", ("id", ColumnType.Int64))];
+
+        var plan = ReplicationPlanner.Plan(sync, discovered, null, new PlanOptions(Select: select));
+
+        Assert.Equal("lake.users", Assert.Single(plan.Tables).Target.ToString());
+    }
+
     [Fact]
     public void Plan_ColumnRules_RenameExcludeCastMask()
     {
