@@ -10,9 +10,6 @@ namespace Nagare.Cli.Output;
 /// </summary>
 internal sealed class RunLog : IDisposable
 {
-    /// <summary>Days a log file is kept unless the project says otherwise.</summary>
-    public const int DefaultRetentionDays = Runtime.Configuration.ProjectDefaults.DefaultLogRetentionDays;
-
     private readonly StreamWriter _writer;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
@@ -28,13 +25,13 @@ internal sealed class RunLog : IDisposable
     public string Path { get; }
 
     /// <summary>The folder holding a project's logs.</summary>
-    public static string Folder(string projectRoot) => System.IO.Path.Combine(projectRoot, ".nagare", "logs");
+    private static string Folder(string projectRoot) => System.IO.Path.Combine(projectRoot, ".nagare", "logs");
 
     /// <summary>
     /// Starts the log of <paramref name="command"/> (e.g. <c>sync orders</c>) in <paramref name="projectRoot"/>, or returns
     /// null when the folder cannot be written (a log is a help, never a reason for a run to fail).
     /// </summary>
-    public static RunLog? Start(string projectRoot, string command, TimeProvider time, int retentionDays = DefaultRetentionDays)
+    public static RunLog? Start(string projectRoot, string command, TimeProvider time, int retentionDays = Runtime.Configuration.ProjectDefaults.DefaultLogRetentionDays)
     {
         var folder = Folder(projectRoot);
         var now = time.GetUtcNow();
