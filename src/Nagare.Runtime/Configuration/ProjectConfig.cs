@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Nagare.Runtime.Pipelines;
 
 namespace Nagare.Runtime.Configuration;
 
@@ -30,6 +31,28 @@ public sealed record ProjectConfig(
 
     /// <summary>The built-in connection to the embedded warehouse.</summary>
     public const string WarehouseConnection = "warehouse";
+
+    /// <summary>Pipelines by name (<c>pipelines/*.yml</c>).</summary>
+    public ImmutableSortedDictionary<string, PipelineConfig> Pipelines { get; init; } = ImmutableSortedDictionary.Create<string, PipelineConfig>(StringComparer.Ordinal);
+
+    /// <summary>Notification channels by name (<c>notifications/*.yml</c>).</summary>
+    public ImmutableSortedDictionary<string, NotificationChannelConfig> Notifications { get; init; } = ImmutableSortedDictionary.Create<string, NotificationChannelConfig>(StringComparer.Ordinal);
+
+    /// <summary>Concurrency pools (<c>pools:</c> in nagare.yml): name to the number of tasks that may hold a slot at once.</summary>
+    public ImmutableSortedDictionary<string, int> Pools { get; init; } = ImmutableSortedDictionary.Create<string, int>(StringComparer.Ordinal);
+
+    /// <summary>The pipeline named <paramref name="name"/>.</summary>
+    /// <exception cref="ConfigException">No such pipeline, or its file has problems; the message says which.</exception>
+    public PipelineConfig GetPipeline(string name)
+    {
+        if (FindBroken("pipeline", name) is { } broken)
+        {
+            throw new ConfigException($"Pipeline '{name}' cannot run: {broken.Problem.Message}", broken.Problem);
+        }
+
+        return Pipelines.TryGetValue(name, out var pipeline) ? pipeline
+            : throw new ConfigException($"No pipeline '{name}' in {Root}. Known: {(Pipelines.IsEmpty ? "(none)" : string.Join(", ", Pipelines.Keys))}.");
+    }
 
     /// <summary>The connection named <paramref name="name"/>.</summary>
     /// <exception cref="ConfigException">No such connection, or its file has problems; the message says which.</exception>
