@@ -36,6 +36,11 @@ public static class NagareCli
             ConnectionCommand.Create(context),
             SyncCommand.Create(context),
             StateCommand.Create(context),
+            Commands.Pipelines.PipelineCommand.Create(context),
+            Commands.Pipelines.RunsCommand.Create(context),
+            Commands.Pipelines.BackfillCommand.Create(context),
+            Commands.Pipelines.ServeCommand.Create(context),
+            Commands.Pipelines.ServeCommand.CreateWorker(context),
         };
 
         root.Options.Add(context.Verbose);

@@ -16,7 +16,7 @@ namespace Nagare.Connectors.Sqlite;
 /// the tables and views of the <c>main</c> database. Sync state lives in <c>_nagare_sync_state</c> of the same
 /// file and commits in the same transaction as the rows.
 /// </summary>
-public sealed class SqliteFileConnection : ISource, IStreamStateStore
+public sealed class SqliteFileConnection : ISource, IStreamStateStore, ISqlStatements
 {
     /// <summary>The table holding sync state.</summary>
     public const string StateTable = "_nagare_sync_state";
@@ -421,5 +421,19 @@ public sealed class SqliteFileConnection : ISource, IStreamStateStore
         }
 
         return SqliteValues.Writer(type, message => new ConnectorException(message))(vector, 0);
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> ExecuteSqlAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await Common.SqlStatements.ExecuteAsync(connection, sql, Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<string>> QueryColumnAsync(string sql, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await Common.SqlStatements.QueryColumnAsync(connection, sql, limit, Name, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,164 @@
+using System.Globalization;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
+using Nagare.Runtime.Notifications;
+using Nagare.Runtime.Pipelines.Scheduling;
+using Nagare.Runtime.Pipelines.Store;
+
+namespace Nagare.Runtime.Pipelines;
+
+/// <summary>
+/// What the CLI and the server do with pipelines, in one place: start a run (by hand or for a backfill), run the
+/// scheduler and a worker (<c>nagare serve</c>), a worker alone (<c>nagare worker</c>), or one run to its end in the
+/// calling process when no server is running.
+/// </summary>
+public sealed class PipelineService : IAsyncDisposable
+{
+    private readonly ConnectorRegistry registry;
+    private readonly TimeProvider time;
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A service over the project's pipelines and a store.</summary>
+    public PipelineService(ProjectConfig project, MetadataStore store, ConnectorRegistry registry, TimeProvider time)
+    {
+        Project = project ?? throw new ArgumentNullException(nameof(project));
+        Store = store ?? throw new ArgumentNullException(nameof(store));
+        this.registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    /// <summary>The project.</summary>
+    public ProjectConfig Project { get; }
+
+    /// <summary>The metadata store.</summary>
+    public MetadataStore Store { get; }
+
+    /// <summary>Receives what the scheduler and workers did (runs created, notices, task log lines), or null.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Starts a run of <paramref name="pipeline"/> now, for <paramref name="date"/> (default: today in the pipeline's zone).</summary>
+    /// <exception cref="Configuration.ConfigException">No such pipeline, or its file has problems.</exception>
+    /// <exception cref="PipelineException">A parameter is unknown, of the wrong type or missing.</exception>
+    public async Task<CreatedRun> StartAsync(string pipeline, IReadOnlyDictionary<string, string>? parameters, DateOnly? date, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var config = Project.GetPipeline(pipeline);
+        var zone = RunPlanner.ZoneOf(config);
+        var schedule = RunPlanner.ScheduleOf(config);
+        var now = time.GetUtcNow();
+        var dates = date is { } d ? RunDates.ForDate(d, zone, schedule) : RunDates.ForNow(now, zone, schedule);
+        var run = new RunPlanner(Project).Plan(config, dates, RunTrigger.Manual, parameters, idempotencyKey);
+        await Store.SyncPoolsAsync(Project.Pools, cancellationToken).ConfigureAwait(false);
+        return await Store.CreateRunAsync(run, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates one run per logical date (per tick, for a scheduled pipeline) from <paramref name="from"/> to <paramref name="to"/>; a date already backfilled is not created again.</summary>
+    public async Task<IReadOnlyList<CreatedRun>> BackfillAsync(string pipeline, DateOnly from, DateOnly to, IReadOnlyDictionary<string, string>? parameters, CancellationToken cancellationToken)
+    {
+        var config = Project.GetPipeline(pipeline);
+        var planner = new RunPlanner(Project);
+        var dates = Backfill.Dates(from, to, RunPlanner.ZoneOf(config), RunPlanner.ScheduleOf(config));
+        var runs = dates.Select(d => planner.Plan(config, d, RunTrigger.Backfill, parameters, string.Create(CultureInfo.InvariantCulture, $"backfill:{pipeline}:{d.ScheduledAt.ToUnixTimeMilliseconds()}:{ParamsKey(parameters)}"))).ToList();
+        await Store.SyncPoolsAsync(Project.Pools, cancellationToken).ConfigureAwait(false);
+        var created = new List<CreatedRun>(runs.Count);
+        foreach (var run in runs)
+        {
+            created.Add(await Store.CreateRunAsync(run, time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
+        }
+
+        return created;
+    }
+
+    /// <summary>True when a scheduler (a <c>nagare serve</c>) holds the leader lease of the store now.</summary>
+    public async Task<bool> ServerRunningAsync(CancellationToken cancellationToken) =>
+        await Store.GetLeaseAsync(PipelineScheduler.LeaderLease, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>Runs the scheduler and/or a worker until cancelled.</summary>
+    public async Task ServeAsync(bool scheduler, WorkerOptions? worker, SchedulerOptions? schedulerOptions, CancellationToken cancellationToken)
+    {
+        var signal = new WakeSignal();
+        var loops = new List<Task>();
+        if (scheduler)
+        {
+            loops.Add(NewScheduler(schedulerOptions ?? new SchedulerOptions(), signal).RunAsync(cancellationToken));
+        }
+
+        if (worker is not null)
+        {
+            loops.Add(NewWorker(worker, signal).RunAsync(cancellationToken));
+        }
+
+        await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs ready tasks in this process (a worker, and a scheduler that does not start schedules) until run
+    /// <paramref name="runId"/> is finished and followed up (its notices sent); its final record.
+    /// </summary>
+    public async Task<RunRecord> RunToEndAsync(long runId, WorkerOptions worker, CancellationToken cancellationToken)
+    {
+        var signal = new WakeSignal();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var scheduler = NewScheduler(new SchedulerOptions { Schedules = false, Tick = TimeSpan.FromMilliseconds(200) }, signal);
+        var loops = Task.WhenAll(scheduler.RunAsync(stop.Token), NewWorker(worker, signal).RunAsync(stop.Token));
+        try
+        {
+            while (true)
+            {
+                var run = (await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Run
+                    ?? throw new PipelineException(string.Create(CultureInfo.InvariantCulture, $"No run {runId} in {Store.Display}."));
+                if (RunStates.IsFinal(run.State) && !(await Store.RunsToWatchAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Id == runId))
+                {
+                    return run;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await loops.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits (by asking the store) until run <paramref name="runId"/> is finished; its final record.</summary>
+    public async Task<RunRecord> WaitAsync(long runId, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var run = (await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Run
+                ?? throw new PipelineException(string.Create(CultureInfo.InvariantCulture, $"No run {runId} in {Store.Display}."));
+            if (RunStates.IsFinal(run.State))
+            {
+                return run;
+            }
+
+            await Task.Delay(poll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private PipelineScheduler NewScheduler(SchedulerOptions options, WakeSignal signal) =>
+        new(Store, Project, new NoticeSender(http, time), options, time) { Signal = signal, Log = Log };
+
+    private PipelineWorker NewWorker(WorkerOptions options, WakeSignal signal)
+    {
+        var runner = new StepRunner(Project, registry, time);
+        return new PipelineWorker(Store, runner.RunAsync, options, time)
+        {
+            Signal = signal,
+            Log = Log is null ? null : (task, line) => Log(string.Create(CultureInfo.InvariantCulture, $"[{task.Pipeline} #{task.RunId} {task.Step}{(task.Item is null ? string.Empty : "[" + task.Item + "]")}] {line}")),
+            HeartbeatFailed = Log is null ? null : e => Log($"heartbeat failed: {e.Message}"),
+        };
+    }
+
+    private static string ParamsKey(IReadOnlyDictionary<string, string>? parameters) =>
+        parameters is null || parameters.Count == 0 ? string.Empty
+            : string.Join("&", parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+}

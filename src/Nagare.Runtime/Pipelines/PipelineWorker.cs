@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using Nagare.Core;
+using Nagare.Runtime.Pipelines.Store;
+
+namespace Nagare.Runtime.Pipelines;
+
+/// <summary>
+/// A worker: claims ready tasks from the store (as many at once as it has slots), runs them, renews their leases while
+/// they run, streams their logs into the store, stops those whose runs are cancelled or whose timeouts pass, and
+/// reports how each attempt ended. Any number of workers may share a store.
+/// </summary>
+public sealed class PipelineWorker
+{
+    private readonly MetadataStore store;
+    private readonly Func<ClaimedTask, Action<string>, CancellationToken, Task<StepResult>> execute;
+    private readonly TimeProvider time;
+    private readonly ConcurrentDictionary<long, RunningTask> running = new();
+    private readonly WorkerInfo info;
+
+    /// <summary>A worker running tasks with <paramref name="execute"/> (a <see cref="StepRunner"/>'s <c>RunAsync</c>).</summary>
+    public PipelineWorker(MetadataStore store, Func<ClaimedTask, Action<string>, CancellationToken, Task<StepResult>> execute, WorkerOptions options, TimeProvider time)
+    {
+        this.store = store ?? throw new ArgumentNullException(nameof(store));
+        this.execute = execute ?? throw new ArgumentNullException(nameof(execute));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+        info = new WorkerInfo(options.Id, options.Warehouse);
+    }
+
+    /// <summary>The worker's settings.</summary>
+    public WorkerOptions Options { get; }
+
+    /// <summary>Wakes the worker when work may be ready; shared with the scheduler of the same process.</summary>
+    public WakeSignal Signal { get; init; } = new();
+
+    /// <summary>Receives each attempt's log lines as they are written (e.g. to print them), or null.</summary>
+    public Action<ClaimedTask, string>? Log { get; init; }
+
+    /// <summary>Called when an attempt ends, after the store recorded it, or null.</summary>
+    public Action<ClaimedTask, TaskOutcome>? Finished { get; init; }
+
+    /// <summary>Called when a heartbeat could not reach the store, or null.</summary>
+    public Action<Exception>? HeartbeatFailed { get; init; }
+
+    /// <summary>Tasks running now.</summary>
+    public int Running => running.Count;
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; tasks still running are stopped and left to their leases (another worker runs them again).</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = HeartbeatLoopAsync(stopping.Token);
+        var tasks = new List<Task>();
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var claimed = false;
+                while (running.Count < Options.Slots)
+                {
+                    var task = await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false);
+                    if (task is null)
+                    {
+                        break;
+                    }
+
+                    claimed = true;
+                    tasks.Add(RunTaskAsync(task, cancellationToken));
+                }
+
+                tasks.RemoveAll(t => t.IsCompleted);
+                if (!claimed || running.Count >= Options.Slots)
+                {
+                    await Signal.WaitAsync(Options.IdlePoll, time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(tasks.Append(heartbeat)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Claims and runs ready tasks until none is ready; how many ran. For running a pipeline to its end in the calling process.</summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        while (await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false) is { } task)
+        {
+            await RunTaskAsync(task, cancellationToken).ConfigureAwait(false);
+            count++;
+        }
+
+        return count;
+    }
+
+    private async Task RunTaskAsync(ClaimedTask task, CancellationToken stopping)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
+        var entry = new RunningTask(task, cancel);
+        running[task.TaskId] = entry;
+        var lines = new ConcurrentQueue<(DateTimeOffset, string)>();
+        void Write(string line)
+        {
+            lines.Enqueue((time.GetUtcNow(), line));
+            Log?.Invoke(task, line);
+        }
+
+        using var flushing = new CancellationTokenSource();
+        var flusher = FlushLoopAsync(task, lines, flushing.Token);
+        TaskOutcome outcome;
+        StepResult? result = null;
+        try
+        {
+            await Task.Yield();
+            result = await execute(task, Write, both.Token).ConfigureAwait(false);
+            outcome = new TaskOutcome(task.TaskId, task.Attempt, info.Id, TaskOutcomeKind.Succeeded, result.Rows, result.Bytes);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            Write($"timed out after {task.Timeout}");
+            outcome = new TaskOutcome(task.TaskId, task.Attempt, info.Id, TaskOutcomeKind.TimedOut, Error: $"timed out after {task.Timeout}");
+        }
+        catch (OperationCanceledException) when (entry.CancelRequested)
+        {
+            Write("cancelled");
+            outcome = new TaskOutcome(task.TaskId, task.Attempt, info.Id, TaskOutcomeKind.Cancelled, Error: "cancelled");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The worker is stopping: the attempt is left to its lease, and another worker runs the task again.
+            Write("the worker stopped; the task will run again on another worker");
+            await flushing.CancelAsync().ConfigureAwait(false);
+            await flusher.ConfigureAwait(false);
+            running.TryRemove(task.TaskId, out _);
+            return;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var message = e is NagareException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            Write($"error: {message}");
+            outcome = new TaskOutcome(task.TaskId, task.Attempt, info.Id, TaskOutcomeKind.Failed, Error: message);
+        }
+
+        await flushing.CancelAsync().ConfigureAwait(false);
+        await flusher.ConfigureAwait(false);
+        try
+        {
+            if (task.Expand && outcome.Kind == TaskOutcomeKind.Succeeded)
+            {
+                await store.ExpandAsync(task.TaskId, task.Attempt, info.Id, result?.Items ?? [], time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await store.CompleteAsync(outcome, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            running.TryRemove(task.TaskId, out _);
+            Signal.Wake();
+        }
+
+        Finished?.Invoke(task, outcome);
+    }
+
+    private async Task FlushLoopAsync(ClaimedTask task, ConcurrentQueue<(DateTimeOffset, string)> lines, CancellationToken done)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(Options.LogFlush, time, done).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await FlushAsync().ConfigureAwait(false);
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+
+        async Task FlushAsync()
+        {
+            var batch = new List<(DateTimeOffset, string)>();
+            while (lines.TryDequeue(out var line))
+            {
+                batch.Add(line);
+            }
+
+            await store.AppendLogAsync(task.RunId, task.AttemptId, batch, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var cancelled = await store.HeartbeatAsync(info, time.GetUtcNow(), Options.Lease, stopping).ConfigureAwait(false);
+                foreach (var id in cancelled)
+                {
+                    if (running.TryGetValue(id, out var entry))
+                    {
+                        entry.CancelRequested = true;
+                        await entry.Cancel.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+
+                await Task.Delay(Options.Heartbeat, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+            {
+                // The store is unreachable for a moment: keep trying; the leases last longer than a few missed beats.
+                HeartbeatFailed?.Invoke(e);
+                try
+                {
+                    await Task.Delay(Options.Heartbeat / 4, time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private sealed class RunningTask(ClaimedTask task, CancellationTokenSource cancel)
+    {
+        public ClaimedTask Task { get; } = task;
+
+        public CancellationTokenSource Cancel { get; } = cancel;
+
+        private int cancelRequested;
+
+        public bool CancelRequested
+        {
+            get => Volatile.Read(ref cancelRequested) != 0;
+            set => Volatile.Write(ref cancelRequested, value ? 1 : 0);
+        }
+    }
+}
