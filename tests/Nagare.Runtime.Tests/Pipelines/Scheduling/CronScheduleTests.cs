@@ -184,6 +184,24 @@ public sealed class CronScheduleTests
     }
 
     [Fact]
+    public void PreviousBefore_SubSecondInstantJustAfterTick_IsThatTick()
+    {
+        var schedule = CronSchedule.Parse("0 * * * *", "UTC");
+
+        Assert.Equal(At("2026-03-10T10:00:00Z"), schedule.PreviousBefore(At("2026-03-10T10:00:00Z").AddTicks(1)));
+        Assert.Equal(At("2026-03-10T11:00:00Z"), schedule.NextAfter(At("2026-03-10T10:00:00Z").AddTicks(1)));
+    }
+
+    [Fact]
+    public void PreviousBefore_NeverFiringCron_IsNull()
+    {
+        var schedule = CronSchedule.Parse("0 0 30 2 *", "UTC");
+
+        Assert.Null(schedule.NextAfter(At("2026-03-10T10:00:00Z")));
+        Assert.Null(schedule.PreviousBefore(At("2026-03-10T10:00:00Z")));
+    }
+
+    [Fact]
     public void NextAfter_SixFieldsWithSeconds_ReadsSecondsFirst()
     {
         var schedule = CronSchedule.Parse("30 0 0 * * *", "UTC");

@@ -55,6 +55,33 @@ public sealed class DueTicksTests
         Assert.Equal(At(5), result.NewLastTick);
     }
 
+    [Theory]
+    [InlineData(CatchUp.Skip)]
+    [InlineData(CatchUp.Latest)]
+    [InlineData(CatchUp.All)]
+    public void Compute_NowExactlyAtTick_ReturnsIt(CatchUp policy)
+    {
+        var result = DueTicks.Compute(Hourly, At(4), At(5), policy, Grace, 100);
+
+        Assert.Equal<DateTimeOffset>([At(5)], result.Ticks);
+        Assert.Equal(At(5), result.NewLastTick);
+    }
+
+    [Theory]
+    [InlineData(CatchUp.Skip)]
+    [InlineData(CatchUp.Latest)]
+    [InlineData(CatchUp.All)]
+    public void Compute_SubSecondTimes_ReturnsTheWholeSecondTick(CatchUp policy)
+    {
+        var last = At(4).AddMilliseconds(250);
+        var now = At(5).AddMilliseconds(750);
+
+        var result = DueTicks.Compute(Hourly, last, now, policy, Grace, 100);
+
+        Assert.Equal<DateTimeOffset>([At(5)], result.Ticks);
+        Assert.Equal(now, result.NewLastTick);
+    }
+
     [Fact]
     public void Compute_LatestWithMissedTicks_ReturnsOnlyNewest()
     {
