@@ -83,7 +83,7 @@ public sealed partial class NoticeSender
         catch (SmtpException e)
         {
             var code = e is SmtpFailedRecipientsException { InnerExceptions: [var first, ..] } ? first.StatusCode : e.StatusCode;
-            var error = $"{what} failed: {Describe(e)}";
+            var error = $"{what} failed: {Redact(Describe(e), channel)}";
 
             // 4xx replies say "try again later"; 5xx replies say "this will not work"; -1 is a broken connection.
             return (int)code is >= 500 and < 600 && code != SmtpStatusCode.ServiceNotAvailable
@@ -92,7 +92,7 @@ public sealed partial class NoticeSender
         }
         catch (Exception e) when (e is IOException or SocketException or AuthenticationException or InvalidOperationException)
         {
-            return Attempt.Transient($"{what} failed: {Describe(e)}");
+            return Attempt.Transient($"{what} failed: {Redact(Describe(e), channel)}");
         }
     }
 
@@ -142,7 +142,7 @@ public sealed partial class NoticeSender
         {
             if (value is not null)
             {
-                body.Append(name).Append(':').Append(' ', 17 - name.Length).Append(value).Append("\r\n");
+                body.Append(name).Append(':').Append(' ', 16 - name.Length).Append(value).Append("\r\n");
             }
         }
     }

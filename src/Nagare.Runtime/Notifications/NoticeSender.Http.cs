@@ -28,10 +28,10 @@ public sealed partial class NoticeSender
 
         var body = channel.Type == ChannelType.Slack ? NoticeJson.Slack(notice) : NoticeJson.Webhook(notice);
         var signingKey = channel.Type == ChannelType.Webhook && channel.SigningSecret?.Reveal() is { Length: > 0 } s ? Encoding.UTF8.GetBytes(s) : null;
-        return (ct => PostAsync(uri, body, channel.Type == ChannelType.Webhook ? notice.EventName : null, signingKey, what, ct), null);
+        return (ct => PostAsync(channel, uri, body, channel.Type == ChannelType.Webhook ? notice.EventName : null, signingKey, what, ct), null);
     }
 
-    private async Task<Attempt> PostAsync(Uri uri, byte[] body, string? eventName, byte[]? signingKey, string what, CancellationToken ct)
+    private async Task<Attempt> PostAsync(NotificationChannelConfig channel, Uri uri, byte[] body, string? eventName, byte[]? signingKey, string what, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
@@ -56,7 +56,7 @@ public sealed partial class NoticeSender
                 return Attempt.Delivered;
             }
 
-            var reply = await QuoteAsync(response, ct);
+            var reply = Redact(await QuoteAsync(response, ct), channel);
             var error = $"{what} answered {status} {response.ReasonPhrase}".TrimEnd() + (reply.Length > 0 ? ": " + reply : "");
             return status is >= 500 or (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests
                 ? Attempt.Transient(error)

@@ -12,6 +12,9 @@ namespace Nagare.Runtime.Notifications;
 /// per run and kind is up to the caller.</remarks>
 public sealed partial class NoticeSender
 {
+    /// <summary>Parts of a webhook's URL this long or longer are masked wherever they appear in an error.</summary>
+    private const int MinTokenLength = 8;
+
     private readonly HttpClient http;
     private readonly TimeProvider timeProvider;
     private readonly NoticeRetry retry;
@@ -69,7 +72,7 @@ public sealed partial class NoticeSender
                 return new NoticeDelivery(true, attempt, null);
             }
 
-            var error = Redact(result.Error, channel);
+            var error = result.Error;
             if (!result.Retryable || attempt >= retry.Attempts)
             {
                 return new NoticeDelivery(false, attempt, attempt > 1 ? $"{error} (attempt {attempt} of {retry.Attempts})" : error);
@@ -88,19 +91,41 @@ public sealed partial class NoticeSender
 #pragma warning restore CA5394
     }
 
-    /// <summary>Any secret of the channel that a receiver's reply or an exception echoed, masked.</summary>
+    /// <summary>Text from outside (a receiver's reply, an exception's message) with any secret of the channel it echoes masked.</summary>
     private static string Redact(string text, NotificationChannelConfig channel)
     {
-        foreach (var secret in new[] { channel.Url, channel.SigningSecret, channel.SmtpPassword })
+        foreach (var secret in Secrets(channel).Where(s => s.Length > 0).OrderByDescending(s => s.Length))
         {
-            var value = secret?.Reveal();
-            if (!string.IsNullOrEmpty(value))
-            {
-                text = text.Replace(value, "***", StringComparison.Ordinal);
-            }
+            text = text.Replace(secret, "***", StringComparison.Ordinal);
         }
 
         return text;
+    }
+
+    /// <summary>The channel's secrets, and the parts of its URL that may be a token on their own.</summary>
+    private static IEnumerable<string> Secrets(NotificationChannelConfig channel)
+    {
+        foreach (var secret in new[] { channel.Url, channel.SigningSecret, channel.SmtpPassword })
+        {
+            if (secret?.Reveal() is { } value)
+            {
+                yield return value;
+            }
+        }
+
+        // A receiver may quote the path or one segment of it (Slack-style URLs carry the token in the path).
+        if (channel.Url is not null && Uri.TryCreate(channel.Url.Reveal(), UriKind.Absolute, out var uri))
+        {
+            yield return uri.UserInfo;
+            yield return uri.PathAndQuery.TrimStart('/');
+            foreach (var part in uri.PathAndQuery.Split('/', '?', '&', '='))
+            {
+                if (part.Length >= MinTokenLength)
+                {
+                    yield return part;
+                }
+            }
+        }
     }
 
     /// <summary>One attempt: delivered when <see cref="Error"/> is null.</summary>
