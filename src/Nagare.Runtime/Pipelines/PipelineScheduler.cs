@@ -197,7 +197,7 @@ public sealed class PipelineScheduler
                 s.After,
                 RunStates.IsFinal(s.State) ? EtaStepState.Done : s.State == RunStates.Running || s.ReadyAt is not null ? EtaStepState.Running : EtaStepState.Waiting,
                 s.ReadyAt,
-                durations.TryGetValue(s.Name, out var samples) ? EtaEstimator.Percentile(samples, 0.9) : TimeSpan.Zero)).ToList();
+                durations.TryGetValue(s.Name, out var samples) ? EtaEstimator.Percentile(samples, 90) : TimeSpan.Zero)).ToList();
             var eta = EtaEstimator.Estimate(steps, now);
             var deadline = Earliest(run.DeadlineAt, run.StartedAt is { } started && pipeline?.Deadline?.MaxDuration is { } max ? started + max : null);
             var status = Deadlines.Evaluate(deadline, now, eta, null);

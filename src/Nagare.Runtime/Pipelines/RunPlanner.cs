@@ -163,9 +163,9 @@ public sealed class RunPlanner
 
     private NewStep PlanStep(PipelineConfig pipeline, StepConfig step, IReadOnlyDictionary<string, object?> context)
     {
-        var items = step.ForEach switch
+        ImmutableArray<string?> items = step.ForEach switch
         {
-            null => ImmutableArray.Create<string?>(null),
+            null => [null],
             { Connections: { } glob } => [.. project.Connections.Keys.Where(name => GlobPattern.IsMatch(glob, name)).Select(name => (string?)name)],
             { Query: not null } => [],
             { Items: var list } => [.. list.Select(item => (string?)Render(item, context, $"an item of step '{step.Name}' of pipeline '{pipeline.Name}'"))],
