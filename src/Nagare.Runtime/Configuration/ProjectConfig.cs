@@ -4,7 +4,8 @@ using Nagare.Runtime.Pipelines;
 namespace Nagare.Runtime.Configuration;
 
 /// <summary>
-/// The project: <c>nagare.yml</c>, <c>connections/*.yml</c> and <c>syncs/*.yml</c>, read once by
+/// The project: <c>nagare.yml</c>, <c>connections/*.yml</c>, <c>syncs/*.yml</c>, <c>notifications/*.yml</c> and
+/// <c>pipelines/*.yml</c>, read once by
 /// <see cref="ProjectLoader"/> and used by every command (syncs, connections, queries, models). A new kind of object
 /// is a new section here and in the loader, never a second reader of the same files.
 /// </summary>
@@ -15,7 +16,7 @@ namespace Nagare.Runtime.Configuration;
 /// <param name="Connections">Connections by name, including the built-in <c>warehouse</c>.</param>
 /// <param name="Syncs">Syncs by name.</param>
 /// <param name="Models">The model keys of nagare.yml.</param>
-/// <param name="Broken">Connections and syncs left out because their files have problems, sorted by file.</param>
+/// <param name="Broken">Connections, syncs, notification channels and pipelines left out because their files have problems, sorted by file.</param>
 public sealed record ProjectConfig(
     string Name,
     string Root,
@@ -92,7 +93,7 @@ public sealed record ProjectConfig(
         return sync;
     }
 
-    /// <summary>Fails with every problem of every file when any connection or sync was left out.</summary>
+    /// <summary>Fails with every problem of every file when any object (connection, sync, channel, pipeline) was left out.</summary>
     /// <exception cref="ConfigException">At least one object is broken; the message lists each problem with file:line:column.</exception>
     public void ThrowIfBroken()
     {

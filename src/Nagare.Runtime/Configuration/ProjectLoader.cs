@@ -3,6 +3,7 @@ using Nagare.Connectors.DuckDb;
 using Nagare.Core.Connectors;
 using Nagare.Core.Types;
 using Nagare.Runtime.Connections;
+using Nagare.Runtime.Pipelines;
 using YamlDotNet.RepresentationModel;
 
 namespace Nagare.Runtime.Configuration;
@@ -70,7 +71,8 @@ public static class ProjectLoader
 
     /// <summary>
     /// Reads the project in <paramref name="directory"/>, leaving out (in <see cref="ProjectConfig.Broken"/>) the
-    /// connections and syncs whose files have problems, so that they block only what uses them.
+    /// connections, syncs, notification channels and pipelines whose files have problems, so that they block only what
+    /// uses them.
     /// </summary>
     /// <inheritdoc cref="Load" path="/param"/>
     /// <exception cref="ConfigException">nagare.yml is missing or invalid (it is the root every object depends on); the message lists every problem of every file.</exception>
@@ -139,6 +141,30 @@ public static class ProjectLoader
             }
         }
 
+        var channels = ImmutableSortedDictionary.CreateBuilder<string, NotificationChannelConfig>(StringComparer.Ordinal);
+        foreach (var file in YamlFiles(root, "notifications"))
+        {
+            var display = Display(directory, Path.GetRelativePath(root, file));
+            YamlSection? section = null;
+            try
+            {
+                section = YamlSection.Load(file, display, environment);
+                var channel = PipelineReader.ReadChannel(section, Path.GetFileNameWithoutExtension(file));
+                if (channels.TryGetValue(channel.Name, out var first))
+                {
+                    throw section.Error("name", $"notification channel '{channel.Name}' is already defined at {first.Location}");
+                }
+
+                channels[channel.Name] = channel;
+            }
+            catch (ConfigException e)
+            {
+                broken.Add(new BrokenObject("notification", NameOf(section, file), display, ConfigException.Combine([e])));
+            }
+        }
+
+        var pipelines = ReadPipelines(directory, root, environment, settings, connections.Keys, syncs, channels.Keys, broken);
+
         if (rootProblems.Count > 0)
         {
             // nagare.yml is the root of everything: nothing runs, and every problem found anywhere is reported at once.
@@ -153,7 +179,64 @@ public static class ProjectLoader
             connections.ToImmutable(),
             syncs.ToImmutable(),
             settings.Models,
-            [.. broken.OrderBy(b => b.File, StringComparer.Ordinal)]);
+            [.. broken.OrderBy(b => b.File, StringComparer.Ordinal)])
+        {
+            Pipelines = pipelines,
+            Notifications = channels.ToImmutable(),
+            Pools = settings.Pools,
+        };
+    }
+
+    /// <summary>
+    /// Reads <c>pipelines/*.yml</c> once everything they refer to is read, then checks triggers across pipelines.
+    /// A broken sync, connection or channel still exists (so naming it is no typo); only a broken sync a step runs
+    /// breaks the pipeline, as the step could never run.
+    /// </summary>
+    private static ImmutableSortedDictionary<string, PipelineConfig> ReadPipelines(
+        string directory,
+        string root,
+        Func<string, string?> environment,
+        RootSettings settings,
+        IEnumerable<string> connections,
+        ImmutableSortedDictionary<string, SyncConfig>.Builder syncs,
+        IEnumerable<string> channels,
+        List<BrokenObject> broken)
+    {
+        BrokenObject[] BrokenOf(string kind) => [.. broken.Where(b => b.Kind == kind)];
+        var context = new PipelineReader.Context(
+            root,
+            settings.Models.TimeZone ?? "UTC",
+            syncs.ToImmutable(),
+            BrokenOf("sync").DistinctBy(b => b.Name, StringComparer.Ordinal).Where(b => !syncs.ContainsKey(b.Name)).ToDictionary(b => b.Name, StringComparer.Ordinal),
+            connections.Concat(BrokenOf("connection").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal),
+            channels.Concat(BrokenOf("notification").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal),
+            settings.Pools);
+        var read = new List<PipelineReader.PipelineFile>();
+        var origins = new Dictionary<string, ConfigLocation>(StringComparer.Ordinal);
+        foreach (var file in YamlFiles(root, "pipelines"))
+        {
+            var display = Display(directory, Path.GetRelativePath(root, file));
+            YamlSection? section = null;
+            try
+            {
+                section = YamlSection.Load(file, display, environment);
+                var pipeline = PipelineReader.ReadPipeline(section, Path.GetFileNameWithoutExtension(file), context);
+                if (origins.TryGetValue(pipeline.Pipeline.Name, out var first))
+                {
+                    throw section.Error("name", $"pipeline '{pipeline.Pipeline.Name}' is already defined at {first}");
+                }
+
+                origins[pipeline.Pipeline.Name] = pipeline.Pipeline.Location;
+                read.Add(pipeline);
+            }
+            catch (ConfigException e)
+            {
+                broken.Add(new BrokenObject("pipeline", NameOf(section, file), display, ConfigException.Combine([e])));
+            }
+        }
+
+        PipelineReader.CheckTriggers(read, broken);
+        return read.ToImmutableSortedDictionary(p => p.Pipeline.Name, p => p.Pipeline, StringComparer.Ordinal);
     }
 
     private static string Display(string directory, string relative) => Path.Join(directory, relative);
@@ -198,7 +281,8 @@ public static class ProjectLoader
     private static RootSettings ReadRoot(string directory, string root, Func<string, string?> environment, List<ConfigException> problems)
     {
         var projectFile = Path.Combine(root, ProjectConfig.FileName);
-        var fallback = new RootSettings(string.Empty, Path.GetFullPath(ProjectDefaults.WarehousePath, root), null, null, null, ProjectDefaults.Default, ModelSettings.Default);
+        var noPools = ImmutableSortedDictionary.Create<string, int>(StringComparer.Ordinal);
+        var fallback = new RootSettings(string.Empty, Path.GetFullPath(ProjectDefaults.WarehousePath, root), null, null, null, ProjectDefaults.Default, ModelSettings.Default, noPools);
         if (!File.Exists(projectFile))
         {
             throw new ConfigException($"No {ProjectConfig.FileName} in '{root}'.")
@@ -227,12 +311,13 @@ public static class ProjectLoader
         {
             TimeZone = Collect(problems, () => Checked(project, "timezone", project.String("timezone"), TimeZoneProblem), null),
         };
+        var pools = Collect(problems, () => ReadPools(project.Section("pools")), noPools);
         Collect(problems, () => { project.RejectUnknownKeys(); return true; }, false);
-        return new RootSettings(name, warehousePath, blockSize, compression, project, defaults, models);
+        return new RootSettings(name, warehousePath, blockSize, compression, project, defaults, models, pools);
     }
 
     /// <summary>Why <paramref name="name"/> is not a time zone DuckDB and .NET both know by its IANA name, or null.</summary>
-    private static string? TimeZoneProblem(string name) =>
+    internal static string? TimeZoneProblem(string name) =>
         name.Length > 0 && !name.Contains('\\', StringComparison.Ordinal) && TimeZoneInfo.TryFindSystemTimeZoneById(name, out _)
             ? null
             : $"'{name}' is not an IANA time zone such as Asia/Tokyo, Europe/Berlin or UTC";
@@ -371,6 +456,34 @@ public static class ProjectLoader
             section.Location);
         section.RejectUnknownKeys();
         return target;
+    }
+
+    /// <summary><c>pools:</c> of nagare.yml: a name to the number of tasks that may hold one of its slots at once.</summary>
+    private static ImmutableSortedDictionary<string, int> ReadPools(YamlSection? section)
+    {
+        var pools = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+        if (section is null)
+        {
+            return pools.ToImmutable();
+        }
+
+        var problems = new List<ConfigException>();
+        foreach (var (name, value, location) in section.Entries())
+        {
+            try
+            {
+                var text = section.ScalarText(name, value);
+                pools[name] = int.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var slots) && slots >= 1
+                    ? slots
+                    : throw new ConfigException(location, section.KeyPath(name), $"expected a positive number of slots, found '{text}' (e.g. pools: {{ {name}: 4 }})");
+            }
+            catch (ConfigException e)
+            {
+                problems.Add(e);
+            }
+        }
+
+        return problems.Count > 0 ? throw ConfigException.Combine(problems) : pools.ToImmutable();
     }
 
     private static ProjectDefaults ReadDefaults(YamlSection? section)
@@ -661,5 +774,5 @@ public static class ProjectLoader
     }
 
     /// <summary>What nagare.yml says, with fallbacks where a key had a problem.</summary>
-    private sealed record RootSettings(string Name, string WarehousePath, int? BlockSize, string? Compression, YamlSection? File, ProjectDefaults Defaults, ModelSettings Models);
+    private sealed record RootSettings(string Name, string WarehousePath, int? BlockSize, string? Compression, YamlSection? File, ProjectDefaults Defaults, ModelSettings Models, ImmutableSortedDictionary<string, int> Pools);
 }
