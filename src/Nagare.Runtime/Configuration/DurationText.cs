@@ -60,7 +60,11 @@ public static class DurationText
             var index = Array.FindIndex(Units, u => string.Equals(u.Unit, unit, StringComparison.Ordinal));
             if (index < 0)
             {
-                throw Invalid(text, unit.Length == 0 ? $"'{number}' needs a unit" : $"'{unit}' is not a unit");
+                throw Invalid(
+                    text,
+                    unit.Length > 0 ? $"'{unit}' is not a unit"
+                    : i < trimmed.Length ? $"expected a unit at '{trimmed[i..]}'; numbers are whole, so write 1h30m rather than 1.5h"
+                    : $"'{number}' needs a unit");
             }
 
             if (index <= lastUnit)
