@@ -104,9 +104,9 @@ public sealed class PipelineService : IAsyncDisposable
         {
             while (true)
             {
-                var run = (await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Run
+                var run = await Store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false)
                     ?? throw new PipelineException(string.Create(CultureInfo.InvariantCulture, $"No run {runId} in {Store.Display}."));
-                if (RunStates.IsFinal(run.State) && !(await Store.RunsToWatchAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Id == runId))
+                if (RunStates.IsFinal(run.State) && run.Followed)
                 {
                     return run;
                 }
@@ -126,7 +126,7 @@ public sealed class PipelineService : IAsyncDisposable
     {
         while (true)
         {
-            var run = (await Store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))?.Run
+            var run = await Store.FindRunAsync(runId, cancellationToken).ConfigureAwait(false)
                 ?? throw new PipelineException(string.Create(CultureInfo.InvariantCulture, $"No run {runId} in {Store.Display}."));
             if (RunStates.IsFinal(run.State))
             {

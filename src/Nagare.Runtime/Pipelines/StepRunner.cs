@@ -24,6 +24,7 @@ public sealed class StepRunner
     private readonly ProjectConfig project;
     private readonly ConnectorRegistry registry;
     private readonly TimeProvider time;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<string, StepConfig>> stepsByName = new(StringComparer.Ordinal);
 
     /// <summary>A runner for the project's pipelines.</summary>
     public StepRunner(ProjectConfig project, ConnectorRegistry registry, TimeProvider time)
@@ -43,7 +44,8 @@ public sealed class StepRunner
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(log);
         var pipeline = project.GetPipeline(task.Pipeline);
-        var step = pipeline.Steps.FirstOrDefault(s => s.Name == task.Step)
+        var steps = stepsByName.GetOrAdd(pipeline.Name, _ => pipeline.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal));
+        var step = steps.GetValueOrDefault(task.Step)
             ?? throw new PipelineException($"Pipeline '{pipeline.Name}' has no step '{task.Step}' any more ({pipeline.Location}); re-run the pipeline.");
         var context = RunArguments.FromJson(task.ParamsJson).TemplateContext(pipeline.Name, task.RunId, task.Item);
         string Render(string text, string what) => RunPlanner.Render(text, context, $"{what} of step '{step.Name}' ({step.Location})");

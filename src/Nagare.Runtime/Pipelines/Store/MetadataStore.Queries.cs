@@ -20,6 +20,14 @@ public abstract partial class MetadataStore
             """, ReadRun, cancellationToken, ("p", filter.Pipeline), ("s", filter.State), ("before", filter.BeforeId), ("limit", Math.Clamp(filter.Limit, 1, 10_000))).ConfigureAwait(false), cancellationToken);
     }
 
+    /// <summary>A run (without its steps and tasks), or null when there is no such run: cheap enough to poll.</summary>
+    public Task<RunRecord?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var runs = await QueryAsync(c, null, $"SELECT {RunColumns}, followed FROM runs WHERE id = @r", r => ReadRun(r) with { Followed = Long(r, 14) != 0 }, cancellationToken, ("r", runId)).ConfigureAwait(false);
+            return runs.Count == 0 ? null : runs[0];
+        }, cancellationToken);
+
     /// <summary>A run with its steps, tasks and attempts, or null when there is no such run.</summary>
     public Task<RunDetail?> GetRunAsync(long runId, CancellationToken cancellationToken) =>
         ReadAsync(async c =>

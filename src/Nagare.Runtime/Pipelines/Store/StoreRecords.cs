@@ -183,7 +183,11 @@ public sealed record RunRecord(
     DateTimeOffset? DeadlineAt,
     DateTimeOffset? Eta,
     string? Slo,
-    string? Error);
+    string? Error)
+{
+    /// <summary>True once the scheduler handled the finished run's outcome (follow-up runs created, notices recorded).</summary>
+    public bool Followed { get; init; }
+}
 
 /// <summary>A step of a run.</summary>
 public sealed record StepRecord(
