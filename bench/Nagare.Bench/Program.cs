@@ -23,6 +23,22 @@ if (args is ["pg-read", var connectionString, var schema, var table])
     return await ReplicationCases.PostgresReadAsync(connectionString, schema, table);
 }
 
+// bench/pipelines/*.sh: pipeline-dag PROJECT PIPELINE [SPAWN_SAMPLE] | pipeline-latency STORE PROJECT RUN_ID | pipeline-year STORE PROJECT [RUNS]
+if (args is ["pipeline-dag", var dagProject, var dagPipeline, ..])
+{
+    return await PipelineCases.DagAsync(dagProject, dagPipeline, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 500);
+}
+
+if (args is ["pipeline-latency", var latencyStore, var latencyProject, var latencyRun])
+{
+    return await PipelineCases.LatencyAsync(latencyStore, latencyProject, long.Parse(latencyRun, CultureInfo.InvariantCulture));
+}
+
+if (args is ["pipeline-year", var yearStore, var yearProject, ..])
+{
+    return await PipelineCases.YearAsync(yearStore, yearProject, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 365);
+}
+
 if (args.Length != 3)
 {
     Console.Error.WriteLine("usage: Nagare.Bench prepare|read|append|engine-read|engine-append DB_FILE ROWS | micro [...]");
