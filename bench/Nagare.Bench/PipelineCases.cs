@@ -39,11 +39,15 @@ internal static class PipelineCases
             // (1) Serial, store only.
             await using (var store = new SqliteMetadataStore(Path.Combine(scratch.FullName, "serial.db")))
             {
+                var plan = Stopwatch.StartNew();
+                var planned = new RunPlanner(project).Plan(project.GetPipeline(pipeline), Runtime.Pipelines.Scheduling.RunDates.ForNow(TimeProvider.System.GetUtcNow(), TimeZoneInfo.Utc, null), RunTrigger.Manual, null, null);
+                var planTime = plan.Elapsed;
                 var (service, run, create) = await CreateRunAsync(project, store, pipeline).ConfigureAwait(false);
                 await using (service.ConfigureAwait(false))
                 {
                     var tasks = await store.GetRunAsync(run, CancellationToken.None).ConfigureAwait(false) is { } detail ? detail.Tasks.Length : 0;
-                    Row($"plan + create the run ({tasks:N0} tasks, one transaction)", create, tasks);
+                    Row($"plan the run (RunPlanner.Plan, {planned.Steps.Length:N0} steps)", planTime, tasks);
+                    Row($"plan + create the run (PipelineService.StartAsync: {tasks:N0} tasks inserted in one transaction)", create, tasks);
                     var split = await SerialAsync(store, NoOp, int.MaxValue, withLog: true).ConfigureAwait(false);
                     Row("serial, no-op executor: claim (1 transaction)", split.Claim, split.Count);
                     Row("serial, no-op executor: append one log line (1 transaction)", split.Log, split.Count);
@@ -76,6 +80,18 @@ internal static class PipelineCases
                     var tasks = (await store.GetRunAsync(run, CancellationToken.None).ConfigureAwait(false))!.Tasks.Length;
                     var elapsed = await RunWithWorkerAsync(project, store, run, NoOp, new WorkerOptions()).ConfigureAwait(false);
                     Row("PipelineWorker (4 slots) + scheduler, no-op executor: wall", elapsed, tasks);
+                }
+            }
+
+            // (3b) The same with one slot: what concurrent writers to the one SQLite file cost.
+            await using (var store = new SqliteMetadataStore(Path.Combine(scratch.FullName, "worker1.db")))
+            {
+                var (service, run, _) = await CreateRunAsync(project, store, pipeline).ConfigureAwait(false);
+                await using (service.ConfigureAwait(false))
+                {
+                    var tasks = (await store.GetRunAsync(run, CancellationToken.None).ConfigureAwait(false))!.Tasks.Length;
+                    var elapsed = await RunWithWorkerAsync(project, store, run, NoOp, new WorkerOptions { Slots = 1 }).ConfigureAwait(false);
+                    Row("PipelineWorker (1 slot) + scheduler, no-op executor: wall", elapsed, tasks);
                 }
             }
 
