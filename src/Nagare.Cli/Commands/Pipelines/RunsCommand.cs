@@ -187,6 +187,7 @@ public static class RunsCommand
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"run {id} of {detail.Run.Pipeline}: running again from its failed steps")).ConfigureAwait(false);
             if (await service.ServerRunningAsync(cancellationToken).ConfigureAwait(false))
             {
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"the server runs it; follow it with: nagare runs show {id}")).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
