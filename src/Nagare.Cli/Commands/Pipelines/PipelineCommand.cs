@@ -30,7 +30,7 @@ public static class PipelineCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var verbose = parse.GetValue(context.Verbose);
-            await using var service = options.Open(parse, context, verbose);
+            await using var service = await options.OpenAsync(parse, context, verbose, cancellationToken).ConfigureAwait(false);
             var pipeline = parse.GetValue(name)!;
             var created = await service.StartAsync(pipeline, PipelineOptions.Parameters(parse.GetValue(parameters)), PipelineOptions.ParseDate(parse.GetValue(date), "--date"), parse.GetValue(key), cancellationToken).ConfigureAwait(false);
             var zone = PipelineOptions.ZoneOf(service.Project, pipeline);
@@ -72,7 +72,7 @@ public static class PipelineCommand
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var service = options.Open(parse, context);
+            await using var service = await options.OpenAsync(parse, context, verbose: false, cancellationToken).ConfigureAwait(false);
             var now = context.Time.GetUtcNow();
             var table = new Table().Border(TableBorder.Simple).AddColumns("pipeline", "schedule", "next run", "last run", "deadline", "met (30 d)", "steps");
             foreach (var pipeline in service.Project.Pipelines.Values)
