@@ -184,8 +184,21 @@ public sealed class StepRunner
         }
 
         process.StandardInput.Close();
+        // The last lines of standard error go into the failure's message: "exited with code 1" alone rarely says why.
+        var lastErrors = new Queue<string>();
         var output = PumpAsync(process.StandardOutput, log);
-        var errors = PumpAsync(process.StandardError, log);
+        var errors = PumpAsync(process.StandardError, line =>
+        {
+            log(line);
+            lock (lastErrors)
+            {
+                lastErrors.Enqueue(line);
+                if (lastErrors.Count > 5)
+                {
+                    lastErrors.Dequeue();
+                }
+            }
+        });
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -199,7 +212,13 @@ public sealed class StepRunner
         await Task.WhenAll(output, errors).ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
-            throw new PipelineException($"'{argv[0]}' exited with code {process.ExitCode}");
+            string tail;
+            lock (lastErrors)
+            {
+                tail = string.Join(" | ", lastErrors.Where(l => l.Length > 0));
+            }
+
+            throw new PipelineException($"'{argv[0]}' exited with code {process.ExitCode}{(tail.Length == 0 ? string.Empty : ": " + tail)}");
         }
 
         return new StepResult();
