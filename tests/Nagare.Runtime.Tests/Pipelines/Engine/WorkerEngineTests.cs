@@ -225,6 +225,45 @@ public sealed class WorkerEngineTests
     }
 
     [Fact]
+    public async Task DrainAsync_TaskLongerThanLeaseWhileSchedulerReaps_KeepsItAndLearnsCancel()
+    {
+        await using var h = new EngineHarness(Start);
+        h.Project.Write("pipelines/long.yml", """
+            name: long
+            steps:
+              - name: long
+                command: [sleep, "30"]
+              - name: next
+                after: [long]
+                command: [sh, -c, 'echo ran >> next.log']
+            """);
+        await h.Load();
+        var run = await h.Service().StartAsync("long", null, null, null, CancellationToken.None);
+        var scheduler = h.Scheduler(new SchedulerOptions { Schedules = false });
+        using var stop = new CancellationTokenSource(EngineHarness.Patience);
+        var drain = h.Worker(new WorkerOptions { Lease = TimeSpan.FromSeconds(30), Heartbeat = TimeSpan.FromSeconds(5) }).DrainAsync(stop.Token);
+        await h.UntilAsync(async () => (await h.RunAsync(run.Id)).Tasks[0].State == RunStates.Running, TimeSpan.Zero, "the claim");
+
+        // Two leases of time pass while the scheduler takes back tasks of silent workers: this one's heartbeats keep it.
+        for (var i = 0; i < 12; i++)
+        {
+            h.Clock.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(50, CancellationToken.None);
+            await h.TickAsync(scheduler);
+        }
+
+        Assert.Equal(RunStates.Running, Assert.Single((await h.RunAsync(run.Id)).Attempts).State);
+        Assert.True(await h.Store.CancelRunAsync(run.Id, h.Clock.GetUtcNow(), CancellationToken.None));
+        await h.UntilAsync(async () => (await h.RunAsync(run.Id)).Attempts.All(a => a.State != RunStates.Running), TimeSpan.FromSeconds(1), "the attempt's end");
+        Assert.Equal(1, await drain.WaitAsync(EngineHarness.Patience));
+
+        var detail = await h.RunAsync(run.Id);
+        Assert.Equal(RunStates.Cancelled, detail.Run.State);
+        Assert.Equal(RunStates.Cancelled, Assert.Single(detail.Attempts).State);
+        Assert.False(File.Exists(h.Project.PathOf("next.log")));
+    }
+
+    [Fact]
     public async Task RunAsync_TwoStepsInPoolOfOne_NeverOverlap()
     {
         // Real time: the steps really run at once unless the pool holds one back.
