@@ -110,12 +110,16 @@ public sealed class DeadlineEngineTests
         await smtp.WaitForAsync(2, EngineHarness.Patience);
         Assert.Contains("late", smtp.Messages[1].Subject, StringComparison.OrdinalIgnoreCase);
 
+        // The run fails at 08:10; the scheduler sees it two minutes later, and the notice tells when it failed.
         h.Clock.Set(On(Today, 8, 10));
         Assert.True(await h.Store.CompleteAsync(new TaskOutcome(claimed.TaskId, claimed.Attempt, busy.Id, TaskOutcomeKind.Failed, Error: "disk full"), h.Clock.GetUtcNow(), CancellationToken.None));
+        h.Clock.Set(On(Today, 8, 12));
         await h.TickAsync(scheduler);
         Assert.Equal<string?>(["at_risk", "late", "failure"], hook.Requests.Select(r => r.Header("X-Nagare-Event")));
         var failure = JsonDocument.Parse(hook.Requests[2].Body).RootElement;
         Assert.Equal("step 'work': disk full", failure.GetProperty("error").GetString());
+        Assert.Equal("work", failure.GetProperty("step").GetString());
+        Assert.Equal(On(Today, 8, 10), failure.GetProperty("at").GetDateTimeOffset());
         var failed = await h.RunAsync(today.Id);
         Assert.Equal((RunStates.Failed, "missed"), (failed.Run.State, failed.Run.Slo));
         Assert.Equal<string>([RunStates.Succeeded, RunStates.Failed, RunStates.UpstreamFailed], failed.Steps.Select(s => s.State));
@@ -132,13 +136,15 @@ public sealed class DeadlineEngineTests
         var next = (await h.RunsAsync("daily"))[^1];
         Assert.Equal("2026-03-11", next.LogicalDate);
         Assert.Equal(3, await h.DrainAsync(new Dictionary<string, TimeSpan> { ["work"] = TimeSpan.FromHours(1) }));
+        h.Clock.Set(On(tomorrow, 6, 5));
         await h.TickAsync(scheduler);
         Assert.Equal(RunStates.Succeeded, (await h.RunAsync(next.Id)).Run.State);
         Assert.Contains(await h.Store.ListNoticesAsync(next.Id, CancellationToken.None), n => n.Kind == NotificationKind.Recovery && n.Channel == "hook");
         Assert.Contains(await h.Store.ListNoticesAsync(next.Id, CancellationToken.None), n => n.Kind == NotificationKind.Recovery && n.Channel == "mail");
         Assert.Equal<string?>(["at_risk", "late", "failure", "recovery"], hook.Requests.Select(r => r.Header("X-Nagare-Event")));
         await smtp.WaitForAsync(4, EngineHarness.Patience);
-        Assert.Contains("recovered", smtp.Messages[3].Subject, StringComparison.Ordinal);
+        Assert.Contains("recovered: succeeded at 06:00 Asia/Tokyo", smtp.Messages[3].Subject, StringComparison.Ordinal);
+        Assert.Equal(On(tomorrow, 6), JsonDocument.Parse(hook.Requests[3].Body).RootElement.GetProperty("at").GetDateTimeOffset());
         Assert.Equal("met", (await h.RunAsync(next.Id)).Run.Slo);
 
         // Five earlier days and tomorrow met the deadline; today did not.
