@@ -88,11 +88,23 @@ public sealed class PipelineWorker
     /// <summary>Claims and runs ready tasks until none is ready; how many ran. For running a pipeline to its end in the calling process.</summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
+        // Heartbeats as in RunAsync: without them a task longer than the lease is taken back by the scheduler and run
+        // again by another worker, and a cancelled run's task runs on here to its end.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = HeartbeatLoopAsync(stopping.Token);
         var count = 0;
-        while (await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false) is { } task)
+        try
         {
-            await RunTaskAsync(task, cancellationToken).ConfigureAwait(false);
-            count++;
+            while (await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false) is { } task)
+            {
+                await RunTaskAsync(task, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+        }
+        finally
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
         }
 
         return count;
