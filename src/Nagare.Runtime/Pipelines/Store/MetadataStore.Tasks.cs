@@ -263,12 +263,14 @@ public abstract partial class MetadataStore
         }
 
         var task = rows[0];
+        // The step's row before the pool's, in the order a claim takes them: in the other order a report and a claim of
+        // the same step and pool each hold the row the other waits for (a deadlock under PostgreSQL's row locks).
+        await ExecuteAsync(c, tx, "UPDATE steps SET running = running - 1 WHERE run_id = @r AND name = @s AND running > 0", cancellationToken, ("r", task.Run), ("s", task.Step)).ConfigureAwait(false);
         if (task.Pool is not null)
         {
             await ExecuteAsync(c, tx, "UPDATE pools SET in_use = in_use - 1 WHERE name = @p AND in_use > 0", cancellationToken, ("p", task.Pool)).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(c, tx, "UPDATE steps SET running = running - 1 WHERE run_id = @r AND name = @s AND running > 0", cancellationToken, ("r", task.Run), ("s", task.Step)).ConfigureAwait(false);
         return task;
     }
 
