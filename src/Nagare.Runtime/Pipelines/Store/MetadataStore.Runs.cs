@@ -168,6 +168,10 @@ public abstract partial class MetadataStore
     /// <summary>Finishes the run when none of its steps can change any more, then starts the pipeline's next queued run.</summary>
     private static async Task FinishRunIfDoneAsync(DbConnection c, DbTransaction tx, long runId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // Takes the run's row lock before counting: two workers ending the run's last two steps at once would otherwise
+        // each count the other's step as open (neither commit seen) under PostgreSQL, and the run would never finish.
+        // Whoever waits for the lock counts after the other's commit.
+        await ExecuteAsync(c, tx, "UPDATE runs SET state = state WHERE id = @r", cancellationToken, ("r", runId)).ConfigureAwait(false);
         var open = Convert.ToInt64(await ScalarAsync(c, tx, $"SELECT COUNT(*) FROM steps WHERE run_id = @r AND state NOT IN {FinalStates}", cancellationToken, ("r", runId)).ConfigureAwait(false), CultureInfo.InvariantCulture);
         if (open > 0)
         {
