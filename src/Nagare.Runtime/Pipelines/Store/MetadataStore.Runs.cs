@@ -120,8 +120,10 @@ public abstract partial class MetadataStore
         await ExecuteAsync(c, tx, "UPDATE runs SET state = 'running', started_at = COALESCE(started_at, @now) WHERE id = @r", cancellationToken, ("r", runId), ("now", Ms(now))).ConfigureAwait(false);
         await ExecuteAsync(c, tx, "UPDATE tasks SET state = 'ready', ready_at = @now, not_before = @now WHERE run_id = @r AND state = 'waiting' AND step IN (SELECT name FROM steps WHERE run_id = @r AND waiting_on = 0 AND state = 'waiting')", cancellationToken, ("r", runId), ("now", Ms(now))).ConfigureAwait(false);
         await ExecuteAsync(c, tx, "UPDATE steps SET state = 'ready', ready_at = @now WHERE run_id = @r AND waiting_on = 0 AND state = 'waiting'", cancellationToken, ("r", runId), ("now", Ms(now))).ConfigureAwait(false);
-        var empty = await QueryAsync(c, tx, "SELECT name FROM steps WHERE run_id = @r AND state = 'ready' AND total = 0", r => r.GetString(0), cancellationToken, ("r", runId)).ConfigureAwait(false);
-        await SucceedStepsAsync(c, tx, runId, empty, now, cancellationToken).ConfigureAwait(false);
+        // Steps with nothing left to run: fan-outs of no items, and (on a re-run) steps whose tasks all succeeded, such as
+        // one cancelled while its last task was running and then succeeded.
+        var done = await QueryAsync(c, tx, "SELECT name FROM steps WHERE run_id = @r AND state = 'ready' AND done >= total", r => r.GetString(0), cancellationToken, ("r", runId)).ConfigureAwait(false);
+        await SucceedStepsAsync(c, tx, runId, done, now, cancellationToken).ConfigureAwait(false);
         await FinishRunIfDoneAsync(c, tx, runId, now, cancellationToken).ConfigureAwait(false);
     }
 
@@ -135,11 +137,11 @@ public abstract partial class MetadataStore
             var downstream = await QueryAsync(c, tx, "SELECT downstream FROM step_edges WHERE run_id = @r AND upstream = @s", r => r.GetString(0), cancellationToken, ("r", runId), ("s", step)).ConfigureAwait(false);
             foreach (var next in downstream)
             {
-                var left = await QueryAsync(c, tx, "UPDATE steps SET waiting_on = waiting_on - 1 WHERE run_id = @r AND name = @s AND state = 'waiting' RETURNING waiting_on, total", r => (Waiting: Long(r, 0), Total: Long(r, 1)), cancellationToken, ("r", runId), ("s", next)).ConfigureAwait(false);
+                var left = await QueryAsync(c, tx, "UPDATE steps SET waiting_on = waiting_on - 1 WHERE run_id = @r AND name = @s AND state = 'waiting' RETURNING waiting_on, total, done", r => (Waiting: Long(r, 0), Total: Long(r, 1), Done: Long(r, 2)), cancellationToken, ("r", runId), ("s", next)).ConfigureAwait(false);
                 if (left.Count == 1 && left[0].Waiting == 0)
                 {
                     await ExecuteAsync(c, tx, "UPDATE steps SET state = 'ready', ready_at = @now WHERE run_id = @r AND name = @s", cancellationToken, ("r", runId), ("s", next), ("now", Ms(now))).ConfigureAwait(false);
-                    if (left[0].Total == 0)
+                    if (left[0].Done >= left[0].Total)
                     {
                         queue.Enqueue(next);
                     }
