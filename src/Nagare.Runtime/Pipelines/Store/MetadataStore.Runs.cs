@@ -20,6 +20,7 @@ public abstract partial class MetadataStore
         ArgumentNullException.ThrowIfNull(run);
         return WriteAsync(async (c, tx) =>
         {
+            await LockPipelineAsync(c, tx, run.Pipeline, cancellationToken).ConfigureAwait(false);
             if (run.IdempotencyKey is { } key)
             {
                 var existing = await QueryAsync(c, tx, "SELECT id, state FROM runs WHERE idempotency_key = @k", r => new CreatedRun(Long(r, 0), r.GetString(1), true), cancellationToken, ("k", key)).ConfigureAwait(false);
@@ -192,6 +193,7 @@ public abstract partial class MetadataStore
 
     private static async Task StartQueuedRunAsync(DbConnection c, DbTransaction tx, string pipeline, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await LockPipelineAsync(c, tx, pipeline, cancellationToken).ConfigureAwait(false);
         var next = await QueryAsync(c, tx, "SELECT id, max_active FROM runs WHERE pipeline = @p AND state = 'queued' ORDER BY id LIMIT 1", r => (Id: Long(r, 0), Max: Long(r, 1)), cancellationToken, ("p", pipeline)).ConfigureAwait(false);
         if (next.Count == 0)
         {
@@ -204,4 +206,13 @@ public abstract partial class MetadataStore
             await ActivateAsync(c, tx, next[0].Id, now, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Serializes the decisions that count a pipeline's active runs (start, queue or skip a new run; start the next
+    /// queued one) until the transaction ends. Under PostgreSQL two such transactions at once each missed the other's
+    /// uncommitted run and both started one, past max_active_runs. The lock is an upsert of a row of the pipeline's own
+    /// in <c>leases</c> (expired since the epoch, so nobody holds it as a lease), the same SQL in both dialects.
+    /// </summary>
+    private static Task LockPipelineAsync(DbConnection c, DbTransaction tx, string pipeline, CancellationToken cancellationToken) =>
+        ExecuteAsync(c, tx, "INSERT INTO leases (name, holder, expires_at) VALUES (@n, '', 0) ON CONFLICT (name) DO UPDATE SET expires_at = leases.expires_at", cancellationToken, ("n", "pipeline-runs:" + pipeline));
 }

@@ -238,6 +238,7 @@ public abstract partial class MetadataStore
                     waiting_on = (SELECT COUNT(*) FROM step_edges e JOIN steps u ON u.run_id = e.run_id AND u.name = e.upstream WHERE e.run_id = steps.run_id AND e.downstream = steps.name AND u.state <> 'succeeded')
                 WHERE run_id = @r AND state <> 'succeeded'
                 """, cancellationToken, ("r", runId)).ConfigureAwait(false);
+            await LockPipelineAsync(c, tx, run[0].Pipeline, cancellationToken).ConfigureAwait(false);
             var running = Convert.ToInt64(await ScalarAsync(c, tx, "SELECT COUNT(*) FROM runs WHERE pipeline = @p AND state = 'running'", cancellationToken, ("p", run[0].Pipeline)).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (running < run[0].Max)
             {
