@@ -862,6 +862,36 @@ public abstract class MetadataStoreCompliance : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CreateRun_EightAtOnceWithMaxActiveOne_OneRunsAndEachFinishStartsTheNext(bool storePerCaller)
+    {
+        const int Runs = 8;
+        var shared = await OpenAsync();
+        await shared.MigrateAsync(None);
+        var callers = new List<Task<CreatedRun>>();
+        for (var i = 0; i < Runs; i++)
+        {
+            var store = storePerCaller ? await OpenAsync() : shared;
+            callers.Add(Task.Run(() => store.CreateRunAsync(Run("admit", Step("a")) with { MaxActiveRuns = 1 }, T0, None)));
+        }
+
+        var created = await Task.WhenAll(callers);
+
+        Assert.Single(created, r => r.State == RunStates.Running);
+        Assert.Equal(Runs - 1, created.Count(r => r.State == RunStates.Queued));
+        for (var i = 0; i < Runs; i++)
+        {
+            var running = Assert.Single(await shared.ListRunsAsync(new RunFilter("admit", RunStates.Running), None));
+            var task = await ClaimAsync(shared, A, T0 + Sec(i + 1));
+            Assert.Equal(running.Id, task.RunId);
+            await SucceedAsync(shared, task, A, T0 + Sec(i + 1));
+        }
+
+        Assert.Equal(Runs, (await shared.ListRunsAsync(new RunFilter("admit", RunStates.Succeeded), None)).Count);
+    }
+
     [Fact]
     public async Task GetRun_WithDeadline_ShowsRunFields()
     {
