@@ -13,9 +13,10 @@ public abstract partial class MetadataStore
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        // The casts give an absent filter (a null sent without a type) a type: PostgreSQL cannot infer one from IS NULL.
         return ReadAsync<IReadOnlyList<RunRecord>>(async c => await QueryAsync(c, null, $"""
             SELECT {RunColumns} FROM runs
-            WHERE (@p IS NULL OR pipeline = @p) AND (@s IS NULL OR state = @s) AND (@before IS NULL OR id < @before)
+            WHERE (CAST(@p AS TEXT) IS NULL OR pipeline = @p) AND (CAST(@s AS TEXT) IS NULL OR state = @s) AND (CAST(@before AS BIGINT) IS NULL OR id < @before)
             ORDER BY id DESC LIMIT @limit
             """, ReadRun, cancellationToken, ("p", filter.Pipeline), ("s", filter.State), ("before", filter.BeforeId), ("limit", Math.Clamp(filter.Limit, 1, 10_000))).ConfigureAwait(false), cancellationToken);
     }
@@ -64,7 +65,7 @@ public abstract partial class MetadataStore
     public Task<IReadOnlyList<LogLine>> ReadLogAsync(long runId, long? taskId, long afterId, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<LogLine>>(async c => await QueryAsync(c, null, """
             SELECT l.id, l.attempt_id, l.at, l.line FROM task_logs l
-            WHERE l.run_id = @r AND l.id > @after AND (@t IS NULL OR l.attempt_id IN (SELECT id FROM attempts WHERE task_id = @t))
+            WHERE l.run_id = @r AND l.id > @after AND (CAST(@t AS BIGINT) IS NULL OR l.attempt_id IN (SELECT id FROM attempts WHERE task_id = @t))
             ORDER BY l.id LIMIT @limit
             """, r => new LogLine(Long(r, 0), Long(r, 1), Time(Long(r, 2)), r.GetString(3)), cancellationToken, ("r", runId), ("t", taskId), ("after", afterId), ("limit", limit)).ConfigureAwait(false), cancellationToken);
 

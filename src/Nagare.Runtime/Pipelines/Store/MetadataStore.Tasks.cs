@@ -238,6 +238,7 @@ public abstract partial class MetadataStore
                     waiting_on = (SELECT COUNT(*) FROM step_edges e JOIN steps u ON u.run_id = e.run_id AND u.name = e.upstream WHERE e.run_id = steps.run_id AND e.downstream = steps.name AND u.state <> 'succeeded')
                 WHERE run_id = @r AND state <> 'succeeded'
                 """, cancellationToken, ("r", runId)).ConfigureAwait(false);
+            await LockPipelineAsync(c, tx, run[0].Pipeline, cancellationToken).ConfigureAwait(false);
             var running = Convert.ToInt64(await ScalarAsync(c, tx, "SELECT COUNT(*) FROM runs WHERE pipeline = @p AND state = 'running'", cancellationToken, ("p", run[0].Pipeline)).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (running < run[0].Max)
             {
@@ -263,12 +264,14 @@ public abstract partial class MetadataStore
         }
 
         var task = rows[0];
+        // The step's row before the pool's, in the order a claim takes them: in the other order a report and a claim of
+        // the same step and pool each hold the row the other waits for (a deadlock under PostgreSQL's row locks).
+        await ExecuteAsync(c, tx, "UPDATE steps SET running = running - 1 WHERE run_id = @r AND name = @s AND running > 0", cancellationToken, ("r", task.Run), ("s", task.Step)).ConfigureAwait(false);
         if (task.Pool is not null)
         {
             await ExecuteAsync(c, tx, "UPDATE pools SET in_use = in_use - 1 WHERE name = @p AND in_use > 0", cancellationToken, ("p", task.Pool)).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(c, tx, "UPDATE steps SET running = running - 1 WHERE run_id = @r AND name = @s AND running > 0", cancellationToken, ("r", task.Run), ("s", task.Step)).ConfigureAwait(false);
         return task;
     }
 
