@@ -228,7 +228,8 @@ public sealed class PipelineScheduler
 
         if (run.State == RunStates.Succeeded)
         {
-            if (pipeline is not null && await store.PreviousOutcomeAsync(run.Pipeline, run.Id, cancellationToken).ConfigureAwait(false) == RunStates.Failed)
+            // Recovered: this run succeeded when run again after failing, or the pipeline's previous run failed.
+            if (pipeline is not null && (run.Generation > 0 || await store.PreviousOutcomeAsync(run.Pipeline, run.Id, cancellationToken).ConfigureAwait(false) == RunStates.Failed))
             {
                 await NotifyAsync(pipeline, run, NotificationKind.Recovery, run.DeadlineAt, null, null, null, now, cancellationToken, run.FinishedAt).ConfigureAwait(false);
             }

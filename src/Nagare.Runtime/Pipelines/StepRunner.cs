@@ -210,6 +210,10 @@ public sealed class StepRunner
         }
 
         await Task.WhenAll(output, errors).ConfigureAwait(false);
+
+        // Closed here, not left to finalizers: ten thousand commands' pipes kept the finalizer thread busier than the work.
+        process.StandardOutput.Dispose();
+        process.StandardError.Dispose();
         if (process.ExitCode != 0)
         {
             string tail;
