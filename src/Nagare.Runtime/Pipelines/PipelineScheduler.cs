@@ -223,14 +223,15 @@ public sealed class PipelineScheduler
         {
             var detail = await store.GetRunAsync(run.Id, cancellationToken).ConfigureAwait(false);
             var failed = detail?.Tasks.FirstOrDefault(t => t.State == RunStates.Failed);
-            await NotifyAsync(pipeline, run, NotificationKind.Failure, run.DeadlineAt, null, failed?.Step, run.Error, now, cancellationToken).ConfigureAwait(false);
+            await NotifyAsync(pipeline, run, NotificationKind.Failure, run.DeadlineAt, null, failed?.Step, run.Error, now, cancellationToken, run.FinishedAt).ConfigureAwait(false);
         }
 
         if (run.State == RunStates.Succeeded)
         {
-            if (pipeline is not null && await store.PreviousOutcomeAsync(run.Pipeline, run.Id, cancellationToken).ConfigureAwait(false) == RunStates.Failed)
+            // Recovered: this run succeeded when run again after failing, or the pipeline's previous run failed.
+            if (pipeline is not null && (run.Generation > 0 || await store.PreviousOutcomeAsync(run.Pipeline, run.Id, cancellationToken).ConfigureAwait(false) == RunStates.Failed))
             {
-                await NotifyAsync(pipeline, run, NotificationKind.Recovery, run.DeadlineAt, null, null, null, now, cancellationToken).ConfigureAwait(false);
+                await NotifyAsync(pipeline, run, NotificationKind.Recovery, run.DeadlineAt, null, null, null, now, cancellationToken, run.FinishedAt).ConfigureAwait(false);
             }
 
             foreach (var next in project.Pipelines.Values.Where(p => p.AfterPipelines.Contains(run.Pipeline, StringComparer.Ordinal)))
@@ -244,7 +245,8 @@ public sealed class PipelineScheduler
         await store.MarkFollowedAsync(run.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task NotifyAsync(PipelineConfig pipeline, RunRecord run, NotificationKind kind, DateTimeOffset? deadline, DateTimeOffset? eta, string? step, string? error, DateTimeOffset now, CancellationToken cancellationToken)
+    // at: when what the notice tells happened (a failed or recovered run's finish, which a later tick may see), else now.
+    private async Task NotifyAsync(PipelineConfig pipeline, RunRecord run, NotificationKind kind, DateTimeOffset? deadline, DateTimeOffset? eta, string? step, string? error, DateTimeOffset now, CancellationToken cancellationToken, DateTimeOffset? at = null)
     {
         if (!pipeline.Notify.On.Contains(kind))
         {
@@ -264,7 +266,7 @@ public sealed class PipelineScheduler
                 continue; // this run's notice of this kind went to this channel already
             }
 
-            var notice = new Notice(kind, run.Pipeline, run.Id, run.LogicalDate, run.State, now, deadline, eta, step, error) { TimeZone = RunPlanner.ZoneOf(pipeline) };
+            var notice = new Notice(kind, run.Pipeline, run.Id, run.LogicalDate, run.State, at ?? now, deadline, eta, step, error) { TimeZone = RunPlanner.ZoneOf(pipeline) };
             Log?.Invoke($"notice: {notice.Summary} -> {name}");
             if (notices is null)
             {

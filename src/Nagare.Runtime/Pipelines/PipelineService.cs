@@ -14,6 +14,9 @@ namespace Nagare.Runtime.Pipelines;
 /// </summary>
 public sealed class PipelineService : IAsyncDisposable
 {
+    /// <summary>How the ids of the schedulers of <see cref="RunToEndAsync"/> start (they are no server).</summary>
+    private const string InProcessScheduler = "in-process:";
+
     private readonly ConnectorRegistry registry;
     private readonly TimeProvider time;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -68,9 +71,14 @@ public sealed class PipelineService : IAsyncDisposable
         return created;
     }
 
-    /// <summary>True when a scheduler (a <c>nagare serve</c>) holds the leader lease of the store now.</summary>
+    /// <summary>
+    /// True when a server's scheduler (a <c>nagare serve</c>) holds the leader lease of the store now. A command running
+    /// its own run in-process (<see cref="RunToEndAsync"/>) holds it too while it runs, but it only runs until its run
+    /// ends, so it is not a server: a run left to it would be stranded.
+    /// </summary>
     public async Task<bool> ServerRunningAsync(CancellationToken cancellationToken) =>
-        await Store.GetLeaseAsync(PipelineScheduler.LeaderLease, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is not null;
+        await Store.GetLeaseAsync(PipelineScheduler.LeaderLease, time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } lease
+        && !lease.Holder.StartsWith(InProcessScheduler, StringComparison.Ordinal);
 
     /// <summary>Runs the scheduler and/or a worker until cancelled.</summary>
     public async Task ServeAsync(bool scheduler, WorkerOptions? worker, SchedulerOptions? schedulerOptions, CancellationToken cancellationToken)
@@ -98,7 +106,8 @@ public sealed class PipelineService : IAsyncDisposable
     {
         var signal = new WakeSignal();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var scheduler = NewScheduler(new SchedulerOptions { Schedules = false, Tick = TimeSpan.FromMilliseconds(200) }, signal);
+        var options = new SchedulerOptions { Schedules = false, Tick = TimeSpan.FromMilliseconds(200) };
+        var scheduler = NewScheduler(options with { Id = InProcessScheduler + options.Id }, signal);
         var loops = Task.WhenAll(scheduler.RunAsync(stop.Token), NewWorker(worker, signal).RunAsync(stop.Token));
         try
         {

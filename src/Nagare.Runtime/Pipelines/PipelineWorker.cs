@@ -50,6 +50,8 @@ public sealed class PipelineWorker
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatLoopAsync(stopping.Token);
+        var logs = LogLoopAsync(stopping.Token);
+        var listening = store.ListenForReadyAsync(Signal.Wake, stopping.Token);
         var tasks = new List<Task>();
         try
         {
@@ -81,18 +83,31 @@ public sealed class PipelineWorker
         finally
         {
             await stopping.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(tasks.Append(heartbeat)).ConfigureAwait(false);
+            await Task.WhenAll(tasks.Append(heartbeat).Append(logs).Append(listening)).ConfigureAwait(false);
         }
     }
 
     /// <summary>Claims and runs ready tasks until none is ready; how many ran. For running a pipeline to its end in the calling process.</summary>
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
+        // Heartbeats as in RunAsync: without them a task longer than the lease is taken back by the scheduler and run
+        // again by another worker, and a cancelled run's task runs on here to its end.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var heartbeat = HeartbeatLoopAsync(stopping.Token);
+        var logs = LogLoopAsync(stopping.Token);
         var count = 0;
-        while (await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false) is { } task)
+        try
         {
-            await RunTaskAsync(task, cancellationToken).ConfigureAwait(false);
-            count++;
+            while (await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false) is { } task)
+            {
+                await RunTaskAsync(task, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+        }
+        finally
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(heartbeat, logs).ConfigureAwait(false);
         }
 
         return count;
@@ -103,17 +118,14 @@ public sealed class PipelineWorker
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
-        var entry = new RunningTask(task, cancel);
+        using var entry = new RunningTask(task, cancel);
         running[task.TaskId] = entry;
-        var lines = new ConcurrentQueue<(DateTimeOffset, string)>();
         void Write(string line)
         {
-            lines.Enqueue((time.GetUtcNow(), line));
+            entry.Lines.Enqueue((time.GetUtcNow(), line));
             Log?.Invoke(task, line);
         }
 
-        using var flushing = new CancellationTokenSource();
-        var flusher = FlushLoopAsync(task, lines, flushing.Token);
         TaskOutcome outcome;
         StepResult? result = null;
         try
@@ -136,9 +148,17 @@ public sealed class PipelineWorker
         {
             // The worker is stopping: the attempt is left to its lease, and another worker runs the task again.
             Write("the worker stopped; the task will run again on another worker");
-            await flushing.CancelAsync().ConfigureAwait(false);
-            await flusher.ConfigureAwait(false);
-            running.TryRemove(task.TaskId, out _);
+            await entry.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await store.AppendLogAsync(task.RunId, task.AttemptId, Drain(entry.Lines), CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                running.TryRemove(task.TaskId, out _);
+                entry.Gate.Release();
+            }
+
             return;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -148,56 +168,76 @@ public sealed class PipelineWorker
             outcome = new TaskOutcome(task.TaskId, task.Attempt, info.Id, TaskOutcomeKind.Failed, Error: message);
         }
 
-        await flushing.CancelAsync().ConfigureAwait(false);
-        await flusher.ConfigureAwait(false);
+        await entry.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
+            // The last lines ride with the attempt's end: one transaction per task instead of two.
+            var log = new TaskLog(task.RunId, task.AttemptId, Drain(entry.Lines));
             if (task.Expand && outcome.Kind == TaskOutcomeKind.Succeeded)
             {
-                await store.ExpandAsync(task.TaskId, task.Attempt, info.Id, result?.Items ?? [], time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                await store.ExpandAsync(task.TaskId, task.Attempt, info.Id, result?.Items ?? [], time.GetUtcNow(), CancellationToken.None, log).ConfigureAwait(false);
             }
             else
             {
-                await store.CompleteAsync(outcome, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                await store.CompleteAsync(outcome, time.GetUtcNow(), CancellationToken.None, log).ConfigureAwait(false);
             }
         }
         finally
         {
             running.TryRemove(task.TaskId, out _);
+            entry.Gate.Release();
             Signal.Wake();
         }
 
         Finished?.Invoke(task, outcome);
     }
 
-    private async Task FlushLoopAsync(ClaimedTask task, ConcurrentQueue<(DateTimeOffset, string)> lines, CancellationToken done)
+    /// <summary>Every <see cref="WorkerOptions.LogFlush"/>, writes the new lines of every running task: one loop per worker, not a timer per task.</summary>
+    private async Task LogLoopAsync(CancellationToken stopping)
     {
         while (true)
         {
             try
             {
-                await Task.Delay(Options.LogFlush, time, done).ConfigureAwait(false);
+                await Task.Delay(Options.LogFlush, time, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                break;
+                return;
             }
 
-            await FlushAsync().ConfigureAwait(false);
-        }
-
-        await FlushAsync().ConfigureAwait(false);
-
-        async Task FlushAsync()
-        {
-            var batch = new List<(DateTimeOffset, string)>();
-            while (lines.TryDequeue(out var line))
+            foreach (var entry in running.Values)
             {
-                batch.Add(line);
-            }
+                if (entry.Lines.IsEmpty || !await entry.Gate.WaitAsync(0, CancellationToken.None).ConfigureAwait(false))
+                {
+                    continue; // nothing new, or the task is ending and takes its lines with it
+                }
 
-            await store.AppendLogAsync(task.RunId, task.AttemptId, batch, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await store.AppendLogAsync(entry.Task.RunId, entry.Task.AttemptId, Drain(entry.Lines), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+                {
+                    HeartbeatFailed?.Invoke(e);
+                }
+                finally
+                {
+                    entry.Gate.Release();
+                }
+            }
         }
+    }
+
+    private static List<(DateTimeOffset, string)> Drain(ConcurrentQueue<(DateTimeOffset, string)> lines)
+    {
+        var batch = new List<(DateTimeOffset, string)>();
+        while (lines.TryDequeue(out var line))
+        {
+            batch.Add(line);
+        }
+
+        return batch;
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken stopping)
@@ -238,11 +278,19 @@ public sealed class PipelineWorker
         }
     }
 
-    private sealed class RunningTask(ClaimedTask task, CancellationTokenSource cancel)
+    private sealed class RunningTask(ClaimedTask task, CancellationTokenSource cancel) : IDisposable
     {
         public ClaimedTask Task { get; } = task;
 
         public CancellationTokenSource Cancel { get; } = cancel;
+
+        /// <summary>Log lines not yet in the store.</summary>
+        public ConcurrentQueue<(DateTimeOffset, string)> Lines { get; } = new();
+
+        /// <summary>Held while lines go to the store, so they arrive in order.</summary>
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public void Dispose() => Gate.Dispose();
 
         private int cancelRequested;
 

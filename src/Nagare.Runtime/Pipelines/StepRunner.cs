@@ -60,7 +60,7 @@ public sealed class StepRunner
 
         return step.Kind switch
         {
-            StepKind.Sync => await SyncAsync(step, Render, log, cancellationToken).ConfigureAwait(false),
+            StepKind.Sync => await SyncAsync(step, context, Render, log, cancellationToken).ConfigureAwait(false),
             StepKind.Build or StepKind.Test => await BuildAsync(step, context, Render, log, cancellationToken).ConfigureAwait(false),
             StepKind.Sql => await SqlAsync(step, Render, log, cancellationToken).ConfigureAwait(false),
             StepKind.Command => await CommandAsync(step, Render, log, cancellationToken).ConfigureAwait(false),
@@ -68,7 +68,7 @@ public sealed class StepRunner
         };
     }
 
-    private async Task<StepResult> SyncAsync(StepConfig step, Func<string, string, string> render, Action<string> log, CancellationToken cancellationToken)
+    private async Task<StepResult> SyncAsync(StepConfig step, Dictionary<string, object?> context, Func<string, string, string> render, Action<string> log, CancellationToken cancellationToken)
     {
         var name = render(step.Target!, "the sync name");
         var sync = project.GetSync(name);
@@ -80,7 +80,9 @@ public sealed class StepRunner
             log($"source: {connection}");
         }
 
-        var options = new SyncRunOptions(Select: step.Streams is { } s ? render(s, "streams") : null, FullRefresh: step.FullRefresh)
+        // The run's parameters are the sync's query variables: {{ since }} in a stream's custom sql.
+        var vars = ((Dictionary<string, object?>)context["params"]!).ToImmutableDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal);
+        var options = new SyncRunOptions(Select: step.Streams is { } s ? render(s, "streams") : null, FullRefresh: step.FullRefresh, Vars: vars.IsEmpty ? null : vars)
         {
             LockWait = WarehouseWait,
             StreamFinished = r => log(string.Create(CultureInfo.InvariantCulture, $"{r.Status.ToString().ToLowerInvariant()} {r.Stream} -> {r.Table}: {r.RowsWritten:N0} rows in {r.Seconds:0.00} s{(r.Message is null ? string.Empty : " · " + r.Message)}")),
@@ -182,8 +184,21 @@ public sealed class StepRunner
         }
 
         process.StandardInput.Close();
+        // The last lines of standard error go into the failure's message: "exited with code 1" alone rarely says why.
+        var lastErrors = new Queue<string>();
         var output = PumpAsync(process.StandardOutput, log);
-        var errors = PumpAsync(process.StandardError, log);
+        var errors = PumpAsync(process.StandardError, line =>
+        {
+            log(line);
+            lock (lastErrors)
+            {
+                lastErrors.Enqueue(line);
+                if (lastErrors.Count > 5)
+                {
+                    lastErrors.Dequeue();
+                }
+            }
+        });
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -195,9 +210,19 @@ public sealed class StepRunner
         }
 
         await Task.WhenAll(output, errors).ConfigureAwait(false);
+
+        // Closed here, not left to finalizers: ten thousand commands' pipes kept the finalizer thread busier than the work.
+        process.StandardOutput.Dispose();
+        process.StandardError.Dispose();
         if (process.ExitCode != 0)
         {
-            throw new PipelineException($"'{argv[0]}' exited with code {process.ExitCode}");
+            string tail;
+            lock (lastErrors)
+            {
+                tail = string.Join(" | ", lastErrors.Where(l => l.Length > 0));
+            }
+
+            throw new PipelineException($"'{argv[0]}' exited with code {process.ExitCode}{(tail.Length == 0 ? string.Empty : ": " + tail)}");
         }
 
         return new StepResult();

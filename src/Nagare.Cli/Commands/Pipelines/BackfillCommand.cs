@@ -21,7 +21,7 @@ public static class BackfillCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var verbose = parse.GetValue(context.Verbose);
-            await using var service = options.Open(parse, context, verbose);
+            await using var service = await options.OpenAsync(parse, context, verbose, cancellationToken).ConfigureAwait(false);
             var pipeline = parse.GetValue(name)!;
             var first = PipelineOptions.ParseDate(parse.GetValue(from), "--from")!.Value;
             var last = PipelineOptions.ParseDate(parse.GetValue(to), "--to")!.Value;

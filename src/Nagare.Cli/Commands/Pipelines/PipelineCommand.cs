@@ -25,12 +25,13 @@ public static class PipelineCommand
         var date = new Option<string?>("--date") { Description = "Logical date of the run, yyyy-MM-dd (default: today in the pipeline's time zone)." };
         var wait = new Option<bool>("--wait") { Description = "When a server runs the pipeline: wait for the run to finish (exit code from its result)." };
         var key = new Option<string?>("--idempotency-key") { Description = "A second request with the same key returns the first run instead of starting another." };
-        var command = new Command("run", "Start a run. Without a running `nagare serve`, the run happens in this process and the command waits for it.") { name, parameters, date, wait, key };
+        var slots = new Option<int>("--slots") { Description = "Without a server: tasks run at once in this process (default 4).", DefaultValueFactory = _ => 4 };
+        var command = new Command("run", "Start a run. Without a running `nagare serve`, the run happens in this process and the command waits for it.") { name, parameters, date, wait, key, slots };
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var verbose = parse.GetValue(context.Verbose);
-            await using var service = options.Open(parse, context, verbose);
+            await using var service = await options.OpenAsync(parse, context, verbose, cancellationToken).ConfigureAwait(false);
             var pipeline = parse.GetValue(name)!;
             var created = await service.StartAsync(pipeline, PipelineOptions.Parameters(parse.GetValue(parameters)), PipelineOptions.ParseDate(parse.GetValue(date), "--date"), parse.GetValue(key), cancellationToken).ConfigureAwait(false);
             var zone = PipelineOptions.ZoneOf(service.Project, pipeline);
@@ -50,7 +51,7 @@ public static class PipelineCommand
             {
                 try
                 {
-                    run = await service.RunToEndAsync(created.Id, new WorkerOptions { Warehouse = true }, cancellationToken).ConfigureAwait(false);
+                    run = await service.RunToEndAsync(created.Id, new WorkerOptions { Warehouse = true, Slots = Math.Max(1, parse.GetValue(slots)) }, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -72,7 +73,7 @@ public static class PipelineCommand
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var service = options.Open(parse, context);
+            await using var service = await options.OpenAsync(parse, context, verbose: false, cancellationToken).ConfigureAwait(false);
             var now = context.Time.GetUtcNow();
             var table = new Table().Border(TableBorder.Simple).AddColumns("pipeline", "schedule", "next run", "last run", "deadline", "met (30 d)", "steps");
             foreach (var pipeline in service.Project.Pipelines.Values)

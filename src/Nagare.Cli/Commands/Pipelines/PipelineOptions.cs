@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using System.Globalization;
 using Nagare.Core;
 using Nagare.Runtime.Configuration;
@@ -36,6 +37,26 @@ internal sealed class PipelineOptions
         {
             Log = verbose ? line => context.Error.WriteLine(line) : null,
         };
+    }
+
+    /// <summary>
+    /// Opens the service and reaches its store once, so that a store that cannot be reached (nothing listening, a wrong
+    /// password, a folder that cannot be written) is one line naming it instead of an internal error later on.
+    /// </summary>
+    public async Task<PipelineService> OpenAsync(ParseResult parse, CliContext context, bool verbose, CancellationToken cancellationToken)
+    {
+        var service = Open(parse, context, verbose);
+        try
+        {
+            await service.Store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return service;
+        }
+        catch (DbException e)
+        {
+            await service.DisposeAsync().ConfigureAwait(false);
+            var cause = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;
+            throw new NagareException($"Cannot use the metadata store {service.Store.Display}: {cause}", e);
+        }
     }
 
     /// <summary>Reads <c>--param k=v</c> values.</summary>

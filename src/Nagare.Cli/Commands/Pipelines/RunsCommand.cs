@@ -33,7 +33,7 @@ public static class RunsCommand
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var service = options.Open(parse, context);
+            await using var service = await options.OpenAsync(parse, context, verbose: false, cancellationToken).ConfigureAwait(false);
             var now = context.Time.GetUtcNow();
             var runs = await service.Store.ListRunsAsync(new RunFilter(parse.GetValue(pipeline), parse.GetValue(state), parse.GetValue(limit)), cancellationToken).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Simple).AddColumns("run", "pipeline", "date", "trigger", "state", "started", "took", "deadline", "eta");
@@ -67,7 +67,7 @@ public static class RunsCommand
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var service = options.Open(parse, context);
+            await using var service = await options.OpenAsync(parse, context, verbose: false, cancellationToken).ConfigureAwait(false);
             var id = parse.GetValue(run);
             var detail = await service.Store.GetRunAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NoRun(service, id);
             await PrintRunAsync(context, service, id, PipelineOptions.ZoneOf(service.Project, detail.Run.Pipeline), false, cancellationToken).ConfigureAwait(false);
@@ -86,7 +86,7 @@ public static class RunsCommand
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var service = options.Open(parse, context);
+            await using var service = await options.OpenAsync(parse, context, verbose: false, cancellationToken).ConfigureAwait(false);
             var id = parse.GetValue(run);
             var detail = await service.Store.GetRunAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NoRun(service, id);
             var zone = PipelineOptions.ZoneOf(service.Project, detail.Run.Pipeline);
@@ -150,7 +150,7 @@ public static class RunsCommand
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var service = options.Open(parse, context);
+            await using var service = await options.OpenAsync(parse, context, verbose: false, cancellationToken).ConfigureAwait(false);
             var id = parse.GetValue(run);
             var detail = await service.Store.GetRunAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NoRun(service, id);
             if (!await service.Store.CancelRunAsync(id, context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
@@ -173,7 +173,7 @@ public static class RunsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var verbose = parse.GetValue(context.Verbose);
-            await using var service = options.Open(parse, context, verbose);
+            await using var service = await options.OpenAsync(parse, context, verbose, cancellationToken).ConfigureAwait(false);
             var id = parse.GetValue(run);
             var detail = await service.Store.GetRunAsync(id, cancellationToken).ConfigureAwait(false) ?? throw NoRun(service, id);
             if (!await service.Store.RerunAsync(id, context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
@@ -187,6 +187,7 @@ public static class RunsCommand
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"run {id} of {detail.Run.Pipeline}: running again from its failed steps")).ConfigureAwait(false);
             if (await service.ServerRunningAsync(cancellationToken).ConfigureAwait(false))
             {
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"the server runs it; follow it with: nagare runs show {id}")).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 

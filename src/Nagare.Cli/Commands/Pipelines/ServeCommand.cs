@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Nagare.Core;
+using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Pipelines;
 
 namespace Nagare.Cli.Commands.Pipelines;
@@ -12,12 +14,14 @@ public static class ServeCommand
         var options = new PipelineOptions();
         var slots = SlotsOption();
         var noWorker = new Option<bool>("--no-worker") { Description = "Run the scheduler only (workers run elsewhere)." };
-        var command = new Command("serve", "Run the scheduler and a worker until stopped (Ctrl+C): scheduled runs start on time, tasks run, deadlines are watched and notices sent.") { slots, noWorker };
+        var lease = LeaseOption();
+        var heartbeat = HeartbeatOption();
+        var command = new Command("serve", "Run the scheduler and a worker until stopped (Ctrl+C): scheduled runs start on time, tasks run, deadlines are watched and notices sent.") { slots, noWorker, lease, heartbeat };
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var service = options.Open(parse, context, verbose: true);
-            var worker = parse.GetValue(noWorker) ? null : new WorkerOptions { Slots = parse.GetValue(slots), Warehouse = true };
+            var worker = parse.GetValue(noWorker) ? null : Checked(new WorkerOptions { Slots = parse.GetValue(slots), Warehouse = true }, parse, lease, heartbeat);
+            await using var service = await options.OpenAsync(parse, context, verbose: true, cancellationToken).ConfigureAwait(false);
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"nagare serve: {service.Project.Pipelines.Count} pipeline(s), store {service.Store.Display}{(worker is null ? ", no worker" : $", a worker of {worker.Slots} slots")}; Ctrl+C stops")).ConfigureAwait(false);
             await service.ServeAsync(scheduler: true, worker, null, cancellationToken).ConfigureAwait(false);
             await context.Error.WriteLineAsync("nagare serve: stopped").ConfigureAwait(false);
@@ -31,18 +35,70 @@ public static class ServeCommand
         var options = new PipelineOptions();
         var slots = SlotsOption();
         var warehouse = new Option<bool>("--warehouse") { Description = "Also take the tasks that use the project's embedded DuckDB warehouse (only on the machine that has the file, and when no other process writes it)." };
-        var command = new Command("worker", "Run a worker until stopped: it takes ready tasks from the metadata store (usually a shared PostgreSQL store, --store postgresql://…).") { slots, warehouse };
+        var lease = LeaseOption();
+        var heartbeat = HeartbeatOption();
+        var command = new Command("worker", "Run a worker until stopped: it takes ready tasks from the metadata store (usually a shared PostgreSQL store, --store postgresql://…).") { slots, warehouse, lease, heartbeat };
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var service = options.Open(parse, context, verbose: true);
-            var worker = new WorkerOptions { Slots = parse.GetValue(slots), Warehouse = parse.GetValue(warehouse) };
+            var worker = Checked(new WorkerOptions { Slots = parse.GetValue(slots), Warehouse = parse.GetValue(warehouse) }, parse, lease, heartbeat);
+            await using var service = await options.OpenAsync(parse, context, verbose: true, cancellationToken).ConfigureAwait(false);
             await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"nagare worker {worker.Id}: {worker.Slots} slots, store {service.Store.Display}{(worker.Warehouse ? ", with the warehouse" : string.Empty)}; Ctrl+C stops")).ConfigureAwait(false);
             await service.ServeAsync(scheduler: false, worker, null, cancellationToken).ConfigureAwait(false);
             await context.Error.WriteLineAsync("nagare worker: stopped").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Option<string?> LeaseOption() => new("--lease")
+    {
+        Description = "How long a task this worker claimed stays its own without a heartbeat: after a crash, its tasks go to other workers this long after the last heartbeat (default 30s).",
+    };
+
+    private static Option<string?> HeartbeatOption() => new("--heartbeat")
+    {
+        Description = "How often the worker renews its leases and learns of cancelled runs (default 10s; shorter than --lease).",
+    };
+
+    /// <summary>The worker settings with <c>--lease</c> and <c>--heartbeat</c> applied, checked before anything starts.</summary>
+    private static WorkerOptions Checked(WorkerOptions worker, ParseResult parse, Option<string?> lease, Option<string?> heartbeat)
+    {
+        if (worker.Slots < 1)
+        {
+            // A worker without slots would wait forever and never take a task.
+            throw new NagareException(string.Create(CultureInfo.InvariantCulture, $"--slots must be at least 1; got {worker.Slots}."));
+        }
+
+        worker = worker with
+        {
+            Lease = Duration(parse.GetValue(lease), "--lease") ?? worker.Lease,
+            Heartbeat = Duration(parse.GetValue(heartbeat), "--heartbeat") ?? worker.Heartbeat,
+        };
+        if (worker.Heartbeat >= worker.Lease)
+        {
+            throw new NagareException($"--heartbeat ({PipelineOptions.Duration(worker.Heartbeat)}) must be shorter than --lease ({PipelineOptions.Duration(worker.Lease)}): a lease would run out between two heartbeats and the worker's tasks would go to other workers while still running.");
+        }
+
+        return worker;
+    }
+
+    private static TimeSpan? Duration(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var duration = DurationText.Parse(text);
+            return duration > TimeSpan.Zero ? duration : throw new NagareException($"{option} must be longer than zero, e.g. {option} 30s.");
+        }
+        catch (FormatException e)
+        {
+            throw new NagareException($"{option}: {e.Message}");
+        }
     }
 
     private static Option<int> SlotsOption() => new("--slots")

@@ -13,9 +13,10 @@ public abstract partial class MetadataStore
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        // The casts give an absent filter (a null sent without a type) a type: PostgreSQL cannot infer one from IS NULL.
         return ReadAsync<IReadOnlyList<RunRecord>>(async c => await QueryAsync(c, null, $"""
             SELECT {RunColumns} FROM runs
-            WHERE (@p IS NULL OR pipeline = @p) AND (@s IS NULL OR state = @s) AND (@before IS NULL OR id < @before)
+            WHERE (CAST(@p AS TEXT) IS NULL OR pipeline = @p) AND (CAST(@s AS TEXT) IS NULL OR state = @s) AND (CAST(@before AS BIGINT) IS NULL OR id < @before)
             ORDER BY id DESC LIMIT @limit
             """, ReadRun, cancellationToken, ("p", filter.Pipeline), ("s", filter.State), ("before", filter.BeforeId), ("limit", Math.Clamp(filter.Limit, 1, 10_000))).ConfigureAwait(false), cancellationToken);
     }
@@ -24,7 +25,7 @@ public abstract partial class MetadataStore
     public Task<RunRecord?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
         ReadAsync(async c =>
         {
-            var runs = await QueryAsync(c, null, $"SELECT {RunColumns}, followed FROM runs WHERE id = @r", r => ReadRun(r) with { Followed = Long(r, 14) != 0 }, cancellationToken, ("r", runId)).ConfigureAwait(false);
+            var runs = await QueryAsync(c, null, $"SELECT {RunColumns}, followed, generation FROM runs WHERE id = @r", r => ReadRun(r) with { Followed = Long(r, 14) != 0, Generation = Int(r, 15) }, cancellationToken, ("r", runId)).ConfigureAwait(false);
             return runs.Count == 0 ? null : runs[0];
         }, cancellationToken);
 
@@ -55,16 +56,24 @@ public abstract partial class MetadataStore
         ArgumentNullException.ThrowIfNull(lines);
         return lines.Count == 0 ? Task.CompletedTask : WriteAsync(async (c, tx) =>
         {
-            await InsertRowsAsync(c, tx, "task_logs", ["attempt_id", "run_id", "at", "line"], lines.Select(l => new object?[] { attemptId, runId, Ms(l.At), l.Line }), cancellationToken).ConfigureAwait(false);
+            await AppendLogAsync(c, tx, new TaskLog(runId, attemptId, lines), cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
+    }
+
+    private static async Task AppendLogAsync(DbConnection c, DbTransaction tx, TaskLog? log, CancellationToken cancellationToken)
+    {
+        if (log is { Lines.Count: > 0 })
+        {
+            await InsertRowsAsync(c, tx, "task_logs", ["attempt_id", "run_id", "at", "line"], log.Lines.Select(l => new object?[] { log.AttemptId, log.RunId, Ms(l.At), l.Line }), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A run's log lines after <paramref name="afterId"/> (all its tasks', or one task's), oldest first.</summary>
     public Task<IReadOnlyList<LogLine>> ReadLogAsync(long runId, long? taskId, long afterId, int limit, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<LogLine>>(async c => await QueryAsync(c, null, """
             SELECT l.id, l.attempt_id, l.at, l.line FROM task_logs l
-            WHERE l.run_id = @r AND l.id > @after AND (@t IS NULL OR l.attempt_id IN (SELECT id FROM attempts WHERE task_id = @t))
+            WHERE l.run_id = @r AND l.id > @after AND (CAST(@t AS BIGINT) IS NULL OR l.attempt_id IN (SELECT id FROM attempts WHERE task_id = @t))
             ORDER BY l.id LIMIT @limit
             """, r => new LogLine(Long(r, 0), Long(r, 1), Time(Long(r, 2)), r.GetString(3)), cancellationToken, ("r", runId), ("t", taskId), ("after", afterId), ("limit", limit)).ConfigureAwait(false), cancellationToken);
 
@@ -137,7 +146,7 @@ public abstract partial class MetadataStore
 
     /// <summary>Runs with a deadline or started and not finished, and finished runs whose outcome was not handled yet (follow-ups, notices).</summary>
     public Task<IReadOnlyList<RunRecord>> RunsToWatchAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<RunRecord>>(async c => await QueryAsync(c, null, $"SELECT {RunColumns} FROM runs WHERE state IN ('queued', 'running') OR followed = 0 ORDER BY id", ReadRun, cancellationToken).ConfigureAwait(false), cancellationToken);
+        ReadAsync<IReadOnlyList<RunRecord>>(async c => await QueryAsync(c, null, $"SELECT {RunColumns}, followed, generation FROM runs WHERE state IN ('queued', 'running') OR followed = 0 ORDER BY id", r => ReadRun(r) with { Followed = Long(r, 14) != 0, Generation = Int(r, 15) }, cancellationToken).ConfigureAwait(false), cancellationToken);
 
     /// <summary>Marks a finished run's outcome as handled (follow-up runs created, notices recorded).</summary>
     public Task MarkFollowedAsync(long runId, CancellationToken cancellationToken) =>
@@ -151,7 +160,8 @@ public abstract partial class MetadataStore
     public Task<long?> TryRecordNoticeAsync(long runId, NotificationKind kind, string channel, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (c, tx) =>
         {
-            var ids = await QueryAsync(c, tx, "INSERT INTO notices (run_id, kind, channel, state, created_at) VALUES (@r, @k, @c, 'pending', @now) ON CONFLICT (run_id, kind, channel) DO NOTHING RETURNING id", r => Long(r, 0), cancellationToken,
+            // One notice per run, kind and channel; a run run again (runs rerun) is a new generation that may fail or be late again.
+            var ids = await QueryAsync(c, tx, "INSERT INTO notices (run_id, generation, kind, channel, state, created_at) SELECT @r, generation, @k, @c, 'pending', @now FROM runs WHERE id = @r ON CONFLICT (run_id, generation, kind, channel) DO NOTHING RETURNING id", r => Long(r, 0), cancellationToken,
                 ("r", runId), ("k", KindName(kind)), ("c", channel), ("now", Ms(now))).ConfigureAwait(false);
             return ids.Count == 0 ? (long?)null : ids[0];
         }, cancellationToken);

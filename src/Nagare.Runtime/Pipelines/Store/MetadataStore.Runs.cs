@@ -20,6 +20,7 @@ public abstract partial class MetadataStore
         ArgumentNullException.ThrowIfNull(run);
         return WriteAsync(async (c, tx) =>
         {
+            await LockPipelineAsync(c, tx, run.Pipeline, cancellationToken).ConfigureAwait(false);
             if (run.IdempotencyKey is { } key)
             {
                 var existing = await QueryAsync(c, tx, "SELECT id, state FROM runs WHERE idempotency_key = @k", r => new CreatedRun(Long(r, 0), r.GetString(1), true), cancellationToken, ("k", key)).ConfigureAwait(false);
@@ -50,6 +51,7 @@ public abstract partial class MetadataStore
             if (state == RunStates.Running)
             {
                 await ActivateAsync(c, tx, id, now, cancellationToken).ConfigureAwait(false);
+                await SignalReadyAsync(c, tx, cancellationToken).ConfigureAwait(false);
             }
 
             return new CreatedRun(id, state, false);
@@ -74,6 +76,30 @@ public abstract partial class MetadataStore
     /// <summary>Inserts rows many at a time (one statement per few hundred rows rather than one per row).</summary>
     private static async Task InsertRowsAsync(DbConnection c, DbTransaction tx, string table, string[] columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
+        if (c is Microsoft.Data.Sqlite.SqliteConnection)
+        {
+            // SQLite: one prepared single-row statement run per row. A statement of many rows binds each of its
+            // thousands of parameters by a name search through all of them, which cost more than the inserts.
+            await using var insert = Command(c, tx, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, k) => "@v" + k.ToString(CultureInfo.InvariantCulture)))})",
+                [.. columns.Select((_, k) => ("v" + k.ToString(CultureInfo.InvariantCulture), (object?)null))]);
+            foreach (var row in rows)
+            {
+                for (var k = 0; k < columns.Length; k++)
+                {
+                    insert.Parameters[k].Value = row[k] switch
+                    {
+                        null => DBNull.Value,
+                        bool b => b ? 1 : 0,
+                        var value => value,
+                    };
+                }
+
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         const int PerStatement = 200;
         var batch = new List<object?[]>(PerStatement);
         foreach (var row in rows)
@@ -120,8 +146,10 @@ public abstract partial class MetadataStore
         await ExecuteAsync(c, tx, "UPDATE runs SET state = 'running', started_at = COALESCE(started_at, @now) WHERE id = @r", cancellationToken, ("r", runId), ("now", Ms(now))).ConfigureAwait(false);
         await ExecuteAsync(c, tx, "UPDATE tasks SET state = 'ready', ready_at = @now, not_before = @now WHERE run_id = @r AND state = 'waiting' AND step IN (SELECT name FROM steps WHERE run_id = @r AND waiting_on = 0 AND state = 'waiting')", cancellationToken, ("r", runId), ("now", Ms(now))).ConfigureAwait(false);
         await ExecuteAsync(c, tx, "UPDATE steps SET state = 'ready', ready_at = @now WHERE run_id = @r AND waiting_on = 0 AND state = 'waiting'", cancellationToken, ("r", runId), ("now", Ms(now))).ConfigureAwait(false);
-        var empty = await QueryAsync(c, tx, "SELECT name FROM steps WHERE run_id = @r AND state = 'ready' AND total = 0", r => r.GetString(0), cancellationToken, ("r", runId)).ConfigureAwait(false);
-        await SucceedStepsAsync(c, tx, runId, empty, now, cancellationToken).ConfigureAwait(false);
+        // Steps with nothing left to run: fan-outs of no items, and (on a re-run) steps whose tasks all succeeded, such as
+        // one cancelled while its last task was running and then succeeded.
+        var done = await QueryAsync(c, tx, "SELECT name FROM steps WHERE run_id = @r AND state = 'ready' AND done >= total", r => r.GetString(0), cancellationToken, ("r", runId)).ConfigureAwait(false);
+        await SucceedStepsAsync(c, tx, runId, done, now, cancellationToken).ConfigureAwait(false);
         await FinishRunIfDoneAsync(c, tx, runId, now, cancellationToken).ConfigureAwait(false);
     }
 
@@ -135,11 +163,11 @@ public abstract partial class MetadataStore
             var downstream = await QueryAsync(c, tx, "SELECT downstream FROM step_edges WHERE run_id = @r AND upstream = @s", r => r.GetString(0), cancellationToken, ("r", runId), ("s", step)).ConfigureAwait(false);
             foreach (var next in downstream)
             {
-                var left = await QueryAsync(c, tx, "UPDATE steps SET waiting_on = waiting_on - 1 WHERE run_id = @r AND name = @s AND state = 'waiting' RETURNING waiting_on, total", r => (Waiting: Long(r, 0), Total: Long(r, 1)), cancellationToken, ("r", runId), ("s", next)).ConfigureAwait(false);
+                var left = await QueryAsync(c, tx, "UPDATE steps SET waiting_on = waiting_on - 1 WHERE run_id = @r AND name = @s AND state = 'waiting' RETURNING waiting_on, total, done", r => (Waiting: Long(r, 0), Total: Long(r, 1), Done: Long(r, 2)), cancellationToken, ("r", runId), ("s", next)).ConfigureAwait(false);
                 if (left.Count == 1 && left[0].Waiting == 0)
                 {
                     await ExecuteAsync(c, tx, "UPDATE steps SET state = 'ready', ready_at = @now WHERE run_id = @r AND name = @s", cancellationToken, ("r", runId), ("s", next), ("now", Ms(now))).ConfigureAwait(false);
-                    if (left[0].Total == 0)
+                    if (left[0].Done >= left[0].Total)
                     {
                         queue.Enqueue(next);
                     }
@@ -168,8 +196,13 @@ public abstract partial class MetadataStore
     /// <summary>Finishes the run when none of its steps can change any more, then starts the pipeline's next queued run.</summary>
     private static async Task FinishRunIfDoneAsync(DbConnection c, DbTransaction tx, long runId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var open = Convert.ToInt64(await ScalarAsync(c, tx, $"SELECT COUNT(*) FROM steps WHERE run_id = @r AND state NOT IN {FinalStates}", cancellationToken, ("r", runId)).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        if (open > 0)
+        // Takes the run's row lock before counting: two workers ending the run's last two steps at once would otherwise
+        // each count the other's step as open (neither commit seen) under PostgreSQL, and the run would never finish.
+        // Whoever waits for the lock counts after the other's commit.
+        await ExecuteAsync(c, tx, "UPDATE runs SET state = state WHERE id = @r", cancellationToken, ("r", runId)).ConfigureAwait(false);
+        // One row of the partial index of open steps answers this: counting every step of a 10,000-step run after each
+        // of its tasks made the run's cost grow with the square of its size.
+        if (await ScalarAsync(c, tx, "SELECT 1 FROM steps WHERE run_id = @r AND state IN ('waiting', 'ready', 'running') LIMIT 1", cancellationToken, ("r", runId)).ConfigureAwait(false) is not null)
         {
             return;
         }
@@ -186,6 +219,7 @@ public abstract partial class MetadataStore
 
     private static async Task StartQueuedRunAsync(DbConnection c, DbTransaction tx, string pipeline, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await LockPipelineAsync(c, tx, pipeline, cancellationToken).ConfigureAwait(false);
         var next = await QueryAsync(c, tx, "SELECT id, max_active FROM runs WHERE pipeline = @p AND state = 'queued' ORDER BY id LIMIT 1", r => (Id: Long(r, 0), Max: Long(r, 1)), cancellationToken, ("p", pipeline)).ConfigureAwait(false);
         if (next.Count == 0)
         {
@@ -198,4 +232,13 @@ public abstract partial class MetadataStore
             await ActivateAsync(c, tx, next[0].Id, now, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Serializes the decisions that count a pipeline's active runs (start, queue or skip a new run; start the next
+    /// queued one) until the transaction ends. Under PostgreSQL two such transactions at once each missed the other's
+    /// uncommitted run and both started one, past max_active_runs. The lock is an upsert of a row of the pipeline's own
+    /// in <c>leases</c> (expired since the epoch, so nobody holds it as a lease), the same SQL in both dialects.
+    /// </summary>
+    private static Task LockPipelineAsync(DbConnection c, DbTransaction tx, string pipeline, CancellationToken cancellationToken) =>
+        ExecuteAsync(c, tx, "INSERT INTO leases (name, holder, expires_at) VALUES (@n, '', 0) ON CONFLICT (name) DO UPDATE SET expires_at = leases.expires_at", cancellationToken, ("n", "pipeline-runs:" + pipeline));
 }

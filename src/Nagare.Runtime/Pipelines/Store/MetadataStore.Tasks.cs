@@ -89,11 +89,12 @@ public abstract partial class MetadataStore
     /// run; a failure is retried after a back-off while attempts remain, else fails its step and what comes after it.
     /// False (and nothing changed) when the attempt is no longer the worker's: its lease expired and it was given to another.
     /// </summary>
-    public Task<bool> CompleteAsync(TaskOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> CompleteAsync(TaskOutcome outcome, DateTimeOffset now, CancellationToken cancellationToken, TaskLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         return WriteAsync(async (c, tx) =>
         {
+            await AppendLogAsync(c, tx, log, cancellationToken).ConfigureAwait(false);
             var task = await ReleaseAsync(c, tx, outcome.TaskId, outcome.Worker, outcome.Attempt, cancellationToken).ConfigureAwait(false);
             if (task is null)
             {
@@ -110,6 +111,7 @@ public abstract partial class MetadataStore
             await ExecuteAsync(c, tx, "UPDATE attempts SET state = @s, finished_at = @now, rows_written = @rows, bytes_written = @bytes, error = @e WHERE task_id = @t AND number = @n", cancellationToken,
                 ("s", attemptState), ("now", Ms(now)), ("rows", outcome.Rows), ("bytes", outcome.Bytes), ("e", outcome.Error), ("t", outcome.TaskId), ("n", outcome.Attempt)).ConfigureAwait(false);
             await SettleAsync(c, tx, task, outcome.Kind, outcome.Error, outcome.Rows, outcome.Bytes, now, cancellationToken).ConfigureAwait(false);
+            await SignalReadyAsync(c, tx, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
@@ -118,11 +120,12 @@ public abstract partial class MetadataStore
     /// Ends a fan-out query's attempt with the items it found: the step gets one ready task per item (and succeeds at
     /// once when there are none). False when the attempt is no longer the worker's.
     /// </summary>
-    public Task<bool> ExpandAsync(long taskId, int attempt, string worker, IReadOnlyList<string> items, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> ExpandAsync(long taskId, int attempt, string worker, IReadOnlyList<string> items, DateTimeOffset now, CancellationToken cancellationToken, TaskLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         return WriteAsync(async (c, tx) =>
         {
+            await AppendLogAsync(c, tx, log, cancellationToken).ConfigureAwait(false);
             var task = await ReleaseAsync(c, tx, taskId, worker, attempt, cancellationToken).ConfigureAwait(false);
             if (task is null)
             {
@@ -146,6 +149,7 @@ public abstract partial class MetadataStore
             }
 
             await ExecuteAsync(c, tx, "UPDATE steps SET total = @n, done = 0 WHERE run_id = @r AND name = @s", cancellationToken, ("n", items.Count), ("r", task.Run), ("s", task.Step)).ConfigureAwait(false);
+            await SignalReadyAsync(c, tx, cancellationToken).ConfigureAwait(false);
             if (items.Count == 0)
             {
                 await SucceedStepsAsync(c, tx, task.Run, [task.Step], now, cancellationToken).ConfigureAwait(false);
@@ -189,6 +193,11 @@ public abstract partial class MetadataStore
                 }
             }
 
+            if (expired.Count > 0)
+            {
+                await SignalReadyAsync(c, tx, cancellationToken).ConfigureAwait(false);
+            }
+
             return expired.Count;
         }, cancellationToken);
 
@@ -219,7 +228,7 @@ public abstract partial class MetadataStore
     public Task<bool> RerunAsync(long runId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (c, tx) =>
         {
-            var run = await QueryAsync(c, tx, "UPDATE runs SET state = 'queued', finished_at = NULL, error = NULL, slo = NULL, followed = 0 WHERE id = @r AND state IN ('failed', 'cancelled') RETURNING pipeline, max_active", r => (Pipeline: r.GetString(0), Max: Long(r, 1)), cancellationToken, ("r", runId)).ConfigureAwait(false);
+            var run = await QueryAsync(c, tx, "UPDATE runs SET state = 'queued', finished_at = NULL, error = NULL, slo = NULL, followed = 0, generation = generation + 1 WHERE id = @r AND state IN ('failed', 'cancelled') RETURNING pipeline, max_active", r => (Pipeline: r.GetString(0), Max: Long(r, 1)), cancellationToken, ("r", runId)).ConfigureAwait(false);
             if (run.Count == 0)
             {
                 return false;
@@ -238,10 +247,12 @@ public abstract partial class MetadataStore
                     waiting_on = (SELECT COUNT(*) FROM step_edges e JOIN steps u ON u.run_id = e.run_id AND u.name = e.upstream WHERE e.run_id = steps.run_id AND e.downstream = steps.name AND u.state <> 'succeeded')
                 WHERE run_id = @r AND state <> 'succeeded'
                 """, cancellationToken, ("r", runId)).ConfigureAwait(false);
+            await LockPipelineAsync(c, tx, run[0].Pipeline, cancellationToken).ConfigureAwait(false);
             var running = Convert.ToInt64(await ScalarAsync(c, tx, "SELECT COUNT(*) FROM runs WHERE pipeline = @p AND state = 'running'", cancellationToken, ("p", run[0].Pipeline)).ConfigureAwait(false), CultureInfo.InvariantCulture);
             if (running < run[0].Max)
             {
                 await ActivateAsync(c, tx, runId, now, cancellationToken).ConfigureAwait(false);
+                await SignalReadyAsync(c, tx, cancellationToken).ConfigureAwait(false);
             }
 
             return true;
@@ -263,12 +274,14 @@ public abstract partial class MetadataStore
         }
 
         var task = rows[0];
+        // The step's row before the pool's, in the order a claim takes them: in the other order a report and a claim of
+        // the same step and pool each hold the row the other waits for (a deadlock under PostgreSQL's row locks).
+        await ExecuteAsync(c, tx, "UPDATE steps SET running = running - 1 WHERE run_id = @r AND name = @s AND running > 0", cancellationToken, ("r", task.Run), ("s", task.Step)).ConfigureAwait(false);
         if (task.Pool is not null)
         {
             await ExecuteAsync(c, tx, "UPDATE pools SET in_use = in_use - 1 WHERE name = @p AND in_use > 0", cancellationToken, ("p", task.Pool)).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(c, tx, "UPDATE steps SET running = running - 1 WHERE run_id = @r AND name = @s AND running > 0", cancellationToken, ("r", task.Run), ("s", task.Step)).ConfigureAwait(false);
         return task;
     }
 

@@ -99,6 +99,16 @@ public abstract partial class MetadataStore : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Calls <paramref name="ready"/> whenever another process may have made tasks ready (until cancelled), so idle
+    /// workers start them at once instead of at their next poll. Completes at once where the store cannot tell
+    /// (SQLite: workers of other processes poll).
+    /// </summary>
+    public virtual Task ListenForReadyAsync(Action ready, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Tells listening workers that tasks may be ready, when the transaction commits.</summary>
+    protected virtual Task SignalReadyAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>An open connection to the store.</summary>
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
@@ -147,7 +157,8 @@ public abstract partial class MetadataStore : IAsyncDisposable
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
+            // With its prefix: Microsoft.Data.Sqlite otherwise looks the name up under each prefix it knows, once per bind.
+            parameter.ParameterName = "@" + name;
             parameter.Value = value switch
             {
                 null => DBNull.Value,

@@ -59,6 +59,52 @@ public sealed partial class PostgresMetadataStore : MetadataStore
     /// <summary>The URL without its password.</summary>
     public static string Redact(string url) => RedactPassword().Replace(url, "$1***@");
 
+    private const string ReadyChannel = "nagare_tasks_ready";
+
+    /// <inheritdoc/>
+    public override async Task ListenForReadyAsync(Action ready, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ready);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection.Notification += (_, _) => ready();
+                await using (var listen = new NpgsqlCommand($"LISTEN {ReadyChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                ready(); // anything made ready while not listening
+                while (true)
+                {
+                    await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+            {
+                // The store went away for a moment: workers poll meanwhile; listen again shortly.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override Task SignalReadyAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, $"NOTIFY {ReadyChannel}", cancellationToken);
+
     /// <inheritdoc/>
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -30,6 +30,7 @@ internal static class StoreMigrations
                 eta BIGINT NULL,
                 slo TEXT NULL,
                 followed INT NOT NULL DEFAULT 0,
+                generation INT NOT NULL DEFAULT 0,
                 error TEXT NULL);
             CREATE INDEX runs_by_pipeline ON runs (pipeline, id);
             CREATE INDEX runs_active ON runs (state, pipeline) WHERE state IN ('queued', 'running');
@@ -52,6 +53,7 @@ internal static class StoreMigrations
                 started_at BIGINT NULL,
                 finished_at BIGINT NULL,
                 PRIMARY KEY (run_id, name));
+            CREATE INDEX steps_open ON steps (run_id) WHERE state IN ('waiting', 'ready', 'running');
             CREATE TABLE step_edges (
                 run_id BIGINT NOT NULL,
                 upstream TEXT NOT NULL,
@@ -121,6 +123,7 @@ internal static class StoreMigrations
             CREATE TABLE notices (
                 id {id},
                 run_id BIGINT NOT NULL,
+                generation INT NOT NULL,
                 kind TEXT NOT NULL,
                 channel TEXT NOT NULL,
                 state TEXT NOT NULL,
@@ -128,7 +131,7 @@ internal static class StoreMigrations
                 created_at BIGINT NOT NULL,
                 sent_at BIGINT NULL,
                 error TEXT NULL,
-                UNIQUE (run_id, kind, channel));
+                UNIQUE (run_id, generation, kind, channel));
             CREATE TABLE workers (
                 id TEXT PRIMARY KEY,
                 host TEXT NOT NULL,

@@ -187,6 +187,9 @@ public sealed record RunRecord(
 {
     /// <summary>True once the scheduler handled the finished run's outcome (follow-up runs created, notices recorded).</summary>
     public bool Followed { get; init; }
+
+    /// <summary>How many times the run was run again (<c>runs rerun</c>) after failing or being cancelled.</summary>
+    public int Generation { get; init; }
 }
 
 /// <summary>A step of a run.</summary>
@@ -248,3 +251,9 @@ public sealed record RunFilter(string? Pipeline = null, string? State = null, in
 
 /// <summary>A notice recorded for delivery.</summary>
 public sealed record NoticeRecord(long Id, long RunId, NotificationKind Kind, string Channel, string State, int Attempts);
+
+/// <summary>Log lines of an attempt, written in the same transaction as its end.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="AttemptId">The attempt.</param>
+/// <param name="Lines">The lines, oldest first.</param>
+public sealed record TaskLog(long RunId, long AttemptId, IReadOnlyList<(DateTimeOffset At, string Line)> Lines);

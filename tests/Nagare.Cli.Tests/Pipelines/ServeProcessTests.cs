@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+
+namespace Nagare.Cli.Tests.Pipelines;
+
+/// <summary>A real <c>nagare serve</c> process beside the commands that start runs: they leave their runs to it.</summary>
+[Trait("Category", "Integration")]
+public sealed class ServeProcessTests : IDisposable
+{
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "nagare-serve-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public ServeProcessTests()
+    {
+        Write("nagare.yml", "name: served\n");
+        Write("pipelines/hello.yml", """
+            name: hello
+            steps:
+              - name: greet
+                command: [sh, -c, "echo hello from the server; echo hello >> greetings"]
+
+            """);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Fact]
+    public async Task PipelineRun_WhileServeRuns_TheServerRunsItAndWaitFollowsIt()
+    {
+        await using var serve = NagareProcess.Start("serve", "--slots", "1", "--project", dir);
+        await serve.WaitForOutputAsync("is the leader", Startup);
+
+        var started = await RealClockCli.RunAsync("pipeline", "run", "hello", "--project", dir);
+        var waited = await RealClockCli.RunAsync("pipeline", "run", "hello", "--wait", "--project", dir);
+
+        Assert.True(started.ExitCode == 0, started.Out + started.Error);
+        Assert.Equal("run 1 of hello: running\nthe server runs it; follow it with: nagare runs show 1\n", started.Out);
+        Assert.True(waited.ExitCode == 0, waited.Out + waited.Error);
+        Assert.StartsWith("run 2 of hello: ", waited.Out, StringComparison.Ordinal);
+        Assert.Contains("run 2 succeeded: 1 of 1 steps succeeded", waited.Out, StringComparison.Ordinal);
+        await serve.WaitForOutputAsync(@"\[hello #1 greet\]", Bound);
+        Assert.Contains("[hello #2 greet]", serve.Output, StringComparison.Ordinal);
+        await Eventually.GetAsync(
+            async () => (await RealClockCli.RunAsync("runs", "list", "--project", dir)).Out is { } list && Regex.IsMatch(list, @"\n\s*1\s+hello\s+\S+\s+manual\s+succeeded\s") ? list : null,
+            Bound,
+            () => serve.Output);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(dir, "greetings")).Length);
+    }
+
+    [Fact]
+    public async Task RunsRerun_WhileServeRuns_LeavesTheRerunToTheServer()
+    {
+        Write("pipelines/flaky.yml", """
+            name: flaky
+            steps:
+              - name: first
+                command: [sh, -c, "if [ -f tried ]; then echo second try; else touch tried; exit 3; fi"]
+
+            """);
+        await using var serve = NagareProcess.Start("serve", "--slots", "1", "--project", dir);
+        await serve.WaitForOutputAsync("is the leader", Startup);
+
+        var failed = await RealClockCli.RunAsync("pipeline", "run", "flaky", "--wait", "--project", dir);
+        var rerun = await RealClockCli.RunAsync("runs", "rerun", "1", "--project", dir);
+
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("FAILED first (task ", failed.Error, StringComparison.Ordinal);
+        Assert.True(rerun.ExitCode == 0, rerun.Out + rerun.Error);
+        Assert.Equal("run 1 of flaky: running again from its failed steps\nthe server runs it; follow it with: nagare runs show 1\n", rerun.Out);
+        await Eventually.GetAsync(
+            async () => (await RealClockCli.RunAsync("runs", "list", "--project", dir)).Out is { } list && Regex.IsMatch(list, @"\n\s*1\s+flaky\s+\S+\s+manual\s+succeeded\s") ? list : null,
+            Bound,
+            () => serve.Output);
+    }
+
+    [Fact]
+    public async Task Serve_Sigterm_ExitsZeroAndLetsCommandsRunInProcessAgain()
+    {
+        await using var serve = NagareProcess.Start("serve", "--project", dir);
+        await serve.WaitForOutputAsync("is the leader", Startup);
+
+        await serve.TerminateAsync();
+        var code = await serve.WaitForExitAsync(Bound);
+        var run = await RealClockCli.RunAsync("pipeline", "run", "hello", "--project", dir);
+
+        Assert.True(code == 0, serve.Output);
+        Assert.EndsWith("nagare serve: stopped\n", serve.Output, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.DoesNotContain("the server runs it", run.Out, StringComparison.Ordinal);
+        Assert.Contains("run 1 succeeded", run.Out, StringComparison.Ordinal);
+    }
+
+    private void Write(string relative, string text)
+    {
+        var path = Path.Combine(dir, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+}
