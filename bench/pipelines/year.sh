@@ -11,11 +11,14 @@ days="${1:-365}"
 build_nagare
 start_pg
 
+# The CLI's own output is not wanted here (only its time).
+silent() { "$@" >/dev/null 2>&1; }
+
 cli_times() {
   local store="$1" project="$2" mid="$3" list show
-  list=$(for ((r = 0; r < 3; r++)); do wall nagare runs list --store "$store" -p "$project"; done | best)
-  show=$(for ((r = 0; r < 3; r++)); do wall nagare runs show "$mid" --store "$store" -p "$project"; done | best)
-  startup=$(for ((r = 0; r < 3; r++)); do wall nagare --version; done | best)
+  list=$(for ((r = 0; r < 3; r++)); do wall silent nagare runs list --store "$store" -p "$project"; done | best)
+  show=$(for ((r = 0; r < 3; r++)); do wall silent nagare runs show "$mid" --store "$store" -p "$project"; done | best)
+  startup=$(for ((r = 0; r < 3; r++)); do wall silent nagare --version; done | best)
   printf '| `nagare runs list` (CLI, whole process) | %.0f ms | |\n' "$(echo "$list * 1000" | bc -l)"
   printf '| `nagare runs show %s` (CLI, whole process) | %.0f ms | |\n' "$mid" "$(echo "$show * 1000" | bc -l)"
   printf '| `nagare --version` (process start, for reference) | %.0f ms | |\n' "$(echo "$startup * 1000" | bc -l)"
