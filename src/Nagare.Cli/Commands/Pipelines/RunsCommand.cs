@@ -229,7 +229,7 @@ public static class RunsCommand
             context.Console.Write(table);
             foreach (var notice in await service.Store.ListNoticesAsync(id, cancellationToken).ConfigureAwait(false))
             {
-                await context.Out.WriteLineAsync($"notice {MetadataStore.KindName(notice.Kind)} -> {notice.Channel}: {notice.State}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"notice {MetadataStore.KindName(notice.Kind)}{(notice.Step is null ? string.Empty : $" (step {notice.Step})")} -> {notice.Channel}: {notice.State}").ConfigureAwait(false);
             }
         }
 
