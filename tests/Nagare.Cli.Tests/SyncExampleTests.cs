@@ -104,6 +104,23 @@ public sealed class SyncExampleTests : IDisposable
         Assert.Equal((3L, 0L), (read["lake.customers"], read["lake.events"]));
     }
 
+    [Fact]
+    public async Task PipelineRun_ExampleNightly_SyncsBuildsFansOutAndRecordsTheRun()
+    {
+        var run = await CliRun.RunAsync("pipeline", "run", "nightly", "--param", "report_date=2026-01-31", "--project", dir);
+        var logs = await CliRun.RunAsync("runs", "logs", "1", "--project", dir);
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.Contains("run 1 succeeded: 4 of 4 steps succeeded", run.Out, StringComparison.Ordinal);
+        Assert.Equal((3L, 5L, 3L), (Count("lake.plans"), Count("lake.events"), Count("lake.customers")));
+        Assert.Equal(61.50m, Scalar<decimal>("SELECT sum(monthly_revenue) FROM mart.plan_revenue"));
+        Assert.Equal("2026-01-31", Scalar<string>("SELECT DISTINCT strftime(report_date, '%Y-%m-%d') FROM mart.plan_revenue"));
+        Assert.True(logs.ExitCode == 0, logs.Out + logs.Error);
+        Assert.Contains("per_plan[business] #1: plan business checked for 2026-01-31", logs.Out, StringComparison.Ordinal);
+        Assert.Contains("per_plan[free] #1: plan free checked for 2026-01-31", logs.Out, StringComparison.Ordinal);
+        Assert.Matches(@"announce #1: nightly run 1 for \d{4}-\d{2}-\d{2} done", logs.Out);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -174,7 +174,8 @@ public sealed class PipelineScheduler
                 continue;
             }
 
-            if (run.DeadlineAt is null && etaComputed.TryGetValue(run.Id, out var at) && now - at < Options.EtaInterval)
+            var watched = run.DeadlineAt is not null || (pipeline is not null && pipeline.Steps.Any(s => s.Deadline is not null));
+            if (!watched && etaComputed.TryGetValue(run.Id, out var at) && now - at < Options.EtaInterval)
             {
                 continue;
             }
@@ -207,6 +208,56 @@ public sealed class PipelineScheduler
                 var kind = status == SloStatus.Late ? NotificationKind.Late : NotificationKind.AtRisk;
                 var runningStep = detail.Steps.FirstOrDefault(s => s.State == RunStates.Running)?.Name;
                 await NotifyAsync(pipeline, run, kind, deadline, eta, runningStep, null, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (pipeline is not null)
+            {
+                await WatchStepDeadlinesAsync(pipeline, run, detail, steps, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Steps with their own deadline: late when it passes with the step unfinished; at risk when the step's expected
+    /// finish (its own and its predecessors' remaining p90 durations) passes it. A duration counts from the step's start.
+    /// </summary>
+    private async Task WatchStepDeadlinesAsync(PipelineConfig pipeline, RunRecord run, RunDetail detail, List<EtaStep> steps, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var byName = steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        foreach (var config in pipeline.Steps.Where(s => s.Deadline is not null))
+        {
+            var record = detail.Steps.FirstOrDefault(s => s.Name == config.Name);
+            if (record is null || RunStates.IsFinal(record.State))
+            {
+                continue;
+            }
+
+            var started = record.StartedAt ?? record.ReadyAt;
+            if (config.Deadline!.TimeOfDay is null && started is null)
+            {
+                continue; // a duration counts once the step starts
+            }
+
+            var deadline = Deadlines.DeadlineFor(config.Deadline, run.ScheduledAt, started);
+            var needed = new Dictionary<string, EtaStep>(StringComparer.Ordinal);
+            var pending = new Stack<string>([config.Name]);
+            while (pending.TryPop(out var name))
+            {
+                if (byName.TryGetValue(name, out var step) && needed.TryAdd(name, step))
+                {
+                    foreach (var before in step.After)
+                    {
+                        pending.Push(before);
+                    }
+                }
+            }
+
+            var eta = EtaEstimator.Estimate([.. needed.Values], now);
+            var status = Deadlines.Evaluate(deadline, now, eta, null);
+            if (status is SloStatus.AtRisk or SloStatus.Late)
+            {
+                var kind = status == SloStatus.Late ? NotificationKind.Late : NotificationKind.AtRisk;
+                await NotifyAsync(pipeline, run, kind, deadline, eta, config.Name, null, now, cancellationToken, noticeStep: config.Name).ConfigureAwait(false);
             }
         }
     }
@@ -246,7 +297,7 @@ public sealed class PipelineScheduler
     }
 
     // at: when what the notice tells happened (a failed or recovered run's finish, which a later tick may see), else now.
-    private async Task NotifyAsync(PipelineConfig pipeline, RunRecord run, NotificationKind kind, DateTimeOffset? deadline, DateTimeOffset? eta, string? step, string? error, DateTimeOffset now, CancellationToken cancellationToken, DateTimeOffset? at = null)
+    private async Task NotifyAsync(PipelineConfig pipeline, RunRecord run, NotificationKind kind, DateTimeOffset? deadline, DateTimeOffset? eta, string? step, string? error, DateTimeOffset now, CancellationToken cancellationToken, DateTimeOffset? at = null, string? noticeStep = null)
     {
         if (!pipeline.Notify.On.Contains(kind))
         {
@@ -260,7 +311,7 @@ public sealed class PipelineScheduler
                 continue;
             }
 
-            var id = await store.TryRecordNoticeAsync(run.Id, kind, name, now, cancellationToken).ConfigureAwait(false);
+            var id = await store.TryRecordNoticeAsync(run.Id, kind, name, now, cancellationToken, noticeStep).ConfigureAwait(false);
             if (id is not { } noticeId)
             {
                 continue; // this run's notice of this kind went to this channel already

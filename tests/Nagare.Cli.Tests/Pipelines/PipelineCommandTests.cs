@@ -166,6 +166,10 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Matches(new Regex(@"\n\s*2\s+flaky\s+2026-11-20\s+manual\s+failed\s"), runs.Out);
         Assert.Matches(new Regex(@"\n\s*1\s+load\s+2026-11-20\s+manual\s+succeeded\s"), runs.Out);
         Assert.EndsWith("2 run(s)\n", runs.Out, StringComparison.Ordinal);
+        var alone = await RunAsync("runs", "--pipeline", "load");
+        Assert.Equal(0, alone.ExitCode);
+        Assert.Matches(new Regex(@"\n\s*1\s+load\s+2026-11-20\s+manual\s+succeeded\s"), alone.Out);
+        Assert.EndsWith("1 run(s)\n", alone.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class ProjectModelTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: NoEnvironment));
 
         Assert.Equal(
-            $"{Path.Join(project.Root, "nagare.yml")}:2:1: targts: unknown key (did you mean 'targets'?). Known keys: default_target, defaults, models, name, target, target_path, targets, timezone, vars, warehouse, warehouse_block_size, warehouse_compression",
+            $"{Path.Join(project.Root, "nagare.yml")}:2:1: targts: unknown key (did you mean 'targets'?). Known keys: default_target, defaults, models, name, pools, target, target_path, targets, timezone, vars, warehouse, warehouse_block_size, warehouse_compression",
             e.Message);
         Assert.Equal(("targts", 2, 1), (e.Key, e.Line, e.Column));
     }

@@ -12,7 +12,7 @@ public static class RunsCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("runs", "Pipeline runs: list them, show one with its steps, read its logs, cancel it, run it again from where it failed.");
+        var command = AddList(context, new Command("runs", "Pipeline runs: list them (the default), show one with its steps, read its logs, cancel it, run it again from where it failed."));
         command.Subcommands.Add(CreateList(context));
         command.Subcommands.Add(CreateShow(context));
         command.Subcommands.Add(CreateLogs(context));
@@ -23,13 +23,19 @@ public static class RunsCommand
 
     private static Argument<long> RunArgument() => new("run") { Description = "Run id (from `nagare runs list`)." };
 
-    private static Command CreateList(CliContext context)
+    private static Command CreateList(CliContext context) =>
+        AddList(context, new Command("list", "Runs, newest first: state, logical date, duration, deadline status and expected finish."));
+
+    /// <summary>The options and action of <c>runs list</c>, also those of <c>runs</c> alone.</summary>
+    private static Command AddList(CliContext context, Command command)
     {
         var options = new PipelineOptions();
         var pipeline = new Option<string?>("--pipeline") { Description = "Only this pipeline's runs." };
         var state = new Option<string?>("--state") { Description = "Only runs in this state (queued, running, succeeded, failed, cancelled, skipped)." };
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many, newest first (default 20).", DefaultValueFactory = _ => 20 };
-        var command = new Command("list", "Runs, newest first: state, logical date, duration, deadline status and expected finish.") { pipeline, state, limit };
+        command.Options.Add(pipeline);
+        command.Options.Add(state);
+        command.Options.Add(limit);
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -229,7 +235,7 @@ public static class RunsCommand
             context.Console.Write(table);
             foreach (var notice in await service.Store.ListNoticesAsync(id, cancellationToken).ConfigureAwait(false))
             {
-                await context.Out.WriteLineAsync($"notice {MetadataStore.KindName(notice.Kind)} -> {notice.Channel}: {notice.State}").ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"notice {MetadataStore.KindName(notice.Kind)}{(notice.Step is null ? string.Empty : $" (step {notice.Step})")} -> {notice.Channel}: {notice.State}").ConfigureAwait(false);
             }
         }
 

@@ -157,12 +157,18 @@ public abstract partial class MetadataStore
         ReadAsync(async c => (string?)await ScalarAsync(c, null, "SELECT state FROM runs WHERE pipeline = @p AND id < @r AND state IN ('succeeded', 'failed') ORDER BY id DESC LIMIT 1", cancellationToken, ("p", pipeline), ("r", beforeRunId)).ConfigureAwait(false), cancellationToken);
 
     /// <summary>Records that a notice of <paramref name="kind"/> about a run goes to a channel; its id, or null when one was already recorded (a notice goes once per run, kind and channel).</summary>
-    public Task<long?> TryRecordNoticeAsync(long runId, NotificationKind kind, string channel, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <param name="runId">The run.</param>
+    /// <param name="kind">The kind of notice.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="now">The time.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <param name="step">For a step's own deadline, the step (its notices are apart from the run's); null for the run.</param>
+    public Task<long?> TryRecordNoticeAsync(long runId, NotificationKind kind, string channel, DateTimeOffset now, CancellationToken cancellationToken, string? step = null) =>
         WriteAsync(async (c, tx) =>
         {
             // One notice per run, kind and channel; a run run again (runs rerun) is a new generation that may fail or be late again.
-            var ids = await QueryAsync(c, tx, "INSERT INTO notices (run_id, generation, kind, channel, state, created_at) SELECT @r, generation, @k, @c, 'pending', @now FROM runs WHERE id = @r ON CONFLICT (run_id, generation, kind, channel) DO NOTHING RETURNING id", r => Long(r, 0), cancellationToken,
-                ("r", runId), ("k", KindName(kind)), ("c", channel), ("now", Ms(now))).ConfigureAwait(false);
+            var ids = await QueryAsync(c, tx, "INSERT INTO notices (run_id, generation, step, kind, channel, state, created_at) SELECT @r, generation, @step, @k, @c, 'pending', @now FROM runs WHERE id = @r ON CONFLICT (run_id, generation, step, kind, channel) DO NOTHING RETURNING id", r => Long(r, 0), cancellationToken,
+                ("r", runId), ("step", step ?? string.Empty), ("k", KindName(kind)), ("c", channel), ("now", Ms(now))).ConfigureAwait(false);
             return ids.Count == 0 ? (long?)null : ids[0];
         }, cancellationToken);
 
@@ -173,8 +179,8 @@ public abstract partial class MetadataStore
 
     /// <summary>The notices recorded for a run.</summary>
     public Task<IReadOnlyList<NoticeRecord>> ListNoticesAsync(long runId, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<NoticeRecord>>(async c => await QueryAsync(c, null, "SELECT id, run_id, kind, channel, state, attempts FROM notices WHERE run_id = @r ORDER BY id", r => new NoticeRecord(
-            Long(r, 0), Long(r, 1), ParseKind(r.GetString(2)), r.GetString(3), r.GetString(4), Int(r, 5)), cancellationToken, ("r", runId)).ConfigureAwait(false), cancellationToken);
+        ReadAsync<IReadOnlyList<NoticeRecord>>(async c => await QueryAsync(c, null, "SELECT id, run_id, kind, channel, state, attempts, step FROM notices WHERE run_id = @r ORDER BY id", r => new NoticeRecord(
+            Long(r, 0), Long(r, 1), ParseKind(r.GetString(2)), r.GetString(3), r.GetString(4), Int(r, 5)) { Step = r.GetString(6) is { Length: > 0 } step ? step : null }, cancellationToken, ("r", runId)).ConfigureAwait(false), cancellationToken);
 
     /// <summary>How many of a pipeline's runs with a deadline, scheduled since <paramref name="since"/>, finished in time, out of how many finished.</summary>
     public Task<(int Met, int Total)> ComplianceAsync(string pipeline, DateTimeOffset since, CancellationToken cancellationToken) =>

@@ -124,6 +124,7 @@ internal static class StoreMigrations
                 id {id},
                 run_id BIGINT NOT NULL,
                 generation INT NOT NULL,
+                step TEXT NOT NULL,
                 kind TEXT NOT NULL,
                 channel TEXT NOT NULL,
                 state TEXT NOT NULL,
@@ -131,7 +132,7 @@ internal static class StoreMigrations
                 created_at BIGINT NOT NULL,
                 sent_at BIGINT NULL,
                 error TEXT NULL,
-                UNIQUE (run_id, generation, kind, channel));
+                UNIQUE (run_id, generation, step, kind, channel));
             CREATE TABLE workers (
                 id TEXT PRIMARY KEY,
                 host TEXT NOT NULL,

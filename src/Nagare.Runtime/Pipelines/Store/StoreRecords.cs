@@ -250,7 +250,11 @@ public sealed record LogLine(long Id, long AttemptId, DateTimeOffset At, string 
 public sealed record RunFilter(string? Pipeline = null, string? State = null, int Limit = 50, long? BeforeId = null);
 
 /// <summary>A notice recorded for delivery.</summary>
-public sealed record NoticeRecord(long Id, long RunId, NotificationKind Kind, string Channel, string State, int Attempts);
+public sealed record NoticeRecord(long Id, long RunId, NotificationKind Kind, string Channel, string State, int Attempts)
+{
+    /// <summary>The step whose own deadline the notice is about, or null for the run's.</summary>
+    public string? Step { get; init; }
+}
 
 /// <summary>Log lines of an attempt, written in the same transaction as its end.</summary>
 /// <param name="RunId">The run.</param>

@@ -151,6 +151,76 @@ public sealed class DeadlineEngineTests
         Assert.Equal((6, 7), await h.Store.ComplianceAsync("daily", On(Today.AddDays(-6), 0), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task TickAsync_StepPastItsOwnMaxDuration_SendsOneLateNoticeNamingTheStep()
+    {
+        await using var hook = new HttpReceiver();
+        await using var h = new EngineHarness(On(Today, 4, 0));
+        h.Project.Write("notifications/hook.yml", $"type: webhook\nurl: {hook.UrlFor("hook")}\n");
+        h.Project.Write("pipelines/load.yml", """
+            name: load
+            notify: [hook]
+            steps:
+              - name: extract
+                command: ["true"]
+                deadline: { max_duration: 10m }
+              - name: report
+                after: [extract]
+                command: ["true"]
+            """);
+        await h.Load();
+        var scheduler = h.Scheduler(notices: h.Notices());
+        var run = await h.Service().StartAsync("load", null, null, null, CancellationToken.None);
+        var worker = new WorkerInfo("busy-worker", true);
+        var extract = await h.Store.ClaimAsync(worker, h.Clock.GetUtcNow(), TimeSpan.FromDays(1), CancellationToken.None);
+        Assert.Equal("extract", extract!.Step);
+
+        h.Clock.Set(On(Today, 4, 9));
+        await h.TickAsync(scheduler);
+        Assert.Empty(hook.Requests);
+
+        h.Clock.Set(On(Today, 4, 10, 1));
+        await h.TickAsync(scheduler);
+        await h.TickAsync(scheduler);
+        var late = Assert.Single(hook.Requests);
+        var json = JsonDocument.Parse(late.Body).RootElement;
+        Assert.Equal(("late", "extract"), (json.GetProperty("kind").GetString(), json.GetProperty("step").GetString()));
+        Assert.Equal(On(Today, 4, 10), json.GetProperty("deadline").GetDateTimeOffset());
+        var notice = Assert.Single(await h.Store.ListNoticesAsync(run.Id, CancellationToken.None));
+        Assert.Equal((NotificationKind.Late, "extract", "sent"), (notice.Kind, notice.Step, notice.State));
+    }
+
+    [Fact]
+    public async Task TickAsync_RerunThatFailsAgainThenSucceeds_SendsFailureAgainThenRecovery()
+    {
+        await using var hook = new HttpReceiver();
+        await using var h = new EngineHarness(On(Today, 4, 0));
+        h.Project.Write("notifications/hook.yml", $"type: webhook\nurl: {hook.UrlFor("hook")}\n");
+        h.Project.Write("pipelines/flaky.yml", """
+            name: flaky
+            notify: [hook]
+            steps:
+              - name: check
+                command: ["sh", "-c", "test -f ok"]
+            """);
+        await h.Load();
+        var scheduler = h.Scheduler(notices: h.Notices());
+        var run = await h.Service().StartAsync("flaky", null, null, null, CancellationToken.None);
+        await h.DrainAsync();
+        await h.TickAsync(scheduler);
+        Assert.True(await h.Store.RerunAsync(run.Id, h.Clock.GetUtcNow(), CancellationToken.None));
+        await h.DrainAsync();
+        await h.TickAsync(scheduler);
+        h.Project.Write("ok", "");
+        Assert.True(await h.Store.RerunAsync(run.Id, h.Clock.GetUtcNow(), CancellationToken.None));
+        await h.DrainAsync();
+        await h.TickAsync(scheduler);
+
+        Assert.Equal(RunStates.Succeeded, (await h.RunAsync(run.Id)).Run.State);
+        await hook.WaitForAsync(3, EngineHarness.Patience);
+        Assert.Equal<string?>(["failure", "failure", "recovery"], hook.Requests.Select(r => r.Header("X-Nagare-Event")));
+    }
+
     private static void AssertSigned(ReceivedHttpRequest request)
     {
         var timestamp = request.Header("X-Nagare-Timestamp")!;
