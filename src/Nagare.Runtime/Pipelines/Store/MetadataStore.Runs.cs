@@ -80,13 +80,13 @@ public abstract partial class MetadataStore
         {
             // SQLite: one prepared single-row statement run per row. A statement of many rows binds each of its
             // thousands of parameters by a name search through all of them, which cost more than the inserts.
-            await using var insert = Command(c, tx, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, k) => "@v" + k.ToString(CultureInfo.InvariantCulture)))})",
+            await using var statement = Command(c, tx, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, k) => "@v" + k.ToString(CultureInfo.InvariantCulture)))})",
                 [.. columns.Select((_, k) => ("v" + k.ToString(CultureInfo.InvariantCulture), (object?)null))]);
             foreach (var row in rows)
             {
                 for (var k = 0; k < columns.Length; k++)
                 {
-                    insert.Parameters[k].Value = row[k] switch
+                    statement.Command.Parameters[k].Value = row[k] switch
                     {
                         null => DBNull.Value,
                         bool b => b ? 1 : 0,
@@ -94,7 +94,7 @@ public abstract partial class MetadataStore
                     };
                 }
 
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await statement.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             return;

@@ -14,6 +14,12 @@ public sealed partial class PostgresMetadataStore : MetadataStore
         : base(StoreDialect.Postgres)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // Every task runs the same few dozen statements: prepared on each pooled connection after a few uses.
+            builder.MaxAutoPrepare = 64;
+        }
+
         Display = $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
         dataSource = NpgsqlDataSource.Create(builder);
     }

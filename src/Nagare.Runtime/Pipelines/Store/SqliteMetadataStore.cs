@@ -47,9 +47,13 @@ public sealed class SqliteMetadataStore : MetadataStore
         exception is SqliteException { SqliteErrorCode: 5 or 6 }; // BUSY, LOCKED past the busy timeout
 
     /// <inheritdoc/>
-    public override ValueTask DisposeAsync()
+    protected override bool OneWriter => true;
+
+    /// <inheritdoc/>
+    public override async ValueTask DisposeAsync()
     {
+        await CloseWriterAsync().ConfigureAwait(false);
         SqliteConnection.ClearAllPools();
-        return base.DisposeAsync();
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 }
