@@ -29,6 +29,12 @@ if (args is ["pipeline-dag", var dagProject, var dagPipeline, ..])
     return await PipelineCases.DagAsync(dagProject, dagPipeline, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 500);
 }
 
+// spawn COUNT PARALLEL: seconds to start `true` COUNT times, PARALLEL at a time, as a command step starts programs.
+if (args is ["spawn", var spawnCount, var spawnParallel])
+{
+    return await SpawnCase.RunAsync(int.Parse(spawnCount, CultureInfo.InvariantCulture), int.Parse(spawnParallel, CultureInfo.InvariantCulture));
+}
+
 if (args is ["pipeline-latency", var latencyStore, var latencyProject, var latencyRun])
 {
     return await PipelineCases.LatencyAsync(latencyStore, latencyProject, long.Parse(latencyRun, CultureInfo.InvariantCulture));

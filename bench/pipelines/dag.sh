@@ -75,6 +75,11 @@ printf '| make -j2 (`@true`) | %.2f | %.0f | %.2f |\n' "$make_s" "$(echo "$total
 printf '| `nagare pipeline run dag` (SQLite store, in-process worker, 4 slots) | %.2f | %.0f | %.2f |\n' "$nagare_s" "$(echo "$total / $nagare_s" | bc -l)" "$(echo "$nagare_s * 1000 / $total" | bc -l)"
 printf '\nnagare / make: %.2f× (target ≤ 2×)\n' "$ratio"
 
+# The floor: .NET starting `true` as many times, two at a time, as a command step starts a program (no store, no DAG).
+spawn_s=$(for ((r = 0; r < runs; r++)); do bench_program spawn "$total" 2; done | sort -n | head -1)
+printf '\nfloor: .NET starting `true` %d times, two at a time, with its output read: %.2f s = %.2f× make; nagare = %.2f× that floor\n' \
+  "$total" "$spawn_s" "$(echo "$spawn_s / $make_s" | bc -l)" "$(echo "$nagare_s / $spawn_s" | bc -l)"
+
 if [[ "${PROFILE:-1}" != 0 ]]; then
   echo
   log "where the time goes: the same pipeline through the engine, no-op executor (Nagare.Bench pipeline-dag)"

@@ -74,7 +74,7 @@ public sealed class PipelineScheduler
         finally
         {
             await Task.WhenAll(Deliveries()).ConfigureAwait(false);
-            if (IsLeader)
+            if (IsLeader && Options.Schedules)
             {
                 await store.ReleaseLeaseAsync(LeaderLease, Options.Id, CancellationToken.None).ConfigureAwait(false);
                 IsLeader = false;
@@ -86,10 +86,18 @@ public sealed class PipelineScheduler
     public async Task<bool> TickAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var leader = await store.TryAcquireLeaseAsync(LeaderLease, Options.Id, now, Options.LeaderLease, cancellationToken).ConfigureAwait(false);
+
+        // A scheduler that starts no schedules (a command running its own run) needs no lease: what else it does is
+        // safe to do twice (runs are created with idempotency keys, notices recorded once), and holding the lease
+        // would keep a `nagare serve` started meanwhile from scheduling until the command ends.
+        var leader = !Options.Schedules || await store.TryAcquireLeaseAsync(LeaderLease, Options.Id, now, Options.LeaderLease, cancellationToken).ConfigureAwait(false);
         if (leader != IsLeader)
         {
-            Log?.Invoke(leader ? $"scheduler {Options.Id} is the leader" : $"scheduler {Options.Id} lost the leader lease; standing by");
+            if (Options.Schedules)
+            {
+                Log?.Invoke(leader ? $"scheduler {Options.Id} is the leader" : $"scheduler {Options.Id} lost the leader lease; standing by");
+            }
+
             IsLeader = leader;
         }
 
