@@ -39,7 +39,7 @@ public sealed class PipelineWorker
     /// <summary>Called when an attempt ends, after the store recorded it, or null.</summary>
     public Action<ClaimedTask, TaskOutcome>? Finished { get; init; }
 
-    /// <summary>Called when a heartbeat could not reach the store, or null.</summary>
+    /// <summary>Called when the store could not be reached (a heartbeat, a claim, a log write), or null.</summary>
     public Action<Exception>? HeartbeatFailed { get; init; }
 
     /// <summary>Tasks running now.</summary>
@@ -58,16 +58,25 @@ public sealed class PipelineWorker
             while (!cancellationToken.IsCancellationRequested)
             {
                 var claimed = false;
-                while (running.Count < Options.Slots)
+                try
                 {
-                    var task = await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false);
-                    if (task is null)
+                    while (running.Count < Options.Slots)
                     {
-                        break;
-                    }
+                        var task = await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false);
+                        if (task is null)
+                        {
+                            break;
+                        }
 
-                    claimed = true;
-                    tasks.Add(RunTaskAsync(task, cancellationToken));
+                        claimed = true;
+                        tasks.Add(RunTaskAsync(task, cancellationToken));
+                    }
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+                {
+                    // The store is away for a moment (a PostgreSQL restart): keep the running tasks, ask again later.
+                    HeartbeatFailed?.Invoke(e);
+                    claimed = false;
                 }
 
                 tasks.RemoveAll(t => t.IsCompleted);
