@@ -27,6 +27,28 @@ internal static class SqlStatements
         }
     }
 
+    public static async Task<T> ReadQueryAsync<T>(DbConnection connection, string sql, Func<DbDataReader, CancellationToken, Task<T>> consume, string connectionName, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The step's own query, on its own connection.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        DbDataReader reader;
+        try
+        {
+            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw new ConnectorException($"Query failed on connection {connectionName}: {e.Message}", e) { Connection = connectionName };
+        }
+
+        await using (reader.ConfigureAwait(false))
+        {
+            return await consume(reader, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public static async Task<IReadOnlyList<string>> QueryColumnAsync(DbConnection connection, string sql, int limit, string connectionName, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();

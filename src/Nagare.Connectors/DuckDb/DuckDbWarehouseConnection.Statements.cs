@@ -19,4 +19,11 @@ public sealed partial class DuckDbWarehouseConnection : ISqlStatements
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await SqlStatements.QueryColumnAsync(connection, sql, limit, Name, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc/>
+    public async Task<T> ReadQueryAsync<T>(string sql, Func<System.Data.Common.DbDataReader, CancellationToken, Task<T>> consume, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SqlStatements.ReadQueryAsync(connection, sql, consume, Name, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -19,4 +19,11 @@ public sealed partial class PostgresConnection : ISqlStatements
         await using var session = await OpenSessionAsync("a fan-out query", cancellationToken).ConfigureAwait(false);
         return await SqlStatements.QueryColumnAsync(session.Connection, sql, limit, Name, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc/>
+    public async Task<T> ReadQueryAsync<T>(string sql, Func<System.Data.Common.DbDataReader, CancellationToken, Task<T>> consume, CancellationToken cancellationToken)
+    {
+        await using var session = await OpenSessionAsync("a SQL step", cancellationToken).ConfigureAwait(false);
+        return await SqlStatements.ReadQueryAsync(session.Connection, sql, consume, Name, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -436,4 +436,11 @@ public sealed class SqliteFileConnection : ISource, IStreamStateStore, ISqlState
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await Common.SqlStatements.QueryColumnAsync(connection, sql, limit, Name, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc/>
+    public async Task<T> ReadQueryAsync<T>(string sql, Func<System.Data.Common.DbDataReader, CancellationToken, Task<T>> consume, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await Common.SqlStatements.ReadQueryAsync(connection, sql, consume, Name, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -65,6 +65,7 @@ internal static partial class PipelineReader
         ("source", ["sync"], "sync steps"),
         ("full_refresh", ["sync", "build"], "sync and build steps"),
         ("connection", ["sql", "sql_file"], "sql and sql_file steps"),
+        ("into", ["sql", "sql_file"], "sql and sql_file steps"),
         ("env", ["command"], "command steps"),
         ("working_dir", ["command"], "command steps"),
     ];
@@ -104,6 +105,9 @@ internal static partial class PipelineReader
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex StepName();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$")]
+    private static partial Regex IntoTable();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex IsoTimestamp();
@@ -707,6 +711,7 @@ internal static partial class PipelineReader
         var source = section.String("source");
         var fullRefresh = section.Bool("full_refresh") ?? false;
         var connection = section.String("connection");
+        var into = section.String("into");
         var file = kindKey == "sql_file" ? section.RequiredString("sql_file") : null;
         var command = kindKey == "command" ? ReadCommand(section) : [];
         var environment = section.Section("env") is { } env ? ReadEnvironment(env) : ImmutableSortedDictionary<string, string>.Empty;
@@ -756,6 +761,11 @@ internal static partial class PipelineReader
                 break;
             case "sql" or "sql_file":
                 CheckConnection(section, "connection", connection, context);
+                if (into is not null && !into.Contains("{{", StringComparison.Ordinal) && !IntoTable().IsMatch(into))
+                {
+                    throw section.Error("into", $"'{into}' is not a table: write schema.table (letters, digits and _), e.g. lake_app.active_users");
+                }
+
                 if (file is not null && !File.Exists(Path.Combine(context.Root, file)))
                 {
                     throw section.Error("sql_file", $"no file '{file}' (paths are relative to the project folder {context.Root})");
@@ -771,6 +781,7 @@ internal static partial class PipelineReader
             FullRefresh = fullRefresh,
             Connection = connection ?? ProjectConfig.WarehouseConnection,
             File = file,
+            Into = into,
             Command = command,
             Environment = environment,
             WorkingDirectory = workingDirectory,

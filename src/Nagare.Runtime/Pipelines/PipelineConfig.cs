@@ -164,6 +164,12 @@ public sealed record StepConfig(
     /// <summary>SQL steps: the connection (<c>warehouse</c> by default).</summary>
     public string Connection { get; init; } = ProjectConfig.WarehouseConnection;
 
+    /// <summary>
+    /// SQL steps: a warehouse table (<c>schema.table</c>) the query's result replaces, created from the result's columns;
+    /// the query then runs on <see cref="Connection"/> and its rows are loaded into the warehouse. Null: the SQL just runs.
+    /// </summary>
+    public string? Into { get; init; }
+
     /// <summary>SQL steps: a file of SQL, relative to the project folder, instead of inline SQL.</summary>
     public string? File { get; init; }
 

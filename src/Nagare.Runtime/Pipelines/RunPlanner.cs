@@ -204,7 +204,7 @@ public sealed class RunPlanner
         return step.Kind switch
         {
             StepKind.Command => false,
-            StepKind.Sql => Local(step.Connection),
+            StepKind.Sql => step.Into is not null || Local(step.Connection),
             StepKind.Sync when step.Target is { } name && !name.Contains("{{", StringComparison.Ordinal) && project.Syncs.TryGetValue(name, out var sync) =>
                 Local(step.Source ?? sync.Source) || Local(sync.Destination),
             _ => true,

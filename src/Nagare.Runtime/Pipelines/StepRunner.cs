@@ -136,9 +136,25 @@ public sealed class StepRunner
             : step.Target!;
         var sql = render(text, step.File is null ? "the SQL" : $"the SQL file {step.File}");
         var connectionName = render(step.Connection, "the connection");
+        if (step.Into is { } into && connectionName == ProjectConfig.WarehouseConnection)
+        {
+            // A query of the warehouse into the warehouse: DuckDB creates and replaces the table in one statement.
+            var table = render(into, "the table");
+            var (schema, name) = table.Contains('.', StringComparison.Ordinal) ? (table[..table.IndexOf('.', StringComparison.Ordinal)], table[(table.IndexOf('.', StringComparison.Ordinal) + 1)..]) : ("main", table);
+            sql = $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\"; CREATE OR REPLACE TABLE \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\".\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AS {sql.TrimEnd().TrimEnd(';')}";
+        }
+
         await using var connection = registry.Create(project, project.GetConnection(connectionName).Name, time, WarehouseWait);
         var statements = connection as ISqlStatements
             ?? throw new PipelineException($"Step '{step.Name}' ({step.Location}): connection '{connectionName}' ({connection.GetType().Name}) does not run SQL statements.");
+        if (step.Into is { } target && connectionName != ProjectConfig.WarehouseConnection)
+        {
+            var table = render(target, "the table");
+            var loaded = await statements.ReadQueryAsync(sql, (reader, ct) => WarehouseTableLoader.LoadAsync(project.WarehousePath, WarehouseWait, table, reader, ct), cancellationToken).ConfigureAwait(false);
+            log(string.Create(CultureInfo.InvariantCulture, $"{loaded:N0} row(s) from {connectionName} into {table} (replaced)"));
+            return new StepResult(loaded);
+        }
+
         var rows = await statements.ExecuteSqlAsync(sql, cancellationToken).ConfigureAwait(false);
         log(string.Create(CultureInfo.InvariantCulture, $"SQL on {connectionName}: {rows:N0} row(s) changed"));
         return new StepResult(rows);

@@ -429,6 +429,24 @@ public sealed class PipelineConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_IntoThatIsNotATable_SaysWhatToWrite()
+    {
+        var e = Fail("steps:\n  - sql: select 1\n    into: \"lake app.users\"\n");
+
+        Assert.Equal((3, 11, "steps[0].into"), (e.Line, e.Column, e.Key));
+        Assert.Contains("'lake app.users' is not a table: write schema.table", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_IntoOnACommandStep_SaysWhichStepsTakeIt()
+    {
+        var e = Fail("steps:\n  - command: ls\n    into: lake.t\n");
+
+        Assert.Equal("steps[0].into", e.Key);
+        Assert.Contains("'into' applies to sql and sql_file steps only", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_MissingSqlFile_IsAnError()
     {
         var e = Fail("steps:\n  - sql_file: sql/missing.sql\n");

@@ -336,6 +336,47 @@ public sealed class WorkerEngineTests
     }
 
     [Fact]
+    public async Task DrainAsync_SqlIntoFromAnApplicationDatabase_CreatesThenReplacesTheWarehouseTable()
+    {
+        await using var h = new EngineHarness(Start);
+        var app = h.Project.PathOf("app.db");
+        SqliteExecute(app, """
+            CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, score REAL, signed_up TEXT);
+            INSERT INTO users VALUES (1, 'Ada', 9.5, '2026-03-01'), (2, 'Grace', 7.25, '2026-03-08'), (3, 'Linus', 3.0, '2026-03-09');
+            """);
+        h.Project.Write("connections/app.yml", $"name: app\ntype: sqlite\npath: {app}\n");
+        h.Project.Write("pipelines/active.yml", """
+            name: active
+            params:
+              since: { type: date, default: "2026-03-05" }
+            steps:
+              - name: extract
+                sql: "select id, name, score from users where signed_up >= '{{ params.since }}' order by id"
+                connection: app
+                into: lake_app.active_users
+              - name: summary
+                after: [extract]
+                sql: "select count(*) as users, sum(score) as score from lake_app.active_users"
+                into: mart.active_summary
+            """);
+        await h.Load();
+
+        var first = await h.Service().StartAsync("active", null, null, null, CancellationToken.None);
+        Assert.Equal(2, await h.DrainAsync());
+        Assert.Equal(RunStates.Succeeded, (await h.RunAsync(first.Id)).Run.State);
+        Assert.Equal<string>(["2|Grace|7.25", "3|Linus|3"], h.Project.QueryWarehouse("SELECT id, name, score FROM lake_app.active_users ORDER BY id"));
+        Assert.Equal<string>(["BIGINT", "VARCHAR", "DOUBLE"], h.Project.QueryWarehouse("SELECT data_type FROM information_schema.columns WHERE table_schema = 'lake_app' AND table_name = 'active_users' ORDER BY ordinal_position"));
+        Assert.Equal<string>(["2|10.25"], h.Project.QueryWarehouse("SELECT users, score FROM mart.active_summary"));
+
+        var second = await h.Service().StartAsync("active", new Dictionary<string, string> { ["since"] = "2026-01-01" }, null, null, CancellationToken.None);
+        Assert.Equal(2, await h.DrainAsync());
+        Assert.Equal(RunStates.Succeeded, (await h.RunAsync(second.Id)).Run.State);
+        Assert.Equal<string>(["1", "2", "3"], h.Project.QueryWarehouse("SELECT id FROM lake_app.active_users ORDER BY id"));
+        Assert.Equal<string>(["3|19.75"], h.Project.QueryWarehouse("SELECT users, score FROM mart.active_summary"));
+        Assert.Equal<string>(["active_summary", "active_users"], h.Project.QueryWarehouse("SELECT table_name FROM information_schema.tables WHERE table_schema IN ('lake_app', 'mart') ORDER BY 1"));
+    }
+
+    [Fact]
     public async Task DrainAsync_ForEachQueryOnWarehouse_OneTaskPerRow()
     {
         await using var h = new EngineHarness(Start);
