@@ -234,8 +234,11 @@ public abstract partial class MetadataStore
                 return false;
             }
 
-            // A fan-out query runs again, so its items are found again.
-            await ExecuteAsync(c, tx, "DELETE FROM tasks WHERE run_id = @r AND ordinal >= 0 AND step IN (SELECT name FROM steps WHERE run_id = @r AND query_fanout = 1 AND state <> 'succeeded')", cancellationToken, ("r", runId)).ConfigureAwait(false);
+            // A fan-out query runs again, so its items are found again: their old tasks go, with their attempts and logs.
+            const string OldItems = "SELECT id FROM tasks WHERE run_id = @r AND ordinal >= 0 AND step IN (SELECT name FROM steps WHERE run_id = @r AND query_fanout = 1 AND state <> 'succeeded')";
+            await ExecuteAsync(c, tx, $"DELETE FROM task_logs WHERE run_id = @r AND attempt_id IN (SELECT id FROM attempts WHERE task_id IN ({OldItems}))", cancellationToken, ("r", runId)).ConfigureAwait(false);
+            await ExecuteAsync(c, tx, $"DELETE FROM attempts WHERE run_id = @r AND task_id IN ({OldItems})", cancellationToken, ("r", runId)).ConfigureAwait(false);
+            await ExecuteAsync(c, tx, $"DELETE FROM tasks WHERE id IN ({OldItems})", cancellationToken, ("r", runId)).ConfigureAwait(false);
             await ExecuteAsync(c, tx, """
                 UPDATE tasks SET state = 'waiting', failures = 0, lost = 0, cancel_requested = 0, error = NULL, ready_at = NULL, started_at = NULL, finished_at = NULL, not_before = 0, lease_owner = NULL, lease_expires = NULL
                 WHERE run_id = @r AND (state IN ('failed', 'upstream_failed', 'cancelled') OR step IN (SELECT name FROM steps WHERE run_id = @r AND query_fanout = 1 AND state <> 'succeeded'))

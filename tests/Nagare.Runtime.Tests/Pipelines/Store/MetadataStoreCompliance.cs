@@ -226,6 +226,32 @@ public abstract class MetadataStoreCompliance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rerun_FailedQueryFanOut_FindsItsItemsAgainAndDropsTheOldItemsAttemptsAndLogs()
+    {
+        var store = await OpenAsync();
+        var run = await store.CreateRunAsync(Run("query", Step("q", queryFanOut: true)), T0, None);
+        var expander = await ClaimAsync(store, A, T0);
+        Assert.True(await store.ExpandAsync(expander.TaskId, expander.Attempt, A.Id, ["p1", "p2"], T0, None));
+        var p1 = await ClaimAsync(store, A, T0);
+        await store.AppendLogAsync(run.Id, p1.AttemptId, [(T0, "old p1 line")], None);
+        Assert.True(await store.CompleteAsync(new TaskOutcome(p1.TaskId, p1.Attempt, A.Id, TaskOutcomeKind.Failed, Error: "boom"), T0, None));
+        await SucceedAsync(store, await ClaimAsync(store, A, T0), A, T0);
+        Assert.Equal(RunStates.Failed, (await DetailAsync(store, run.Id)).Run.State);
+
+        Assert.True(await store.RerunAsync(run.Id, T0 + Sec(1), None));
+        var again = await ClaimAsync(store, A, T0 + Sec(1));
+        Assert.Equal((expander.TaskId, true), (again.TaskId, again.Expand));
+        Assert.True(await store.ExpandAsync(again.TaskId, again.Attempt, A.Id, ["p3"], T0 + Sec(1), None));
+        await SucceedAsync(store, await ClaimAsync(store, A, T0 + Sec(1)), A, T0 + Sec(2));
+
+        var detail = await DetailAsync(store, run.Id);
+        Assert.Equal(RunStates.Succeeded, detail.Run.State);
+        Assert.Equal(new string?[] { null, "p3" }, detail.Tasks.Select(t => t.Item));
+        Assert.All(detail.Attempts, a => Assert.Contains(a.TaskId, detail.Tasks.Select(t => t.Id)));
+        Assert.Empty(await store.ReadLogAsync(run.Id, null, 0, 100, None));
+    }
+
+    [Fact]
     public async Task Expand_QueryFanOutOfNoItems_SucceedsStepAndUnblocksDownstream()
     {
         var store = await OpenAsync();
