@@ -64,6 +64,11 @@ public sealed class PipelineScheduler
                 {
                     Log?.Invoke($"scheduler: the store is unreachable ({e.Message}); trying again");
                 }
+                catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+                {
+                    // One bad tick must not end scheduling for good: say what failed and tick again.
+                    Log?.Invoke($"scheduler: {e.GetType().Name}: {e.Message}");
+                }
 
                 await Task.Delay(Options.Tick, time, cancellationToken).ConfigureAwait(false);
             }
@@ -177,7 +182,17 @@ public sealed class PipelineScheduler
             project.Pipelines.TryGetValue(run.Pipeline, out var pipeline);
             if (RunStates.IsFinal(run.State))
             {
-                await FollowUpAsync(run, pipeline, now, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await FollowUpAsync(run, pipeline, now, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException && e is not System.Data.Common.DbException && e is not OutOfMemoryException)
+                {
+                    // A follow-up that cannot be done (a broken trigger) is said once; the run counts as followed.
+                    Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"scheduler: following up run {run.Id} of {run.Pipeline} failed: {e.GetType().Name}: {e.Message}"));
+                    await store.MarkFollowedAsync(run.Id, cancellationToken).ConfigureAwait(false);
+                }
+
                 etaComputed.TryRemove(run.Id, out _);
                 continue;
             }

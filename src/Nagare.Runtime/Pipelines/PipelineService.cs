@@ -120,6 +120,13 @@ public sealed class PipelineService : IAsyncDisposable
                     return run;
                 }
 
+                if (loops.IsCompleted)
+                {
+                    // The scheduler or the worker stopped on an error: say so rather than wait for a run nobody moves.
+                    await loops.ConfigureAwait(false);
+                    throw new PipelineException(string.Create(CultureInfo.InvariantCulture, $"Run {runId} is {run.State}, and this process stopped running it."));
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
             }
         }
