@@ -139,9 +139,7 @@ public sealed class StepRunner
         if (step.Into is { } into && connectionName == ProjectConfig.WarehouseConnection)
         {
             // A query of the warehouse into the warehouse: DuckDB creates and replaces the table in one statement.
-            var table = render(into, "the table");
-            var (schema, name) = table.Contains('.', StringComparison.Ordinal) ? (table[..table.IndexOf('.', StringComparison.Ordinal)], table[(table.IndexOf('.', StringComparison.Ordinal) + 1)..]) : ("main", table);
-            sql = $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\"; CREATE OR REPLACE TABLE \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\".\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AS {sql.TrimEnd().TrimEnd(';')}";
+            sql = WarehouseTableLoader.ReplaceWithQuery(render(into, "the table"), sql);
         }
 
         await using var connection = registry.Create(project, project.GetConnection(connectionName).Name, time, WarehouseWait);

@@ -16,8 +16,7 @@ internal static class WarehouseTableLoader
     /// <summary>Loads <paramref name="reader"/>'s rows into <paramref name="table"/> (<c>schema.table</c>, <c>main</c> when no schema); the rows loaded.</summary>
     public static async Task<long> LoadAsync(string warehousePath, TimeSpan wait, string table, DbDataReader reader, CancellationToken cancellationToken)
     {
-        var dot = table.IndexOf('.', StringComparison.Ordinal);
-        var (schema, name) = dot < 0 ? ("main", table) : (table[..dot], table[(dot + 1)..]);
+        var (schema, name) = Split(table);
         var columns = reader.GetColumnSchema();
         var staging = "_nagare_into_" + Guid.NewGuid().ToString("N")[..12];
         using var connection = Warehouse.Open(warehousePath, new WarehouseOpenOptions { Wait = wait }, cancellationToken);
@@ -53,6 +52,22 @@ internal static class WarehouseTableLoader
         }
     }
 
+    /// <summary>The statement that replaces <paramref name="table"/> with the result of a query of the warehouse itself, in one statement.</summary>
+    public static string ReplaceWithQuery(string table, string query)
+    {
+        var (schema, name) = Split(table);
+        return $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}; CREATE OR REPLACE TABLE {Quote(schema)}.{Quote(name)} AS {query.TrimEnd().TrimEnd(';')}";
+    }
+
+    /// <summary>Schema and table of <c>schema.table</c> (<c>main</c> when no schema is given).</summary>
+    private static (string Schema, string Name) Split(string table)
+    {
+        var dot = table.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? ("main", table) : (table[..dot], table[(dot + 1)..]);
+    }
+
+    private static string Quote(string identifier) => Models.ProjectScanner.Quote(identifier);
+
     private static string ColumnName(DbColumn column, int ordinal) =>
         string.IsNullOrEmpty(column.ColumnName) ? string.Create(CultureInfo.InvariantCulture, $"column{ordinal + 1}") : column.ColumnName;
 
@@ -86,5 +101,4 @@ internal static class WarehouseTableLoader
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
     };
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
