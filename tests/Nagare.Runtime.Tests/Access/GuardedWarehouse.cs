@@ -28,6 +28,8 @@ public sealed class GuardedWarehouse : IDisposable
             CREATE VIEW mart_sales.leak AS SELECT * FROM dwh_secret.orders;
             CREATE VIEW mart_sales.big_orders AS SELECT * FROM mart_sales.orders WHERE amount > 5;
             CREATE MACRO mart_sales.m() AS TABLE SELECT * FROM dwh_secret.orders;
+            CREATE MACRO mart_sales.secret_token() AS (SELECT max(token) FROM dwh_secret.orders);
+            CREATE MACRO mart_sales.top_name() AS (SELECT max(name) FROM mart_sales.customers);
             """);
     }
 

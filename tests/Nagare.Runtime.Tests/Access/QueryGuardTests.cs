@@ -37,6 +37,10 @@ public sealed class QueryGuardTests : IClassFixture<GuardedWarehouse>
         { "view quoted", "SELECT token FROM \"MART_SALES\".\"LEAK\"", "SELECT amount FROM \"MART_SALES\".\"BIG_ORDERS\"" },
         { "view optimised away", "SELECT * FROM mart_sales.leak WHERE false", "SELECT * FROM mart_sales.big_orders WHERE false" },
         { "view in limit 0", "SELECT (SELECT count(*) FROM (SELECT * FROM mart_sales.leak LIMIT 0))", "SELECT (SELECT count(*) FROM (SELECT * FROM mart_sales.big_orders LIMIT 0))" },
+        { "scalar macro", "SELECT mart_sales.secret_token()", "SELECT mart_sales.top_name()" },
+        { "window and qualify", "SELECT id, row_number() OVER (ORDER BY token) r FROM mart_sales.leak QUALIFY r = 1", "SELECT id, row_number() OVER (ORDER BY amount) r FROM mart_sales.orders QUALIFY r = 1" },
+        { "standard pivot", "SELECT * FROM mart_sales.leak PIVOT (count(*) FOR id IN (1, 2))", "SELECT * FROM mart_sales.orders PIVOT (sum(amount) FOR id IN (1, 2))" },
+        { "unpivot", "SELECT * FROM (UNPIVOT (SELECT id, token AS t FROM mart_sales.leak) ON t INTO NAME k VALUE v)", "SELECT * FROM (UNPIVOT mart_sales.customers ON name INTO NAME k VALUE v)" },
         { "second statement", "SELECT 1; SELECT * FROM mart_sales.leak;", "SELECT 1; SELECT * FROM mart_sales.big_orders;" },
     };
 
@@ -242,6 +246,16 @@ public sealed class QueryGuardTests : IClassFixture<GuardedWarehouse>
         Assert.False(decision.Allowed);
         Assert.Equal($"Only SELECT queries may be run by role 'analyst'; {kind} needs the admin role.", decision.Reason);
         Assert.Equal(2L, warehouse.Connection.ExecuteScalar<long>("SELECT count(*) FROM mart_sales.orders"));
+    }
+
+    [Fact]
+    public async Task CheckAsync_PivotInsideSelect_RefusedAsNotPlainSelect()
+    {
+        // DuckDB runs a query while binding a PIVOT to find its columns, and cannot serialise it; it needs the admin role.
+        var decision = await CheckAsync("SELECT * FROM (PIVOT mart_sales.big_orders ON id USING count(*))", Analyst);
+
+        Assert.False(decision.Allowed);
+        Assert.Equal("Only SELECT queries may be run by role 'analyst'; other statements need the admin role.", decision.Reason);
     }
 
     [Theory]
