@@ -141,5 +141,65 @@ internal static class StoreMigrations
                 started_at BIGINT NOT NULL,
                 heartbeat_at BIGINT NOT NULL)
             """),
+        // Access: users, roles, tokens, sessions, the audit log and sealed secrets. Booleans are INT 0/1 and sealed
+        // secrets base64 TEXT, so both dialects take the same SQL and the same parameters. No semicolon in the seeded
+        // text: the migration is split into statements at each one. The audit log lists newest first by its key.
+        (2, """
+            CREATE TABLE users (
+                id {id},
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL,
+                password_hash TEXT NULL,
+                disabled INT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                version BIGINT NOT NULL DEFAULT 1);
+            CREATE INDEX users_by_role ON users (role);
+            CREATE TABLE roles (
+                name TEXT PRIMARY KEY,
+                level TEXT NOT NULL,
+                grants TEXT NOT NULL,
+                description TEXT NULL,
+                builtin INT NOT NULL DEFAULT 0,
+                version BIGINT NOT NULL DEFAULT 1);
+            INSERT INTO roles (name, level, grants, description, builtin, version) VALUES
+                ('admin', 'admin', '[{"pattern":"*","privilege":"admin"}]', 'Everything: users, roles, tokens, the audit log, and every dataset.', 1, 1),
+                ('editor', 'editor', '[{"pattern":"*","privilege":"write"}]', 'Edits connections, syncs, models and pipelines, and writes every dataset.', 1, 1),
+                ('analyst', 'analyst', '[{"pattern":"*","privilege":"read"}]', 'Runs SQL on and reads every dataset, and starts runs.', 1, 1),
+                ('viewer', 'viewer', '[{"pattern":"mart_*","privilege":"read"}]', 'Reads pipelines, runs and the mart_ datasets.', 1, 1);
+            CREATE TABLE tokens (
+                id {id},
+                name TEXT NOT NULL,
+                user_id BIGINT NOT NULL,
+                prefix TEXT NOT NULL,
+                hash TEXT NOT NULL UNIQUE,
+                scopes TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NULL,
+                revoked_at BIGINT NULL,
+                last_used_at BIGINT NULL);
+            CREATE INDEX tokens_by_user ON tokens (user_id);
+            CREATE TABLE sessions (
+                hash TEXT PRIMARY KEY,
+                user_id BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL);
+            CREATE INDEX sessions_by_user ON sessions (user_id);
+            CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+            CREATE TABLE audit (
+                id {id},
+                at BIGINT NOT NULL,
+                actor TEXT NULL,
+                action TEXT NOT NULL,
+                target TEXT NULL,
+                outcome TEXT NOT NULL,
+                detail TEXT NULL,
+                address TEXT NULL);
+            CREATE INDEX audit_by_actor ON audit (actor, id);
+            CREATE INDEX audit_by_action ON audit (action, id);
+            CREATE TABLE secrets (
+                name TEXT PRIMARY KEY,
+                sealed TEXT NOT NULL,
+                updated_at BIGINT NOT NULL)
+            """),
     ];
 }

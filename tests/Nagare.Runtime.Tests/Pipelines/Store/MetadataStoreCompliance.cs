@@ -10,7 +10,7 @@ namespace Nagare.Runtime.Tests.Pipelines.Store;
 /// fan-outs, pools, retries, leases, cancel and re-run, the scheduler's records, and workers racing for claims.
 /// Every time is passed in, so the clock is the test's: nothing here waits for time to pass.
 /// </summary>
-public abstract class MetadataStoreCompliance : IAsyncLifetime
+public abstract partial class MetadataStoreCompliance : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
