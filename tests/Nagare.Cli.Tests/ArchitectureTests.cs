@@ -19,9 +19,12 @@ public sealed class ArchitectureTests
         ["Nagare.Connectors"] = ["Nagare.Core", "Nagare.DuckDb"],
         ["Nagare.Runtime"] = ["Nagare.Core", "Nagare.DuckDb", "Nagare.Connectors", "Nagare.Templating"],
 
+        // The server is a host: it reaches data through Runtime, and opens DuckDB connections to the warehouse it owns.
+        ["Nagare.Server"] = ["Nagare.Core", "Nagare.Runtime", "Nagare.DuckDb"],
+
         // The command line is a host: it reaches data through Runtime. It still opens DuckDB itself for `query` and
-        // the demo, which is why Nagare.DuckDb is here; never a connector, never Templating.
-        ["Nagare.Cli"] = ["Nagare.Core", "Nagare.Runtime", "Nagare.DuckDb"],
+        // the demo, which is why Nagare.DuckDb is here; it starts the server for `serve`; never a connector, never Templating.
+        ["Nagare.Cli"] = ["Nagare.Core", "Nagare.Runtime", "Nagare.DuckDb", "Nagare.Server"],
     };
 
     [Fact]

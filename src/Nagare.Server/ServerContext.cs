@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Nagare.Runtime.Access;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Pipelines;
+using Nagare.Runtime.Pipelines.Store;
+using Nagare.Server.Auth;
+
+namespace Nagare.Server;
+
+/// <summary>What every endpoint of one server shares: the project, the metadata store, the pipelines, the warehouse, the audit log.</summary>
+public sealed class ServerContext : IAsyncDisposable
+{
+    /// <summary>How long a token or role read from the store is trusted before it is read again (changes through this server apply at once).</summary>
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, AccessPolicy Policy)> roles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, TokenRecord Token, UserRecord User)?> tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, DateTimeOffset> tokenUses = new();
+
+    internal ServerContext(ServerOptions options, string localKey)
+    {
+        Options = options;
+        Pipelines = options.Pipelines;
+        LocalKey = localKey;
+        Audit = new AuditLog(options.Pipelines.Store, options.Time, options.Log);
+        Warehouse = new WarehouseAccess(options.Pipelines.Project.WarehousePath);
+    }
+
+    /// <summary>How the server was started.</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>The pipeline service (project, store).</summary>
+    public PipelineService Pipelines { get; }
+
+    /// <summary>The project.</summary>
+    public ProjectConfig Project => Pipelines.Project;
+
+    /// <summary>The metadata store.</summary>
+    public MetadataStore Store => Pipelines.Store;
+
+    /// <summary>The clock.</summary>
+    public TimeProvider Time => Options.Time;
+
+    /// <summary>The audit log.</summary>
+    public AuditLog Audit { get; }
+
+    /// <summary>The warehouse this server owns.</summary>
+    public WarehouseAccess Warehouse { get; }
+
+    /// <summary>The key the command line on this machine signs in with (admin), from <c>.nagare/server.json</c>.</summary>
+    internal string LocalKey { get; }
+
+    /// <summary>The policy of role <paramref name="role"/>; a role that no longer exists gives nothing (viewer level, no datasets).</summary>
+    public async Task<AccessPolicy> PolicyAsync(string role, CancellationToken cancellationToken)
+    {
+        var now = Time.GetUtcNow();
+        if (roles.TryGetValue(role, out var cached) && now - cached.At < CacheFor)
+        {
+            return cached.Policy;
+        }
+
+        var record = await Store.GetRoleAsync(role, cancellationToken).ConfigureAwait(false) ?? new RoleRecord(role, RoleLevel.Viewer, []);
+        var policy = new AccessPolicy(record);
+        roles[role] = (now, policy);
+        return policy;
+    }
+
+    /// <summary>The token whose secret is <paramref name="secret"/> and its user, when it exists (revoked and expired ones too: the caller decides).</summary>
+    public async Task<(TokenRecord Token, UserRecord User)?> FindTokenAsync(string secret, CancellationToken cancellationToken)
+    {
+        var hash = ApiTokens.HashOf(secret);
+        var now = Time.GetUtcNow();
+        if (tokens.TryGetValue(hash, out var cached) && cached is { } hit && now - hit.At < CacheFor)
+        {
+            return (hit.Token, hit.User);
+        }
+
+        var found = await Store.FindTokenAsync(hash, cancellationToken).ConfigureAwait(false);
+        tokens[hash] = found is { } f ? (now, f.Token, f.User) : null;
+        return found;
+    }
+
+    /// <summary>True when <paramref name="tokenId"/> was not used in the last minute (and marks it used now): token use is written once a minute.</summary>
+    internal bool FirstUseThisMinute(long tokenId)
+    {
+        var now = Time.GetUtcNow();
+        var last = tokenUses.GetOrAdd(tokenId, DateTimeOffset.MinValue);
+        return now - last >= TimeSpan.FromMinutes(1) && tokenUses.TryUpdate(tokenId, now, last);
+    }
+
+    /// <summary>Forgets cached roles and tokens after a change through this server.</summary>
+    public void Forget()
+    {
+        roles.Clear();
+        tokens.Clear();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await Audit.DisposeAsync().ConfigureAwait(false);
+        Warehouse.Dispose();
+    }
+
+    /// <summary>The datasets and their privileges as <paramref name="policy"/> sees them.</summary>
+    internal static ImmutableArray<string> Visible(IEnumerable<string> schemas, AccessPolicy policy) =>
+        [.. schemas.Where(s => policy.On(s) >= Privilege.Read)];
+}

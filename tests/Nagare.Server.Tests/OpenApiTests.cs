@@ -1,0 +1,52 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Nagare.Server.Tests;
+
+/// <summary>The OpenAPI document describes every endpoint the server maps, with who may call it.</summary>
+public sealed class OpenApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private readonly ServerHarness harness = fixture.Harness;
+
+    [Fact]
+    public async Task Document_ListsEveryOperationWithSchemasAndExamples()
+    {
+        var response = await harness.Anonymous().GetAsync("/api/v1/openapi.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
+        var paths = document.GetProperty("paths");
+        foreach (var operation in harness.Server.Operations)
+        {
+            var item = paths.GetProperty(operation.Route).GetProperty(operation.Method.ToLowerInvariant());
+            Assert.Equal(operation.Access.ToString().ToLowerInvariant(), item.GetProperty("x-nagare-access").GetString());
+        }
+
+        var query = paths.GetProperty("/api/v1/query").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
+        Assert.Contains("mart_sales.orders", query.GetProperty("example").GetProperty("sql").GetString(), StringComparison.Ordinal);
+        var schema = document.GetProperty("components").GetProperty("schemas").GetProperty("QueryRequest");
+        Assert.True(schema.GetProperty("properties").TryGetProperty("timeout_seconds", out _));
+    }
+
+    [Fact]
+    public async Task Health_AnswersAnonymously()
+    {
+        var health = JsonDocument.Parse(await harness.Anonymous().GetStringAsync("/api/v1/health")).RootElement;
+
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Equal(1, health.GetProperty("pipelines").GetInt32());
+    }
+
+    [Fact]
+    public async Task Metrics_PrometheusText()
+    {
+        await harness.As("viewer").GetAsync("/api/v1/runs");
+
+        var text = await harness.As("viewer").GetStringAsync("/metrics");
+
+        Assert.Contains("nagare_up 1", text, StringComparison.Ordinal);
+        Assert.Contains("nagare_pipelines 1", text, StringComparison.Ordinal);
+        Assert.Matches(@"nagare_http_responses_total\{code=""2xx""\} [1-9]", text);
+    }
+}

@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
+using Nagare.Runtime.Pipelines;
+using Nagare.Runtime.Pipelines.Store;
+
+namespace Nagare.Server.Tests;
+
+/// <summary>
+/// A real server on a free loopback port over a project in a temporary folder: a warehouse with a granted dataset
+/// (mart_sales) and a secret one (dwh_secret), a SQLite metadata store, one user and one API token per built-in role,
+/// and every answer and log line kept so tests can scan them for secrets.
+/// </summary>
+public sealed class ServerHarness : IAsyncDisposable
+{
+    public static readonly string[] Roles = ["viewer", "analyst", "editor", "admin"];
+
+    private readonly ConcurrentBag<HttpClient> clients = [];
+
+    private ServerHarness(string root, NagareServer server, PipelineService service, string adminPassword, ConcurrentQueue<string> log)
+    {
+        Log = log;
+        Root = root;
+        Server = server;
+        Service = service;
+        AdminPassword = adminPassword;
+    }
+
+    public string Root { get; }
+
+    public NagareServer Server { get; }
+
+    public PipelineService Service { get; }
+
+    /// <summary>The first admin's password, as the server said it once.</summary>
+    public string AdminPassword { get; }
+
+    /// <summary>Every line the server logged.</summary>
+    public ConcurrentQueue<string> Log { get; }
+
+    /// <summary>Every answer's body, as text.</summary>
+    public ConcurrentQueue<string> Answers { get; } = new();
+
+    /// <summary>Passwords and token secrets the tests made (to look for where they must not be).</summary>
+    public ConcurrentBag<string> Secrets { get; } = [];
+
+    /// <summary>API tokens by role name.</summary>
+    public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
+
+    public static async Task<ServerHarness> StartAsync(Action<string>? project = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "nagare-server-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(Path.Combine(root, "pipelines"));
+        File.WriteAllText(Path.Combine(root, "nagare.yml"), "name: served\n");
+        File.WriteAllText(Path.Combine(root, "pipelines", "hello.yml"), """
+            name: hello
+            params:
+              who: { type: string, default: world }
+            steps:
+              - name: say
+                command: [sh, -c, "echo hello {{ params.who }}; echo second line"]
+
+            """);
+        project?.Invoke(root);
+        var config = ProjectLoader.Load(root);
+        Directory.CreateDirectory(Path.GetDirectoryName(config.WarehousePath)!);
+        using (var warehouse = Warehouse.Open(config.WarehousePath))
+        {
+            warehouse.ExecuteNonQuery("""
+                CREATE SCHEMA mart_sales; CREATE SCHEMA dwh_secret;
+                CREATE TABLE mart_sales.orders AS SELECT * FROM (VALUES (1, 'tokyo', 100), (2, 'osaka', 250), (3, 'tokyo', 50)) t(id, region, amount);
+                CREATE TABLE dwh_secret.customers AS SELECT * FROM (VALUES (1, 'hanako@example.com', 'card-4242')) t(id, email, card);
+                CREATE VIEW mart_sales.leak AS SELECT * FROM dwh_secret.customers;
+                """);
+        }
+
+        var log = new ConcurrentQueue<string>();
+        var service = new PipelineService(config, MetadataStore.Open(null, root), ConnectorRegistry.Default, TimeProvider.System);
+        var server = await NagareServer.StartAsync(new ServerOptions { Pipelines = service, Listen = "127.0.0.1:0", Log = log.Enqueue }, CancellationToken.None);
+        var announced = log.Single(l => l.Contains("with the password", StringComparison.Ordinal));
+        var password = announced.Split("with the password ")[1].Split(' ')[0];
+        var harness = new ServerHarness(root, server, service, password, log);
+        harness.Secrets.Add(password);
+        await harness.SetUpRolesAsync();
+        return harness;
+    }
+
+    /// <summary>A client without credentials.</summary>
+    public HttpClient Anonymous() => Client(null);
+
+    /// <summary>A client with the API token of a user of <paramref name="role"/>.</summary>
+    public HttpClient As(string role) => Client(Tokens[role]);
+
+    /// <summary>A client with a bearer token.</summary>
+    public HttpClient Client(string? token)
+    {
+        var client = new HttpClient(new Recorder(this) { InnerHandler = new HttpClientHandler { UseCookies = false } }) { BaseAddress = Server.Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        clients.Add(client);
+        return client;
+    }
+
+    /// <summary>A JSON body.</summary>
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>The body of a problem answer.</summary>
+    public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+
+        await Server.DisposeAsync();
+        await Service.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task SetUpRolesAsync()
+    {
+        var local = ServerFile.Read(Root) ?? throw new InvalidOperationException("The server did not announce itself in .nagare/server.json.");
+        var admin = Client(local.Key);
+        var analyst = await admin.GetAsync("/api/v1/roles/analyst");
+        analyst.EnsureSuccessStatusCode();
+        var put = new HttpRequestMessage(HttpMethod.Put, "/api/v1/roles/analyst") { Content = Json("""{"level":"analyst","grants":[{"pattern":"*","privilege":"read"},{"pattern":"dwh_secret","privilege":"none"}]}""") };
+        put.Headers.IfMatch.Add(analyst.Headers.ETag!);
+        (await admin.SendAsync(put)).EnsureSuccessStatusCode();
+        foreach (var role in Roles)
+        {
+            var password = $"{role}-password-{Guid.NewGuid():N}";
+            Secrets.Add(password);
+            var created = await admin.PostAsync("/api/v1/users", Json($$"""{"name":"{{role}}-user","role":"{{role}}","password":"{{password}}"}"""));
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            var user = Client(null);
+            var signIn = await user.PostAsync("/api/v1/session", Json($$"""{"name":"{{role}}-user","password":"{{password}}"}"""));
+            signIn.EnsureSuccessStatusCode();
+            var cookies = signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
+            var csrf = cookies.Single(c => c.StartsWith("nagare_csrf=", StringComparison.Ordinal))["nagare_csrf=".Length..];
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tokens") { Content = Json($$"""{"name":"{{role}}-token"}""") };
+            request.Headers.Add("Cookie", string.Join("; ", cookies));
+            request.Headers.Add("X-CSRF-Token", csrf);
+            var token = await user.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.Created, token.StatusCode);
+            var secret = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+            Tokens[role] = secret;
+            Secrets.Add(secret);
+        }
+    }
+
+    /// <summary>Keeps every answer's body.</summary>
+    private sealed class Recorder(ServerHarness harness) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.Content.Headers.ContentType?.MediaType is not "text/event-stream")
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                // The one answer that carries a token's secret by design: the token's creation.
+                if (!(request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath == "/api/v1/tokens" && response.IsSuccessStatusCode))
+                {
+                    harness.Answers.Enqueue(string.Join("\n", response.Headers.Select(h => $"{h.Key}: {string.Join(",", h.Value)}")) + "\n" + body);
+                }
+            }
+
+            return response;
+        }
+    }
+}
