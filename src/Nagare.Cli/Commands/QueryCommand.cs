@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Nagare.Cli.Output;
+using Nagare.Cli.Remote;
 using Nagare.Core;
 using Nagare.DuckDb;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Configuration;
+using Nagare.Server.Apis;
 
 namespace Nagare.Cli.Commands;
 
@@ -37,11 +39,23 @@ public static class QueryCommand
         {
             Description = "Session time zone (IANA name, e.g. Asia/Tokyo): how TIMESTAMPTZ values are shown and naive timestamps cast. Default: timezone: of nagare.yml, else DuckDB's (the system's).",
         };
+        var server = new Option<string?>("--server")
+        {
+            Description = $"Run the SQL on the server at this URL (with an API token in {ServerClient.TokenVariable}). Default: the server running for the project, if any (it owns the warehouse), else the warehouse file itself.",
+        };
         var warehouse = new WarehouseOptions();
-        var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit, timeZone, project };
+        var command = new Command("query", "Run SQL against the warehouse and print the result.") { sql, db, format, limit, timeZone, project, server };
         warehouse.AddReadOnly(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(db) is null && ServerClient.Find(parse.GetValue(server), Path.GetFullPath(parse.GetValue(project)!)) is { } client)
+            {
+                using (client)
+                {
+                    return await QueryServerAsync(client, parse.GetValue(sql)!, ResultWriter.For(parse.GetValue(format)!, context, parse.GetValue(limit)), context, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var path = parse.GetValue(db) ?? ProjectLoader.WarehousePath(parse.GetValue(project)!) ?? DefaultDatabase;
             using var connection = OpenWarehouse(path, parse, context, warehouse, cancellationToken);
             var writer = ResultWriter.For(parse.GetValue(format)!, context, parse.GetValue(limit));
@@ -59,6 +73,19 @@ public static class QueryCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Runs the SQL on the server that owns the warehouse: it checks the caller's grants and answers with the rows.</summary>
+    private static async Task<int> QueryServerAsync(ServerClient client, string sql, ResultWriter writer, CliContext context, CancellationToken cancellationToken)
+    {
+        using var reader = (RemoteResultReader)await client.QueryAsync(sql, QueryApi.MaxRows, cancellationToken).ConfigureAwait(false);
+        await writer.WriteAsync(reader, cancellationToken).ConfigureAwait(false);
+        if (reader.Truncated)
+        {
+            await context.Error.WriteLineAsync($"note: the server sends at most {QueryApi.MaxRows:N0} rows; the result had more.").ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
     }
 
     private static void SetTimeZone(DuckDbConnection connection, string zone)

@@ -28,7 +28,7 @@ public sealed class ServeProcessTests : IDisposable
     [Fact]
     public async Task PipelineRun_WhileServeRuns_TheServerRunsItAndWaitFollowsIt()
     {
-        await using var serve = NagareProcess.Start("serve", "--slots", "1", "--project", dir);
+        await using var serve = NagareProcess.Start("serve", "--slots", "1", "--listen", "127.0.0.1:0", "--project", dir);
         await serve.WaitForOutputAsync("is the leader", Startup);
 
         var started = await RealClockCli.RunAsync("pipeline", "run", "hello", "--project", dir);
@@ -58,7 +58,7 @@ public sealed class ServeProcessTests : IDisposable
                 command: [sh, -c, "if [ -f tried ]; then echo second try; else touch tried; exit 3; fi"]
 
             """);
-        await using var serve = NagareProcess.Start("serve", "--slots", "1", "--project", dir);
+        await using var serve = NagareProcess.Start("serve", "--slots", "1", "--listen", "127.0.0.1:0", "--project", dir);
         await serve.WaitForOutputAsync("is the leader", Startup);
 
         var failed = await RealClockCli.RunAsync("pipeline", "run", "flaky", "--wait", "--project", dir);
@@ -77,7 +77,7 @@ public sealed class ServeProcessTests : IDisposable
     [Fact]
     public async Task Serve_Sigterm_ExitsZeroAndLetsCommandsRunInProcessAgain()
     {
-        await using var serve = NagareProcess.Start("serve", "--project", dir);
+        await using var serve = NagareProcess.Start("serve", "--listen", "127.0.0.1:0", "--project", dir);
         await serve.WaitForOutputAsync("is the leader", Startup);
 
         await serve.TerminateAsync();
@@ -89,6 +89,33 @@ public sealed class ServeProcessTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Out + run.Error);
         Assert.DoesNotContain("the server runs it", run.Out, StringComparison.Ordinal);
         Assert.Contains("run 1 succeeded", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Query_WhileServeRuns_GoesThroughTheServerThatOwnsTheWarehouse()
+    {
+        await using var serve = NagareProcess.Start("serve", "--listen", "127.0.0.1:0", "--project", dir);
+        var api = await serve.WaitForOutputAsync(@"API at (http://127\.0\.0\.1:\d+/)", Startup);
+
+        var created = await RealClockCli.RunAsync("query", "CREATE TABLE answers AS SELECT 42 AS answer; SELECT answer FROM answers", "--format", "csv", "--project", dir);
+        var direct = await RealClockCli.RunAsync("query", "SELECT 1", "--db", Path.Combine(dir, ".nagare", "warehouse.duckdb"));
+        using var http = new HttpClient();
+        var health = await http.GetStringAsync(new Uri(new Uri(api.Groups[1].Value), "api/v1/health"));
+
+        Assert.True(created.ExitCode == 0, created.Out + created.Error);
+        Assert.Equal("answer\n42\n", created.Out);
+        Assert.NotEqual(0, direct.ExitCode);
+        Assert.Contains("serve", direct.Error, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"ok\"", health, StringComparison.Ordinal);
+        Assert.Matches("created the user 'admin' with the password [A-Za-z0-9_-]{20} ", serve.Output);
+        Assert.True(File.Exists(Path.Combine(dir, ".nagare", "server.json")));
+
+        await serve.TerminateAsync();
+        Assert.Equal(0, await serve.WaitForExitAsync(Bound));
+        Assert.False(File.Exists(Path.Combine(dir, ".nagare", "server.json")));
+        var alone = await RealClockCli.RunAsync("query", "SELECT answer + 1 AS next FROM answers", "--format", "csv", "--project", dir);
+        Assert.True(alone.ExitCode == 0, alone.Out + alone.Error);
+        Assert.Equal("next\n43\n", alone.Out);
     }
 
     private void Write(string relative, string text)

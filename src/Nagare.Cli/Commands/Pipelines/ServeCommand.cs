@@ -3,6 +3,7 @@ using System.Globalization;
 using Nagare.Core;
 using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Pipelines;
+using Nagare.Server;
 
 namespace Nagare.Cli.Commands.Pipelines;
 
@@ -13,17 +14,46 @@ public static class ServeCommand
     {
         var options = new PipelineOptions();
         var slots = SlotsOption();
-        var noWorker = new Option<bool>("--no-worker") { Description = "Run the scheduler only (workers run elsewhere)." };
+        var noWorker = new Option<bool>("--no-worker") { Description = "Run the scheduler only, e.g. a standby on another machine: no worker and no REST API (workers run elsewhere)." };
         var lease = LeaseOption();
         var heartbeat = HeartbeatOption();
-        var command = new Command("serve", "Run the scheduler and a worker until stopped (Ctrl+C): scheduled runs start on time, tasks run, deadlines are watched and notices sent.") { slots, noWorker, lease, heartbeat };
+        var listen = new Option<string>("--listen")
+        {
+            Description = $"Where the REST API listens, HOST:PORT (default {ServerOptions.DefaultListen}: this machine only; 0.0.0.0:8181 for every interface).",
+            DefaultValueFactory = _ => ServerOptions.DefaultListen,
+        };
+        var noApi = new Option<bool>("--no-api") { Description = "Run without the REST API (the scheduler and worker only)." };
+        var certificate = new Option<string?>("--cert") { Description = "Serve HTTPS with this certificate: a .pfx/.p12 file, or a PEM .crt/.pem file with --cert-key." };
+        var certificateKey = new Option<string?>("--cert-key") { Description = "The PEM private key of --cert, or the password of a .pfx file." };
+        var command = new Command("serve", "Run the REST API, the scheduler and a worker until stopped (Ctrl+C): the server owns the warehouse, scheduled runs start on time, tasks run, deadlines are watched and notices sent.") { slots, noWorker, lease, heartbeat, listen, noApi, certificate, certificateKey };
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var worker = parse.GetValue(noWorker) ? null : Checked(new WorkerOptions { Slots = parse.GetValue(slots), Warehouse = true }, parse, lease, heartbeat);
             await using var service = await options.OpenAsync(parse, context, verbose: true, cancellationToken).ConfigureAwait(false);
-            await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"nagare serve: {service.Project.Pipelines.Count} pipeline(s), store {service.Store.Display}{(worker is null ? ", no worker" : $", a worker of {worker.Slots} slots")}; Ctrl+C stops")).ConfigureAwait(false);
-            await service.ServeAsync(scheduler: true, worker, null, cancellationToken).ConfigureAwait(false);
+            NagareServer? server = null;
+            // A scheduler alone (a standby, often on a machine without the warehouse) neither owns the warehouse nor answers the API.
+            if (worker is not null && !parse.GetValue(noApi))
+            {
+                server = await NagareServer.StartAsync(
+                    new ServerOptions
+                    {
+                        Pipelines = service,
+                        Listen = parse.GetValue(listen)!,
+                        Certificate = parse.GetValue(certificate),
+                        CertificateKey = parse.GetValue(certificateKey),
+                        Time = context.Time,
+                        Log = line => context.Error.WriteLine(line),
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (server)
+            {
+                await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"nagare serve: {(server is null ? "no API" : $"API at {server.Address}")}, {service.Project.Pipelines.Count} pipeline(s), store {service.Store.Display}{(worker is null ? ", no worker" : $", a worker of {worker.Slots} slots")}; Ctrl+C stops")).ConfigureAwait(false);
+                await service.ServeAsync(scheduler: true, worker, null, cancellationToken).ConfigureAwait(false);
+            }
+
             await context.Error.WriteLineAsync("nagare serve: stopped").ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -1,0 +1,107 @@
+using System.Data.Common;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Nagare.Core;
+using Nagare.Server;
+
+namespace Nagare.Cli.Remote;
+
+/// <summary>
+/// The command line's way into a running server: the one announced in the project's <c>.nagare/server.json</c>
+/// (same machine, its local key), or one named by <c>--server URL</c> with an API token from <c>NAGARE_TOKEN</c>.
+/// </summary>
+internal sealed class ServerClient : IDisposable
+{
+    /// <summary>The environment variable holding the API token for <c>--server</c>.</summary>
+    public const string TokenVariable = "NAGARE_TOKEN";
+
+    private readonly HttpClient http;
+
+    private ServerClient(Uri address, string token)
+    {
+        Address = address;
+        http = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>The server's address.</summary>
+    public Uri Address { get; }
+
+    /// <summary>
+    /// The server to use: <paramref name="url"/> when given (with the token from <c>NAGARE_TOKEN</c>), else the one
+    /// announced in <paramref name="projectRoot"/>, else null (the command works alone).
+    /// </summary>
+    public static ServerClient? Find(string? url, string projectRoot)
+    {
+        if (url is not null)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            {
+                throw new NagareException($"--server '{url}' is not an http:// or https:// URL, e.g. --server http://127.0.0.1:8181.");
+            }
+
+            var token = Environment.GetEnvironmentVariable(TokenVariable);
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                throw new NagareException($"--server needs an API token in {TokenVariable}.") { Hint = "Create one with POST /api/v1/tokens (or in the web UI), then: export NAGARE_TOKEN=ngr_…" };
+            }
+
+            return new ServerClient(address, token.Trim());
+        }
+
+        return ServerFile.Read(projectRoot) is { } file ? new ServerClient(new Uri(file.Url), file.Key) : null;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the server's warehouse; the result's rows as a reader.</summary>
+    public async Task<DbDataReader> QueryAsync(string sql, int limit, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(new { sql, limit, timeout_seconds = 3600 }), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(() => http.PostAsync("api/v1/query", content, cancellationToken)).ConfigureAwait(false);
+        await ThrowIfProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
+        return new RemoteResultReader(document);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        try
+        {
+            return await send().ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NagareException($"Cannot reach the server at {Address}: {e.Message}") { Hint = "Is `nagare serve` running? Without a server, remove .nagare/server.json or pass --db to open the warehouse file directly." };
+        }
+    }
+
+    private static async Task ThrowIfProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        string? detail = null;
+        try
+        {
+            detail = JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // Not a problem document: say the status.
+        }
+
+        throw new NagareException(response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => $"The server refused the credentials: {detail ?? "not signed in"}",
+            HttpStatusCode.Forbidden => $"Refused by the server: {detail}",
+            _ => detail ?? $"The server answered {(int)response.StatusCode} {response.ReasonPhrase}.",
+        });
+    }
+}
