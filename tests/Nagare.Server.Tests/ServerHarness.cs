@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Nagare.Runtime.Access;
 using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Pipelines;
@@ -18,6 +19,11 @@ namespace Nagare.Server.Tests;
 public sealed class ServerHarness : IAsyncDisposable
 {
     public static readonly string[] Roles = ["viewer", "analyst", "editor", "admin"];
+
+    /// <summary>The password of every test user but the first admin.</summary>
+    public const string UserPassword = "the users' long password";
+
+    private static readonly Lazy<string> UserPasswordHash = new(() => Passwords.Hash(UserPassword));
 
     private readonly ConcurrentBag<HttpClient> clients = [];
 
@@ -85,6 +91,7 @@ public sealed class ServerHarness : IAsyncDisposable
         var password = announced.Split("with the password ")[1].Split(' ')[0];
         var harness = new ServerHarness(root, server, service, password, log);
         harness.Secrets.Add(password);
+        harness.Secrets.Add(UserPassword);
         await harness.SetUpRolesAsync();
         return harness;
     }
@@ -145,23 +152,13 @@ public sealed class ServerHarness : IAsyncDisposable
         var put = new HttpRequestMessage(HttpMethod.Put, "/api/v1/roles/analyst") { Content = Json("""{"level":"analyst","grants":[{"pattern":"*","privilege":"read"},{"pattern":"dwh_secret","privilege":"none"}]}""") };
         put.Headers.IfMatch.Add(analyst.Headers.ETag!);
         (await admin.SendAsync(put)).EnsureSuccessStatusCode();
+        // Users and tokens go straight into the store: each password hash costs 600,000 PBKDF2 rounds, and the
+        // sign-in path has its own tests.
         foreach (var role in Roles)
         {
-            var password = $"{role}-password-{Guid.NewGuid():N}";
-            Secrets.Add(password);
-            var created = await admin.PostAsync("/api/v1/users", Json($$"""{"name":"{{role}}-user","role":"{{role}}","password":"{{password}}"}"""));
-            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
-            var user = Client(null);
-            var signIn = await user.PostAsync("/api/v1/session", Json($$"""{"name":"{{role}}-user","password":"{{password}}"}"""));
-            signIn.EnsureSuccessStatusCode();
-            var cookies = signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).ToList();
-            var csrf = cookies.Single(c => c.StartsWith("nagare_csrf=", StringComparison.Ordinal))["nagare_csrf=".Length..];
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tokens") { Content = Json($$"""{"name":"{{role}}-token"}""") };
-            request.Headers.Add("Cookie", string.Join("; ", cookies));
-            request.Headers.Add("X-CSRF-Token", csrf);
-            var token = await user.SendAsync(request);
-            Assert.Equal(System.Net.HttpStatusCode.Created, token.StatusCode);
-            var secret = (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+            var user = await Service.Store.CreateUserAsync($"{role}-user", role, UserPasswordHash.Value, TimeProvider.System.GetUtcNow(), CancellationToken.None);
+            var (secret, prefix, hash) = ApiTokens.New();
+            await Service.Store.CreateTokenAsync(user.Id, $"{role}-token", prefix, hash, [], TimeProvider.System.GetUtcNow(), null, CancellationToken.None);
             Tokens[role] = secret;
             Secrets.Add(secret);
         }

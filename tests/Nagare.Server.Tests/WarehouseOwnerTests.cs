@@ -60,4 +60,22 @@ public sealed class WarehouseOwnerTests : IAsyncLifetime
         var count = JsonDocument.Parse(await (await analyst.PostAsync("/api/v1/query", ServerHarness.Json("""{"sql":"SELECT count(*) AS n, sum(amount) AS s FROM lake.events"}"""))).Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(Rows, count.GetProperty("rows")[0][0].GetInt64());
     }
+
+    [Fact]
+    public async Task SyncRun_NeedsWriteOnItsDataset_ThenRunsAsARun()
+    {
+        var refused = await harness.As("analyst").PostAsync("/api/v1/syncs/app_to_lake/runs", ServerHarness.Json("{}"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("may not write dataset lake", (await ServerHarness.ProblemAsync(refused)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var started = await harness.As("editor").PostAsync("/api/v1/syncs/app_to_lake/runs", ServerHarness.Json("""{"select":"main.events"}"""));
+
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var id = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        var run = await harness.Service.RunToEndAsync(id, new WorkerOptions { Slots = 1, Warehouse = true }, CancellationToken.None);
+        Assert.True(run.State == "succeeded", run.Error);
+        Assert.Equal("sync:app_to_lake", run.Pipeline);
+        var logs = await harness.As("viewer").GetStringAsync($"/api/v1/runs/{id}/logs");
+        Assert.Contains("main.events -> ", logs, StringComparison.Ordinal);
+    }
 }

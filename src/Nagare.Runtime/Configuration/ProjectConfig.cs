@@ -52,6 +52,7 @@ public sealed record ProjectConfig(
         }
 
         return Pipelines.TryGetValue(name, out var pipeline) ? pipeline
+            : AdHocPipelines.Resolve(this, name) is { } adHoc ? adHoc
             : throw new ConfigException($"No pipeline '{name}' in {Root}. Known: {(Pipelines.IsEmpty ? "(none)" : string.Join(", ", Pipelines.Keys))}.");
     }
 

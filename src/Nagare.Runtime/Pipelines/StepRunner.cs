@@ -82,7 +82,8 @@ public sealed class StepRunner
 
         // The run's parameters are the sync's query variables: {{ since }} in a stream's custom sql.
         var vars = ((Dictionary<string, object?>)context["params"]!).ToImmutableDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? string.Empty, StringComparer.Ordinal);
-        var options = new SyncRunOptions(Select: step.Streams is { } s ? render(s, "streams") : null, FullRefresh: step.FullRefresh, Vars: vars.IsEmpty ? null : vars)
+        // An empty selection is no selection: the ad-hoc sync pipelines pass their `select` parameter, empty for all.
+        var options = new SyncRunOptions(Select: step.Streams is { } s && render(s, "streams") is { Length: > 0 } streams ? streams : null, FullRefresh: step.FullRefresh, Vars: vars.IsEmpty ? null : vars)
         {
             LockWait = WarehouseWait,
             StreamFinished = r => log(string.Create(CultureInfo.InvariantCulture, $"{r.Status.ToString().ToLowerInvariant()} {r.Stream} -> {r.Table}: {r.RowsWritten:N0} rows in {r.Seconds:0.00} s{(r.Message is null ? string.Empty : " · " + r.Message)}")),
@@ -105,7 +106,7 @@ public sealed class StepRunner
         var vars = ((Dictionary<string, object?>)context["params"]!).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var models = ModelProject.Load(project, null, vars);
         var manifest = ModelCompiler.Compile(models, new CompileOptions { Log = log, WriteArtifacts = false }, cancellationToken);
-        var selector = step.Target is { } t ? render(t, "the selector") : null;
+        var selector = step.Target is { } t && render(t, "the selector") is { Length: > 0 } rendered ? rendered : null;
         var selected = NodeSelector.Select(manifest, selector is null ? null : selector.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(id => step.Kind == StepKind.Build || manifest.Nodes[id].Type == NodeType.Test)
             .ToHashSet(StringComparer.Ordinal);

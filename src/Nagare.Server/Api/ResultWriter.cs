@@ -18,7 +18,7 @@ internal static class ResultWriter
     public static async Task WriteJsonAsync(HttpResponse response, DbDataReader reader, int limit, CancellationToken cancellationToken)
     {
         response.ContentType = "application/json; charset=utf-8";
-        var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { SkipValidation = true });
+        var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { SkipValidation = true, Encoder = ApiJson.Options.Encoder });
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();

@@ -17,6 +17,7 @@ public static class NagareApi
         routes.MapHealthApi();
         routes.MapSessionApi();
         routes.MapPipelinesApi();
+        routes.MapSyncsApi();
         routes.MapRunsApi();
         routes.MapDatasetsApi();
         routes.MapQueryApi();
