@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Nagare.Cli.Output;
+using Nagare.Cli.Remote;
+using Nagare.Core;
 using Nagare.Runtime.Models;
 using Spectre.Console;
 
@@ -24,6 +26,21 @@ public static class BuildCommand
     public static Command CreateSeed(CliContext context) =>
         Create(context, "seed", "Load the selected seed CSV files into tables.", n => n.Type == NodeType.Seed);
 
+    /// <summary>
+    /// <c>build</c> and <c>test</c> while a server owns the warehouse: the server runs them (a run like any other) and
+    /// this prints its log. Only the selection and full refresh travel; the other options need the warehouse here.
+    /// </summary>
+    private static async Task<int> BuildOnServerAsync(ServerClient client, string name, ParseResult parse, BuildCommandOptions options, bool threads, bool fullRefresh, CliContext context, CancellationToken cancellationToken)
+    {
+        if (name is not ("build" or "test") || threads || parse.GetValue(options.Exclude) is { Length: > 0 } || parse.GetValue(options.Target) is not null || parse.GetValue(options.Vars) is not null || parse.GetValue(options.State) is not null)
+        {
+            throw new NagareException($"The server at {client.Address} owns the warehouse: through it, `nagare build` and `nagare test` take only --select and --full-refresh.") { Hint = "Drop the other options, or stop the server to build here." };
+        }
+
+        var select = string.Join(' ', parse.GetValue(options.Select) ?? []);
+        return await client.RunAsync(name, $"api/v1/models/{name}", new { select = select.Length == 0 ? null : select, full_refresh = fullRefresh }, context, cancellationToken).ConfigureAwait(false);
+    }
+
     private static Command Create(CliContext context, string name, string description, Func<ModelNode, bool> kind)
     {
         var options = new BuildCommandOptions();
@@ -34,10 +51,20 @@ public static class BuildCommand
         options.AddSelection(command);
         command.Options.Add(threads);
         command.Options.Add(fullRefresh);
+        var server = new Option<string?>("--server") { Description = $"Run on the server at this URL (with an API token in {ServerClient.TokenVariable}). Default: the server running for the project, if any (it owns the warehouse)." };
+        command.Options.Add(server);
         var warehouse = new WarehouseOptions();
         warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (ServerClient.Find(parse.GetValue(server), Path.GetFullPath(parse.GetValue(options.Project)!)) is { } client)
+            {
+                using (client)
+                {
+                    return await BuildOnServerAsync(client, name, parse, options, parse.GetValue(threads) is not null, parse.GetValue(fullRefresh), context, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var project = options.LoadProject(parse, context);
             {
                 var manifest = options.Compile(parse, context, project, null);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Nagare.Core;
 using Nagare.Cli.Output;
+using Nagare.Cli.Remote;
 using Nagare.Core.Connectors;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Replication;
@@ -24,11 +25,26 @@ public static class SyncCommand
         var vars = new Option<string[]>("--var") { Description = "Query variable for custom SQL, as name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the per-stream summary as JSON." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (streams, modes, target tables, what would be created or altered, estimated rows); write nothing." };
-        var command = new Command("sync", "Copy a sync's streams from its source into its destination.") { name, select, fullRefresh, threads, vars, json, dryRun, project };
+        var server = new Option<string?>("--server") { Description = $"Run the sync on the server at this URL (with an API token in {ServerClient.TokenVariable}). Default: the server running for the project, if any (it owns the warehouse)." };
+        var command = new Command("sync", "Copy a sync's streams from its source into its destination.") { name, select, fullRefresh, threads, vars, json, dryRun, project, server };
         var warehouse = new WarehouseOptions();
         warehouse.AddWait(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (ServerClient.Find(parse.GetValue(server), Path.GetFullPath(parse.GetValue(project)!)) is { } client)
+            {
+                using (client)
+                {
+                    if (parse.GetValue(dryRun) || parse.GetValue(json) || parse.GetValue(threads) is not null || parse.GetValue(vars) is { Length: > 0 })
+                    {
+                        throw new NagareException($"The server at {client.Address} owns the warehouse: through it a sync takes only --select and --full-refresh.") { Hint = "Drop --dry-run, --json, --threads and --var, or stop the server to run the sync here." };
+                    }
+
+                    var escaped = Uri.EscapeDataString(parse.GetValue(name)!);
+                    return await client.RunAsync($"sync {parse.GetValue(name)}", $"api/v1/syncs/{escaped}/runs", new { select = parse.GetValue(select), full_refresh = parse.GetValue(fullRefresh) }, context, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var config = ProjectOption.Load(parse, project, context);
             if (parse.GetValue(threads) is < 1)
             {

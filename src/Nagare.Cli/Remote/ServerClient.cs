@@ -64,6 +64,59 @@ internal sealed class ServerClient : IDisposable
         return new RemoteResultReader(document);
     }
 
+    /// <summary>Starts a run through <paramref name="path"/> (an API route that answers with the run) and returns its id.</summary>
+    public async Task<long> StartAsync(string path, object body, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(() => http.PostAsync(path, content, cancellationToken)).ConfigureAwait(false);
+        await ThrowIfProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return document.RootElement.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>Follows run <paramref name="runId"/>'s log lines as the server sends them until it ends; returns its final state.</summary>
+    public async Task<string> FollowAsync(long runId, Func<string, Task> line, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/runs/{runId}/logs");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await SendAsync(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)).ConfigureAwait(false);
+        await ThrowIfProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        var kind = string.Empty;
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
+        {
+            if (text.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                kind = text["event: ".Length..];
+            }
+            else if (text.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                using var data = JsonDocument.Parse(text["data: ".Length..]);
+                if (kind == "end")
+                {
+                    return data.RootElement.GetProperty("state").GetString() ?? "unknown";
+                }
+
+                await line(data.RootElement.GetProperty("line").GetString() ?? string.Empty).ConfigureAwait(false);
+            }
+        }
+
+        throw new NagareException($"The server at {Address} stopped sending run {runId}'s log before it ended; follow it with: nagare runs show {runId}");
+    }
+
+    /// <summary>
+    /// Runs through the server what would open the warehouse here: starts the run at <paramref name="path"/>, prints its
+    /// log lines as they come, and exits 0 when it succeeded, 1 when not.
+    /// </summary>
+    public async Task<int> RunAsync(string what, string path, object body, CliContext context, CancellationToken cancellationToken)
+    {
+        var id = await StartAsync(path, body, cancellationToken).ConfigureAwait(false);
+        await context.Error.WriteLineAsync($"{what}: the server at {Address} owns the warehouse; it runs this as run {id}").ConfigureAwait(false);
+        var state = await FollowAsync(id, l => context.Out.WriteLineAsync(l), cancellationToken).ConfigureAwait(false);
+        await context.Out.WriteLineAsync($"run {id}: {state}").ConfigureAwait(false);
+        return state == "succeeded" ? ExitCodes.Success : ExitCodes.UserError;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => http.Dispose();
 

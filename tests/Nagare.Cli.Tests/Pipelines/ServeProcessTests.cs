@@ -118,6 +118,36 @@ public sealed class ServeProcessTests : IDisposable
         Assert.Equal("next\n43\n", alone.Out);
     }
 
+    [Fact]
+    public async Task Sync_WhileServeRuns_TheServerRunsItAndTheCommandPrintsItsLog()
+    {
+        var app = Path.Combine(dir, "app.db");
+        using (var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app};Pooling=false"))
+        {
+            sqlite.Open();
+            using var create = sqlite.CreateCommand();
+            create.CommandText = "CREATE TABLE plans (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO plans VALUES (1, 'free'), (2, 'pro');";
+            create.ExecuteNonQuery();
+        }
+
+        Write("connections/app.yml", $"name: app\ntype: sqlite\npath: {app}\n");
+        Write("syncs/app_to_lake.yml", "name: app_to_lake\nsource: app\ndestination: warehouse\ntarget_schema: lake\nstreams:\n  - select: main.plans\n    mode: full_refresh\n");
+        await using var serve = NagareProcess.Start("serve", "--listen", "127.0.0.1:0", "--project", dir);
+        await serve.WaitForOutputAsync("API at", Startup);
+
+        var sync = await RealClockCli.RunAsync("sync", "app_to_lake", "--project", dir);
+        var refused = await RealClockCli.RunAsync("sync", "app_to_lake", "--dry-run", "--project", dir);
+        var count = await RealClockCli.RunAsync("query", "SELECT count(*) AS n FROM lake.plans", "--format", "csv", "--project", dir);
+
+        Assert.True(sync.ExitCode == 0, sync.Out + sync.Error);
+        Assert.Contains("it runs this as run 1", sync.Error, StringComparison.Ordinal);
+        Assert.Contains("main.plans -> ", sync.Out, StringComparison.Ordinal);
+        Assert.EndsWith("run 1: succeeded\n", sync.Out, StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("takes only --select and --full-refresh", refused.Error, StringComparison.Ordinal);
+        Assert.Equal("n\n2\n", count.Out);
+    }
+
     private void Write(string relative, string text)
     {
         var path = Path.Combine(dir, relative);
