@@ -127,4 +127,26 @@ public sealed class QueryAccessTests(ServerFixture fixture) : IClassFixture<Serv
         var secret = await harness.As("analyst").GetAsync("/api/v1/datasets/dwh_secret/tables/customers/preview");
         Assert.Equal(HttpStatusCode.NotFound, secret.StatusCode);
     }
+
+    [Fact]
+    public async Task RoleWithMaskAndRowFilter_QueryAndPreviewSeeOnlyWhatItMay()
+    {
+        var role = await harness.As("admin").PostAsync("/api/v1/roles", ServerHarness.Json("""
+            {"name":"partner","level":"analyst","grants":[{"pattern":"mart_sales","privilege":"read"}],
+             "masks":[{"table":"mart_sales.orders","column":"region","with":"redact"}],
+             "row_filters":[{"table":"mart_sales.orders","where":"amount >= 100"}]}
+            """));
+        Assert.Equal(HttpStatusCode.Created, role.StatusCode);
+        var partner = await harness.NewUserAsync("acme", "partner");
+
+        var query = await partner.PostAsync("/api/v1/query", ServerHarness.Json("""{"sql":"SELECT id, region, amount FROM mart_sales.orders ORDER BY id","format":"csv"}"""));
+        var preview = await partner.GetAsync("/api/v1/datasets/mart_sales/tables/orders/preview");
+        var leak = await partner.PostAsync("/api/v1/query", ServerHarness.Json("""{"sql":"SELECT count(*) FROM mart_sales.leak"}"""));
+
+        Assert.Equal("id,region,amount\r\n1,***,100\r\n2,***,250\r\n", await query.Content.ReadAsStringAsync());
+        var rows = JsonDocument.Parse(await preview.Content.ReadAsStringAsync()).RootElement.GetProperty("rows");
+        Assert.Equal(2, rows.GetArrayLength());
+        Assert.All(rows.EnumerateArray(), r => Assert.Equal("***", r[1].GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, leak.StatusCode);
+    }
 }

@@ -96,6 +96,16 @@ public sealed class ServerHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>A client acting as a new user of <paramref name="role"/> (made in the store, with a token).</summary>
+    public async Task<HttpClient> NewUserAsync(string name, string role)
+    {
+        var user = await Service.Store.CreateUserAsync(name, role, UserPasswordHash.Value, TimeProvider.System.GetUtcNow(), CancellationToken.None);
+        var (secret, prefix, hash) = ApiTokens.New();
+        await Service.Store.CreateTokenAsync(user.Id, $"{name}-token", prefix, hash, [], TimeProvider.System.GetUtcNow(), null, CancellationToken.None);
+        Secrets.Add(secret);
+        return Client(secret);
+    }
+
     /// <summary>A client without credentials.</summary>
     public HttpClient Anonymous() => Client(null);
 

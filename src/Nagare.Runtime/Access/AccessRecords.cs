@@ -41,6 +41,25 @@ public enum RoleLevel
 /// <summary>A grant of <paramref name="Privilege"/> on the datasets whose names match <paramref name="Pattern"/> (<c>*</c> and <c>?</c>, case-insensitive).</summary>
 public sealed record DatasetGrant(string Pattern, Privilege Privilege);
 
+/// <summary>How a masked column reads.</summary>
+public enum MaskKind
+{
+    /// <summary>The SHA-256 of the value as text (joins on it still work).</summary>
+    Hash,
+
+    /// <summary>NULL.</summary>
+    Null,
+
+    /// <summary>The text <c>***</c>.</summary>
+    Redact,
+}
+
+/// <summary>A column a role reads masked: <paramref name="Table"/> is <c>schema.table</c>.</summary>
+public sealed record ColumnMask(string Table, string Column, MaskKind With);
+
+/// <summary>The rows of <paramref name="Table"/> (<c>schema.table</c>) a role reads: those where the SQL condition <paramref name="Where"/> holds.</summary>
+public sealed record RowFilter(string Table, string Where);
+
 /// <summary>A role: a level for the API and grants for datasets.</summary>
 /// <param name="Name">Unique name (built-in: admin, editor, analyst, viewer).</param>
 /// <param name="Level">What the role may do through the API.</param>
@@ -48,7 +67,14 @@ public sealed record DatasetGrant(string Pattern, Privilege Privilege);
 /// <param name="Description">Free text, or null.</param>
 /// <param name="Builtin">True for the four built-in roles (their grants may change; they cannot be deleted).</param>
 /// <param name="Version">Incremented by every change; a change naming an older version is refused (<see cref="VersionConflictException"/>).</param>
-public sealed record RoleRecord(string Name, RoleLevel Level, ImmutableArray<DatasetGrant> Grants, string? Description = null, bool Builtin = false, long Version = 0);
+public sealed record RoleRecord(string Name, RoleLevel Level, ImmutableArray<DatasetGrant> Grants, string? Description = null, bool Builtin = false, long Version = 0)
+{
+    /// <summary>Columns the role reads masked, wherever it reads them (SQL, previews, downloads).</summary>
+    public ImmutableArray<ColumnMask> Masks { get; init; } = [];
+
+    /// <summary>Tables of which the role reads only some rows.</summary>
+    public ImmutableArray<RowFilter> RowFilters { get; init; } = [];
+}
 
 /// <summary>A local user (the password hash never leaves the store's access methods).</summary>
 public sealed record UserRecord(long Id, string Name, string Role, bool Disabled, DateTimeOffset CreatedAt, long Version);
@@ -113,7 +139,18 @@ public sealed class AccessPolicy
         Role = role.Name;
         Level = role.Level;
         grants = role.Grants;
+        Masks = role.Masks.IsDefault ? [] : role.Masks;
+        RowFilters = role.RowFilters.IsDefault ? [] : role.RowFilters;
     }
+
+    /// <summary>Columns the role reads masked (none for admins: they read everything as it is).</summary>
+    public ImmutableArray<ColumnMask> Masks { get; }
+
+    /// <summary>Row filters of the role.</summary>
+    public ImmutableArray<RowFilter> RowFilters { get; }
+
+    /// <summary>True when the role reads some table masked or filtered.</summary>
+    public bool HasProtections => !IsAdmin && (!Masks.IsEmpty || !RowFilters.IsEmpty);
 
     /// <summary>The role's name.</summary>
     public string Role { get; }

@@ -11,4 +11,10 @@ public sealed record GuardDecision(bool Allowed, string? Reason, ImmutableArray<
 {
     /// <summary>A refusal for <paramref name="reason"/>.</summary>
     public static GuardDecision Refuse(string reason) => new(false, reason, [], []);
+
+    /// <summary>
+    /// The SQL to run when allowed: the caller's own, or, for a role with column masks or row filters, the same
+    /// statements with each protected table read through its masks and filter. Null when refused.
+    /// </summary>
+    public string? Sql { get; init; }
 }

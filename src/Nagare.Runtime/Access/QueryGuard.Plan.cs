@@ -87,6 +87,8 @@ public static partial class QueryGuard
         }
 
         plan.Tables.Add(schema + "." + table);
+        var key = (schema + "." + table).ToLowerInvariant();
+        plan.Scans[key] = plan.Scans.GetValueOrDefault(key) + 1;
         if (!string.Equals(catalog, scope.Database, StringComparison.Ordinal))
         {
             return $"{catalog}.{schema}.{table} is in another database; role '{scope.Policy.Role}' may only read the warehouse's datasets.";
@@ -167,6 +169,9 @@ public static partial class QueryGuard
     private sealed class PlanContents
     {
         public SortedSet<string> Tables { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>How many times the plan scans each table (lower-case <c>schema.table</c>).</summary>
+        public Dictionary<string, int> Scans { get; } = new(StringComparer.Ordinal);
 
         public SortedSet<string> Functions { get; } = new(StringComparer.Ordinal);
     }

@@ -38,12 +38,12 @@ public static partial class QueryGuard
         var root = document.RootElement;
         if (!root.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.False)
         {
-            return policy.IsAdmin ? new GuardDecision(true, null, [], []) : GuardDecision.Refuse(NotSelectReason(root, sql, scope));
+            return policy.IsAdmin ? new GuardDecision(true, null, [], []) { Sql = sql } : GuardDecision.Refuse(NotSelectReason(root, sql, scope));
         }
 
         if (!root.TryGetProperty("statements", out var statements) || statements.ValueKind != JsonValueKind.Array || statements.GetArrayLength() == 0)
         {
-            return policy.IsAdmin ? new GuardDecision(true, null, [], []) : GuardDecision.Refuse("There is no statement to run.");
+            return policy.IsAdmin ? new GuardDecision(true, null, [], []) { Sql = sql } : GuardDecision.Refuse("There is no statement to run.");
         }
 
         if (!policy.IsAdmin)
@@ -59,11 +59,28 @@ public static partial class QueryGuard
 
         var plan = new PlanContents();
         var single = statements.GetArrayLength() == 1;
-        foreach (var statement in statements.EnumerateArray())
+        var protect = policy.HasProtections;
+        var rewritten = new Dictionary<string, int>(StringComparer.Ordinal);
+        var texts = new List<string>();
+        foreach (var written in statements.EnumerateArray())
         {
-            // One statement is planned as written; of several, each is planned from DuckDB's own rendering of its
-            // syntax tree, since only DuckDB's parser knows where one statement ends.
-            var text = single ? sql : await DeserializeAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+            var statement = written;
+            if (protect)
+            {
+                var node = JsonNode.Parse(written.GetRawText())!;
+                if (await ProtectAsync(connection, node, scope, rewritten, cancellationToken).ConfigureAwait(false) is { } problem)
+                {
+                    return GuardDecision.Refuse(problem);
+                }
+
+                using var protectedDocument = JsonDocument.Parse(node.ToJsonString());
+                statement = protectedDocument.RootElement.Clone();
+            }
+
+            // One statement is planned as written; of several (or a rewritten one), each is planned from DuckDB's own
+            // rendering of its syntax tree, since only DuckDB's parser knows where one statement ends.
+            var text = single && rewritten.Count == 0 ? sql : await DeserializeAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+            texts.Add(text);
             JsonElement physical;
             try
             {
@@ -75,7 +92,7 @@ public static partial class QueryGuard
             }
             catch (DuckDbException e)
             {
-                return policy.IsAdmin ? Allowed(plan) : GuardDecision.Refuse(WithoutSuggestions(e.Message));
+                return policy.IsAdmin ? Allowed(plan) with { Sql = sql } : GuardDecision.Refuse(WithoutSuggestions(e.Message));
             }
 
             if (CheckPlan(physical, scope, plan) is { } reason && !policy.IsAdmin)
@@ -84,7 +101,12 @@ public static partial class QueryGuard
             }
         }
 
-        return Allowed(plan);
+        if (protect && CheckProtectedScans(plan, rewritten, scope) is { } bypass)
+        {
+            return GuardDecision.Refuse(bypass);
+        }
+
+        return Allowed(plan) with { Sql = rewritten.Count == 0 ? sql : string.Join(";\n", texts) };
     }
 
     private static GuardDecision Allowed(PlanContents plan) => new(true, null, [.. plan.Tables], [.. plan.Functions]);

@@ -46,6 +46,9 @@ public static class QueryApi
         }
 
         server.Audit.Record(context, "query", auditTarget, "allowed", decision.Tables.IsDefaultOrEmpty ? null : "reads " + string.Join(", ", decision.Tables));
+
+        // A role with masks or row filters runs its statements as the guard rewrote them.
+        sql = decision.Sql ?? sql;
         try
         {
             if (format == "parquet")

@@ -10,10 +10,10 @@ namespace Nagare.Server.Apis;
 public static class RolesApi
 {
     /// <summary>A role as written: a level and grants.</summary>
-    public sealed record RoleBody(RoleLevel Level, IReadOnlyList<DatasetGrant> Grants, string? Description = null);
+    public sealed record RoleBody(RoleLevel Level, IReadOnlyList<DatasetGrant> Grants, string? Description = null, IReadOnlyList<ColumnMask>? Masks = null, IReadOnlyList<RowFilter>? RowFilters = null);
 
     /// <summary>A role to create.</summary>
-    public sealed record NewRole(string Name, RoleLevel Level, IReadOnlyList<DatasetGrant> Grants, string? Description = null);
+    public sealed record NewRole(string Name, RoleLevel Level, IReadOnlyList<DatasetGrant> Grants, string? Description = null, IReadOnlyList<ColumnMask>? Masks = null, IReadOnlyList<RowFilter>? RowFilters = null);
 
     /// <summary>All roles.</summary>
     public sealed record RoleList(IReadOnlyList<RoleRecord> Items);
@@ -25,7 +25,8 @@ public static class RolesApi
         routes.Map(new ApiOperation("GET", path, ApiAccess.Admin, ApiScopes.Admin, "access", "Lists roles with their grants.", Response: typeof(RoleList)), async context =>
             TypedResults.Json(new RoleList(await HealthApi.Server(context).Store.ListRolesAsync(context.RequestAborted).ConfigureAwait(false)), ApiJson.Options));
         routes.Map(new ApiOperation("POST", path, ApiAccess.Admin, ApiScopes.Admin, "access", "Creates a role.", typeof(NewRole), typeof(RoleRecord), 201,
-            new NewRole("sales_analyst", RoleLevel.Analyst, [new DatasetGrant("mart_sales*", Privilege.Read), new DatasetGrant("dwh_secret", Privilege.None)])), async context =>
+            new NewRole("partner_acme", RoleLevel.Analyst, [new DatasetGrant("mart_sales*", Privilege.Read), new DatasetGrant("dwh_secret", Privilege.None)], "A partner company's analysts",
+                [new ColumnMask("mart_sales.customers", "email", MaskKind.Hash)], [new RowFilter("mart_sales.orders", "company_id = 42")])), async context =>
         {
             var (body, problem) = await ApiJson.ReadAsync<NewRole>(context).ConfigureAwait(false);
             if (problem is not null)
@@ -33,7 +34,7 @@ public static class RolesApi
                 return problem;
             }
 
-            if ((UsersApi.NameProblem(body!.Name, "$.name") ?? GrantsProblem(body.Grants)) is { } bad)
+            if ((UsersApi.NameProblem(body!.Name, "$.name") ?? GrantsProblem(body.Grants) ?? ProtectionsProblem(body.Masks, body.RowFilters)) is { } bad)
             {
                 return bad;
             }
@@ -44,7 +45,7 @@ public static class RolesApi
                 return Problems.Conflict($"A role named '{body.Name}' exists already.", "$.name");
             }
 
-            var role = await server.Store.PutRoleAsync(new RoleRecord(body.Name, body.Level, [.. body.Grants], body.Description), null, context.RequestAborted).ConfigureAwait(false);
+            var role = await server.Store.PutRoleAsync(new RoleRecord(body.Name, body.Level, [.. body.Grants], body.Description) { Masks = [.. body.Masks ?? []], RowFilters = [.. body.RowFilters ?? []] }, null, context.RequestAborted).ConfigureAwait(false);
             server.Forget();
             server.Audit.Record(context, "role.create", role.Name, "allowed", Describe(role));
             context.Response.Headers.ETag = NagareApi.ETag(role.Version);
@@ -83,7 +84,7 @@ public static class RolesApi
                 return problem;
             }
 
-            if (GrantsProblem(body!.Grants) is { } bad)
+            if ((GrantsProblem(body!.Grants) ?? ProtectionsProblem(body.Masks, body.RowFilters)) is { } bad)
             {
                 return bad;
             }
@@ -93,7 +94,7 @@ public static class RolesApi
                 return Problems.Conflict("The admin role keeps the admin level.", "$.level");
             }
 
-            var role = await server.Store.PutRoleAsync(current with { Level = body.Level, Grants = [.. body.Grants], Description = body.Description }, version, context.RequestAborted).ConfigureAwait(false);
+            var role = await server.Store.PutRoleAsync(current with { Level = body.Level, Grants = [.. body.Grants], Description = body.Description, Masks = [.. body.Masks ?? []], RowFilters = [.. body.RowFilters ?? []] }, version, context.RequestAborted).ConfigureAwait(false);
             server.Forget();
             server.Audit.Record(context, "role.update", role.Name, "allowed", Describe(role));
             context.Response.Headers.ETag = NagareApi.ETag(role.Version);
@@ -131,6 +132,40 @@ public static class RolesApi
         return null;
     }
 
+    private static IResult? ProtectionsProblem(IReadOnlyList<ColumnMask>? masks, IReadOnlyList<RowFilter>? filters)
+    {
+        static bool IsTable(string table) => table.Split('.') is [{ Length: > 0 }, { Length: > 0 }];
+        for (var i = 0; i < (masks?.Count ?? 0); i++)
+        {
+            if (!IsTable(masks![i].Table))
+            {
+                return Problems.BadRequest($"A mask names its table as schema.table; got '{masks[i].Table}'.", $"$.masks[{i}].table");
+            }
+
+            if (string.IsNullOrWhiteSpace(masks[i].Column))
+            {
+                return Problems.BadRequest("A mask names its column.", $"$.masks[{i}].column");
+            }
+        }
+
+        for (var i = 0; i < (filters?.Count ?? 0); i++)
+        {
+            if (!IsTable(filters![i].Table))
+            {
+                return Problems.BadRequest($"A row filter names its table as schema.table; got '{filters[i].Table}'.", $"$.row_filters[{i}].table");
+            }
+
+            if (string.IsNullOrWhiteSpace(filters[i].Where) || filters[i].Where.Length > 4000)
+            {
+                return Problems.BadRequest("A row filter's where is a SQL condition of 1 to 4000 characters, e.g. company_id = 42.", $"$.row_filters[{i}].where");
+            }
+        }
+
+        return null;
+    }
+
     private static string Describe(RoleRecord role) =>
-        $"{role.Level.ToString().ToLowerInvariant()}; " + string.Join(", ", role.Grants.Select(g => $"{g.Pattern} {g.Privilege.ToString().ToLowerInvariant()}"));
+        $"{role.Level.ToString().ToLowerInvariant()}; " + string.Join(", ", role.Grants.Select(g => $"{g.Pattern} {g.Privilege.ToString().ToLowerInvariant()}"))
+        + string.Concat(role.Masks.Select(m => $"; mask {m.Table}.{m.Column} {m.With.ToString().ToLowerInvariant()}"))
+        + string.Concat(role.RowFilters.Select(f => $"; rows of {f.Table} where {f.Where}"));
 }

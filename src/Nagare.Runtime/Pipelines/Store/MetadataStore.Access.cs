@@ -110,11 +110,11 @@ public abstract partial class MetadataStore
 
     /// <summary>Every role, by name.</summary>
     public Task<IReadOnlyList<RoleRecord>> ListRolesAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<RoleRecord>>(async c => await QueryAsync(c, null, "SELECT name, level, grants, description, builtin, version FROM roles ORDER BY name", ReadRole, cancellationToken).ConfigureAwait(false), cancellationToken);
+        ReadAsync<IReadOnlyList<RoleRecord>>(async c => await QueryAsync(c, null, "SELECT name, level, grants, description, builtin, version, protections FROM roles ORDER BY name", ReadRole, cancellationToken).ConfigureAwait(false), cancellationToken);
 
     /// <summary>The role named <paramref name="name"/>, or null.</summary>
     public Task<RoleRecord?> GetRoleAsync(string name, CancellationToken cancellationToken) =>
-        ReadAsync(async c => (await QueryAsync(c, null, "SELECT name, level, grants, description, builtin, version FROM roles WHERE name = @n", ReadRole, cancellationToken, ("n", name)).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
+        ReadAsync(async c => (await QueryAsync(c, null, "SELECT name, level, grants, description, builtin, version, protections FROM roles WHERE name = @n", ReadRole, cancellationToken, ("n", name)).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
 
     /// <summary>
     /// Creates a role (<paramref name="expectedVersion"/> null) or changes its level, grants and description (the
@@ -135,22 +135,23 @@ public abstract partial class MetadataStore
 
         var level = role.Level.ToString().ToLowerInvariant();
         var grantsJson = WriteGrants(grants);
+        var protections = JsonSerializer.Serialize(new StoredProtections([.. role.Masks.IsDefault ? [] : role.Masks], [.. role.RowFilters.IsDefault ? [] : role.RowFilters]), ProtectionsJson);
         return WriteAsync(async (c, tx) =>
         {
             List<RoleRecord> rows;
             if (expectedVersion is not { } version)
             {
                 rows = await QueryAsync(c, tx, """
-                    INSERT INTO roles (name, level, grants, description, builtin, version) VALUES (@n, @l, @g, @d, 0, 1)
-                    ON CONFLICT (name) DO NOTHING RETURNING name, level, grants, description, builtin, version
-                    """, ReadRole, cancellationToken, ("n", role.Name), ("l", level), ("g", grantsJson), ("d", role.Description)).ConfigureAwait(false);
+                    INSERT INTO roles (name, level, grants, description, builtin, version, protections) VALUES (@n, @l, @g, @d, 0, 1, @p)
+                    ON CONFLICT (name) DO NOTHING RETURNING name, level, grants, description, builtin, version, protections
+                    """, ReadRole, cancellationToken, ("n", role.Name), ("l", level), ("g", grantsJson), ("d", role.Description), ("p", protections)).ConfigureAwait(false);
                 return rows.Count == 1 ? rows[0] : throw new NagareException($"A role named '{role.Name}' exists already.");
             }
 
             rows = await QueryAsync(c, tx, """
-                UPDATE roles SET level = @l, grants = @g, description = @d, version = version + 1 WHERE name = @n AND version = @v
-                RETURNING name, level, grants, description, builtin, version
-                """, ReadRole, cancellationToken, ("n", role.Name), ("l", level), ("g", grantsJson), ("d", role.Description), ("v", version)).ConfigureAwait(false);
+                UPDATE roles SET level = @l, grants = @g, description = @d, protections = @p, version = version + 1 WHERE name = @n AND version = @v
+                RETURNING name, level, grants, description, builtin, version, protections
+                """, ReadRole, cancellationToken, ("n", role.Name), ("l", level), ("g", grantsJson), ("d", role.Description), ("p", protections), ("v", version)).ConfigureAwait(false);
             if (rows.Count == 1)
             {
                 return rows[0];
@@ -338,8 +339,24 @@ public abstract partial class MetadataStore
     private static UserRecord ReadUser(DbDataReader r, int at) =>
         new(Long(r, at), r.GetString(at + 1), r.GetString(at + 2), Long(r, at + 3) != 0, Time(Long(r, at + 4)), Long(r, at + 5));
 
-    private static RoleRecord ReadRole(DbDataReader r) =>
-        new(r.GetString(0), Enum.Parse<RoleLevel>(r.GetString(1), ignoreCase: true), ReadGrants(r.GetString(2)), NullableString(r, 3), Long(r, 4) != 0, Long(r, 5));
+    private static RoleRecord ReadRole(DbDataReader r)
+    {
+        var protections = JsonSerializer.Deserialize<StoredProtections>(r.GetString(6), ProtectionsJson);
+        return new(r.GetString(0), Enum.Parse<RoleLevel>(r.GetString(1), ignoreCase: true), ReadGrants(r.GetString(2)), NullableString(r, 3), Long(r, 4) != 0, Long(r, 5))
+        {
+            Masks = [.. protections?.Masks ?? []],
+            RowFilters = [.. protections?.RowFilters ?? []],
+        };
+    }
+
+    /// <summary>Masks and row filters as stored: <c>{"masks":[{"table":"dwh.customers","column":"email","with":"hash"}],"row_filters":[…]}</c>.</summary>
+    private sealed record StoredProtections(IReadOnlyList<ColumnMask>? Masks, IReadOnlyList<RowFilter>? RowFilters);
+
+    private static readonly JsonSerializerOptions ProtectionsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
     private static TokenRecord ReadToken(DbDataReader r) =>
         new(Long(r, 0), r.GetString(1), Long(r, 2), r.GetString(3), [.. JsonSerializer.Deserialize<string[]>(r.GetString(4), JsonFormat.Serializer) ?? []],

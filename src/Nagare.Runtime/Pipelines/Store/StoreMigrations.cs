@@ -160,7 +160,8 @@ internal static class StoreMigrations
                 grants TEXT NOT NULL,
                 description TEXT NULL,
                 builtin INT NOT NULL DEFAULT 0,
-                version BIGINT NOT NULL DEFAULT 1);
+                version BIGINT NOT NULL DEFAULT 1,
+                protections TEXT NOT NULL DEFAULT '{}');
             INSERT INTO roles (name, level, grants, description, builtin, version) VALUES
                 ('admin', 'admin', '[{"pattern":"*","privilege":"admin"}]', 'Everything: users, roles, tokens, the audit log, and every dataset.', 1, 1),
                 ('editor', 'editor', '[{"pattern":"*","privilege":"write"}]', 'Edits connections, syncs, models and pipelines, and writes every dataset.', 1, 1),
