@@ -38,6 +38,9 @@ public sealed class PipelineService : IAsyncDisposable
     /// <summary>The metadata store.</summary>
     public MetadataStore Store { get; }
 
+    /// <summary>The connector types the project's connections are read and opened with.</summary>
+    public ConnectorRegistry Registry => registry;
+
     /// <summary>Receives what the scheduler and workers did (runs created, notices, task log lines), or null.</summary>
     public Action<string>? Log { get; init; }
 

@@ -19,6 +19,7 @@ public static class NagareApi
         routes.MapPipelinesApi();
         routes.MapRunsApi();
         routes.MapDatasetsApi();
+        routes.MapConnectionsApi();
         routes.MapQueryApi();
         routes.MapUsersApi();
         routes.MapRolesApi();
