@@ -89,6 +89,23 @@ public sealed class ServerContext : IAsyncDisposable
         return now - last >= TimeSpan.FromMinutes(1) && tokenUses.TryUpdate(tokenId, now, last);
     }
 
+    /// <summary>Held while a project file is changed through this server and the project read again: one change at a time.</summary>
+    internal SemaphoreSlim ProjectWrites { get; } = new(1, 1);
+
+    /// <summary>
+    /// Reads the project's files again, with the store's secrets for <c>${secret:…}</c>, and has every user of the
+    /// project take the new one (<see cref="PipelineService.Reload"/>: this context's <see cref="Project"/> is the
+    /// pipeline service's, so endpoints, the scheduler and tasks claimed from now on see the same project).
+    /// </summary>
+    /// <exception cref="ConfigException">nagare.yml has become invalid; the project in use stays as it was.</exception>
+    public async Task<ProjectConfig> ReloadProjectAsync(CancellationToken cancellationToken)
+    {
+        var secrets = await StoredSecrets.ReadAsync(Store, Project.Root, cancellationToken).ConfigureAwait(false);
+        var project = ProjectLoader.Read(Project.Root, Pipelines.Registry, SecretReferences.Lookup(secrets.Find));
+        Pipelines.Reload(project);
+        return project;
+    }
+
     /// <summary>Forgets cached roles and tokens after a change through this server.</summary>
     public void Forget()
     {
@@ -101,6 +118,7 @@ public sealed class ServerContext : IAsyncDisposable
     {
         await Audit.DisposeAsync().ConfigureAwait(false);
         Warehouse.Dispose();
+        ProjectWrites.Dispose();
     }
 
     /// <summary>The datasets and their privileges as <paramref name="policy"/> sees them.</summary>

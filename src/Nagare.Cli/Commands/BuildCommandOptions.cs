@@ -58,8 +58,7 @@ internal sealed class BuildCommandOptions
         }
 
         // The same reading of nagare.yml as every other command: a key valid for sync is valid here, and a typo fails both.
-        var config = ProjectLoader.Read(directory, ConnectorRegistry.Default);
-        ProjectOption.WarnBroken(config, context);
+        var config = ProjectOption.Load(parse, Project, context);
         return ModelProject.Load(config, target, vars);
     }
 

@@ -30,11 +30,9 @@ public static class ConnectionCommand
         {
             var config = ProjectOption.Load(parse, project, context);
             var connectionName = parse.GetValue(name)!;
-            await using var connection = ConnectorRegistry.Default.Create(config, connectionName, context.Time);
-            var started = context.Time.GetTimestamp();
-            var result = await connection.TestAsync(cancellationToken).ConfigureAwait(false);
-            var seconds = context.Time.GetElapsedTime(started).TotalSeconds;
-            await context.Out.WriteLineAsync($"ok: {connectionName} ({connection.Capabilities.Type}) in {seconds:0.000} s").ConfigureAwait(false);
+            var report = await ConnectionProbe.TestAsync(ConnectorRegistry.Default, config, connectionName, context.Time, cancellationToken).ConfigureAwait(false);
+            var result = report.Result;
+            await context.Out.WriteLineAsync($"ok: {connectionName} ({report.Type}) in {report.Elapsed.TotalSeconds:0.000} s").ConfigureAwait(false);
             if (result.ServerVersion is not null)
             {
                 await context.Out.WriteLineAsync($"  version: {result.ServerVersion}").ConfigureAwait(false);
@@ -62,18 +60,7 @@ public static class ConnectionCommand
             var config = ProjectOption.Load(parse, project, context);
             var connectionName = parse.GetValue(name)!;
             var glob = parse.GetValue(select);
-            await using var connection = ConnectorRegistry.Default.Create(config, connectionName, context.Time);
-            var source = connection as ISource ?? throw new NagareException($"Connection '{connectionName}' ({connection.Capabilities.Type}) cannot be read from, so it has no streams to discover.");
-            var streams = new List<StreamSchema>();
-            await foreach (var stream in source.DiscoverAsync(new DiscoverRequest(null, glob), cancellationToken).ConfigureAwait(false))
-            {
-                if (glob is null || GlobPattern.IsMatch(glob, stream.Id.ToString()))
-                {
-                    streams.Add(stream);
-                }
-            }
-
-            streams.Sort((a, b) => a.Id.CompareTo(b.Id));
+            var streams = await ConnectionProbe.DiscoverAsync(ConnectorRegistry.Default, config, connectionName, glob, context.Time, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await WriteStreamsJsonAsync(streams, context.Out, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Nagare.Cli.Commands.Pipelines;
+using Nagare.Runtime.Access;
 using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Connections;
 
@@ -17,13 +19,24 @@ internal static class ProjectOption
     /// Reads the project; connections and syncs whose files have problems are left out, so only a command using
     /// one of them fails (saying why). Prefer the overload taking the context, which warns about them.
     /// </summary>
-    public static ProjectConfig Load(ParseResult parse, Option<string> option) =>
-        ProjectLoader.Read(parse.GetValue(option)!, ConnectorRegistry.Default);
+    /// <param name="parse">The command line.</param>
+    /// <param name="option">The <c>--project</c> option.</param>
+    /// <param name="store">
+    /// The metadata store holding the secrets that <c>${secret:NAME}</c> references name (<c>--store</c>); null for
+    /// <c>NAGARE_STORE</c>, else the project's SQLite store. It is opened only when a file references a secret.
+    /// </param>
+    public static ProjectConfig Load(ParseResult parse, Option<string> option, string? store = null)
+    {
+        var directory = parse.GetValue(option)!;
+        var secrets = StoredSecrets.OnDemand(store ?? Environment.GetEnvironmentVariable(PipelineOptions.StoreVariable), directory);
+        return ProjectLoader.Read(directory, ConnectorRegistry.Default, SecretReferences.Lookup(secrets));
+    }
 
     /// <summary>Reads the project and warns on standard error about every connection and sync left out, and why.</summary>
-    public static ProjectConfig Load(ParseResult parse, Option<string> option, CliContext context)
+    /// <inheritdoc cref="Load(ParseResult, Option{string}, string?)" path="/param"/>
+    public static ProjectConfig Load(ParseResult parse, Option<string> option, CliContext context, string? store = null)
     {
-        var config = Load(parse, option);
+        var config = Load(parse, option, store);
         WarnBroken(config, context);
         return config;
     }

@@ -188,6 +188,27 @@ public static class ProjectLoader
     }
 
     /// <summary>
+    /// Reads one connection file exactly as <see cref="Read"/> reads those of <c>connections/</c>: for a host that writes
+    /// a connection file and checks it before putting it in place.
+    /// </summary>
+    /// <param name="file">The file to read.</param>
+    /// <param name="displayName">The file's name in messages (where it will be).</param>
+    /// <param name="name">The connection's name when the file names none (its file name without the extension).</param>
+    /// <param name="defaults">The project's defaults.</param>
+    /// <param name="registry">Connector types; <see cref="ConnectorRegistry.Default"/> when null.</param>
+    /// <param name="environment">Environment lookup for <c>${NAME}</c> and <c>${secret:NAME}</c>; the process environment when null.</param>
+    /// <exception cref="ConfigException">The file is invalid; the message names file, line, column and key.</exception>
+    public static ConnectionConfig ReadConnectionFile(string file, string displayName, string name, ProjectDefaults defaults, ConnectorRegistry? registry = null, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        var section = YamlSection.Load(file, displayName, environment ?? Environment.GetEnvironmentVariable);
+        var connection = ReadConnection(section, name, registry ?? ConnectorRegistry.Default, defaults);
+        return connection.Name == ProjectConfig.WarehouseConnection
+            ? throw section.Error("name", "'warehouse' is the built-in connection to the embedded warehouse; choose another name")
+            : connection;
+    }
+
+    /// <summary>
     /// Reads <c>pipelines/*.yml</c> once everything they refer to is read, then checks triggers across pipelines.
     /// A broken sync, connection or channel still exists (so naming it is no typo); only a broken sync a step runs
     /// breaks the pipeline, as the step could never run.
@@ -524,7 +545,8 @@ public static class ProjectLoader
             {
                 YamlSequenceNode => new ConfigSetting(key, null, null, section.StringList(key), null, location),
                 YamlMappingNode mapping => new ConfigSetting(key, null, null, [], ReadPlainMap(section.Child(key, mapping)), location),
-                _ when type.SecretKeys.Contains(key) => new ConfigSetting(key, null, section.Secret(key), [], null, location),
+                // A value from a stored secret stays secret whatever key it is written under.
+                _ when type.SecretKeys.Contains(key) || section.ReferencesSecret(key) => new ConfigSetting(key, null, section.Secret(key), [], null, location),
                 _ => new ConfigSetting(key, section.String(key), null, [], null, location),
             };
         }

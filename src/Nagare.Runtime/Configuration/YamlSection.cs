@@ -125,6 +125,9 @@ internal sealed class YamlSection
 
     public Secret? Secret(string key) => String(key) is { } value ? new Secret(value) : null;
 
+    /// <summary>True when the value of <paramref name="key"/> holds a <c>${secret:…}</c> reference (so it is read as a <see cref="Configuration.Secret"/>).</summary>
+    public bool ReferencesSecret(string key) => Find(key, out _, out var value) && value is YamlScalarNode scalar && SecretReferences.IsIn(scalar.Value);
+
     public long? Long(string key, long min, long max)
     {
         var text = String(key);
@@ -427,7 +430,10 @@ internal sealed class YamlSection
         return false;
     }
 
-    /// <summary>Replaces <c>${NAME}</c> (or <c>${NAME:-default}</c>) with the environment's value; <c>$${</c> keeps a literal <c>${</c>.</summary>
+    /// <summary>
+    /// Replaces <c>${NAME}</c> (or <c>${NAME:-default}</c>) with the environment's value and <c>${secret:NAME}</c> with the
+    /// stored secret's (both through the one lookup); <c>$${</c> keeps a literal <c>${</c>.
+    /// </summary>
     private string Substitute(string key, YamlScalarNode scalar) => SubstituteAt(KeyPath(key), scalar);
 
     private string SubstituteAt(string keyPath, YamlScalarNode scalar)
@@ -460,11 +466,22 @@ internal sealed class YamlSection
                 var reference = text[(i + 2)..end];
                 var defaultAt = reference.IndexOf(":-", StringComparison.Ordinal);
                 var name = defaultAt < 0 ? reference : reference[..defaultAt];
-                var value = environment(name);
+                var secret = name.StartsWith(SecretReferences.Prefix, StringComparison.Ordinal) ? name[SecretReferences.Prefix.Length..] : null;
+                string? value;
+                try
+                {
+                    value = environment(name);
+                }
+                catch (Core.NagareException e) when (secret is not null && e is not ConfigException)
+                {
+                    throw new ConfigException(At(scalar), keyPath, $"secret '{secret}' cannot be read: {e.Message}");
+                }
+
                 if (string.IsNullOrEmpty(value))
                 {
                     value = defaultAt >= 0 ? reference[(defaultAt + 2)..]
-                        : throw new ConfigException(At(scalar), keyPath, $"environment variable {name} is not set");
+                        : throw new ConfigException(At(scalar), keyPath, secret is null ? $"environment variable {name} is not set"
+                            : $"no secret '{secret}' in the metadata store; set it with PUT /api/v1/connections/NAME on the server (\"secrets\": {{...}}), or write the value through ${{ENV}} instead");
                 }
 
                 result.Append(value);

@@ -21,7 +21,7 @@ public sealed class PipelineScheduler
     public const string LeaderLease = "scheduler";
 
     private readonly MetadataStore store;
-    private readonly ProjectConfig project;
+    private readonly Func<ProjectConfig> currentProject;
     private readonly NoticeSender? notices;
     private readonly TimeProvider time;
     private readonly ConcurrentDictionary<long, DateTimeOffset> etaComputed = new();
@@ -29,9 +29,15 @@ public sealed class PipelineScheduler
 
     /// <summary>A scheduler of the project's pipelines over a store; <paramref name="notices"/> delivers notices (null: none are sent).</summary>
     public PipelineScheduler(MetadataStore store, ProjectConfig project, NoticeSender? notices, SchedulerOptions options, TimeProvider time)
+        : this(store, project is null ? throw new ArgumentNullException(nameof(project)) : () => project, notices, options, time)
+    {
+    }
+
+    /// <summary>A scheduler over a project that may be read again while it runs: <paramref name="project"/> gives the current one at each use.</summary>
+    public PipelineScheduler(MetadataStore store, Func<ProjectConfig> project, NoticeSender? notices, SchedulerOptions options, TimeProvider time)
     {
         this.store = store ?? throw new ArgumentNullException(nameof(store));
-        this.project = project ?? throw new ArgumentNullException(nameof(project));
+        currentProject = project ?? throw new ArgumentNullException(nameof(project));
         this.notices = notices;
         Options = options ?? throw new ArgumentNullException(nameof(options));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
@@ -111,7 +117,7 @@ public sealed class PipelineScheduler
             return false;
         }
 
-        await store.SyncPoolsAsync(project.Pools, cancellationToken).ConfigureAwait(false);
+        await store.SyncPoolsAsync(currentProject().Pools, cancellationToken).ConfigureAwait(false);
         var reaped = await store.ReapExpiredLeasesAsync(now, cancellationToken).ConfigureAwait(false);
         if (reaped > 0)
         {
@@ -119,7 +125,7 @@ public sealed class PipelineScheduler
             Signal?.Wake();
         }
 
-        foreach (var pipeline in project.Pipelines.Values.Where(p => p.Schedule is not null && Options.Schedules))
+        foreach (var pipeline in currentProject().Pipelines.Values.Where(p => p.Schedule is not null && Options.Schedules))
         {
             await ScheduleAsync(pipeline, now, cancellationToken).ConfigureAwait(false);
         }
@@ -159,7 +165,7 @@ public sealed class PipelineScheduler
     {
         try
         {
-            var run = new RunPlanner(project).Plan(pipeline, dates, trigger, null, key);
+            var run = new RunPlanner(currentProject()).Plan(pipeline, dates, trigger, null, key);
             var created = await store.CreateRunAsync(run, now, cancellationToken).ConfigureAwait(false);
             if (!created.Existing)
             {
@@ -179,7 +185,7 @@ public sealed class PipelineScheduler
         var history = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<TimeSpan>>>(StringComparer.Ordinal);
         foreach (var run in runs)
         {
-            project.Pipelines.TryGetValue(run.Pipeline, out var pipeline);
+            currentProject().Pipelines.TryGetValue(run.Pipeline, out var pipeline);
             if (RunStates.IsFinal(run.State))
             {
                 try
@@ -308,7 +314,7 @@ public sealed class PipelineScheduler
                 await NotifyAsync(pipeline, run, NotificationKind.Recovery, run.DeadlineAt, null, null, null, now, cancellationToken, run.FinishedAt).ConfigureAwait(false);
             }
 
-            foreach (var next in project.Pipelines.Values.Where(p => p.AfterPipelines.Contains(run.Pipeline, StringComparer.Ordinal)))
+            foreach (var next in currentProject().Pipelines.Values.Where(p => p.AfterPipelines.Contains(run.Pipeline, StringComparer.Ordinal)))
             {
                 var date = DateOnly.ParseExact(run.LogicalDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
                 var dates = RunDates.ForDate(date, RunPlanner.ZoneOf(next), RunPlanner.ScheduleOf(next));
@@ -329,7 +335,7 @@ public sealed class PipelineScheduler
 
         foreach (var name in pipeline.Notify.Channels)
         {
-            if (!project.Notifications.TryGetValue(name, out var channel))
+            if (!currentProject().Notifications.TryGetValue(name, out var channel))
             {
                 continue;
             }

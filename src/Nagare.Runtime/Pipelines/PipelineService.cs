@@ -21,23 +21,45 @@ public sealed class PipelineService : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    private ProjectConfig project;
+
     /// <summary>A service over the project's pipelines and a store.</summary>
     public PipelineService(ProjectConfig project, MetadataStore store, ConnectorRegistry registry, TimeProvider time)
     {
-        Project = project ?? throw new ArgumentNullException(nameof(project));
+        this.project = project ?? throw new ArgumentNullException(nameof(project));
         Store = store ?? throw new ArgumentNullException(nameof(store));
         this.registry = registry ?? throw new ArgumentNullException(nameof(registry));
         this.time = time ?? throw new ArgumentNullException(nameof(time));
     }
 
-    /// <summary>The project.</summary>
-    public ProjectConfig Project { get; }
+    /// <summary>The project, as last read (see <see cref="Reload"/>).</summary>
+    public ProjectConfig Project => Volatile.Read(ref project);
 
     /// <summary>The metadata store.</summary>
     public MetadataStore Store { get; }
 
+    /// <summary>The connector types the project's connections are read and opened with.</summary>
+    public ConnectorRegistry Registry => registry;
+
     /// <summary>Receives what the scheduler and workers did (runs created, notices, task log lines), or null.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// Uses <paramref name="reloaded"/> from now on, after a project file changed (a connection written through the
+    /// server). The project is an immutable record swapped whole: a task already running keeps the project it started
+    /// with, every task claimed afterwards and the scheduler's next tick see the new one.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="reloaded"/> is another project folder.</exception>
+    public void Reload(ProjectConfig reloaded)
+    {
+        ArgumentNullException.ThrowIfNull(reloaded);
+        if (!string.Equals(reloaded.Root, Project.Root, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The reloaded project is in {reloaded.Root}, not {Project.Root}.", nameof(reloaded));
+        }
+
+        Volatile.Write(ref project, reloaded);
+    }
 
     /// <summary>Starts a run of <paramref name="pipeline"/> now, for <paramref name="date"/> (default: today in the pipeline's zone).</summary>
     /// <exception cref="Configuration.ConfigException">No such pipeline, or its file has problems.</exception>
@@ -161,12 +183,12 @@ public sealed class PipelineService : IAsyncDisposable
     }
 
     private PipelineScheduler NewScheduler(SchedulerOptions options, WakeSignal signal) =>
-        new(Store, Project, new NoticeSender(http, time), options, time) { Signal = signal, Log = Log };
+        new(Store, () => Project, new NoticeSender(http, time), options, time) { Signal = signal, Log = Log };
 
     private PipelineWorker NewWorker(WorkerOptions options, WakeSignal signal)
     {
-        var runner = new StepRunner(Project, registry, time);
-        return new PipelineWorker(Store, runner.RunAsync, options, time)
+        // A runner per task, over the project as it is when the task is claimed (see Reload).
+        return new PipelineWorker(Store, (task, log, ct) => new StepRunner(Project, registry, time).RunAsync(task, log, ct), options, time)
         {
             Signal = signal,
             Log = Log is null ? null : (task, line) => Log(string.Create(CultureInfo.InvariantCulture, $"[{task.Pipeline} #{task.RunId} {task.Step}{(task.Item is null ? string.Empty : "[" + task.Item + "]")}] {line}")),

@@ -20,6 +20,7 @@ public static class NagareApi
         routes.MapSyncsApi();
         routes.MapRunsApi();
         routes.MapDatasetsApi();
+        routes.MapConnectionsApi();
         routes.MapQueryApi();
         routes.MapUsersApi();
         routes.MapRolesApi();

@@ -30,8 +30,8 @@ internal sealed class PipelineOptions
 
     public PipelineService Open(ParseResult parse, CliContext context, bool verbose = false)
     {
-        var project = ProjectOption.Load(parse, Project, context);
         var location = parse.GetValue(Store) ?? Environment.GetEnvironmentVariable(StoreVariable);
+        var project = ProjectOption.Load(parse, Project, context, location);
         var store = MetadataStore.Open(location, project.Root);
         return new PipelineService(project, store, ConnectorRegistry.Default, context.Time)
         {
