@@ -16,7 +16,8 @@ namespace Nagare.Bench;
 /// <item>closed loop (no <c>--rate</c>): <c>--concurrency</c> callers each send the next request when the last one
 /// answered: the throughput the server gives.</item>
 /// </list>
-/// Prints one JSON line: rate asked and achieved, errors (non-2xx answers and exceptions), latency percentiles in ms.
+/// Prints one JSON line: rate asked and achieved (2xx answers per second), errors (non-2xx answers and exceptions,
+/// timeouts included), latency percentiles in ms over every request (a timed-out one counts its timeout).
 /// </summary>
 internal static class ServerLoadCase
 {
@@ -98,7 +99,7 @@ internal static class ServerLoadCase
             string Ms(double ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("0.00", CultureInfo.InvariantCulture);
             string At(double quantile) => LatencyTicks.Length == 0 ? "null" : Ms(LatencyTicks[Math.Min(LatencyTicks.Length - 1, (int)Math.Ceiling(quantile * LatencyTicks.Length) - 1)]);
             var invariant = CultureInfo.InvariantCulture;
-            return string.Create(invariant, $$"""{"mode":"{{(options.Rate is null ? "closed" : "open")}}","method":"{{options.Method}}","path":"{{options.Path}}","rate":{{(options.Rate is { } r ? r.ToString(invariant) : "null")}},"concurrency":{{options.Concurrency}},"seconds":{{Seconds:0.00}},"requests":{{Requests}},"achieved":{{Requests / Seconds:0.0}},"errors":{{Errors}},"non2xx":{{NonSuccess}},"exceptions":{{Exceptions}},"p50":{{At(0.50)}},"p90":{{At(0.90)}},"p99":{{At(0.99)}},"max":{{(LatencyTicks.Length == 0 ? "null" : Ms(LatencyTicks[^1]))}},"sendLagP99":{{SendLagP99Ms:0.00}}}""");
+            return string.Create(invariant, $$"""{"mode":"{{(options.Rate is null ? "closed" : "open")}}","method":"{{options.Method}}","path":"{{options.Path}}","rate":{{(options.Rate is { } r ? r.ToString(invariant) : "null")}},"concurrency":{{options.Concurrency}},"seconds":{{Seconds:0.00}},"requests":{{Requests}},"achieved":{{(Requests - Errors) / Seconds:0.0}},"errors":{{Errors}},"non2xx":{{NonSuccess}},"exceptions":{{Exceptions}},"p50":{{At(0.50)}},"p90":{{At(0.90)}},"p99":{{At(0.99)}},"max":{{(LatencyTicks.Length == 0 ? "null" : Ms(LatencyTicks[^1]))}},"sendLagP99":{{SendLagP99Ms:0.00}}}""");
         }
     }
 

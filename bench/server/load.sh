@@ -149,14 +149,22 @@ for _ in $(seq 60); do api POST /api/v1/pipelines/tick/runs '{}' >/dev/null; don
 while [[ "$(api GET '/api/v1/runs?state=queued&limit=1' | jq '.items | length') $(api GET '/api/v1/runs?state=running&limit=1' | jq '.items | length')" != "0 0" ]]; do sleep 2; done
 
 results="$work/results.txt"
-# measure LABEL SYNCING(yes|no) ARGS...: one server-load case; prints its JSON line into the results.
+# CPU seconds the server process has used so far (user + system).
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$server_pid/stat"; }
+# measure LABEL SYNCING(yes|no) WARMUP_SECONDS ARGS...: one server-load case; prints its JSON line into the results.
 measure() {
-  local label="$1" syncing="$2"
-  shift 2
+  local label="$1" syncing="$2" warm="$3"
+  shift 3
   if [[ "$syncing" == yes ]]; then keep_syncing & syncs_pid=$!; fi
   log "$label (syncing: $syncing); load $(load)"
-  local line
-  line="$(bench_program server-load --url "$url" "$@")" || fail "server-load failed: $label"
+  local line cpu_before cpu_after
+  cpu_before="$(server_cpu)"
+  line="$(bench_program server-load --url "$url" --warmup "$warm" "$@")" || fail "server-load failed: $label"
+  cpu_after="$(server_cpu)"
+  # The server's CPU over the case and its warm-up (at the same pace), per 2xx answer: what one request costs,
+  # whatever else loads the machine. With a sync running it includes the sync's (same process): left out then.
+  line="$(jq -c --argjson cpu "$(echo "$cpu_after - $cpu_before" | bc -l)" --arg sync "$syncing" --argjson warm "$warm" \
+    '. + {cpuMsPerRequest: (if $sync == "yes" then null else ($cpu * 1000 / ((.achieved * (.seconds + $warm)) + 0.001) | . * 100 | round / 100) end), serverCores: ($cpu / (.seconds + $warm) | . * 100 | round / 100)}' <<<"$line")"
   if [[ "$syncing" == yes ]]; then
     kill "$syncs_pid" 2>/dev/null; wait "$syncs_pid" 2>/dev/null || true; syncs_pid=""
     # Let the last run end so the next case starts alike.
@@ -166,19 +174,19 @@ measure() {
   echo "$label|$syncing|$(load)|$line" >>"$results"
 }
 
-open=(--rate "$rate" --seconds "$duration" --concurrency "$connections" --warmup "$warmup")
-measure "GET /api/v1/runs" yes --token "$token" --path /api/v1/runs "${open[@]}"
-measure "GET /api/v1/datasets" yes --token "$token" --path /api/v1/datasets "${open[@]}"
+open=(--rate "$rate" --seconds "$duration" --concurrency "$connections")
+measure "GET /api/v1/runs" yes "$warmup" --token "$token" --path /api/v1/runs "${open[@]}"
+measure "GET /api/v1/datasets" yes "$warmup" --token "$token" --path /api/v1/datasets "${open[@]}"
 query='{"sql":"SELECT region, sum(amount) FROM mart_sales.orders GROUP BY region"}'
-measure "POST /api/v1/query" yes --token "$token" --path /api/v1/query --method POST --body "$query" \
-  --concurrency "$query_concurrency" --seconds "$query_seconds" --warmup 3
+measure "POST /api/v1/query" yes 3 --token "$token" --path /api/v1/query --method POST --body "$query" \
+  --concurrency "$query_concurrency" --seconds "$query_seconds"
 if [[ "${BOUNDS:-1}" == 1 ]]; then
-  measure "GET /api/v1/health (anonymous)" yes --path /api/v1/health "${open[@]}"
-  measure "GET /api/v1/runs" no --token "$token" --path /api/v1/runs "${open[@]}"
-  measure "GET /api/v1/datasets" no --token "$token" --path /api/v1/datasets "${open[@]}"
-  measure "GET /api/v1/health (anonymous)" no --path /api/v1/health "${open[@]}"
-  measure "POST /api/v1/query" no --token "$token" --path /api/v1/query --method POST --body "$query" \
-    --concurrency "$query_concurrency" --seconds "$query_seconds" --warmup 3
+  measure "GET /api/v1/health (anonymous)" yes "$warmup" --path /api/v1/health "${open[@]}"
+  measure "GET /api/v1/runs" no "$warmup" --token "$token" --path /api/v1/runs "${open[@]}"
+  measure "GET /api/v1/datasets" no "$warmup" --token "$token" --path /api/v1/datasets "${open[@]}"
+  measure "GET /api/v1/health (anonymous)" no "$warmup" --path /api/v1/health "${open[@]}"
+  measure "POST /api/v1/query" no 3 --token "$token" --path /api/v1/query --method POST --body "$query" \
+    --concurrency "$query_concurrency" --seconds "$query_seconds"
 fi
 synced="$(wc -l <"$work/syncs.txt" 2>/dev/null || echo 0)"
 failed="$(grep -vc succeeded "$work/syncs.txt" 2>/dev/null || true)"
@@ -188,9 +196,9 @@ echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 
   "$(date -u +%Y-%m-%d); \`nagare serve --slots $slots\`; one sync of $source_rows rows alone: $(printf '%.1f' "$sync_seconds") s;" \
   "sync runs during the cases: $synced ($failed not succeeded); wrk: $(command -v wrk || echo 'not installed')"
 echo
-echo "| request | sync running | mode | asked | achieved req/s | errors | p50 ms | p90 ms | p99 ms | max ms | client send lag p99 ms | load avg (1/5/15 min) |"
-echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| request | sync running | mode | asked | 2xx answers/s | errors | p50 ms | p90 ms | p99 ms | max ms | client send lag p99 ms | server CPU ms per request | server cores busy | load avg (1/5/15 min) |"
+echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 while IFS='|' read -r label syncing loadavg line; do
   jq -r --arg request "$label" --arg sync "$syncing" --arg avg "$loadavg" \
-    '"| \($request) | \($sync) | \(if .mode == "open" then "open loop" else "closed loop, \(.concurrency) callers" end) | \(if .rate then "\(.rate)/s" else "as fast as answered" end) | \(.achieved) | \(.errors) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(if .mode == "open" then .sendLagP99 else "–" end) | \($avg) |"' <<<"$line"
+    '"| \($request) | \($sync) | \(if .mode == "open" then "open loop" else "closed loop, \(.concurrency) callers" end) | \(if .rate then "\(.rate)/s" else "as fast as answered" end) | \(.achieved) | \(.errors) | \(.p50) | \(.p90) | \(.p99) | \(.max) | \(if .mode == "open" then .sendLagP99 else "–" end) | \(.cpuMsPerRequest // "–") | \(.serverCores) | \($avg) |"' <<<"$line"
 done <"$results"
