@@ -11,7 +11,7 @@
 # is started as soon as the previous one ends, for as long as a case that wants it lasts. The client is an analyst
 # with an API token (grants checked as for a real caller). Client and server share the machine's cores.
 #
-#   bench/server/load.sh                                    the full run (about 5 minutes after the build)
+#   bench/server/load.sh                                    the full run (about 10 minutes after the build)
 #   SECONDS_PER_CASE=10 QUERY_SECONDS=5 bench/server/load.sh  a quick trial
 set -euo pipefail
 
