@@ -35,6 +35,13 @@ if (args is ["spawn", var spawnCount, var spawnParallel])
     return await SpawnCase.RunAsync(int.Parse(spawnCount, CultureInfo.InvariantCulture), int.Parse(spawnParallel, CultureInfo.InvariantCulture));
 }
 
+// bench/server/load.sh: server-load --url URL [--token T] [--path P] [--rate R] --seconds S [--concurrency C] [--method M] [--body JSON] [--warmup S]
+// (open loop with --rate, closed loop without)
+if (args is ["server-load", ..])
+{
+    return await ServerLoadCase.RunAsync(args);
+}
+
 if (args is ["pipeline-latency", var latencyStore, var latencyProject, var latencyRun])
 {
     return await PipelineCases.LatencyAsync(latencyStore, latencyProject, long.Parse(latencyRun, CultureInfo.InvariantCulture));
