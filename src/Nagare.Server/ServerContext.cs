@@ -25,6 +25,7 @@ public sealed class ServerContext : IAsyncDisposable
         LocalKey = localKey;
         Audit = new AuditLog(options.Pipelines.Store, options.Time, options.Log);
         Warehouse = new WarehouseAccess(options.Pipelines.Project.WarehousePath);
+        Datasets = new DatasetCatalog(Warehouse, options.Time);
     }
 
     /// <summary>How the server was started.</summary>
@@ -47,6 +48,9 @@ public sealed class ServerContext : IAsyncDisposable
 
     /// <summary>The warehouse this server owns.</summary>
     public WarehouseAccess Warehouse { get; }
+
+    /// <summary>The warehouse's datasets, read at most once a second.</summary>
+    public DatasetCatalog Datasets { get; }
 
     /// <summary>The key the command line on this machine signs in with (admin), from <c>.nagare/server.json</c>.</summary>
     internal string LocalKey { get; }

@@ -37,23 +37,13 @@ public static class DatasetsApi
     private static async Task<IResult> ListAsync(HttpContext context)
     {
         var caller = Caller.Required(context);
-        var server = HealthApi.Server(context);
-        using var connection = server.Warehouse.Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT s.schema_name, (SELECT count(*) FROM duckdb_tables() t WHERE t.database_name = s.database_name AND t.schema_name = s.schema_name)
-                 + (SELECT count(*) FROM duckdb_views() v WHERE v.database_name = s.database_name AND v.schema_name = s.schema_name AND NOT v.internal)
-            FROM duckdb_schemas() s WHERE s.database_name = current_database() AND NOT s.internal ORDER BY 1
-            """;
         var items = new List<DatasetView>();
-        using var reader = await command.ExecuteReaderAsync(context.RequestAborted).ConfigureAwait(false);
-        while (await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false))
+        foreach (var (name, tables) in await HealthApi.Server(context).Datasets.ListAsync(context.RequestAborted).ConfigureAwait(false))
         {
-            var name = reader.GetString(0);
             var privilege = caller.Policy.On(name);
             if (privilege >= Privilege.Read)
             {
-                items.Add(new DatasetView(name, privilege.ToString().ToLowerInvariant(), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture)));
+                items.Add(new DatasetView(name, privilege.ToString().ToLowerInvariant(), tables));
             }
         }
 
