@@ -41,6 +41,9 @@ public static class NagareCli
             Commands.Pipelines.BackfillCommand.Create(context),
             Commands.Pipelines.ServeCommand.Create(context),
             Commands.Pipelines.ServeCommand.CreateWorker(context),
+            ConfigAsCodeCommands.CreatePlan(context),
+            ConfigAsCodeCommands.CreateApply(context),
+            ConfigAsCodeCommands.CreateExport(context),
         };
 
         root.Options.Add(context.Verbose);

@@ -121,6 +121,7 @@ public sealed class ServerContext : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Audit.DisposeAsync().ConfigureAwait(false);
+        Datasets.Dispose();
         Warehouse.Dispose();
         ProjectWrites.Dispose();
     }

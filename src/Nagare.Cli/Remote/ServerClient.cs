@@ -117,6 +117,33 @@ internal sealed class ServerClient : IDisposable
         return state == "succeeded" ? ExitCodes.Success : ExitCodes.UserError;
     }
 
+    /// <summary>The project's files on the server, by path, with the SHA-256 of each.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ListFilesAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => http.GetAsync("api/v1/project/files", cancellationToken)).ConfigureAwait(false);
+        await ThrowIfProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return document.RootElement.GetProperty("items").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("sha256").GetString()!, StringComparer.Ordinal);
+    }
+
+    /// <summary>A project file's bytes on the server.</summary>
+    public async Task<byte[]> GetFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var escaped = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+        using var response = await SendAsync(() => http.GetAsync($"api/v1/project/files/{escaped}", cancellationToken)).ConfigureAwait(false);
+        await ThrowIfProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies file changes on the server, all or nothing; the server refuses when a file changed since <paramref name="planned"/>.</summary>
+    public async Task ApplyAsync(IReadOnlyDictionary<string, string> files, IReadOnlyList<string> delete, IReadOnlyDictionary<string, string> planned, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(new { files, delete, @base = planned }), Encoding.UTF8, "application/json");
+        using var response = await SendAsync(() => http.PostAsync("api/v1/project/apply", content, cancellationToken)).ConfigureAwait(false);
+        await ThrowIfProblemAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc/>
     public void Dispose() => http.Dispose();
 

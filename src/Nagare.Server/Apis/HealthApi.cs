@@ -72,7 +72,7 @@ public static class HealthApi
                     ["x-nagare-scope"] = operation.Scope,
                 };
                 var parameters = new JsonArray();
-                foreach (var name in operation.Route.Split('/').Where(p => p.StartsWith('{')).Select(p => p.Trim('{', '}')))
+                foreach (var name in operation.Route.Split('/').Where(p => p.StartsWith('{')).Select(p => p.Trim('{', '}', '*')))
                 {
                     parameters.Add(new JsonObject { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
                 }

@@ -148,6 +148,48 @@ public sealed class ServeProcessTests : IDisposable
         Assert.Equal("n\n2\n", count.Out);
     }
 
+    [Fact]
+    public async Task PlanApplyExport_RoundTripThroughTheServer()
+    {
+        await using var serve = NagareProcess.Start("serve", "--listen", "127.0.0.1:0", "--project", dir);
+        await serve.WaitForOutputAsync("API at", Startup);
+        // A checkout beside the project, not in it: the server's files are those under its project folder.
+        var local = dir + "-checkout";
+        using var cleanup = new Cleanup(local);
+
+        var export = await RealClockCli.RunAsync("export", "--project", dir, "--out", local);
+        var exported = string.Join("\n", Directory.GetFiles(local, "*.yml", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(local, f).Replace('\\', '/')).Order(StringComparer.Ordinal));
+        Directory.CreateDirectory(Path.Combine(local, ".nagare"));
+        File.Copy(Path.Combine(dir, ".nagare", "server.json"), Path.Combine(local, ".nagare", "server.json"));
+        var unchanged = await RealClockCli.RunAsync("plan", "--project", local);
+        File.WriteAllText(Path.Combine(local, "pipelines", "later.yml"), "name: later\nsteps:\n  - command: [sh, -c, \"true\"]\n");
+        File.AppendAllText(Path.Combine(local, "pipelines", "hello.yml"), "description: says hello\n");
+        var plan = await RealClockCli.RunAsync("plan", "--project", local);
+        var apply = await RealClockCli.RunAsync("apply", "--project", local);
+        var after = await RealClockCli.RunAsync("plan", "--project", local);
+
+        Assert.True(export.ExitCode == 0, export.Out + export.Error);
+        Assert.Equal("nagare.yml\npipelines/hello.yml", exported);
+        Assert.EndsWith(": no changes\n", unchanged.Out, StringComparison.Ordinal);
+        Assert.StartsWith("+ pipelines/later.yml\n~ pipelines/hello.yml\n", plan.Out, StringComparison.Ordinal);
+        Assert.True(apply.ExitCode == 0, apply.Out + apply.Error);
+        Assert.EndsWith("applied: 1 created, 1 changed, 0 deleted\n", apply.Out, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Path.Combine(local, "pipelines", "hello.yml")), File.ReadAllText(Path.Combine(dir, "pipelines", "hello.yml")));
+        Assert.True(File.Exists(Path.Combine(dir, "pipelines", "later.yml")));
+        Assert.EndsWith(": no changes\n", after.Out, StringComparison.Ordinal);
+    }
+
+    private sealed class Cleanup(string folder) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
     private void Write(string relative, string text)
     {
         var path = Path.Combine(dir, relative);
