@@ -57,7 +57,7 @@ public sealed class ServerHarness : IAsyncDisposable
     /// <summary>API tokens by role name.</summary>
     public Dictionary<string, string> Tokens { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<ServerHarness> StartAsync(Action<string>? project = null)
+    public static async Task<ServerHarness> StartAsync(Action<string>? project = null, Func<ServerOptions, ServerOptions>? configure = null, string? trustedThumbprint = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "nagare-server-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Path.Combine(root, "pipelines"));
@@ -86,10 +86,11 @@ public sealed class ServerHarness : IAsyncDisposable
 
         var log = new ConcurrentQueue<string>();
         var service = new PipelineService(config, MetadataStore.Open(null, root), ConnectorRegistry.Default, TimeProvider.System);
-        var server = await NagareServer.StartAsync(new ServerOptions { Pipelines = service, Listen = "127.0.0.1:0", Log = log.Enqueue }, CancellationToken.None);
+        var options = new ServerOptions { Pipelines = service, Listen = "127.0.0.1:0", Log = log.Enqueue };
+        var server = await NagareServer.StartAsync(configure?.Invoke(options) ?? options, CancellationToken.None);
         var announced = log.Single(l => l.Contains("with the password", StringComparison.Ordinal));
         var password = announced.Split("with the password ")[1].Split(' ')[0];
-        var harness = new ServerHarness(root, server, service, password, log);
+        var harness = new ServerHarness(root, server, service, password, log) { TrustedThumbprint = trustedThumbprint };
         harness.Secrets.Add(password);
         harness.Secrets.Add(UserPassword);
         await harness.SetUpRolesAsync();
@@ -106,6 +107,9 @@ public sealed class ServerHarness : IAsyncDisposable
         return Client(secret);
     }
 
+    /// <summary>The thumbprint of the one self-signed certificate clients accept (HTTPS tests), or null.</summary>
+    public string? TrustedThumbprint { get; init; }
+
     /// <summary>A client without credentials.</summary>
     public HttpClient Anonymous() => Client(null);
 
@@ -115,7 +119,13 @@ public sealed class ServerHarness : IAsyncDisposable
     /// <summary>A client with a bearer token.</summary>
     public HttpClient Client(string? token)
     {
-        var client = new HttpClient(new Recorder(this) { InnerHandler = new HttpClientHandler { UseCookies = false } }) { BaseAddress = Server.Address };
+        var handler = new HttpClientHandler { UseCookies = false };
+        if (TrustedThumbprint is { } thumbprint)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate?.Thumbprint == thumbprint;
+        }
+
+        var client = new HttpClient(new Recorder(this) { InnerHandler = handler }) { BaseAddress = Server.Address };
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
