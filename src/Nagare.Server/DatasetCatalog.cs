@@ -14,7 +14,8 @@ public sealed class DatasetCatalog : IDisposable
     private readonly WarehouseAccess warehouse;
     private readonly TimeProvider time;
     private readonly SemaphoreSlim refresh = new(1, 1);
-    private (DateTimeOffset At, IReadOnlyList<(string Name, int Tables)> Datasets)? current;
+    // A reference, so a reader never sees the time of one read with the list of another.
+    private Snapshot? current;
 
     /// <summary>Creates the catalog of <paramref name="warehouse"/>.</summary>
     public DatasetCatalog(WarehouseAccess warehouse, TimeProvider time)
@@ -40,7 +41,7 @@ public sealed class DatasetCatalog : IDisposable
             }
 
             var read = await ReadAsync(cancellationToken).ConfigureAwait(false);
-            current = (time.GetUtcNow(), read);
+            current = new Snapshot(time.GetUtcNow(), read);
             return read;
         }
         finally
@@ -51,6 +52,8 @@ public sealed class DatasetCatalog : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => refresh.Dispose();
+
+    private sealed record Snapshot(DateTimeOffset At, IReadOnlyList<(string Name, int Tables)> Datasets);
 
     private async Task<IReadOnlyList<(string Name, int Tables)>> ReadAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using Nagare.Runtime.Access;
 using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Pipelines;
@@ -125,8 +124,4 @@ public sealed class ServerContext : IAsyncDisposable
         Warehouse.Dispose();
         ProjectWrites.Dispose();
     }
-
-    /// <summary>The datasets and their privileges as <paramref name="policy"/> sees them.</summary>
-    internal static ImmutableArray<string> Visible(IEnumerable<string> schemas, AccessPolicy policy) =>
-        [.. schemas.Where(s => policy.On(s) >= Privilege.Read)];
 }

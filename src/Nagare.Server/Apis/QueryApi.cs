@@ -78,7 +78,14 @@ public static class QueryApi
         catch (DuckDbException e) when (!context.Response.HasStarted)
         {
             server.Audit.Record(context, "query", auditTarget, "failed", e.Message);
-            return Problems.BadRequest(e.Message, "$.sql");
+
+            // DuckDB may test a query's own conditions on rows before a row filter drops them, and its message then
+            // quotes the value ("Could not convert string 'tokyo'…"): a role with filters or masks gets the kind of
+            // error only.
+            var message = caller.Policy.HasProtections
+                ? $"{e.Message.Split(':', 2)[0].Trim()}: the query failed while it ran (details are not shown to roles with row filters or masks; an admin finds them in the audit log)."
+                : e.Message;
+            return Problems.BadRequest(message, "$.sql");
         }
     }
 

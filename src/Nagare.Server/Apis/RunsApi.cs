@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Nagare.Runtime.Pipelines.Store;
@@ -12,7 +13,7 @@ namespace Nagare.Server.Apis;
 public static class RunsApi
 {
     /// <summary>A run.</summary>
-    public sealed record RunView(long Id, string Pipeline, string Trigger, string LogicalDate, string State, JsonElement Params, DateTimeOffset ScheduledAt, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? DeadlineAt, DateTimeOffset? Eta, string? Slo, string? Error);
+    public sealed record RunView(long Id, string Pipeline, string Trigger, string LogicalDate, string State, [property: JsonConverter(typeof(RawJsonConverter))] string Params, DateTimeOffset ScheduledAt, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? DeadlineAt, DateTimeOffset? Eta, string? Slo, string? Error);
 
     /// <summary>A run with its steps, tasks and attempts.</summary>
     public sealed record RunDetailView(RunView Run, ImmutableArray<StepRecord> Steps, ImmutableArray<TaskRecord> Tasks, ImmutableArray<AttemptRecord> Attempts);
@@ -41,11 +42,8 @@ public static class RunsApi
     }
 
     /// <summary>A run as the API shows it.</summary>
-    internal static RunView View(RunRecord run)
-    {
-        using var parameters = JsonDocument.Parse(run.ParamsJson);
-        return new RunView(run.Id, run.Pipeline, run.Trigger, run.LogicalDate, run.State, parameters.RootElement.Clone(), run.ScheduledAt, run.CreatedAt, run.StartedAt, run.FinishedAt, run.DeadlineAt, run.Eta, run.Slo, run.Error);
-    }
+    internal static RunView View(RunRecord run) =>
+        new(run.Id, run.Pipeline, run.Trigger, run.LogicalDate, run.State, run.ParamsJson, run.ScheduledAt, run.CreatedAt, run.StartedAt, run.FinishedAt, run.DeadlineAt, run.Eta, run.Slo, run.Error);
 
     private static async Task<IResult> ListAsync(HttpContext context)
     {
