@@ -83,6 +83,17 @@ public sealed class ProjectApiTests : IAsyncLifetime
         Assert.False(File.Exists(Path.GetFullPath(Path.Combine(harness.Root, path))));
     }
 
+    [Fact]
+    public async Task Apply_ProjectLargerThanOtherRequests_Taken()
+    {
+        var notes = new string('x', 3 << 20);
+
+        var response = await ApplyAsync(new { files = new Dictionary<string, string> { ["docs/notes.md"] = notes } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(notes.Length, new FileInfo(Path.Combine(harness.Root, "docs", "notes.md")).Length);
+    }
+
     private Task<HttpResponseMessage> ApplyAsync(object body) =>
         harness.As("editor").PostAsync("/api/v1/project/apply", ServerHarness.Json(JsonSerializer.Serialize(body)));
 }

@@ -62,8 +62,16 @@ public static class ProjectApi
         return new FileEntry(relative, ProjectFiles.Hash(bytes), bytes.Length);
     }
 
+    /// <summary>The largest change <c>apply</c> takes, in bytes: a whole project's files, larger than other requests.</summary>
+    public const long MaxApplyBytes = 64L << 20;
+
     private static async Task<IResult> ApplyAsync(HttpContext context)
     {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxApplyBytes;
+        }
+
         var (body, problem) = await ApiJson.ReadAsync<ApplyRequest>(context).ConfigureAwait(false);
         if (problem is not null)
         {
