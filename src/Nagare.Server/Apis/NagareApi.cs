@@ -19,6 +19,7 @@ public static class NagareApi
         routes.MapPipelinesApi();
         routes.MapSyncsApi();
         routes.MapProjectApi();
+        routes.MapModelsApi();
         routes.MapRunsApi();
         routes.MapDatasetsApi();
         routes.MapConnectionsApi();

@@ -52,6 +52,7 @@ public static class ProjectApi
             context.Response.Headers.ETag = $"\"{ProjectFiles.Hash(bytes)}\"";
             return TypedResults.Bytes(bytes, "text/plain; charset=utf-8");
         });
+        routes.Map(new ApiOperation("PUT", $"{path}/files/{{**path}}", ApiAccess.Editor, ApiScopes.Edit, "project", "Creates or replaces one project file (If-Match: its ETag to replace), after checking the project loads without problems.", typeof(FileContent), typeof(ApplyResult), Example: new FileContent("name: nightly\nschedule: \"0 3 * * *\"\nsteps:\n  - sync: app_to_lake\n")), PutFileAsync);
         routes.Map(new ApiOperation("POST", $"{path}/apply", ApiAccess.Editor, ApiScopes.Edit, "project", "Applies file changes all or nothing, after checking the resulting project loads without problems.", typeof(ApplyRequest), typeof(ApplyResult),
             Example: new ApplyRequest(new Dictionary<string, string>(StringComparer.Ordinal) { ["syncs/app_to_lake.yml"] = "name: app_to_lake\n…" }, ["pipelines/old.yml"], new Dictionary<string, string>(StringComparer.Ordinal) { ["syncs/app_to_lake.yml"] = "3f1c…", ["pipelines/old.yml"] = "9a0b…" })), ApplyAsync);
     }
@@ -78,20 +79,67 @@ public static class ProjectApi
             return problem;
         }
 
-        var files = body!.Files ?? new Dictionary<string, string>(StringComparer.Ordinal);
-        var delete = body.Delete ?? [];
-        var expected = body.Base ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = await ChangeAsync(context, body!.Files ?? new Dictionary<string, string>(StringComparer.Ordinal), body.Delete ?? [], body.Base ?? new Dictionary<string, string>(StringComparer.Ordinal)).ConfigureAwait(false);
+        return result.Problem ?? TypedResults.Json(result.Applied!, ApiJson.Options);
+    }
+
+    /// <summary>A file's new content (PUT of one project file).</summary>
+    public sealed record FileContent(string Content);
+
+    private static async Task<IResult> PutFileAsync(HttpContext context)
+    {
+        var relative = NagareApi.Route(context, "path");
+        var (body, problem) = await ApiJson.ReadAsync<FileContent>(context).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        // A file is replaced only at the version the caller read (If-Match: its ETag), created only when it is new
+        // (no If-Match, or If-None-Match: *): two people editing the same object do not overwrite each other.
+        var ifMatch = context.Request.Headers.IfMatch.ToString().Trim().Trim('"');
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (ifMatch.Length > 0)
+        {
+            expected[relative] = ifMatch;
+        }
+        else if (File.Exists(Path.Combine(HealthApi.Server(context).Project.Root, relative)) && ProjectFiles.Problem(relative) is null)
+        {
+            return Problems.PreconditionRequired($"'{relative}' exists: send If-Match with the ETag of the version you changed (GET it first).");
+        }
+
+        var full = Path.Combine(HealthApi.Server(context).Project.Root, relative);
+        if (ifMatch.Length > 0 && ProjectFiles.Problem(relative) is null
+            && (!File.Exists(full) || ProjectFiles.Hash(await File.ReadAllBytesAsync(full, context.RequestAborted).ConfigureAwait(false)) != ifMatch))
+        {
+            return Problems.PreconditionFailed($"'{relative}' is not at the version If-Match names any more; GET it again and redo the change.");
+        }
+
+        var result = await ChangeAsync(context, new Dictionary<string, string>(StringComparer.Ordinal) { [relative] = body!.Content }, [], expected).ConfigureAwait(false);
+        if (result.Problem is not null)
+        {
+            return result.Problem;
+        }
+
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(HealthApi.Server(context).Project.Root, relative), context.RequestAborted).ConfigureAwait(false);
+        context.Response.Headers.ETag = $"\"{ProjectFiles.Hash(bytes)}\"";
+        return TypedResults.Json(result.Applied!, ApiJson.Options, statusCode: result.Applied!.Created.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    /// <summary>Checks and applies file changes all or nothing; the applied change, or a problem and nothing changed.</summary>
+    private static async Task<(ApplyResult? Applied, IResult? Problem)> ChangeAsync(HttpContext context, IReadOnlyDictionary<string, string> files, IReadOnlyList<string> delete, IReadOnlyDictionary<string, string> expected)
+    {
         foreach (var (relative, field) in files.Keys.Select(k => (k, $"$.files['{k}']")).Concat(delete.Select((d, i) => (d, $"$.delete[{i}]"))))
         {
             if (ProjectFiles.Problem(relative) is { } bad)
             {
-                return Problems.BadRequest(bad, field);
+                return (null, Problems.BadRequest(bad, field));
             }
         }
 
         if (files.Keys.Intersect(delete, StringComparer.Ordinal).FirstOrDefault() is { } both)
         {
-            return Problems.BadRequest($"'{both}' is both written and deleted.", "$.delete");
+            return (null, Problems.BadRequest($"'{both}' is both written and deleted.", "$.delete"));
         }
 
         var server = HealthApi.Server(context);
@@ -107,7 +155,7 @@ public static class ProjectApi
                 expected.TryGetValue(relative, out var planned);
                 if (!string.Equals(current, planned, StringComparison.Ordinal))
                 {
-                    return Problems.Conflict($"'{relative}' changed on the server since the plan ({(current is null ? "it does not exist" : "its content differs")}); plan again.", $"$.base['{relative}']");
+                    return (null, Problems.Conflict($"'{relative}' changed on the server since the plan ({(current is null ? "it does not exist" : "its content differs")}); plan again.", $"$.base['{relative}']"));
                 }
             }
 
@@ -129,7 +177,7 @@ public static class ProjectApi
 
                 if (!File.Exists(Path.Combine(candidate, ProjectConfig.FileName)))
                 {
-                    return Problems.BadRequest($"The change would delete {ProjectConfig.FileName}.", "$.delete");
+                    return (null, Problems.BadRequest($"The change would delete {ProjectConfig.FileName}.", "$.delete"));
                 }
 
                 // Environment references and stored secrets resolve as they will on the server; a secret not stored
@@ -141,12 +189,12 @@ public static class ProjectApi
                 {
                     var first = problems[0];
                     var relative = Path.GetRelativePath(candidate, first.File).Replace(Path.DirectorySeparatorChar, '/');
-                    return Problems.BadRequest(string.Join("\n", problems.Select(p => p.Problem.Message.Replace(candidate + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal))), $"$.files['{relative}']");
+                    return (null, Problems.BadRequest(string.Join("\n", problems.Select(p => p.Problem.Message.Replace(candidate + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal))), $"$.files['{relative}']"));
                 }
             }
             catch (ConfigException e)
             {
-                return Problems.BadRequest(e.Message.Replace(candidate + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal), "$.files");
+                return (null, Problems.BadRequest(e.Message.Replace(candidate + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal), "$.files"));
             }
             finally
             {
@@ -182,7 +230,7 @@ public static class ProjectApi
 
             await server.ReloadProjectAsync(CancellationToken.None).ConfigureAwait(false);
             server.Audit.Record(context, "project.apply", $"{created.Count} created, {changed.Count} changed, {delete.Count} deleted", "allowed", string.Join(", ", created.Concat(changed).Concat(delete)));
-            return TypedResults.Json(new ApplyResult(created, changed, [.. delete]), ApiJson.Options);
+            return (new ApplyResult(created, changed, [.. delete]), null);
         }
         finally
         {
