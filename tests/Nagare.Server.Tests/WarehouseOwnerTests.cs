@@ -78,4 +78,20 @@ public sealed class WarehouseOwnerTests : IAsyncLifetime
         var logs = await harness.As("viewer").GetStringAsync($"/api/v1/runs/{id}/logs");
         Assert.Contains("main.events -> ", logs, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task SyncState_ReadNeedsReadOnItsDataset_ResetNeedsWrite()
+    {
+        var id = JsonDocument.Parse(await (await harness.As("editor").PostAsync("/api/v1/syncs/app_to_lake/runs", ServerHarness.Json("{}"))).Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        await harness.Service.RunToEndAsync(id, new WorkerOptions { Slots = 1, Warehouse = true }, CancellationToken.None);
+
+        var viewer = await harness.As("viewer").GetAsync("/api/v1/syncs/app_to_lake/state");
+        var analyst = await harness.As("analyst").GetAsync("/api/v1/syncs/app_to_lake/state");
+        var analystReset = await harness.As("analyst").DeleteAsync("/api/v1/syncs/app_to_lake/state/lake.events");
+
+        Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, analyst.StatusCode);
+        Assert.Contains("lake.events", await analyst.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, analystReset.StatusCode);
+    }
 }

@@ -27,18 +27,23 @@ public static class BuildCommand
         Create(context, "seed", "Load the selected seed CSV files into tables.", n => n.Type == NodeType.Seed);
 
     /// <summary>
-    /// <c>build</c> and <c>test</c> while a server owns the warehouse: the server runs them (a run like any other) and
-    /// this prints its log. Only the selection and full refresh travel; the other options need the warehouse here.
+    /// <c>build</c>, <c>run</c>, <c>test</c> and <c>seed</c> while a server owns the warehouse: the server runs them (a
+    /// run like any other) and this prints its log. Only the selection and full refresh travel; the other options need
+    /// the warehouse here.
     /// </summary>
     private static async Task<int> BuildOnServerAsync(ServerClient client, string name, ParseResult parse, BuildCommandOptions options, bool threads, bool fullRefresh, CliContext context, CancellationToken cancellationToken)
     {
-        if (name is not ("build" or "test") || threads || parse.GetValue(options.Exclude) is { Length: > 0 } || parse.GetValue(options.Target) is not null || parse.GetValue(options.Vars) is not null || parse.GetValue(options.State) is not null)
+        if (threads || parse.GetValue(options.Exclude) is { Length: > 0 } || parse.GetValue(options.Target) is not null || parse.GetValue(options.Vars) is not null || parse.GetValue(options.State) is not null)
         {
-            throw new NagareException($"The server at {client.Address} owns the warehouse: through it, `nagare build` and `nagare test` take only --select and --full-refresh.") { Hint = "Drop the other options, or stop the server to build here." };
+            throw new NagareException($"The server at {client.Address} owns the warehouse: through it, `nagare {name}` takes only --select and --full-refresh.") { Hint = "Drop the other options, or stop the server to build here." };
         }
 
-        var select = string.Join(' ', parse.GetValue(options.Select) ?? []);
-        return await client.RunAsync(name, $"api/v1/models/{name}", new { select = select.Length == 0 ? null : select, full_refresh = fullRefresh }, context, cancellationToken).ConfigureAwait(false);
+        // run and seed are builds of one kind of node: each selected term is intersected with that kind.
+        var kind = name switch { "run" => "resource_type:model", "seed" => "resource_type:seed", _ => null };
+        var terms = parse.GetValue(options.Select) is { Length: > 0 } given ? given : (kind is null ? [] : [kind]);
+        var select = string.Join(' ', kind is null ? terms : terms.Select(t => t == kind ? t : $"{t},{kind}"));
+        var endpoint = name == "test" ? "api/v1/models/test" : "api/v1/models/build";
+        return await client.RunAsync(name, endpoint, new { select = select.Length == 0 ? null : select, full_refresh = fullRefresh }, context, cancellationToken).ConfigureAwait(false);
     }
 
     private static Command Create(CliContext context, string name, string description, Func<ModelNode, bool> kind)

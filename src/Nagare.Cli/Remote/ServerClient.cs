@@ -117,6 +117,21 @@ internal sealed class ServerClient : IDisposable
         return state == "succeeded" ? ExitCodes.Success : ExitCodes.UserError;
     }
 
+    /// <summary>The JSON answer of GET <paramref name="path"/>.</summary>
+    public async Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => http.GetAsync(path, cancellationToken)).ConfigureAwait(false);
+        await ThrowIfProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>DELETE <paramref name="path"/>.</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => http.DeleteAsync(path, cancellationToken)).ConfigureAwait(false);
+        await ThrowIfProblemAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The project's files on the server, by path, with the SHA-256 of each.</summary>
     public async Task<IReadOnlyDictionary<string, string>> ListFilesAsync(CancellationToken cancellationToken)
     {

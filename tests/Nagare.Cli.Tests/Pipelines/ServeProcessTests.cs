@@ -131,7 +131,7 @@ public sealed class ServeProcessTests : IDisposable
         }
 
         Write("connections/app.yml", $"name: app\ntype: sqlite\npath: {app}\n");
-        Write("syncs/app_to_lake.yml", "name: app_to_lake\nsource: app\ndestination: warehouse\ntarget_schema: lake\nstreams:\n  - select: main.plans\n    mode: full_refresh\n");
+        Write("syncs/app_to_lake.yml", "name: app_to_lake\nsource: app\ndestination: warehouse\ntarget_schema: lake\nstreams:\n  - select: main.plans\n    mode: incremental\n    cursor: id\n");
         await using var serve = NagareProcess.Start("serve", "--listen", "127.0.0.1:0", "--project", dir);
         await serve.WaitForOutputAsync("API at", Startup);
 
@@ -146,6 +146,12 @@ public sealed class ServeProcessTests : IDisposable
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("takes only --select and --full-refresh", refused.Error, StringComparison.Ordinal);
         Assert.Equal("n\n2\n", count.Out);
+        var state = await RealClockCli.RunAsync("state", "list", "app_to_lake", "--json", "--project", dir);
+        var reset = await RealClockCli.RunAsync("state", "reset", "app_to_lake", "--all", "--project", dir);
+        Assert.True(state.ExitCode == 0, state.Out + state.Error);
+        Assert.Contains("\"stream\":\"lake.plans\",\"cursor_column\":\"id\",\"cursor\":\"2\"", state.Out, StringComparison.Ordinal);
+        Assert.True(reset.ExitCode == 0, reset.Out + reset.Error);
+        Assert.Equal("reset lake.plans: the next run of app_to_lake reads it from the start\n", reset.Out);
     }
 
     [Fact]
@@ -177,6 +183,26 @@ public sealed class ServeProcessTests : IDisposable
         Assert.Equal(File.ReadAllText(Path.Combine(local, "pipelines", "hello.yml")), File.ReadAllText(Path.Combine(dir, "pipelines", "hello.yml")));
         Assert.True(File.Exists(Path.Combine(dir, "pipelines", "later.yml")));
         Assert.EndsWith(": no changes\n", after.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAndSeed_WhileServeRuns_EachBuildsOnlyItsKindOnTheServer()
+    {
+        Write("models/answer.sql", "select 42 as answer\n");
+        Write("seeds/plans.csv", "id,name\n1,free\n2,pro\n");
+        await using var serve = NagareProcess.Start("serve", "--listen", "127.0.0.1:0", "--project", dir);
+        await serve.WaitForOutputAsync("API at", Startup);
+
+        var run = await RealClockCli.RunAsync("run", "--project", dir);
+        var afterRun = await RealClockCli.RunAsync("query", "SELECT (SELECT answer FROM answer) AS answer, (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'plans') AS seeded", "--format", "csv", "--project", dir);
+        var seed = await RealClockCli.RunAsync("seed", "--project", dir);
+        var afterSeed = await RealClockCli.RunAsync("query", "SELECT count(*) AS plans FROM plans", "--format", "csv", "--project", dir);
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.Contains("the server at", run.Error, StringComparison.Ordinal);
+        Assert.Equal("answer,seeded\n42,0\n", afterRun.Out);
+        Assert.True(seed.ExitCode == 0, seed.Out + seed.Error);
+        Assert.Equal("plans\n2\n", afterSeed.Out);
     }
 
     private sealed class Cleanup(string folder) : IDisposable
