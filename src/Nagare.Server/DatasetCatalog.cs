@@ -24,7 +24,10 @@ public sealed class DatasetCatalog : IDisposable
         this.time = time;
     }
 
-    /// <summary>Every dataset (schema) of the warehouse with its tables and views counted, by name.</summary>
+    /// <summary>
+    /// Every dataset (schema) of the warehouse with its tables and views counted, by name; <c>main</c> too, which DuckDB
+    /// marks internal but where models without a schema land.
+    /// </summary>
     public async Task<IReadOnlyList<(string Name, int Tables)>> ListAsync(CancellationToken cancellationToken)
     {
         if (current is { } fresh && time.GetUtcNow() - fresh.At < FreshFor)
@@ -65,7 +68,7 @@ public sealed class DatasetCatalog : IDisposable
             LEFT JOIN (SELECT schema_name, table_name AS name FROM duckdb_tables() WHERE database_name = current_database()
                        UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal) o
               ON o.schema_name = s.schema_name
-            WHERE s.database_name = current_database() AND NOT s.internal
+            WHERE s.database_name = current_database() AND (NOT s.internal OR s.schema_name = 'main')
             GROUP BY s.schema_name ORDER BY s.schema_name
             """;
         var datasets = new List<(string, int)>();

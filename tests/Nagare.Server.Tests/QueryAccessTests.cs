@@ -100,6 +100,7 @@ public sealed class QueryAccessTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Contains("mart_sales", await NamesAsync(harness.As("analyst")));
         Assert.Equal(["mart_sales"], await NamesAsync(harness.As("viewer")));
         Assert.Contains("dwh_secret", await NamesAsync(harness.As("admin")));
+        Assert.Contains("main", await NamesAsync(harness.As("admin")));
     }
 
     [Fact]
