@@ -518,10 +518,11 @@ public static partial class ConnectionsApi
         var settings = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var (key, setting) in connection.Settings)
         {
+            // A plain setting written by hand may still hold a URL with a password in it: shown redacted.
             settings[key] = setting.Secret is not null || secretKeys.Contains(key) ? SecretField(set: true)
                 : !setting.Items.IsDefaultOrEmpty ? new JsonArray([.. setting.Items.Select(i => (JsonNode?)JsonValue.Create(i))])
                 : setting.Entries is { } entries ? new JsonObject(entries.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(e.Value))))
-                : JsonValue.Create(setting.Text);
+                : JsonValue.Create(setting.Text is null ? null : Redaction.Redact(setting.Text));
         }
 
         foreach (var key in secretKeys.Where(k => !settings.ContainsKey(k)))
