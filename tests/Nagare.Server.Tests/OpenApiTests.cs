@@ -19,10 +19,12 @@ public sealed class OpenApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         var paths = document.GetProperty("paths");
         foreach (var operation in harness.Server.Operations)
         {
-            var item = paths.GetProperty(operation.Route).GetProperty(operation.Method.ToLowerInvariant());
+            var item = paths.GetProperty(operation.Route.Replace("{**", "{", StringComparison.Ordinal)).GetProperty(operation.Method.ToLowerInvariant());
+            Assert.Matches("^[A-Za-z]+$", item.GetProperty("operationId").GetString()!);
             Assert.Equal(operation.Access.ToString().ToLowerInvariant(), item.GetProperty("x-nagare-access").GetString());
         }
 
+        Assert.Equal(harness.Server.Operations.Count, harness.Server.Operations.Select(o => o.OperationId).Distinct(StringComparer.Ordinal).Count());
         var query = paths.GetProperty("/api/v1/query").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json");
         Assert.Contains("mart_sales.orders", query.GetProperty("example").GetProperty("sql").GetString(), StringComparison.Ordinal);
         var schema = document.GetProperty("components").GetProperty("schemas").GetProperty("QueryRequest");

@@ -19,5 +19,5 @@ public sealed record ApiOperation(string Method, string Route, ApiAccess Access,
 {
     /// <summary>The OpenAPI operation id: method and route in words.</summary>
     public string OperationId => Method.ToLowerInvariant() + string.Concat(Route.Replace("/api/v1", string.Empty, StringComparison.Ordinal)
-        .Split('/', '-', '{', '}').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+        .Split('/', '-', '{', '}', '*', '.').Where(p => p.Length > 0).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 }

@@ -112,7 +112,8 @@ public static class HealthApi
                 path[operation.Method.ToLowerInvariant()] = item;
             }
 
-            paths[byRoute.Key] = path;
+            // A catch-all route parameter ({**path}) is a plain one in OpenAPI's templates.
+            paths[byRoute.Key.Replace("{**", "{", StringComparison.Ordinal)] = path;
         }
 
         return new JsonObject
