@@ -25,6 +25,7 @@ public sealed class ServerContext : IAsyncDisposable
         Audit = new AuditLog(options.Pipelines.Store, options.Time, options.Log);
         Warehouse = new WarehouseAccess(options.Pipelines.Project.WarehousePath);
         Datasets = new DatasetCatalog(Warehouse, options.Time);
+        SignIns = new SignInThrottle(options.Time);
     }
 
     /// <summary>How the server was started.</summary>
@@ -50,6 +51,9 @@ public sealed class ServerContext : IAsyncDisposable
 
     /// <summary>The warehouse's datasets, read at most once a second.</summary>
     public DatasetCatalog Datasets { get; }
+
+    /// <summary>Failed sign-ins, to slow password guessing.</summary>
+    public SignInThrottle SignIns { get; }
 
     /// <summary>The key the command line on this machine signs in with (admin), from <c>.nagare/server.json</c>.</summary>
     internal string LocalKey { get; }

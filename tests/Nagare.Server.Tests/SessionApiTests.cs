@@ -62,6 +62,22 @@ public sealed class SessionApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await harness.As("viewer").GetAsync("/api/v1/runs")).StatusCode);
     }
 
+    [Fact]
+    public async Task SignIn_FiveWrongPasswords_EvenTheRightOneWaits()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await harness.Anonymous().PostAsync("/api/v1/session", ServerHarness.Json("""{"name":"editor-user","password":"guess guess guess"}"""))).StatusCode);
+        }
+
+        var right = await harness.Anonymous().PostAsync("/api/v1/session", ServerHarness.Json($$"""{"name":"editor-user","password":"{{ServerHarness.UserPassword}}"}"""));
+        var other = await harness.Anonymous().PostAsync("/api/v1/session", ServerHarness.Json($$"""{"name":"analyst-user","password":"{{ServerHarness.UserPassword}}"}"""));
+
+        Assert.Equal((HttpStatusCode)429, right.StatusCode);
+        Assert.True(right.Headers.RetryAfter is not null);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
     private async Task<(HttpClient Client, string Cookies, string Csrf)> SignInAsync(string name, string password)
     {
         var client = harness.Anonymous();

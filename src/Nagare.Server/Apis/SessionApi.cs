@@ -56,16 +56,26 @@ public static class SessionApi
         }
 
         var server = HealthApi.Server(context);
-        var user = await server.Store.FindUserAsync(body!.Name, context.RequestAborted).ConfigureAwait(false);
+        var address = context.Connection.RemoteIpAddress?.ToString();
+        if (server.SignIns.WaitFor(body!.Name, address) is { } wait)
+        {
+            server.Audit.Record(body.Name, "sign-in", "session", "denied", "too many failed sign-ins", address);
+            context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many sign-ins", $"Too many failed sign-ins for '{body.Name}' from this address; try again in {Math.Ceiling(wait.TotalMinutes):0} minute(s).");
+        }
+
+        var user = await server.Store.FindUserAsync(body.Name, context.RequestAborted).ConfigureAwait(false);
         var hash = user is null ? null : await server.Store.GetPasswordHashAsync(user.Id, context.RequestAborted).ConfigureAwait(false);
         // Verify even for an unknown user, so the answer's time does not tell which names exist.
         var verified = Passwords.Verify(body.Password, hash ?? Unknown);
         if (user is null || user.Disabled || hash is null || !verified)
         {
-            server.Audit.Record(body.Name, "sign-in", "session", "denied", user?.Disabled == true ? "user disabled" : "wrong name or password", context.Connection.RemoteIpAddress?.ToString());
+            server.SignIns.Failed(body.Name, address);
+            server.Audit.Record(body.Name, "sign-in", "session", "denied", user?.Disabled == true ? "user disabled" : "wrong name or password", address);
             return Problems.Unauthorized("Wrong user name or password.");
         }
 
+        server.SignIns.Succeeded(user.Name, address);
         var (secret, _, sessionHash) = ApiTokens.New();
         var now = server.Time.GetUtcNow();
         await server.Store.CreateSessionAsync(sessionHash, user.Id, now, now + Lifetime, context.RequestAborted).ConfigureAwait(false);
