@@ -136,5 +136,5 @@ public static partial class QueryGuard
         _ => "'***'",
     };
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string identifier) => Models.ProjectScanner.Quote(identifier);
 }

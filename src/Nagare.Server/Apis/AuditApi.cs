@@ -23,15 +23,10 @@ public static class AuditApi
                 return problem;
             }
 
-            long? before = null;
-            if (context.Request.Query["before"].ToString() is { Length: > 0 } text)
+            var (before, invalid) = NagareApi.Before(context, "an audit entry id");
+            if (invalid is not null)
             {
-                if (!long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
-                {
-                    return Problems.BadRequest($"before must be an audit entry id; got '{text}'.", "before");
-                }
-
-                before = id;
+                return invalid;
             }
 
             var server = HealthApi.Server(context);

@@ -53,6 +53,20 @@ public static class NagareApi
             : (0, Problems.BadRequest($"limit must be a whole number from 1 to {max}; got '{text}'.", "limit"));
     }
 
+    /// <summary>The <c>before</c> query parameter (the id a page of a newest-first list starts below), null when absent; or a problem.</summary>
+    internal static (long? Before, IResult? Problem) Before(HttpContext context, string what)
+    {
+        var text = context.Request.Query["before"].ToString();
+        if (text.Length == 0)
+        {
+            return (null, null);
+        }
+
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? (id, null)
+            : (null, Problems.BadRequest($"before must be {what}; got '{text}'.", "before"));
+    }
+
     /// <summary>The ETag of an object at <paramref name="version"/>.</summary>
     internal static string ETag(long version) => $"\"{version}\"";
 

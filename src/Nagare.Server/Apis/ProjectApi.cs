@@ -121,8 +121,8 @@ public static class ProjectApi
             return result.Problem;
         }
 
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(HealthApi.Server(context).Project.Root, relative), context.RequestAborted).ConfigureAwait(false);
-        context.Response.Headers.ETag = $"\"{ProjectFiles.Hash(bytes)}\"";
+        // The file holds exactly the content's UTF-8 bytes (written without a byte order mark): its ETag needs no read.
+        context.Response.Headers.ETag = $"\"{ProjectFiles.Hash(new UTF8Encoding(false).GetBytes(body.Content))}\"";
         return TypedResults.Json(result.Applied!, ApiJson.Options, statusCode: result.Applied!.Created.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 

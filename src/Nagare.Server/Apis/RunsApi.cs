@@ -53,15 +53,10 @@ public static class RunsApi
             return problem;
         }
 
-        long? before = null;
-        if (context.Request.Query["before"].ToString() is { Length: > 0 } text)
+        var (before, invalid) = NagareApi.Before(context, "a run id");
+        if (invalid is not null)
         {
-            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            {
-                return Problems.BadRequest($"before must be a run id; got '{text}'.", "before");
-            }
-
-            before = id;
+            return invalid;
         }
 
         var pipeline = context.Request.Query["pipeline"].ToString();
