@@ -78,6 +78,7 @@ public sealed class NagareServer : IAsyncDisposable
             var app = builder.Build();
             app.Use(RequestMetrics.InvokeAsync);
             app.Use(Errors.InvokeAsync);
+            app.Use(new WebUi(options.WebRoot).InvokeAsync);
             app.Use(Authentication.InvokeAsync);
             app.MapNagareApi();
             CheckEveryEndpointHasAnOperation(app);

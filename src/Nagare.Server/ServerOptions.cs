@@ -29,6 +29,9 @@ public sealed record ServerOptions
     /// <summary>Where the server says what it does (start, the first admin's password once, errors); null for nowhere.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>The folder of the built web UI (with <c>index.html</c>) served at <c>/</c>, or null: <c>/</c> then says how to build it.</summary>
+    public string? WebRoot { get; init; }
+
     /// <summary>Write <c>.nagare/server.json</c> so the command line on this machine finds the server (default true).</summary>
     public bool Announce { get; init; } = true;
 }

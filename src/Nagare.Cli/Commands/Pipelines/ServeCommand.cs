@@ -25,7 +25,8 @@ public static class ServeCommand
         var noApi = new Option<bool>("--no-api") { Description = "Run without the REST API (the scheduler and worker only)." };
         var certificate = new Option<string?>("--cert") { Description = "Serve HTTPS with this certificate: a .pfx/.p12 file, or a PEM .crt/.pem file with --cert-key." };
         var certificateKey = new Option<string?>("--cert-key") { Description = "The PEM private key of --cert, or the password of a .pfx file." };
-        var command = new Command("serve", "Run the REST API, the scheduler and a worker until stopped (Ctrl+C): the server owns the warehouse, scheduled runs start on time, tasks run, deadlines are watched and notices sent.") { slots, noWorker, lease, heartbeat, listen, noApi, certificate, certificateKey };
+        var web = new Option<string?>("--web") { Description = "The folder of the built web UI served at / (default: NAGARE_WEB_ROOT, else web/dist of the checkout this program was built from; scripts/bootstrap --web builds it)." };
+        var command = new Command("serve", "Run the REST API and web UI, the scheduler and a worker until stopped (Ctrl+C): the server owns the warehouse, scheduled runs start on time, tasks run, deadlines are watched and notices sent.") { slots, noWorker, lease, heartbeat, listen, noApi, certificate, certificateKey, web };
         options.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,6 +43,7 @@ public static class ServeCommand
                         Listen = parse.GetValue(listen)!,
                         Certificate = parse.GetValue(certificate),
                         CertificateKey = parse.GetValue(certificateKey),
+                        WebRoot = WebRoot(parse.GetValue(web)),
                         Time = context.Time,
                         Log = line => context.Error.WriteLine(line),
                     },
@@ -58,6 +60,39 @@ public static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The built web UI: the option, NAGARE_WEB_ROOT, a copy beside the program, or web/dist of the checkout above it.</summary>
+    internal static string? WebRoot(string? option)
+    {
+        if (option is not null)
+        {
+            return File.Exists(Path.Combine(option, "index.html"))
+                ? Path.GetFullPath(option)
+                : throw new NagareException($"--web {option}: no index.html there.") { Hint = "Build the web UI with scripts/bootstrap --web and pass its web/dist folder." };
+        }
+
+        if (Environment.GetEnvironmentVariable("NAGARE_WEB_ROOT") is { Length: > 0 } variable)
+        {
+            return variable;
+        }
+
+        var beside = Path.Combine(AppContext.BaseDirectory, "web");
+        if (File.Exists(Path.Combine(beside, "index.html")))
+        {
+            return beside;
+        }
+
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var dist = Path.Combine(folder.FullName, "web", "dist");
+            if (File.Exists(Path.Combine(dist, "index.html")))
+            {
+                return dist;
+            }
+        }
+
+        return null;
     }
 
     public static Command CreateWorker(CliContext context)

@@ -1,0 +1,5 @@
+import type { PageProps } from "../types";
+
+export default function Page({ sub }: PageProps) {
+  return <section><h1>home</h1><p>{sub.join("/")}</p></section>;
+}
