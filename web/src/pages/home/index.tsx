@@ -74,7 +74,7 @@ export default function Page(_: PageProps) {
 
       <div className="grid2">
         <div className="panel">
-          <h2 id="watch-title" style={{ marginTop: 0 }}>{t("deadlines")}</h2>
+          <h2 id="watch-title" className="panel-title">{t("deadlines")}</h2>
           <p className="hint">{t("deadlinesHint")}</p>
           {runs.data && (watch.length === 0 ? <p className="empty">{t("noDeadlineTrouble")}</p> : (
             <table className="list" aria-labelledby="watch-title">
@@ -94,7 +94,7 @@ export default function Page(_: PageProps) {
         </div>
 
         <div className="panel">
-          <h2 id="failures-title" style={{ marginTop: 0 }}>{t("failures")}</h2>
+          <h2 id="failures-title" className="panel-title">{t("failures")}</h2>
           <ErrorBanner error={failures.error} onRetry={failures.reload} />
           {failures.loading && !failures.data ? <Loading /> : failures.data && (failures.data.items.length === 0 ? <p className="empty">{t("noFailures")}</p> : (
             <ul className="failures" aria-labelledby="failures-title">

@@ -39,7 +39,7 @@ function PipelineRuns({ name }: { name: string }) {
       {runs.loading && !runs.data ? <Loading /> : runs.data && items.length === 0 ? <p className="empty">{t("noRuns")}</p> : runs.data && (
         <div className="scroll-x">
           <table className="list" aria-labelledby="pipeline-runs-title">
-            <thead><tr><th scope="col">{t("run")}</th><th scope="col">{t("state")}</th><th scope="col">{t("logicalDate")}</th><th scope="col">{t("trigger")}</th><th scope="col">{t("created")}</th><th scope="col">{t("duration")}</th><th scope="col">{t("deadlineStatus")}</th></tr></thead>
+            <thead><tr><th scope="col">{t("run")}</th><th scope="col">{t("state")}</th><th scope="col">{t("logicalDate")}</th><th scope="col">{t("trigger")}</th><th scope="col">{t("created")}</th><th scope="col" className="num">{t("duration")}</th><th scope="col">{t("deadlineStatus")}</th></tr></thead>
             <tbody>
               {items.map((r) => (
                 <tr key={r.id}>
@@ -105,7 +105,7 @@ export function PipelineView({ name }: { name: string }) {
           </dl>
         </div>
         <div className="panel">
-          <h2 id="params-title" style={{ marginTop: 0 }}>{t("params")}</h2>
+          <h2 id="params-title" className="panel-title">{t("params")}</h2>
           {pipeline.params.length === 0 ? <p className="empty">{t("noParams")}</p> : (
             <table className="list" aria-labelledby="params-title">
               <thead><tr><th scope="col">{t("name")}</th><th scope="col">{t("type")}</th><th scope="col">{t("default")}</th><th scope="col">{t("description")}</th></tr></thead>

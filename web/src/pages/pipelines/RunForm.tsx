@@ -1,14 +1,18 @@
 // Starting a run of a pipeline (POST /pipelines/{name}/runs), and a backfill of a range of logical dates.
 import { useState, type FormEvent } from "react";
 import { api, ApiError, seg } from "../../api/client";
-import type { Backfill, Pipeline, StartedRun } from "../../api/types";
+import type { Pipeline, StartedRun } from "../../api/types";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { TextField } from "../../components/Field";
 import { useT } from "../../i18n";
 import { Link, useRouter } from "../../router";
+import { StateBadge } from "../runs/Badges";
 import { pipelineMessages } from "./messages";
 import { ParamFields } from "./ParamFields";
 import { initialValues, missingParams, paramsToSend } from "./params";
+
+/** The answer of POST /pipelines/{name}/backfill: its runs, oldest first (`state` from newer servers). */
+interface BackfillAnswer { runs: { id: number; logical_date: string; existing: boolean; state?: string }[] }
 
 /** A problem to show beside a parameter the form found empty. */
 const requiredError = (name: string, detail: string) => new ApiError(400, "Bad request", detail, `$.params.${name}`);
@@ -42,7 +46,7 @@ export function RunForm({ pipeline }: { pipeline: Pipeline }) {
   const fields = [...pipeline.params.map((p) => `params.${p.name}`), "date"];
   return (
     <form className="panel" onSubmit={(e) => void submit(e)} aria-labelledby="run-form-title" noValidate>
-      <h2 id="run-form-title">{t("runTitle")}</h2>
+      <h2 id="run-form-title" className="panel-title">{t("runTitle")}</h2>
       <div className="form-grid">
         <ParamFields params={pipeline.params} values={values} onChange={(n, v) => setValues((old) => ({ ...old, [n]: v }))} error={error} disabled={busy} />
         <TextField label={t("logicalDate")} type="date" value={date} onChange={setDate} field="date" error={error} hint={t("logicalDateHint")} disabled={busy} />
@@ -60,7 +64,7 @@ export function BackfillForm({ pipeline }: { pipeline: Pipeline }) {
   const [values, setValues] = useState(() => initialValues(pipeline.params));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<Backfill["runs"] | null>(null);
+  const [created, setCreated] = useState<BackfillAnswer["runs"] | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setCreated(null);
@@ -78,7 +82,7 @@ export function BackfillForm({ pipeline }: { pipeline: Pipeline }) {
       const params = paramsToSend(pipeline.params, values);
       const body: { from: string; to: string; params?: Record<string, string> } = { from, to };
       if (Object.keys(params).length > 0) body.params = params;
-      const answer = await api.post<Backfill>(`pipelines/${seg(pipeline.name)}/backfill`, body);
+      const answer = await api.post<BackfillAnswer>(`pipelines/${seg(pipeline.name)}/backfill`, body);
       setCreated(answer.runs ?? []);
     } catch (err) {
       setError(err);
@@ -104,7 +108,7 @@ export function BackfillForm({ pipeline }: { pipeline: Pipeline }) {
             {created.length > 0 && (
               <ul>
                 {created.map((r) => (
-                  <li key={r.id}><Link to={`/runs/${r.id}`}>{`#${r.id}`}</Link> {r.logical_date}{r.existing ? ` ${t("existingRun")}` : ""}</li>
+                  <li key={r.id}><Link to={`/runs/${r.id}`}>{`#${r.id}`}</Link> {r.logical_date}{r.existing ? ` ${t("existingRun")}` : ""} {r.state && <StateBadge state={r.state} />}</li>
                 ))}
               </ul>
             )}

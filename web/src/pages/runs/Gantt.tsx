@@ -3,14 +3,14 @@ import { useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import type { Run, RunStep, RunTask } from "../../api/types";
 import { useFormat, useLang, useT } from "../../i18n";
 import { useStateName } from "./Badges";
-import { ganttLayout } from "./gantt";
+import { ganttLayout, type GanttLine } from "./gantt";
 import { runMessages } from "./messages";
 
 export const stateColors: Record<string, string> = {
   succeeded: "#16a34a", failed: "#dc2626", running: "#2563eb", ready: "#93c5fd", queued: "#93c5fd", waiting: "#d1d5db",
   cancelled: "#9ca3af", upstream_failed: "#fca5a5", skipped: "#d1d5db", lost: "#f97316", timed_out: "#f97316",
 };
-const deadlineColor = "#dc2626";
+const deadlineColor = "#7c3aed";
 const etaColor = "#d97706";
 
 /** The width of an element, followed as it changes (a fixed width where ResizeObserver is missing). */
@@ -37,7 +37,7 @@ export function Gantt({ run, steps, tasks, now }: { run: Run; steps: RunStep[]; 
   const stateName = useStateName();
   const [ref, width] = useWidth(900);
   const layout = useMemo(
-    () => ganttLayout(run, steps, tasks, now, { width, axisHeight: 38, zoneOffsetMinutes: -new Date(now).getTimezoneOffset() }),
+    () => ganttLayout(run, steps, tasks, now, { width, axisHeight: 46, zoneOffsetMinutes: -new Date(now).getTimezoneOffset() }),
     [run, steps, tasks, now, width],
   );
   const tick = useMemo(() => {
@@ -46,10 +46,12 @@ export function Gantt({ run, steps, tasks, now }: { run: Run; steps: RunStep[]; 
   }, [lang, layout.tickStep]);
   const iso = (ms: number) => new Date(ms).toISOString();
   const bottom = layout.height - 4;
+  // The deadline's label on the first line above the axis, the predicted finish's on the second, each on the side with room.
   const markers = [
-    layout.deadline && { ...layout.deadline, color: deadlineColor, label: t("deadline") },
-    layout.eta && { ...layout.eta, color: etaColor, label: t("eta") },
-  ].filter((m): m is { x: number; at: number; color: string; label: string } => !!m).sort((a, b) => a.x - b.x);
+    layout.deadline && { ...layout.deadline, color: deadlineColor, label: t("deadline"), y: 11 },
+    layout.eta && { ...layout.eta, color: etaColor, label: t("eta"), y: 24 },
+  ].filter((m): m is GanttLine & { color: string; label: string; y: number } => !!m);
+  const middle = (layout.plotLeft + layout.plotRight) / 2;
 
   if (tasks.length === 0 && steps.length === 0) return <p className="empty">{t("noTasks")}</p>;
   return (
@@ -81,10 +83,12 @@ export function Gantt({ run, steps, tasks, now }: { run: Run; steps: RunStep[]; 
           </g>
         ))}
         {layout.now && <line x1={layout.now.x} x2={layout.now.x} y1={layout.axisHeight - 4} y2={bottom} stroke="#64748b" strokeDasharray="2 3"><title>{t("now")}</title></line>}
-        {markers.map((m, i) => (
-          <g key={m.label}>
-            <line x1={m.x} x2={m.x} y1={4} y2={bottom} stroke={m.color} strokeWidth={2} strokeDasharray="6 3"><title>{`${m.label}: ${f.dateTime(iso(m.at))}`}</title></line>
-            <text className="marker-label" x={i === 0 && markers.length > 1 ? m.x - 4 : m.x + 4} y={12} textAnchor={i === 0 && markers.length > 1 ? "end" : "start"} fill={m.color}>{`${m.label} ${tick(m.at)}`}</text>
+        {markers.map((m) => (
+          <g key={m.label} data-testid={`marker-${m.label}`}>
+            <line x1={m.x} x2={m.x} y1={m.y - 9} y2={bottom} stroke={m.color} strokeWidth={2} strokeDasharray={m.beyond ? "2 4" : "6 3"}><title>{`${m.label}: ${f.dateTime(iso(m.at))}`}</title></line>
+            <text className="marker-label" x={m.x > middle ? m.x - 4 : m.x + 4} y={m.y} textAnchor={m.x > middle ? "end" : "start"} fill={m.color}>
+              {`${m.label} ${m.beyond ? f.dateTime(iso(m.at)) : tick(m.at)}${m.beyond ? " →" : ""}`}
+            </text>
           </g>
         ))}
       </svg>

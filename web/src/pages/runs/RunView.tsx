@@ -10,11 +10,11 @@ import { SloBadge, StateBadge, useStateName } from "./Badges";
 import { Gantt } from "./Gantt";
 import { LogPanel } from "./LogPanel";
 import { runMessages } from "./messages";
-import { attemptLabels, canCancel, canRerun, elapsed, isFinal, paramPairs, taskLabel } from "./model";
+import { attemptLabels, canCancel, canRerun, elapsed, isFinal, runArguments, taskLabel } from "./model";
 
 const pollEvery = 2000;
 
-/** Polls GET /runs/{id} every 2 s until the run is final; `reload()` starts again (after cancel or retry). */
+/** Polls GET /runs/{id} every 2 s until the run is final (and its deadline result is in); `reload()` starts again (after cancel or retry). */
 function useRunDetail(id: string) {
   const [detail, setDetail] = useState<RunDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -23,6 +23,7 @@ function useRunDetail(id: string) {
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let followUps = 0;
     const load = async () => {
       try {
         const value = await api.get<RunDetail>(`runs/${seg(id)}`, { signal: controller.signal });
@@ -30,7 +31,9 @@ function useRunDetail(id: string) {
         setDetail(value);
         setError(null);
         setNow(Date.now());
-        if (!isFinal(value.run.state)) timer = setTimeout(() => void load(), pollEvery);
+        // A finished run's deadline result comes at the scheduler's next tick: look a few more times for it.
+        const settled = !value.run.deadline_at || value.run.slo === "met" || value.run.slo === "missed";
+        if (!isFinal(value.run.state) || (!settled && followUps++ < 5)) timer = setTimeout(() => void load(), pollEvery);
       } catch (e) {
         if (controller.signal.aborted) return;
         setError(e);
@@ -101,7 +104,7 @@ export function RunView({ id }: { id: string }) {
       setBusy(null);
     }
   };
-  const params = paramPairs(run.params);
+  const { params, builtins } = runArguments(run.params);
   const orderedSteps = [...steps].sort((a, b) => a.ordinal - b.ordinal);
   const stepOrder = new Map(orderedSteps.map((s, i) => [s.name, i]));
   const orderedTasks = [...tasks].sort((a, b) => (stepOrder.get(a.step) ?? 1e9) - (stepOrder.get(b.step) ?? 1e9) || a.id - b.id);
@@ -128,7 +131,15 @@ export function RunView({ id }: { id: string }) {
           <dt>{t("state")}</dt><dd><StateBadge state={run.state} /></dd>
           <dt>{t("logicalDate")}</dt><dd>{run.logical_date}</dd>
           <dt>{t("params")}</dt>
-          <dd>{params.length === 0 ? <span className="muted">{t("noParams")}</span> : <ul className="params">{params.map(([k, v]) => <li key={k}><code>{k}={v}</code></li>)}</ul>}</dd>
+          <dd>
+            {params.length === 0 ? <span className="muted">{t("noParams")}</span> : <ul className="params" aria-label={t("params")}>{params.map(([k, v]) => <li key={k}><code>{k}={v}</code></li>)}</ul>}
+            {builtins.length > 0 && (
+              <details>
+                <summary className="hint">{t("builtins")}</summary>
+                <ul className="params">{builtins.map(([k, v]) => <li key={k}><code>{k}={v}</code></li>)}</ul>
+              </details>
+            )}
+          </dd>
           <dt>{t("trigger")}</dt><dd>{stateName(run.trigger)}</dd>
           <dt>{t("created")}</dt><dd>{f.dateTime(run.created_at)}</dd>
           <dt>{t("started")}</dt><dd>{f.dateTime(run.started_at)}</dd>
@@ -147,7 +158,7 @@ export function RunView({ id }: { id: string }) {
       <h2 id="steps-title">{t("steps")}</h2>
       <div className="scroll-x">
         <table className="list" aria-labelledby="steps-title">
-          <thead><tr><th scope="col">{t("step")}</th><th scope="col">{t("state")}</th><th scope="col" className="num">{t("doneOfTotal")}</th><th scope="col" className="num">{t("failedCount")}</th><th scope="col">{t("started")}</th><th scope="col">{t("duration")}</th></tr></thead>
+          <thead><tr><th scope="col">{t("step")}</th><th scope="col">{t("state")}</th><th scope="col" className="num">{t("doneOfTotal")}</th><th scope="col" className="num">{t("failedCount")}</th><th scope="col">{t("started")}</th><th scope="col" className="num">{t("duration")}</th></tr></thead>
           <tbody>
             {orderedSteps.map((s) => (
               <tr key={s.name}>
@@ -156,7 +167,7 @@ export function RunView({ id }: { id: string }) {
                 <td className="num">{`${s.done} / ${s.total}`}</td>
                 <td className="num">{s.failed}</td>
                 <td>{f.time(s.started_at)}</td>
-                <td>{f.duration(elapsed(s.started_at, s.finished_at, now))}</td>
+                <td className="num">{f.duration(elapsed(s.started_at, s.finished_at, now))}</td>
               </tr>
             ))}
           </tbody>
@@ -166,7 +177,7 @@ export function RunView({ id }: { id: string }) {
       <h2 id="tasks-title">{t("tasks")}</h2>
       <div className="scroll-x">
         <table className="list" aria-labelledby="tasks-title">
-          <thead><tr><th scope="col">{t("task")}</th><th scope="col">{t("state")}</th><th scope="col">{t("attempts")}</th><th scope="col" className="num">{t("rows")}</th><th scope="col" className="num">{t("bytes")}</th><th scope="col">{t("started")}</th><th scope="col">{t("duration")}</th><th scope="col">{t("error")}</th></tr></thead>
+          <thead><tr><th scope="col">{t("task")}</th><th scope="col">{t("state")}</th><th scope="col">{t("attempts")}</th><th scope="col" className="num">{t("rows")}</th><th scope="col" className="num">{t("bytes")}</th><th scope="col">{t("started")}</th><th scope="col" className="num">{t("duration")}</th><th scope="col">{t("error")}</th></tr></thead>
           <tbody>
             {orderedTasks.map((task) => (
               <tr key={task.id}>
@@ -176,7 +187,7 @@ export function RunView({ id }: { id: string }) {
                 <td className="num">{f.number(task.rows)}</td>
                 <td className="num">{f.bytes(task.bytes)}</td>
                 <td>{f.time(task.started_at)}</td>
-                <td>{f.duration(elapsed(task.started_at, task.finished_at, now))}</td>
+                <td className="num">{f.duration(elapsed(task.started_at, task.finished_at, now))}</td>
                 <td>{task.error ? <span className="error-text">{task.error}</span> : null}</td>
               </tr>
             ))}

@@ -123,7 +123,7 @@ export function RunsList() {
             <thead>
               <tr>
                 <th scope="col">{t("run")}</th><th scope="col">{t("pipeline")}</th><th scope="col">{t("state")}</th><th scope="col">{t("logicalDate")}</th>
-                <th scope="col">{t("trigger")}</th><th scope="col">{t("created")}</th><th scope="col">{t("duration")}</th><th scope="col">{t("deadlineStatus")}</th>
+                <th scope="col">{t("trigger")}</th><th scope="col">{t("created")}</th><th scope="col" className="num">{t("duration")}</th><th scope="col">{t("deadlineStatus")}</th>
               </tr>
             </thead>
             <tbody>

@@ -37,8 +37,8 @@ describe("gantt layout", () => {
   });
 
   it("places the deadline, the predicted finish and now", () => {
-    expect(layout.deadline).toEqual({ x: 1200, at: t0 + 100_000 });
-    expect(layout.eta).toEqual({ x: 200 + 80 * perSecond, at: t0 + 80_000 });
+    expect(layout.deadline).toEqual({ x: 1200, at: t0 + 100_000, beyond: false });
+    expect(layout.eta).toEqual({ x: 200 + 80 * perSecond, at: t0 + 80_000, beyond: false });
     expect(layout.now?.x).toBe(200 + 60 * perSecond);
   });
 
@@ -61,6 +61,13 @@ describe("gantt layout", () => {
     expect(fan.deadline).toBeNull();
     expect(fan.now).toBeNull();
     expect(fan.rows[2].bar).toMatchObject({ x: 100 + (5 / 30) * 300, width: (25 / 30) * 300 });
+  });
+
+  it("keeps a far deadline at the right edge instead of shrinking the work", () => {
+    const far = ganttLayout({ ...run, deadline_at: at(3600) }, steps, tasks, t0 + 60_000, { width: 1212, labelWidth: 200 });
+    expect(far.end).toBe(t0 + 180_000); // the work spans 60 s: drawn up to 60 + 2 × 60 s
+    expect(far.deadline).toEqual({ x: 1200, at: t0 + 3_600_000, beyond: true });
+    expect(far.eta).toMatchObject({ at: t0 + 80_000, beyond: false });
   });
 
   it("picks tick steps that give at most six ticks", () => {

@@ -27,6 +27,8 @@ export interface GanttRow {
   bar: GanttBar | null;
 }
 export interface GanttMarker { x: number; at: number }
+/** A deadline or predicted finish; `beyond` when it lies past the drawn span (drawn at its right edge). */
+export interface GanttLine extends GanttMarker { beyond: boolean }
 export interface GanttLayout {
   width: number;
   height: number;
@@ -38,8 +40,8 @@ export interface GanttLayout {
   start: number;
   end: number;
   rows: GanttRow[];
-  deadline: GanttMarker | null;
-  eta: GanttMarker | null;
+  deadline: GanttLine | null;
+  eta: GanttLine | null;
   now: GanttMarker | null;
   ticks: GanttMarker[];
   tickStep: number;
@@ -81,10 +83,13 @@ export function ganttLayout(run: RunTimes, steps: RunStep[], tasks: RunTask[], n
     if (finished !== null) ends.push(finished);
     else if (task.started_at && runOpen) ends.push(now);
   }
+  // The deadline and the predicted finish widen the span, but not past three times the work's own span (at least
+  // two minutes ahead): a far deadline is drawn at the right edge, so a short run does not shrink to a sliver.
+  const workEnd = Math.max(...ends);
+  const reach = workEnd + 2 * Math.max(workEnd - start, 60_000);
   const deadlineAt = time(run.deadline_at);
   const etaAt = time(run.eta);
-  if (deadlineAt !== null) ends.push(deadlineAt);
-  if (etaAt !== null) ends.push(etaAt);
+  for (const at of [deadlineAt, etaAt]) if (at !== null) ends.push(Math.min(at, reach));
   const end = Math.max(Math.max(...ends), start + 1000);
   const x = (t: number) => plotLeft + ((t - start) / (end - start)) * (plotRight - plotLeft);
 
@@ -120,6 +125,8 @@ export function ganttLayout(run: RunTimes, steps: RunStep[], tasks: RunTask[], n
     }
   }
 
+  const line = (at: number | null): GanttLine | null => (at === null ? null : { x: x(Math.max(start, Math.min(at, end))), at, beyond: at > end });
+
   const tickStep = tickStepFor(end - start);
   const offset = (options.zoneOffsetMinutes ?? 0) * 60_000;
   const ticks: GanttMarker[] = [];
@@ -136,8 +143,8 @@ export function ganttLayout(run: RunTimes, steps: RunStep[], tasks: RunTask[], n
     start,
     end,
     rows,
-    deadline: deadlineAt === null ? null : { x: x(deadlineAt), at: deadlineAt },
-    eta: etaAt === null ? null : { x: x(etaAt), at: etaAt },
+    deadline: line(deadlineAt),
+    eta: line(etaAt),
     now: runOpen && now >= start && now <= end ? { x: x(now), at: now } : null,
     ticks,
     tickStep,

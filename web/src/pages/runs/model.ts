@@ -48,10 +48,17 @@ export function attemptLabels(tasks: RunTask[], attempts: RunAttempt[]): Map<num
   return labels;
 }
 
-/** The run's parameters as "name=value" pairs. */
-export function paramPairs(params: Record<string, unknown> | null | undefined): [string, string][] {
-  if (!params) return [];
-  return Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
+const pairs = (values: Record<string, unknown>): [string, string][] =>
+  Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A run's stored arguments, `{"params": {…}, "builtins": {…}}`, as "name=value" pairs (an object without them is taken as the parameters). */
+export function runArguments(stored: Record<string, unknown> | null | undefined): { params: [string, string][]; builtins: [string, string][] } {
+  if (!stored) return { params: [], builtins: [] };
+  if (isObject(stored.params) || isObject(stored.builtins)) {
+    return { params: isObject(stored.params) ? pairs(stored.params) : [], builtins: isObject(stored.builtins) ? pairs(stored.builtins) : [] };
+  }
+  return { params: pairs(stored), builtins: [] };
 }
 
 /** True when the ISO time falls on the same local calendar day as `now`. */

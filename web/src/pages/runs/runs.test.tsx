@@ -5,7 +5,7 @@ import Page from "./index";
 import { FakeEventSource, json, renderPage, stubApi } from "./test-utils";
 
 const run = (id: number, over: Partial<Run> = {}): Run => ({
-  id, pipeline: "daily", trigger: "manual", logical_date: "2026-12-06", state: "succeeded", params: { limit: "10" },
+  id, pipeline: "daily", trigger: "manual", logical_date: "2026-12-06", state: "succeeded", params: { params: { limit: 10 }, builtins: { ds: "2026-12-06" } },
   scheduled_at: "2026-12-06T03:00:00Z", created_at: "2026-12-06T03:00:00Z", started_at: "2026-12-06T03:00:00Z", finished_at: "2026-12-06T03:01:00Z",
   deadline_at: null, eta: null, slo: null, error: null, ...over,
 });
@@ -52,7 +52,7 @@ describe("a run", () => {
   const now = Date.now();
   const iso = (offsetSeconds: number) => new Date(now + offsetSeconds * 1000).toISOString();
   const running: RunDetail = {
-    run: run(42, { state: "running", started_at: iso(-60), created_at: iso(-60), finished_at: null, deadline_at: iso(120), eta: iso(90), slo: "on_track", params: { target_date: "2026-12-01" } }),
+    run: run(42, { state: "running", started_at: iso(-60), created_at: iso(-60), finished_at: null, deadline_at: iso(120), eta: iso(90), slo: "on_track", params: { params: { target_date: "2026-12-01", limit: 10, full: true }, builtins: { logical_date: "2026-12-06" } } }),
     steps: [
       { name: "extract", ordinal: 0, state: "succeeded", total: 1, done: 1, failed: 0, running: 0, after: [], ready_at: iso(-60), started_at: iso(-60), finished_at: iso(-30) },
       { name: "load", ordinal: 1, state: "running", total: 2, done: 1, failed: 0, running: 1, after: ["extract"], ready_at: iso(-30), started_at: iso(-30), finished_at: null },
@@ -82,7 +82,7 @@ describe("a run", () => {
     renderPage(<Page sub={["42"]} />, "/runs/42");
     expect(await screen.findByRole("heading", { name: "Run #42 of daily" })).toBeTruthy();
     expect(screen.getByRole("status", { name: "Run state" }).textContent).toBe("Running");
-    expect(screen.getByText("target_date=2026-12-01")).toBeTruthy();
+    expect(within(screen.getByRole("list", { name: "Parameters" })).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["target_date=2026-12-01", "limit=10", "full=true"]);
     expect(screen.getByTestId("bar-1").querySelector("title")!.textContent).toContain("1,234");
     expect(screen.getByTestId("bar-3")).toBeTruthy();
     const tasks = screen.getByRole("table", { name: "Tasks" });
