@@ -1,5 +1,8 @@
+// The Runs page: /runs (the list) and /runs/:id (one run).
 import type { PageProps } from "../types";
+import { RunsList } from "./RunsList";
+import { RunView } from "./RunView";
 
 export default function Page({ sub }: PageProps) {
-  return <section><h1>runs</h1><p>{sub.join("/")}</p></section>;
+  return sub.length > 0 ? <RunView key={sub[0]} id={sub[0]} /> : <RunsList />;
 }

@@ -1,0 +1,36 @@
+import { defineMessages } from "../../i18n";
+
+export const runMessages = defineMessages({
+  en: {
+    runsTitle: "Runs", filters: "Filter runs", pipeline: "Pipeline", allPipelines: "All pipelines", state: "State", allStates: "All states",
+    refresh: "Refresh", autoRefresh: "Refreshing while runs are active…", older: "Older", loadingOlder: "Loading older runs…",
+    noRuns: "No runs yet. Start one from a pipeline's page.", noRunsFiltered: "No runs match these filters.",
+    run: "Run", logicalDate: "Logical date", trigger: "Trigger", created: "Created", started: "Started", finished: "Finished",
+    duration: "Duration", deadline: "Deadline", eta: "Predicted finish", deadlineStatus: "Deadline status", error: "Error",
+    runTitle: "Run #{id}", runHeading: "Run #{id} of {pipeline}", runState: "Run state", backToRuns: "← All runs",
+    params: "Parameters", noParams: "none", builtins: "Built-in values of this run", noDeadline: "none",
+    cancelRun: "Cancel", cancelling: "Cancelling…", retryRun: "Retry", retrying: "Starting again…",
+    timeline: "Timeline", timelineTitle: "Timeline of the tasks of run #{id}", noTasks: "This run has no tasks.", now: "now",
+    rows: "Rows", bytes: "Bytes",
+    steps: "Steps", step: "Step", doneOfTotal: "Done / total", failedCount: "Failed", after: "after {steps}",
+    tasks: "Tasks", task: "Task", attempts: "Attempts", attemptLine: "#{n} {state} on {worker} at {at}",
+    logTitle: "Log", logLive: "Live", logPolling: "Checking for new lines", logDone: "Complete", logLoading: "Loading the log…",
+    logLines: "{n} lines", follow: "Follow new lines", noLog: "No log lines yet.",
+  },
+  ja: {
+    runsTitle: "実行履歴", filters: "実行を絞り込む", pipeline: "パイプライン", allPipelines: "すべてのパイプライン", state: "状態", allStates: "すべての状態",
+    refresh: "再読み込み", autoRefresh: "実行中のものがある間は自動で更新します…", older: "さらに古い実行", loadingOlder: "古い実行を読み込み中…",
+    noRuns: "まだ実行はありません。パイプラインのページから開始できます。", noRunsFiltered: "条件に合う実行はありません。",
+    run: "実行", logicalDate: "論理日付", trigger: "起動方法", created: "作成", started: "開始", finished: "終了",
+    duration: "所要時間", deadline: "期限", eta: "終了予測", deadlineStatus: "期限の状況", error: "エラー",
+    runTitle: "実行 #{id}", runHeading: "{pipeline} の実行 #{id}", runState: "実行の状態", backToRuns: "← 実行履歴へ",
+    params: "パラメーター", noParams: "なし", builtins: "この実行の組み込み変数", noDeadline: "なし",
+    cancelRun: "キャンセル", cancelling: "キャンセル中…", retryRun: "再実行", retrying: "再実行を開始中…",
+    timeline: "タイムライン", timelineTitle: "実行 #{id} のタスクのタイムライン", noTasks: "この実行にはタスクがありません。", now: "現在",
+    rows: "行数", bytes: "バイト数",
+    steps: "ステップ", step: "ステップ", doneOfTotal: "完了 / 全体", failedCount: "失敗", after: "{steps} の後",
+    tasks: "タスク", task: "タスク", attempts: "試行", attemptLine: "#{n} {state}（{worker}、{at} 開始）",
+    logTitle: "ログ", logLive: "ライブ", logPolling: "新しい行を確認中", logDone: "完了", logLoading: "ログを読み込み中…",
+    logLines: "{n} 行", follow: "新しい行を追う", noLog: "ログはまだありません。",
+  },
+});
