@@ -56,7 +56,7 @@ export interface RunStep { name: string; ordinal: number; state: string; total: 
 export interface RunTask { id: number; step: string; item: string | null; state: string; attempts: number; started_at: string | null; finished_at: string | null; rows: number | null; bytes: number | null; error: string | null }
 export interface RunAttempt { id: number; task_id: number; number: number; worker: string; state: string; started_at: string; finished_at: string | null; rows: number | null; bytes: number | null; error: string | null }
 export interface RunDetail { run: Run; steps: RunStep[]; tasks: RunTask[]; attempts: RunAttempt[] }
-export interface LogLine { id: number; attempt_id: number; at: string; level: string; message: string; [key: string]: unknown }
+export interface LogLine { id: number; attempt_id: number; at: string; line: string }
 
 export interface DailyStat { date: string; runs: number; succeeded: number; failed: number; rows: number; bytes: number }
 
