@@ -64,7 +64,7 @@ export interface ProjectFile { path: string; sha256: string; bytes: number }
 export interface ApplyResult { created: string[]; changed: string[]; deleted: string[] }
 
 export interface DatasetGrant { pattern: string; privilege: Privilege }
-export interface ColumnMask { table: string; column: string; kind: "hash" | "null" | "redact" }
+export interface ColumnMask { table: string; column: string; with: "hash" | "null" | "redact" }
 export interface RowFilter { table: string; where: string }
 export interface Role { name: string; level: Level; grants: DatasetGrant[]; description: string | null; builtin: boolean; version: number; masks: ColumnMask[]; row_filters: RowFilter[] }
 export interface User { id: number; name: string; role: string; disabled: boolean; created_at: string; version: number }
