@@ -122,8 +122,25 @@ function Shell() {
   );
 }
 
+const PasswordForm = lazy(() => import("./pages/account/PasswordForm").then((m) => ({ default: m.PasswordForm })));
+
+/** On the first start (or after an admin set the password), the user chooses their own before anything else. */
+function FirstPassword() {
+  const { refresh } = useSession();
+  return (
+    <main className="sign-in" id="main">
+      <div className="panel first-password">
+        <Suspense fallback={<Loading />}>
+          <PasswordForm firstStart onDone={() => void refresh()} />
+        </Suspense>
+      </div>
+    </main>
+  );
+}
+
 export function App() {
   const { session, loading } = useSession();
   if (loading) return <Loading />;
-  return session ? <Shell /> : <SignIn />;
+  if (!session) return <SignIn />;
+  return session.password_change_required ? <FirstPassword /> : <Shell />;
 }
