@@ -9,6 +9,10 @@ import { useT } from "../../i18n";
 import { messages } from "./messages";
 import { neighbourhood, type ModelGraph, type LaidOutNode } from "./graph";
 
+const NODE_WIDTH = 180;
+const NODE_HEIGHT = 40;
+const MIN_READABLE_ZOOM = 0.6;
+
 const navigable = (n: { type: string }) => n.type === "model" || n.type === "seed";
 const href = (name: string) => `/models/${encodeURIComponent(name)}`;
 
@@ -17,16 +21,16 @@ export function Lineage({ graph, focus, name }: { graph: ModelGraph; focus: stri
   const { navigate } = useRouter();
   const [up, setUp] = useState(2);
   const [down, setDown] = useState(2);
-  const hood = useMemo(() => neighbourhood(graph, focus, up, down), [graph, focus, up, down]);
+  const hood = useMemo(() => neighbourhood(graph, focus, up, down, { nodeWidth: NODE_WIDTH, nodeHeight: NODE_HEIGHT }), [graph, focus, up, down]);
 
   const nodes: Node[] = useMemo(() => hood.nodes.map((n) => ({
     id: n.id,
     position: { x: n.x, y: n.y },
-    data: { label: <span className="lineage-label"><span>{n.name}</span><small>{n.type}{n.materialized ? ` · ${n.materialized}` : ""}</small></span> },
+    data: { label: <span className="lineage-label"><span>{n.name}</span><small>{n.type}{n.materialized && n.materialized !== n.type ? ` · ${n.materialized}` : ""}</small></span> },
     sourcePosition: Position.Right,
     targetPosition: Position.Left,
     className: `lineage-node lineage-${n.type}${n.focus ? " lineage-focus" : ""}${navigable(n) ? " lineage-link" : ""}`,
-    style: { width: 180 },
+    style: { width: NODE_WIDTH },
     ariaLabel: `${n.name} (${n.type})`,
     draggable: false,
     connectable: false,
@@ -72,6 +76,10 @@ export function Lineage({ graph, focus, name }: { graph: ModelGraph; focus: stri
           deleteKeyCode={null}
           fitView
           fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+          onInit={(flow) => {
+            // A wide neighbourhood would fit only at an unreadable size: keep labels readable around the focus instead.
+            if (flow.getZoom() < MIN_READABLE_ZOOM) void flow.setCenter(NODE_WIDTH / 2, NODE_HEIGHT / 2, { zoom: MIN_READABLE_ZOOM });
+          }}
           minZoom={0.1}
         >
           <Background />

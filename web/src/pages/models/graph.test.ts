@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildGraph, dependency, neighbourhood, nodeId, type ModelLike } from "./graph";
-import { buildTree, modelFiles, modelRoots } from "./tree";
+import { buildTree, modelFiles, modelFolders, modelRoots } from "./tree";
 
 const model = (name: string, deps: string[], type = "model"): ModelLike => ({ name, type, materialized: "view", depends_on: deps });
 const ref = (name: string) => `model.shop.${name}`;
@@ -127,5 +127,7 @@ describe("file tree", () => {
     const found = buildTree(files, "ORDERS");
     expect(found.count).toBe(2);
     expect(found.folders.map((f) => f.name)).toEqual(["models"]);
+    // New models go where models are, never into seeds/ or macros/.
+    expect(modelFolders([{ type: "model", path: "transform/a.sql" }, { type: "seed", path: "seeds/raw.csv" }])).toEqual(["models", "transform"]);
   });
 });

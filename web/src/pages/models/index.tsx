@@ -20,7 +20,7 @@ import { buildGraph, nodeId } from "./graph";
 import { Lineage } from "./Lineage";
 import { messages } from "./messages";
 import { Problems } from "./Problems";
-import { buildTree, modelFiles, modelRoots, type TreeFolder } from "./tree";
+import { buildTree, modelFiles, modelFolders, modelRoots, type TreeFolder } from "./tree";
 import { useProjectFile } from "./useProjectFile";
 import "./models.css";
 
@@ -62,6 +62,7 @@ function ModelsHome({ models }: { models: ModelsState }) {
   const files = useAsync((signal) => (canEdit ? listFiles(signal).then((fs) => fs.map((f) => f.path)) : Promise.resolve(null)), [canEdit]);
   const items = useMemo(() => models.data ?? [], [models.data]);
   const roots = useMemo(() => modelRoots(items.filter((m) => m.type === "model" || m.type === "seed").map((m) => m.path)), [items]);
+  const folders = useMemo(() => modelFolders(items), [items]);
   const paths = useMemo(() => {
     if (files.data) return modelFiles(files.data, roots);
     return [...new Set(items.filter((m) => m.type === "model" || m.type === "seed").map((m) => m.path))];
@@ -69,7 +70,8 @@ function ModelsHome({ models }: { models: ModelsState }) {
   const tree = useMemo(() => buildTree(paths, query), [paths, query]);
   const byPath = useMemo(() => {
     const map = new Map<string, string>();
-    for (const m of items) if (m.type === "model" || m.type === "seed") map.set(m.path, m.name);
+    // Models and seeds have a file each, and so do singular tests (generic ones live in shared YAML files).
+    for (const m of items) if (m.type === "model" || m.type === "seed" || (m.type === "test" && m.path.endsWith(".sql"))) map.set(m.path, m.name);
     return map;
   }, [items]);
   const types = useMemo(() => [...new Set(items.map((m) => m.type))].sort(), [items]);
@@ -122,20 +124,25 @@ function ModelsHome({ models }: { models: ModelsState }) {
           )}
         </div>
       </div>
-      {canEdit ? <NewModel roots={roots} models={models} /> : <p className="hint">{t("viewerNote")}</p>}
+      {canEdit ? <NewModel roots={folders} models={models} /> : <p className="hint">{t("viewerNote")}</p>}
     </section>
   );
 }
 
 function Folder({ folder, open, byPath, canEdit }: { folder: TreeFolder; open: boolean; byPath: Map<string, string>; canEdit: boolean }) {
+  // A closed folder renders nothing inside: thousands of files cost nothing until they are shown.
+  const [isOpen, setOpen] = useState(open);
+  useEffect(() => setOpen(open), [open]);
   return (
     <li>
-      <details open={open}>
-        <summary><span aria-hidden="true">📁 </span>{folder.name}/ <small className="hint">{folder.count}</small></summary>
-        <ul>
-          {folder.folders.map((f) => <Folder key={f.path} folder={f} open={open} byPath={byPath} canEdit={canEdit} />)}
-          {folder.files.map((f) => <FileItem key={f.path} name={f.name} path={f.path} byPath={byPath} canEdit={canEdit} />)}
-        </ul>
+      <details open={isOpen} onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>{folder.name}/ <small className="hint">{folder.count}</small></summary>
+        {isOpen && (
+          <ul>
+            {folder.folders.map((f) => <Folder key={f.path} folder={f} open={open} byPath={byPath} canEdit={canEdit} />)}
+            {folder.files.map((f) => <FileItem key={f.path} name={f.name} path={f.path} byPath={byPath} canEdit={canEdit} />)}
+          </ul>
+        )}
       </details>
     </li>
   );

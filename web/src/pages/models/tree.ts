@@ -54,6 +54,13 @@ export function modelRoots(nodePaths: readonly string[]): string[] {
   return [...roots];
 }
 
+/** The folders new models may go in: those holding models now, and `models`. */
+export function modelFolders(nodes: readonly { type: string; path: string }[]): string[] {
+  const roots = new Set(["models"]);
+  for (const n of nodes) if (n.type === "model" && n.path.includes("/")) roots.add(n.path.split("/")[0]);
+  return [...roots];
+}
+
 /** Project files that belong to models: under a model root, with a model file's extension. */
 export function modelFiles(paths: readonly string[], roots: readonly string[]): string[] {
   return paths.filter((p) => roots.includes(p.split("/")[0]) && /\.(sql|ya?ml|csv|md)$/i.test(p));

@@ -14,7 +14,7 @@ import { Link, useRouter } from "../../router";
 import { atLeast, useSession } from "../../session";
 import type { PageProps } from "../types";
 import { Problems } from "../models/Problems";
-import { modelRoots } from "../models/tree";
+import { modelFolders } from "../models/tree";
 import { chartData, isNumericColumn } from "./chart";
 import { fileNameOf, saveBlob } from "./download";
 import { messages } from "./messages";
@@ -208,7 +208,7 @@ function SaveForm({ sql, values, canEdit }: { sql: string; values: Record<string
   const zones = useMemo(timeZones, []);
   const files = useAsync((signal) => (canEdit ? api.get<{ items: ProjectFile[] }>("project/files", { signal }).then((r) => r.items) : Promise.resolve([] as ProjectFile[])), [canEdit]);
   const models = useAsync((signal) => api.get<{ items: Model[] }>("models", { signal }).then((r) => r.items).catch(() => [] as Model[]), []);
-  const roots = useMemo(() => modelRoots((models.data ?? []).map((m) => m.path)), [models.data]);
+  const roots = useMemo(() => modelFolders(models.data ?? []), [models.data]);
 
   const input = { name, folder, sql, values, schedule, timeZone };
   const paths = { model: modelPath(input), pipeline: pipelinePath(name) };
@@ -238,7 +238,9 @@ function SaveForm({ sql, values, canEdit }: { sql: string; values: Record<string
       };
       const result = await api.post<ApplyResult>("project/apply", body);
       setSaved({ name, result });
-      setReplace(false);
+      // The files are now this form's own: saving again (after a change) replaces them.
+      setReplace(true);
+      setTried(false);
       files.reload();
       models.reload();
     } catch (err) {
@@ -269,7 +271,7 @@ function SaveForm({ sql, values, canEdit }: { sql: string; values: Record<string
   ];
 
   return (
-    <form className="panel" onSubmit={submit} aria-labelledby="save-title" noValidate>
+    <form className="panel" onSubmit={submit} noValidate>
       <h2 id="save-title">{t("saveTitle")}</h2>
       <p className="hint">{t("saveIntro")}</p>
       {!canEdit && <p className="banner banner-warn" role="note">{t("saveNeedsEditor")}</p>}

@@ -92,7 +92,7 @@ describe("query page", { timeout: 30_000 }, () => {
     fireEvent.change(await screen.findByLabelText("region"), { target: { value: "apac" } });
     fireEvent.change(screen.getByLabelText("Model name"), { target: { value: "apac_orders" } });
     fireEvent.change(screen.getByLabelText("Schedule"), { target: { value: "daily" } });
-    fireEvent.change(screen.getByLabelText("Time"), { target: { value: "07:15" } });
+    fireEvent.change(screen.getByLabelText("Start time"), { target: { value: "07:15" } });
     fireEvent.change(screen.getByLabelText("Time zone"), { target: { value: "Asia/Tokyo" } });
     expect(screen.getByTestId("model-sql").textContent).toBe(`{{ config(materialized='table') }}\n\nselect * from main.orders where region = '{{ var('region', 'apac') | replace("'", "''") }}'\n`);
     fireEvent.click(screen.getByRole("button", { name: "Show YAML" }));
