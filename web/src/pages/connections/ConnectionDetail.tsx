@@ -16,6 +16,10 @@ export function NewConnection() {
   const t = useT(messages);
   const { navigate } = useRouter();
   const connectors = useConnectors();
+  const { session } = useSession();
+  if (!atLeast(session?.level, "editor")) {
+    return <section><h1>{t("newConnection")}</h1><p>{t("readOnly")}</p></section>;
+  }
   return (
     <section aria-labelledby="new-connection-title">
       <div className="page-head">

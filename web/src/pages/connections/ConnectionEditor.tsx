@@ -9,7 +9,7 @@ import { Field, SelectField, TextField } from "../../components/Field";
 import { YamlPreview } from "../../components/YamlPreview";
 import { useAsync } from "../../components/useAsync";
 import { useT } from "../../i18n";
-import { bodyFromForm, connectionYaml, emptyForm, formFromConnection, humanize, keptSecrets, NAME, newRow, redactedUnchanged, type ConnForm, type ExtraRow } from "./connectionForm";
+import { bodyFromForm, connectionYaml, emptyForm, formFromConnection, humanize, keptSecrets, NAME, newRow, ownMaxConcurrency, redactedUnchanged, type ConnForm, type ExtraRow } from "./connectionForm";
 import { messages } from "./messages";
 import { useAction } from "./useAction";
 
@@ -125,7 +125,7 @@ export function ConnectionEditor({ existing, etag, connectors, onSaved, onReload
   return (
     <form onSubmit={(e) => { e.preventDefault(); void save.run(); }} noValidate aria-label={t("settings")}>
       {creating && (
-        <TextField label={t("name")} value={form.name} onChange={(v) => update({ name: v })} field="name" error={errorFor("name")} hint={t("nameHint")} autoComplete="off" />
+        <TextField label={t("connectionName")} value={form.name} onChange={(v) => update({ name: v })} field="name" error={errorFor("name")} hint={t("nameHint")} autoComplete="off" />
       )}
       {connectors !== null ? (
         <SelectField label={t("type")} value={form.type} onChange={(v) => update({ type: v })} field="type" error={errorFor("type")} hint={connector?.description ?? t("typeHint")}
@@ -136,7 +136,7 @@ export function ConnectionEditor({ existing, etag, connectors, onSaved, onReload
       )}
       {!schemaMode && <p className="hint">{t("noSchema")}</p>}
       {schemaMode && <div className="option-grid">{options.map(optionField)}</div>}
-      <TextField label={t("maxConcurrency")} value={form.maxConcurrency} onChange={(v) => update({ maxConcurrency: v })} field="settings.max_concurrency" error={errorFor("settings.max_concurrency")} hint={t("maxConcurrencyHint")} />
+      {ownMaxConcurrency(options) && <TextField label={t("maxConcurrency")} value={form.maxConcurrency} onChange={(v) => update({ maxConcurrency: v })} field="settings.max_concurrency" error={errorFor("settings.max_concurrency")} hint={t("maxConcurrencyHint")} />}
       {(!schemaMode || form.extras.length > 0) && (
         <fieldset className="panel">
           <legend>{schemaMode ? t("otherSettings") : t("settings")}</legend>

@@ -25,6 +25,10 @@ export interface ConnForm {
 }
 
 export const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX = "max_concurrency";
+
+/** Whether the form shows its own max_concurrency field (the connector's schema does not list one). */
+export const ownMaxConcurrency = (options: ConnectorOption[] | null): boolean => !(options ?? []).some((o) => o.name === MAX);
 
 /** "statement_timeout" → "Statement timeout". */
 export function humanize(key: string): string {
@@ -56,6 +60,8 @@ export function formFromConnection(c: Connection, options: ConnectorOption[] | n
   form.name = c.name;
   form.maxConcurrency = c.max_concurrency != null ? String(c.max_concurrency) : "";
   const byName = new Map((options ?? []).map((o) => [o.name, o]));
+  // A schema that lists max_concurrency itself gets it as one of its fields.
+  if (byName.has(MAX) && c.max_concurrency != null) form.values[MAX] = String(c.max_concurrency);
   for (const [key, value] of Object.entries(c.settings ?? {})) {
     const option = byName.get(key);
     if (isSecret(value)) {
@@ -96,7 +102,7 @@ export function bodyFromForm(form: ConnForm, options: ConnectorOption[] | null):
   const settings: Record<string, unknown> = {};
   const secrets: Record<string, string> = {};
   const max = form.maxConcurrency.trim();
-  if (max) settings.max_concurrency = /^\d+$/.test(max) ? Number(max) : max;
+  if (max && ownMaxConcurrency(options)) settings[MAX] = /^\d+$/.test(max) ? Number(max) : max;
   for (const option of options ?? []) {
     if (option.secret) {
       const typed = form.secrets[option.name] ?? "";

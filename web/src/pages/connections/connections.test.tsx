@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { Connection, Connector, Stream } from "../../api/types";
 import Page from "./index";
 import { StreamBrowser } from "./StreamBrowser";
-import { connectionYaml, jsonQuote } from "./connectionForm";
+import { bodyFromForm, connectionYaml, formFromConnection, jsonQuote } from "./connectionForm";
 import { globEscape, globMatch, literalOf, searchGlob } from "./glob";
 import { json, problem, renderPage, stubApi } from "./test-utils";
 
@@ -59,7 +59,7 @@ describe("connection form", () => {
       if (c.method === "PUT") return problem(400, "'host' must not be empty.", "$.settings.host");
     });
     renderPage(<Page sub={["new"]} />, "/connections/new");
-    fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "shop_db" } });
+    fireEvent.change(await screen.findByLabelText("Connection name"), { target: { value: "shop_db" } });
     fireEvent.change(screen.getByLabelText("Host"), { target: { value: " " } });
     fireEvent.change(screen.getByLabelText("Port"), { target: { value: "6432" } });
     fireEvent.change(screen.getByLabelText("Database"), { target: { value: "shop" } });
@@ -88,6 +88,13 @@ describe("connection form", () => {
       'password: "${secret:connection.shop_db.password}"', 'token: "${secret:connection.shop_db.token}"', "",
     ].join("\n"));
     expect(jsonQuote("a+b <c> 東")).toBe('"a\\u002Bb \\u003Cc\\u003E \\u6771"');
+  });
+
+  it("uses the schema's own max_concurrency field when it lists one", () => {
+    const options = [...postgres.options, { name: "max_concurrency", kind: "integer" as const, required: false, secret: false, default: "4", description: "", choices: null }];
+    const form = formFromConnection({ ...shopDb, max_concurrency: 2 }, options);
+    expect(form.values.max_concurrency).toBe("2");
+    expect(bodyFromForm(form, options).settings).toEqual({ max_concurrency: 2, host: "db.internal", database: "shop", user: "nagare" });
   });
 
   it("on edit sends no secret left empty, replaces with If-Match, and says when someone else changed it", async () => {

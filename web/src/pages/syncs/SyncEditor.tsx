@@ -89,7 +89,7 @@ function Selection({ form, rule, index, problems, onChange, onStream, onRemove }
         <TextField label={t("select")} value={rule.select.join(",")} onChange={(v) => onChange({ ...rule, select: v.split(","), stream: undefined })}
           hint={t("selectHint")} field={`${at}.select`} error={problemError(t, problems, `${at}.select`)} />
       )}
-      {stream && <p className="hint">{t("discoveredAs", { n: stream.columns.length, rows: f.number(stream.estimated_rows) })}</p>}
+      {stream && <p className="hint">{stream.estimated_rows != null ? t("discoveredAs", { n: stream.columns.length, rows: f.number(stream.estimated_rows) }) : t("discoveredColumns", { n: stream.columns.length })}</p>}
       {looking && <p className="hint" role="status">{t("loadingTable")}</p>}
       {literal !== null && rule.stream === null && <p className="hint">{t("tableNotFound", { name: literal })}</p>}
       <div className="selection-grid">
@@ -215,7 +215,7 @@ function Editor({ loaded, connections, onReload }: { loaded: Loaded | null; conn
   return (
     <form onSubmit={(e) => { e.preventDefault(); void save.run(); }} noValidate aria-label={creating ? t("newTitle") : t("editTitle", { name: form.name })}>
       <div className="panel">
-        {creating && <TextField label={t("name")} value={form.name} onChange={(v) => update({ name: v })} hint={t("nameHint")} field="name" error={problemError(t, problems, "name")} autoComplete="off" />}
+        {creating && <TextField label={t("syncName")} value={form.name} onChange={(v) => update({ name: v })} hint={t("nameHint")} field="name" error={problemError(t, problems, "name")} autoComplete="off" />}
         <div className="grid2">
           <SelectField label={t("sourceConnection")} value={form.source} onChange={changeSource} hint={t("sourceHint")} field="source" error={problemError(t, problems, "source")}
             options={[...(form.source ? [] : [{ value: "", label: t("chooseSource") }]), ...sources]} />
@@ -232,7 +232,7 @@ function Editor({ loaded, connections, onReload }: { loaded: Loaded | null; conn
 
       <h2>{t("streamsTitle")}</h2>
       <p className="hint">{t("streamsHint")}</p>
-      <div className="grid2">
+      <div>
         <div className="panel">
           <h3>{t("chooseTables")}</h3>
           {form.source ? <StreamBrowser key={form.source} connection={form.source} picked={picked} onToggle={toggle} /> : <p className="hint">{t("chooseSourceFirst")}</p>}
@@ -260,7 +260,7 @@ function Editor({ loaded, connections, onReload }: { loaded: Loaded | null; conn
       </details>
 
       <YamlPreview yaml={yaml} path={path} />
-      <div className="sticky-save">
+      <div className="save-bar">
         {problems.length > 0 && <div className="banner banner-error" role="alert"><span>{t("fixFirst")}</span></div>}
         <SaveError error={save.error} creating={creating} onReload={onReload} />
         <div className="actions">

@@ -38,7 +38,7 @@ describe("creating a sync", () => {
   it("writes the YAML of a ticked table with incremental mode and its cursor, and saves it as a new file", async () => {
     const api = stubApi((c) => discovery(c) ?? (c.method === "PUT" && c.path === "project/files/syncs/shop_to_lake.yml" ? json({ created: ["syncs/shop_to_lake.yml"], changed: [], deleted: [] }, 201) : undefined));
     renderPage(<Page sub={["new"]} />, "/syncs/new");
-    fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "shop_to_lake" } });
+    fireEvent.change(await screen.findByLabelText("Sync name"), { target: { value: "shop_to_lake" } });
     fireEvent.change(screen.getByLabelText("Source connection"), { target: { value: "shop_db" } });
     fireEvent.change(screen.getByLabelText("Target schema"), { target: { value: "lake" } });
     fireEvent.click(await screen.findByLabelText("public.orders"));
@@ -94,7 +94,7 @@ describe("creating a sync", () => {
   it("adds a pattern, and refuses to send an incremental stream without a cursor", async () => {
     const api = stubApi(discovery);
     renderPage(<Page sub={["new"]} />, "/syncs/new");
-    fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "all_public" } });
+    fireEvent.change(await screen.findByLabelText("Sync name"), { target: { value: "all_public" } });
     fireEvent.change(screen.getByLabelText("Source connection"), { target: { value: "shop_db" } });
     fireEvent.change(screen.getByLabelText("Pattern"), { target: { value: "public.*" } });
     fireEvent.click(screen.getByRole("button", { name: "Add pattern" }));
@@ -112,7 +112,7 @@ describe("creating a sync", () => {
   it("shows the project check's problem when the server refuses the file", async () => {
     stubApi((c) => discovery(c) ?? (c.method === "PUT" ? problem(400, "1 problem in the project files:\nsyncs/x.yml:4:5: streams[0].select: no table matches", "$.files['syncs/x.yml']") : undefined));
     renderPage(<Page sub={["new"]} />, "/syncs/new");
-    fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "x" } });
+    fireEvent.change(await screen.findByLabelText("Sync name"), { target: { value: "x" } });
     fireEvent.change(screen.getByLabelText("Source connection"), { target: { value: "shop_db" } });
     fireEvent.click(await screen.findByLabelText("public.customers"));
     fireEvent.click(screen.getByRole("button", { name: "Save sync" }));
