@@ -23,6 +23,7 @@ public static class NagareApi
         routes.MapRunsApi();
         routes.MapDatasetsApi();
         routes.MapConnectionsApi();
+        routes.MapConnectorsApi();
         routes.MapQueryApi();
         routes.MapUsersApi();
         routes.MapRolesApi();
