@@ -21,6 +21,12 @@ public abstract partial class MetadataStore
             """, ReadRun, cancellationToken, ("p", filter.Pipeline), ("s", filter.State), ("before", filter.BeforeId), ("limit", Math.Clamp(filter.Limit, 1, 10_000))).ConfigureAwait(false), cancellationToken);
     }
 
+    /// <summary>The newest run of every pipeline that has one, by pipeline: one query however many pipelines there are.</summary>
+    public Task<IReadOnlyDictionary<string, RunRecord>> LatestRunsAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyDictionary<string, RunRecord>>(async c => (await QueryAsync(c, null, $"""
+            SELECT {RunColumns} FROM runs WHERE id IN (SELECT MAX(id) FROM runs GROUP BY pipeline)
+            """, ReadRun, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Pipeline, StringComparer.Ordinal), cancellationToken);
+
     /// <summary>A run (without its steps and tasks), or null when there is no such run: cheap enough to poll.</summary>
     public Task<RunRecord?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
         ReadAsync(async c =>

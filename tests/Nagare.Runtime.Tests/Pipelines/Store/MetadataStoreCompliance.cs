@@ -731,6 +731,25 @@ public abstract partial class MetadataStoreCompliance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LatestRuns_SeveralPipelines_TheNewestOfEach()
+    {
+        var store = await OpenAsync();
+        Assert.Empty(await store.LatestRunsAsync(None));
+        var a1 = await store.CreateRunAsync(Run("a", Step("s")), T0, None);
+        var b1 = await store.CreateRunAsync(Run("b", Step("s")), T0 + Sec(1), None);
+        var a2 = await store.CreateRunAsync(Run("a", Step("s")) with { LogicalDate = "2026-03-02" }, T0 + Sec(2), None);
+        Assert.True(await store.CancelRunAsync(a2.Id, T0 + Sec(3), None));
+
+        var latest = await store.LatestRunsAsync(None);
+
+        Assert.Equal(["a", "b"], latest.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((a2.Id, RunStates.Cancelled, "2026-03-02", (DateTimeOffset?)(T0 + Sec(3))), (latest["a"].Id, latest["a"].State, latest["a"].LogicalDate, latest["a"].FinishedAt));
+        Assert.Equal((await store.ListRunsAsync(new RunFilter("b", Limit: 1), None))[0], latest["b"]);
+        Assert.NotEqual(a1.Id, latest["a"].Id);
+        Assert.Equal(b1.Id, latest["b"].Id);
+    }
+
+    [Fact]
     public async Task ReadLog_AppendedLines_InOrderAfterIdAndPerTask()
     {
         var store = await OpenAsync();
