@@ -5,7 +5,7 @@ using Nagare.Runtime.Pipelines;
 
 namespace Nagare.Server.Tests;
 
-/// <summary>Pipelines as the UI lists them (steps, deadline, next and newest run), and backfills.</summary>
+/// <summary>Pipelines as the UI lists them (steps, deadline, next and newest run), backfills, and the daily figures of runs.</summary>
 public sealed class PipelinesApiTests : IAsyncLifetime
 {
     private ServerHarness harness = null!;
@@ -169,8 +169,48 @@ public sealed class PipelinesApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await harness.As("viewer").PostAsync("/api/v1/pipelines/hello/backfill", ServerHarness.Json(body))).StatusCode);
     }
 
+    [Fact]
+    public async Task DailyStats_RealRuns_CountedOnTodayWithRowsAndEveryEarlierDayZero()
+    {
+        foreach (var pipeline in new[] { "hello", "broken", "fill" })
+        {
+            await harness.Service.RunToEndAsync(await StartAsync(pipeline), new WorkerOptions { Slots = 1 }, CancellationToken.None);
+        }
+
+        var cancelled = await StartAsync("hello");
+        Assert.Equal(HttpStatusCode.OK, (await harness.As("analyst").PostAsync($"/api/v1/runs/{cancelled}/cancel", null)).StatusCode);
+        var today = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
+
+        var items = (await StatsAsync(string.Empty)).EnumerateArray().ToList();
+
+        Assert.Equal(14, items.Count);
+        Assert.Equal(Enumerable.Range(0, 14).Select(i => today.AddDays(i - 13).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), items.Select(i => i.GetProperty("date").GetString()));
+        Assert.Equal($$"""{"date":"{{today:yyyy-MM-dd}}","runs":4,"succeeded":2,"failed":1,"rows":5,"bytes":0}""", items[^1].GetRawText());
+        Assert.All(items.Take(13), i => Assert.Equal((0, 0, 0, 0L, 0L), (i.GetProperty("runs").GetInt32(), i.GetProperty("succeeded").GetInt32(), i.GetProperty("failed").GetInt32(), i.GetProperty("rows").GetInt64(), i.GetProperty("bytes").GetInt64())));
+        Assert.Equal([today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)], (await StatsAsync("?days=1")).EnumerateArray().Select(i => i.GetProperty("date").GetString()));
+        Assert.Equal(366, (await StatsAsync("?days=366")).GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("367")]
+    [InlineData("-1")]
+    [InlineData("two")]
+    public async Task DailyStats_DaysOutOfRange_ProblemNamingDays(string days)
+    {
+        var response = await harness.As("viewer").GetAsync($"/api/v1/stats/daily?days={days}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ServerHarness.ProblemAsync(response);
+        Assert.Equal("days", problem.GetProperty("field").GetString());
+        Assert.Contains("from 1 to 366", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     private async Task<JsonElement> PipelineAsync(string name) =>
         JsonDocument.Parse(await harness.As("viewer").GetStringAsync($"/api/v1/pipelines/{name}")).RootElement;
+
+    private async Task<JsonElement> StatsAsync(string query) =>
+        JsonDocument.Parse(await harness.As("viewer").GetStringAsync($"/api/v1/stats/daily{query}")).RootElement.GetProperty("items");
 
     private async Task<long> StartAsync(string pipeline, string body = "{}")
     {

@@ -21,6 +21,7 @@ public static class NagareApi
         routes.MapProjectApi();
         routes.MapModelsApi();
         routes.MapRunsApi();
+        routes.MapStatsApi();
         routes.MapDatasetsApi();
         routes.MapConnectionsApi();
         routes.MapConnectorsApi();
