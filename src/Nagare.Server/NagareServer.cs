@@ -149,7 +149,8 @@ public sealed class NagareServer : IAsyncDisposable
         }
 
         var password = Passwords.Generate();
-        await context.Store.CreateUserAsync("admin", "admin", Passwords.Hash(password), context.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        // The password went to a log: the admin is asked to choose one of their own (the API still works meanwhile).
+        await context.Store.CreateUserAsync("admin", "admin", Passwords.Hash(password), context.Time.GetUtcNow(), cancellationToken, passwordChangeRequired: true).ConfigureAwait(false);
         context.Audit.Record("nagare", "user.create", "admin", "allowed", "first start", null);
         context.Options.Log?.Invoke($"nagare serve: created the user 'admin' with the password {password} (shown this once; change it with PUT /api/v1/session/password)");
     }

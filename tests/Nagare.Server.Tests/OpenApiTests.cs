@@ -32,6 +32,33 @@ public sealed class OpenApiTests(ServerFixture fixture) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task Document_DescribesTheShapesTheWebUiReads()
+    {
+        var document = JsonDocument.Parse(await harness.Anonymous().GetStringAsync("/api/v1/openapi.json")).RootElement;
+        var paths = document.GetProperty("paths");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        var backfill = paths.GetProperty("/api/v1/pipelines/{name}/backfill").GetProperty("post");
+        Assert.Equal(("run", "analyst"), (backfill.GetProperty("x-nagare-scope").GetString(), backfill.GetProperty("x-nagare-access").GetString()));
+        var example = backfill.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal(("2026-11-01", "2026-11-07"), (example.GetProperty("from").GetString(), example.GetProperty("to").GetString()));
+        Assert.True(backfill.GetProperty("responses").TryGetProperty("201", out _));
+        Assert.Equal("#/components/schemas/DailyStats", paths.GetProperty("/api/v1/stats/daily").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/ConnectorList", paths.GetProperty("/api/v1/connectors").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        var pipeline = schemas.GetProperty("PipelineList").GetProperty("properties").GetProperty("items").GetProperty("items").GetProperty("properties");
+        foreach (var field in new[] { "deadline", "steps_detail", "next_run_at", "last_run", "steps", "file" })
+        {
+            Assert.True(pipeline.TryGetProperty(field, out _), field);
+        }
+
+        Assert.True(schemas.GetProperty("SessionView").GetProperty("properties").TryGetProperty("password_change_required", out _));
+        var option = schemas.GetProperty("ConnectorList").GetProperty("properties").GetProperty("items").GetProperty("items").GetProperty("properties").GetProperty("options").GetProperty("items").GetProperty("properties");
+        Assert.Contains("choice", option.GetProperty("kind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        var day = schemas.GetProperty("DailyStats").GetProperty("properties").GetProperty("items").GetProperty("items").GetProperty("properties");
+        Assert.Equal(["date", "runs", "succeeded", "failed", "rows", "bytes"], day.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task Health_AnswersAnonymously()
     {
         var health = JsonDocument.Parse(await harness.Anonymous().GetStringAsync("/api/v1/health")).RootElement;

@@ -78,6 +78,87 @@ public sealed class SessionApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
+    [Fact]
+    public async Task FirstAdmin_PasswordChangeRequired_UntilTheyChangeIt()
+    {
+        var signIn = await harness.Anonymous().PostAsync("/api/v1/session", ServerHarness.Json(JsonSerializer.Serialize(new { name = "admin", password = harness.AdminPassword })));
+        Assert.True((await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("password_change_required").GetBoolean());
+        var (client, cookies, csrf) = await SignInAsync("admin", harness.AdminPassword);
+        var before = await SessionAsync(client, cookies);
+        Assert.Equal(("admin", "admin", "session", true), (before.GetProperty("name").GetString(), before.GetProperty("role").GetString(), before.GetProperty("via").GetString(), before.GetProperty("password_change_required").GetBoolean()));
+        // Nothing is refused meanwhile: the UI asks, the API does not lock the admin out.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Get, "/api/v1/users", cookies, null, null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ChangePasswordAsync(client, cookies, csrf, harness.AdminPassword, "the admin's own passphrase")).StatusCode);
+
+        Assert.False((await SessionAsync(client, cookies)).GetProperty("password_change_required").GetBoolean());
+        var again = await harness.Anonymous().PostAsync("/api/v1/session", ServerHarness.Json("""{"name":"admin","password":"the admin's own passphrase"}"""));
+        Assert.False((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("password_change_required").GetBoolean());
+    }
+
+    [Fact]
+    public async Task UserMadeByAnAdmin_PasswordChangeRequiredUntilTheyChangeIt_AgainAfterAnAdminResetsIt()
+    {
+        var admin = harness.As("admin");
+        var created = await admin.PostAsync("/api/v1/users", ServerHarness.Json("""{"name":"taro","role":"viewer","password":"a password the admin knows"}"""));
+        var user = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(user.GetProperty("password_change_required").GetBoolean());
+
+        var (client, cookies, csrf) = await SignInAsync("taro", "a password the admin knows");
+        Assert.True((await SessionAsync(client, cookies)).GetProperty("password_change_required").GetBoolean());
+        Assert.Equal(HttpStatusCode.NoContent, (await ChangePasswordAsync(client, cookies, csrf, "a password the admin knows", "taro's very own passphrase")).StatusCode);
+        Assert.False((await SessionAsync(client, cookies)).GetProperty("password_change_required").GetBoolean());
+
+        var id = user.GetProperty("id").GetInt64();
+        var listed = JsonDocument.Parse(await admin.GetStringAsync($"/api/v1/users/{id}")).RootElement;
+        Assert.False(listed.GetProperty("password_change_required").GetBoolean());
+        var roleOnly = await PatchAsync(admin, id, listed.GetProperty("version").GetInt64(), """{"role":"analyst"}""");
+        Assert.False(roleOnly.GetProperty("password_change_required").GetBoolean());
+        var reset = await PatchAsync(admin, id, roleOnly.GetProperty("version").GetInt64(), """{"password":"a reset the admin knows"}""");
+        Assert.True(reset.GetProperty("password_change_required").GetBoolean());
+        var (_, newCookies, _) = await SignInAsync("taro", "a reset the admin knows");
+        Assert.True((await SessionAsync(client, newCookies)).GetProperty("password_change_required").GetBoolean());
+    }
+
+    [Fact]
+    public async Task UserWhoChoseTheirPassword_TokenSession_NoChangeRequired()
+    {
+        var me = JsonDocument.Parse(await harness.As("analyst").GetStringAsync("/api/v1/session")).RootElement;
+
+        Assert.Equal(("analyst-user (token analyst-token)", "token", false), (me.GetProperty("name").GetString(), me.GetProperty("via").GetString(), me.GetProperty("password_change_required").GetBoolean()));
+    }
+
+    private static async Task<JsonElement> SessionAsync(HttpClient client, string cookies)
+    {
+        var response = await SendAsync(client, HttpMethod.Get, "/api/v1/session", cookies, null, null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static Task<HttpResponseMessage> ChangePasswordAsync(HttpClient client, string cookies, string csrf, string current, string next) =>
+        SendAsync(client, HttpMethod.Put, "/api/v1/session/password", cookies, csrf, JsonSerializer.Serialize(new { current_password = current, new_password = next }));
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string cookies, string? csrf, string? json)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = json is null ? null : ServerHarness.Json(json) };
+        request.Headers.Add("Cookie", cookies);
+        if (csrf is not null)
+        {
+            request.Headers.Add("X-CSRF-Token", csrf);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> PatchAsync(HttpClient admin, long id, long version, string json)
+    {
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/users/{id}") { Content = ServerHarness.Json(json) };
+        patch.Headers.IfMatch.ParseAdd($"\"{version}\"");
+        var response = await admin.SendAsync(patch);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
     private async Task<(HttpClient Client, string Cookies, string Csrf)> SignInAsync(string name, string password)
     {
         var client = harness.Anonymous();

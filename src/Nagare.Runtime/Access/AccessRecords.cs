@@ -77,7 +77,14 @@ public sealed record RoleRecord(string Name, RoleLevel Level, ImmutableArray<Dat
 }
 
 /// <summary>A local user (the password hash never leaves the store's access methods).</summary>
-public sealed record UserRecord(long Id, string Name, string Role, bool Disabled, DateTimeOffset CreatedAt, long Version);
+/// <param name="Id">Identifier.</param>
+/// <param name="Name">The name one signs in with.</param>
+/// <param name="Role">The name of its role.</param>
+/// <param name="Disabled">True when it may not sign in and its tokens do not work.</param>
+/// <param name="CreatedAt">When it was made.</param>
+/// <param name="Version">Incremented by every change; a change naming an older version is refused (<see cref="VersionConflictException"/>).</param>
+/// <param name="PasswordChangeRequired">True while its password is one someone else chose (the first admin's generated one, or one an admin set), until the user changes it.</param>
+public sealed record UserRecord(long Id, string Name, string Role, bool Disabled, DateTimeOffset CreatedAt, long Version, bool PasswordChangeRequired = false);
 
 /// <summary>An API token as listed: never its secret, only the first characters that identify it.</summary>
 /// <param name="Id">Identifier.</param>

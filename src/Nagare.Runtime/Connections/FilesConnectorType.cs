@@ -9,9 +9,28 @@ public static class FilesConnectorType
     /// <summary>The type's keys and factory.</summary>
     public static ConnectorType Type { get; } = new(
         "files",
-        ["path", "format", "compression", "streams", "primary_keys", "file_columns", "delimiter", "header", "quote", "escape", "null_string", "encoding", "all_varchar", "date_format", "timestamp_format", "file_name_template", "max_bytes_per_file", "max_rows_per_file", "parallel_writers"],
-        ["path"],
-        [],
+        "Folder of CSV, TSV, JSON, NDJSON or Parquet files",
+        [
+            new("path", ConnectorOptionKind.Path, "The folder (the connection's root); stream globs and file-name templates are relative to it.", Required: true),
+            new("format", ConnectorOptionKind.Choice, "File format. auto: by extension when reading (.csv, .tsv, .json, .ndjson, .parquet, each optionally .gz or .zst), Parquet when writing.", Default: "auto", Choices: ["auto", "csv", "tsv", "json", "ndjson", "parquet"]),
+            new("compression", ConnectorOptionKind.Choice, "auto: by extension when reading; none for CSV/JSON and snappy for Parquet when writing. zstd is written for Parquet only.", Default: "auto", Choices: ["auto", "gzip", "zstd", "none"]),
+            new("streams", ConnectorOptionKind.Map, "Stream name to glob (*, ?, ** for any depth of folders, [abc], {a,b}); none given: one stream per top-level file stem and per top-level folder."),
+            new("primary_keys", ConnectorOptionKind.Map, "Stream name to its key columns, separated by commas (files carry none); * applies to every stream that has those columns."),
+            new("file_columns", ConnectorOptionKind.Boolean, "Whether discovery lists the _file and _file_modified columns (they can be requested by name either way).", Default: "true"),
+            new("delimiter", ConnectorOptionKind.String, "CSV field delimiter (none given: detected when reading; a comma, or a tab for TSV, when writing)."),
+            new("header", ConnectorOptionKind.Boolean, "Whether CSV files have a header line (none given: detected when reading; true when writing)."),
+            new("quote", ConnectorOptionKind.String, "CSV quote character (none given: detected when reading; \" when writing)."),
+            new("escape", ConnectorOptionKind.String, "Character before a quote inside a quoted CSV field (none given: detected when reading; the quote doubled when writing)."),
+            new("null_string", ConnectorOptionKind.String, "Text that stands for NULL in CSV (none given: the empty unquoted field)."),
+            new("encoding", ConnectorOptionKind.Choice, "Encoding of the CSV, TSV, JSON and NDJSON files read; files are written in UTF-8.", Default: "utf-8", Choices: ["utf-8", "utf-16", "latin-1", "shift_jis", "euc-jp"]),
+            new("all_varchar", ConnectorOptionKind.Boolean, "CSV: read every column as text, without guessing types (a sync's cast on a column still applies).", Default: "false"),
+            new("date_format", ConnectorOptionKind.String, "CSV: format of date values in DuckDB's strptime notation, e.g. %Y/%m/%d (none given: detected)."),
+            new("timestamp_format", ConnectorOptionKind.String, "CSV: format of timestamp values in DuckDB's strptime notation, e.g. %Y/%m/%d %H:%M:%S (none given: detected)."),
+            new("file_name_template", ConnectorOptionKind.String, "Names of written files, relative to the folder: {stream}, {namespace}, {sync}, {date:yyyyMMdd}, {part:00000}, {ext}.", Default: "{stream}/{stream}_{part:00000}.{ext}"),
+            new("max_bytes_per_file", ConnectorOptionKind.Integer, "Largest file written, in bytes on disk after compression (none given: no limit)."),
+            new("max_rows_per_file", ConnectorOptionKind.Integer, "Most rows per written file (none given: no limit)."),
+            new("parallel_writers", ConnectorOptionKind.Integer, "CSV and JSON parts written at the same time, 1 to 64 (row order across files is not kept above 1).", Default: "1"),
+        ],
         (config, context) =>
         {
             var defaults = new FilesConnectorOptions(".");

@@ -11,9 +11,20 @@ public static class PostgresConnectorType
     /// <summary>The type's keys and factory.</summary>
     public static ConnectorType Type { get; } = new(
         "postgres",
-        ["host", "port", "database", "user", "password", "sslmode", "statement_timeout", "connect_timeout", "application_name", "schemas", "unconstrained_numeric"],
-        ["database", "user"],
-        ["password"],
+        "PostgreSQL",
+        [
+            new("host", ConnectorOptionKind.String, "Server host name or address.", Default: "localhost"),
+            new("port", ConnectorOptionKind.Integer, "TCP port.", Default: "5432"),
+            new("database", ConnectorOptionKind.String, "Database name.", Required: true),
+            new("user", ConnectorOptionKind.String, "Role to log in as.", Required: true),
+            new("password", ConnectorOptionKind.String, "Password; leave it out for trust, peer or certificate authentication. Never logged, never part of an error message.", Secret: true),
+            new("sslmode", ConnectorOptionKind.Choice, "TLS mode, with libpq's meanings.", Default: "prefer", Choices: ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]),
+            new("statement_timeout", ConnectorOptionKind.String, "The server's statement_timeout for every reading session: 30s, 5min, 1h; 0 disables it. Loads into the destination run without it.", Default: "30min"),
+            new("connect_timeout", ConnectorOptionKind.Integer, "Seconds to wait for the TCP connection and login.", Default: "15"),
+            new("application_name", ConnectorOptionKind.String, "Shown in pg_stat_activity, so DBAs can see who is reading.", Default: "nagare"),
+            new("schemas", ConnectorOptionKind.List, "Schemas discovered when a sync names none (none given: every non-system schema); also the search_path for custom SQL."),
+            new("unconstrained_numeric", ConnectorOptionKind.String, "Canonical type of numeric columns declared without precision, e.g. string or float64 to keep values wider than 38 digits.", Default: "decimal(38,10)"),
+        ],
         (config, context) =>
         {
             var defaults = new PostgresConnectorOptions();

@@ -8,9 +8,11 @@ public static class SqliteConnectorType
     /// <summary>The type's keys and factory.</summary>
     public static ConnectorType Type { get; } = new(
         "sqlite",
-        ["path", "read_only"],
-        ["path"],
-        [],
+        "SQLite database file",
+        [
+            new("path", ConnectorOptionKind.Path, "Database file, relative to the project folder; created when written to and missing.", Required: true),
+            new("read_only", ConnectorOptionKind.Boolean, "Open the file read-only, for a source that must not be changed (no state table is created).", Default: "false"),
+        ],
         (config, context) =>
         {
             var path = context.ResolvePath(config.GetString("path")!);

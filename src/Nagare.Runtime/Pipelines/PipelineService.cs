@@ -76,18 +76,22 @@ public sealed class PipelineService : IAsyncDisposable
         return await Store.CreateRunAsync(run, now, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Creates one run per logical date (per tick, for a scheduled pipeline) from <paramref name="from"/> to <paramref name="to"/>; a date already backfilled is not created again.</summary>
-    public async Task<IReadOnlyList<CreatedRun>> BackfillAsync(string pipeline, DateOnly from, DateOnly to, IReadOnlyDictionary<string, string>? parameters, CancellationToken cancellationToken)
+    /// <summary>Creates one run per logical date (per tick, for a scheduled pipeline) from <paramref name="from"/> to <paramref name="to"/>, oldest first; a date already backfilled is not created again.</summary>
+    /// <exception cref="Configuration.ConfigException">No such pipeline, or its file has problems.</exception>
+    /// <exception cref="PipelineException">A parameter is unknown, of the wrong type or missing.</exception>
+    /// <exception cref="ArgumentException"><paramref name="from"/> is after <paramref name="to"/>, or the range has more than <see cref="Backfill.MaxRuns"/> runs (see <see cref="Backfill.Dates"/>).</exception>
+    public async Task<IReadOnlyList<BackfilledRun>> BackfillAsync(string pipeline, DateOnly from, DateOnly to, IReadOnlyDictionary<string, string>? parameters, CancellationToken cancellationToken)
     {
         var config = Project.GetPipeline(pipeline);
         var planner = new RunPlanner(Project);
         var dates = Backfill.Dates(from, to, RunPlanner.ZoneOf(config), RunPlanner.ScheduleOf(config));
-        var runs = dates.Select(d => planner.Plan(config, d, RunTrigger.Backfill, parameters, string.Create(CultureInfo.InvariantCulture, $"backfill:{pipeline}:{d.ScheduledAt.ToUnixTimeMilliseconds()}:{ParamsKey(parameters)}"))).ToList();
+        var runs = dates.Select(d => (Dates: d, Run: planner.Plan(config, d, RunTrigger.Backfill, parameters, string.Create(CultureInfo.InvariantCulture, $"backfill:{pipeline}:{d.ScheduledAt.ToUnixTimeMilliseconds()}:{ParamsKey(parameters)}")))).ToList();
         await Store.SyncPoolsAsync(Project.Pools, cancellationToken).ConfigureAwait(false);
-        var created = new List<CreatedRun>(runs.Count);
-        foreach (var run in runs)
+        var created = new List<BackfilledRun>(runs.Count);
+        foreach (var (runDates, run) in runs)
         {
-            created.Add(await Store.CreateRunAsync(run, time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
+            var made = await Store.CreateRunAsync(run, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            created.Add(new BackfilledRun(made.Id, made.State, made.Existing, runDates.LogicalDate, runDates.ScheduledAt));
         }
 
         return created;

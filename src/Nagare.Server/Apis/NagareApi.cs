@@ -21,8 +21,10 @@ public static class NagareApi
         routes.MapProjectApi();
         routes.MapModelsApi();
         routes.MapRunsApi();
+        routes.MapStatsApi();
         routes.MapDatasetsApi();
         routes.MapConnectionsApi();
+        routes.MapConnectorsApi();
         routes.MapQueryApi();
         routes.MapUsersApi();
         routes.MapRolesApi();

@@ -16,7 +16,16 @@ public static class SessionApi
     public sealed record SignIn(string Name, string Password);
 
     /// <summary>Who is signed in; <paramref name="CsrfToken"/> goes in the X-CSRF-Token header of every change.</summary>
-    public sealed record SessionView(string Name, string Role, RoleLevel Level, string Via, string? CsrfToken);
+    /// <param name="Name">The user (with the token's name for a token).</param>
+    /// <param name="Role">Their role.</param>
+    /// <param name="Level">The role's level.</param>
+    /// <param name="Via">How they signed in: <c>session</c>, <c>token</c> or <c>localkey</c>.</param>
+    /// <param name="CsrfToken">The anti-forgery token of a browser session, or null.</param>
+    /// <param name="PasswordChangeRequired">
+    /// True while the user's password is one someone else chose (the first admin's generated one, or one an admin set):
+    /// they should choose their own with <c>PUT /api/v1/session/password</c>. Nothing is refused meanwhile.
+    /// </param>
+    public sealed record SessionView(string Name, string Role, RoleLevel Level, string Via, string? CsrfToken, bool PasswordChangeRequired);
 
     /// <summary>A change of one's own password.</summary>
     public sealed record PasswordChange(string CurrentPassword, string NewPassword);
@@ -26,10 +35,11 @@ public static class SessionApi
     {
         var path = $"{NagareApi.Prefix}/session";
         routes.Map(new ApiOperation("POST", path, ApiAccess.Anonymous, ApiScopes.Read, "session", "Signs in: sets the session cookie and returns the anti-forgery token.", typeof(SignIn), typeof(SessionView), Example: new SignIn("admin", "…")), SignInAsync);
-        routes.Map(new ApiOperation("GET", path, ApiAccess.Viewer, ApiScopes.Read, "session", "Who is signed in.", Response: typeof(SessionView)), context =>
+        routes.Map(new ApiOperation("GET", path, ApiAccess.Viewer, ApiScopes.Read, "session", "Who is signed in, and whether they should change their password.", Response: typeof(SessionView)), async context =>
         {
             var caller = Caller.Required(context);
-            return Task.FromResult<IResult>(TypedResults.Json(new SessionView(caller.Actor, caller.Policy.Role, caller.Policy.Level, caller.Via.ToString().ToLowerInvariant(), context.Request.Cookies[ApiRoutes.CsrfCookie]), ApiJson.Options));
+            var user = caller.UserId is { } id ? await HealthApi.Server(context).Store.GetUserAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
+            return TypedResults.Json(new SessionView(caller.Actor, caller.Policy.Role, caller.Policy.Level, caller.Via.ToString().ToLowerInvariant(), context.Request.Cookies[ApiRoutes.CsrfCookie], user?.PasswordChangeRequired ?? false), ApiJson.Options);
         });
         routes.Map(new ApiOperation("DELETE", path, ApiAccess.Viewer, ApiScopes.Read, "session", "Signs out.", Status: 204), async context =>
         {
@@ -85,7 +95,7 @@ public static class SessionApi
         context.Response.Cookies.Append(ApiRoutes.CsrfCookie, csrf, new CookieOptions { HttpOnly = false, SameSite = SameSiteMode.Strict, Secure = secure, Path = "/", MaxAge = Lifetime });
         server.Audit.Record(user.Name, "sign-in", "session", "allowed", null, context.Connection.RemoteIpAddress?.ToString());
         var policy = await server.PolicyAsync(user.Role, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Json(new SessionView(user.Name, user.Role, policy.Level, "session", csrf), ApiJson.Options);
+        return TypedResults.Json(new SessionView(user.Name, user.Role, policy.Level, "session", csrf, user.PasswordChangeRequired), ApiJson.Options);
     }
 
     private static async Task<IResult> ChangePasswordAsync(HttpContext context)
@@ -117,7 +127,7 @@ public static class SessionApi
         }
 
         var user = await server.Store.GetUserAsync(userId, context.RequestAborted).ConfigureAwait(false);
-        await server.Store.UpdateUserAsync(userId, user!.Version, null, null, Passwords.Hash(change.NewPassword), context.RequestAborted).ConfigureAwait(false);
+        await server.Store.UpdateUserAsync(userId, user!.Version, null, null, Passwords.Hash(change.NewPassword), context.RequestAborted, passwordChangeRequired: false).ConfigureAwait(false);
         server.Audit.Record(context, "user.password", user.Name, "allowed");
         return TypedResults.NoContent();
     }

@@ -23,7 +23,7 @@ public static class UsersApi
         var path = $"{NagareApi.Prefix}/users";
         routes.Map(new ApiOperation("GET", path, ApiAccess.Admin, ApiScopes.Admin, "access", "Lists users.", Response: typeof(UserList)), async context =>
             TypedResults.Json(new UserList(await HealthApi.Server(context).Store.ListUsersAsync(context.RequestAborted).ConfigureAwait(false)), ApiJson.Options));
-        routes.Map(new ApiOperation("POST", path, ApiAccess.Admin, ApiScopes.Admin, "access", "Creates a user.", typeof(NewUser), typeof(UserRecord), 201, new NewUser("hanako", "analyst", "a long passphrase")), CreateAsync);
+        routes.Map(new ApiOperation("POST", path, ApiAccess.Admin, ApiScopes.Admin, "access", "Creates a user, who is asked to change the password given here (password_change_required).", typeof(NewUser), typeof(UserRecord), 201, new NewUser("hanako", "analyst", "a long passphrase")), CreateAsync);
         routes.Map(new ApiOperation("GET", $"{path}/{{id}}", ApiAccess.Admin, ApiScopes.Admin, "access", "A user (its ETag is its version).", Response: typeof(UserRecord)), async context =>
         {
             var user = NagareApi.Id(context) is { } id ? await HealthApi.Server(context).Store.GetUserAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
@@ -35,7 +35,7 @@ public static class UsersApi
             context.Response.Headers.ETag = NagareApi.ETag(user.Version);
             return TypedResults.Json(user, ApiJson.Options);
         });
-        routes.Map(new ApiOperation("PATCH", $"{path}/{{id}}", ApiAccess.Admin, ApiScopes.Admin, "access", "Changes a user's role, password or whether it is disabled (If-Match required).", typeof(UserChange), typeof(UserRecord)), UpdateAsync);
+        routes.Map(new ApiOperation("PATCH", $"{path}/{{id}}", ApiAccess.Admin, ApiScopes.Admin, "access", "Changes a user's role, password (another user is then asked to change it) or whether it is disabled (If-Match required).", typeof(UserChange), typeof(UserRecord)), UpdateAsync);
         routes.Map(new ApiOperation("DELETE", $"{path}/{{id}}", ApiAccess.Admin, ApiScopes.Admin, "access", "Deletes a user with its tokens and sessions.", Status: 204), async context =>
         {
             var server = HealthApi.Server(context);
@@ -90,7 +90,8 @@ public static class UsersApi
             return Problems.Conflict($"A user named '{body.Name}' exists already.", "$.name");
         }
 
-        var user = await server.Store.CreateUserAsync(body.Name, body.Role, Passwords.Hash(body.Password), server.Time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
+        // The admin knows this password: the user is asked to choose their own.
+        var user = await server.Store.CreateUserAsync(body.Name, body.Role, Passwords.Hash(body.Password), server.Time.GetUtcNow(), context.RequestAborted, passwordChangeRequired: true).ConfigureAwait(false);
         server.Audit.Record(context, "user.create", user.Name, "allowed", $"role {user.Role}");
         context.Response.Headers.ETag = NagareApi.ETag(user.Version);
         return TypedResults.Json(user, ApiJson.Options, statusCode: StatusCodes.Status201Created);
@@ -126,7 +127,9 @@ public static class UsersApi
             return Problems.BadRequest($"No role '{role}'.", "$.role");
         }
 
-        var updated = await server.Store.UpdateUserAsync(id, version, body.Role, body.Disabled, body.Password is null ? null : Passwords.Hash(body.Password), context.RequestAborted).ConfigureAwait(false);
+        // A password set for someone else is theirs to replace; one an admin sets for themself is their own choice.
+        bool? changeRequired = body.Password is null ? null : Auth.Caller.Required(context).UserId != id;
+        var updated = await server.Store.UpdateUserAsync(id, version, body.Role, body.Disabled, body.Password is null ? null : Passwords.Hash(body.Password), context.RequestAborted, changeRequired).ConfigureAwait(false);
         if (updated is null)
         {
             return Problems.NotFound($"No user {id}.");

@@ -25,7 +25,7 @@ public static class BackfillCommand
             var pipeline = parse.GetValue(name)!;
             var first = PipelineOptions.ParseDate(parse.GetValue(from), "--from")!.Value;
             var last = PipelineOptions.ParseDate(parse.GetValue(to), "--to")!.Value;
-            IReadOnlyList<CreatedRun> runs;
+            IReadOnlyList<BackfilledRun> runs;
             try
             {
                 runs = await service.BackfillAsync(pipeline, first, last, PipelineOptions.Parameters(parse.GetValue(parameters)), cancellationToken).ConfigureAwait(false);

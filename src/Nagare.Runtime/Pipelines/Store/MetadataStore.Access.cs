@@ -12,7 +12,7 @@ namespace Nagare.Runtime.Pipelines.Store;
 /// <summary>Users, roles, API tokens, sessions, the audit log and sealed secrets.</summary>
 public abstract partial class MetadataStore
 {
-    private const string UserColumns = "id, name, role, disabled, created_at, version";
+    private const string UserColumns = "id, name, role, disabled, created_at, version, password_change_required";
 
     private const string TokenColumns = "id, name, user_id, prefix, scopes, created_at, expires_at, revoked_at, last_used_at";
 
@@ -25,8 +25,9 @@ public abstract partial class MetadataStore
     /// <param name="passwordHash">The password's hash (<see cref="Passwords.Hash"/>).</param>
     /// <param name="at">When.</param>
     /// <param name="cancellationToken">Cancels.</param>
+    /// <param name="passwordChangeRequired">True when the password was chosen for the user, who is to replace it (<see cref="UserRecord.PasswordChangeRequired"/>).</param>
     /// <exception cref="NagareException">A user of that name exists, or the role does not.</exception>
-    public Task<UserRecord> CreateUserAsync(string name, string role, string passwordHash, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<UserRecord> CreateUserAsync(string name, string role, string passwordHash, DateTimeOffset at, CancellationToken cancellationToken, bool passwordChangeRequired = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(role);
@@ -36,9 +37,9 @@ public abstract partial class MetadataStore
             await RequireRoleAsync(c, tx, role, cancellationToken).ConfigureAwait(false);
             // ON CONFLICT rather than a look first: two processes creating the same name cannot both pass.
             var users = await QueryAsync(c, tx, $"""
-                INSERT INTO users (name, role, password_hash, disabled, created_at, version) VALUES (@n, @r, @h, 0, @at, 1)
+                INSERT INTO users (name, role, password_hash, disabled, created_at, version, password_change_required) VALUES (@n, @r, @h, 0, @at, 1, @pcr)
                 ON CONFLICT (name) DO NOTHING RETURNING {UserColumns}
-                """, ReadUser, cancellationToken, ("n", name), ("r", role), ("h", passwordHash), ("at", Ms(at))).ConfigureAwait(false);
+                """, ReadUser, cancellationToken, ("n", name), ("r", role), ("h", passwordHash), ("at", Ms(at)), ("pcr", passwordChangeRequired)).ConfigureAwait(false);
             return users.Count == 1 ? users[0] : throw new NagareException($"A user named '{name}' exists already.");
         }, cancellationToken);
     }
@@ -64,8 +65,8 @@ public abstract partial class MetadataStore
         ReadAsync(async c => (string?)await ScalarAsync(c, null, "SELECT password_hash FROM users WHERE id = @id", cancellationToken, ("id", userId)).ConfigureAwait(false), cancellationToken);
 
     /// <summary>
-    /// Changes a user's role, disabled flag or password hash (null: left as it is); the user as changed, with its
-    /// version incremented, or null when there is no such user.
+    /// Changes a user's role, disabled flag, password hash or whether it is to change its password (null: left as it
+    /// is); the user as changed, with its version incremented, or null when there is no such user.
     /// </summary>
     /// <param name="id">The user.</param>
     /// <param name="expectedVersion">The version the caller saw.</param>
@@ -73,9 +74,10 @@ public abstract partial class MetadataStore
     /// <param name="disabled">The new disabled flag, or null.</param>
     /// <param name="passwordHash">The new password hash, or null.</param>
     /// <param name="cancellationToken">Cancels.</param>
+    /// <param name="passwordChangeRequired">The new <see cref="UserRecord.PasswordChangeRequired"/>, or null.</param>
     /// <exception cref="VersionConflictException">The user's version is no longer <paramref name="expectedVersion"/>.</exception>
     /// <exception cref="NagareException">The role does not exist.</exception>
-    public Task<UserRecord?> UpdateUserAsync(long id, long expectedVersion, string? role, bool? disabled, string? passwordHash, CancellationToken cancellationToken) =>
+    public Task<UserRecord?> UpdateUserAsync(long id, long expectedVersion, string? role, bool? disabled, string? passwordHash, CancellationToken cancellationToken, bool? passwordChangeRequired = null) =>
         WriteAsync(async (c, tx) =>
         {
             if (role is not null)
@@ -86,9 +88,10 @@ public abstract partial class MetadataStore
             // The version check is in the UPDATE itself, so a concurrent change cannot slip between a look and the write.
             var users = await QueryAsync(c, tx, $"""
                 UPDATE users SET role = COALESCE(CAST(@r AS TEXT), role), disabled = COALESCE(CAST(@d AS INT), disabled),
-                    password_hash = COALESCE(CAST(@h AS TEXT), password_hash), version = version + 1
+                    password_hash = COALESCE(CAST(@h AS TEXT), password_hash),
+                    password_change_required = COALESCE(CAST(@pcr AS INT), password_change_required), version = version + 1
                 WHERE id = @id AND version = @v RETURNING {UserColumns}
-                """, ReadUser, cancellationToken, ("r", role), ("d", disabled), ("h", passwordHash), ("id", id), ("v", expectedVersion)).ConfigureAwait(false);
+                """, ReadUser, cancellationToken, ("r", role), ("d", disabled), ("h", passwordHash), ("pcr", passwordChangeRequired), ("id", id), ("v", expectedVersion)).ConfigureAwait(false);
             if (users.Count == 1)
             {
                 return users[0];
@@ -231,7 +234,7 @@ public abstract partial class MetadataStore
         {
             var rows = await QueryAsync(c, null, """
                 SELECT t.id, t.name, t.user_id, t.prefix, t.scopes, t.created_at, t.expires_at, t.revoked_at, t.last_used_at,
-                       u.id, u.name, u.role, u.disabled, u.created_at, u.version
+                       u.id, u.name, u.role, u.disabled, u.created_at, u.version, u.password_change_required
                 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = @h
                 """, r => (ReadToken(r), ReadUser(r, 9)), cancellationToken, ("h", hash)).ConfigureAwait(false);
             return rows.Count == 0 ? ((TokenRecord, UserRecord)?)null : rows[0];
@@ -271,7 +274,7 @@ public abstract partial class MetadataStore
     /// <summary>The user of the session whose id hashes to <paramref name="hash"/>, or null when there is none, it expired by <paramref name="now"/>, or the user is disabled.</summary>
     public Task<UserRecord?> FindSessionAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await QueryAsync(c, null, """
-            SELECT u.id, u.name, u.role, u.disabled, u.created_at, u.version
+            SELECT u.id, u.name, u.role, u.disabled, u.created_at, u.version, u.password_change_required
             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = @h AND s.expires_at > @now AND u.disabled = 0
             """, ReadUser, cancellationToken, ("h", hash), ("now", Ms(now))).ConfigureAwait(false)).FirstOrDefault(), cancellationToken);
 
@@ -337,7 +340,7 @@ public abstract partial class MetadataStore
     private static UserRecord ReadUser(DbDataReader r) => ReadUser(r, 0);
 
     private static UserRecord ReadUser(DbDataReader r, int at) =>
-        new(Long(r, at), r.GetString(at + 1), r.GetString(at + 2), Long(r, at + 3) != 0, Time(Long(r, at + 4)), Long(r, at + 5));
+        new(Long(r, at), r.GetString(at + 1), r.GetString(at + 2), Long(r, at + 3) != 0, Time(Long(r, at + 4)), Long(r, at + 5), Long(r, at + 6) != 0);
 
     private static RoleRecord ReadRole(DbDataReader r)
     {

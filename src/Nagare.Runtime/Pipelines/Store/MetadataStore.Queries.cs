@@ -21,6 +21,55 @@ public abstract partial class MetadataStore
             """, ReadRun, cancellationToken, ("p", filter.Pipeline), ("s", filter.State), ("before", filter.BeforeId), ("limit", Math.Clamp(filter.Limit, 1, 10_000))).ConfigureAwait(false), cancellationToken);
     }
 
+    /// <summary>The newest run of every pipeline that has one, by pipeline: one query however many pipelines there are.</summary>
+    public Task<IReadOnlyDictionary<string, RunRecord>> LatestRunsAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyDictionary<string, RunRecord>>(async c => (await QueryAsync(c, null, $"""
+            SELECT {RunColumns} FROM runs WHERE id IN (SELECT MAX(id) FROM runs GROUP BY pipeline)
+            """, ReadRun, cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Pipeline, StringComparer.Ordinal), cancellationToken);
+
+    /// <summary>
+    /// What ran on each day (UTC) from <paramref name="from"/> to <paramref name="to"/>, oldest first, days without runs
+    /// included: runs by the day they were created, rows and bytes by the day their task finished. The task that runs a
+    /// fan-out's query is left out: it counts items, not rows.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is before <paramref name="from"/>.</exception>
+    public Task<IReadOnlyList<DailyRunStats>> DailyStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        if (to < from)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The last day {to:yyyy-MM-dd} is before the first {from:yyyy-MM-dd}."), nameof(to));
+        }
+
+        var start = Ms(new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        var end = Ms(new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        // Times are milliseconds since the epoch, so the day is an integer division in both dialects.
+        return ReadAsync<IReadOnlyList<DailyRunStats>>(async c =>
+        {
+            var runs = (await QueryAsync(c, null, """
+                SELECT created_at / 86400000, COUNT(*), SUM(CASE WHEN state = 'succeeded' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
+                FROM runs WHERE created_at >= @from AND created_at < @to GROUP BY created_at / 86400000
+                """, r => (Day: Long(r, 0), Runs: Int(r, 1), Succeeded: Int(r, 2), Failed: Int(r, 3)), cancellationToken, ("from", start), ("to", end)).ConfigureAwait(false))
+                .ToDictionary(d => d.Day);
+            var written = (await QueryAsync(c, null, """
+                SELECT t.finished_at / 86400000, SUM(COALESCE(t.rows_written, 0)), SUM(COALESCE(t.bytes_written, 0)) FROM tasks t
+                WHERE t.finished_at >= @from AND t.finished_at < @to
+                  AND NOT (t.item IS NULL AND EXISTS (SELECT 1 FROM steps s WHERE s.run_id = t.run_id AND s.name = t.step AND s.query_fanout = 1))
+                GROUP BY t.finished_at / 86400000
+                """, r => (Day: Long(r, 0), Rows: Long(r, 1), Bytes: Long(r, 2)), cancellationToken, ("from", start), ("to", end)).ConfigureAwait(false))
+                .ToDictionary(d => d.Day);
+            var days = new List<DailyRunStats>(to.DayNumber - from.DayNumber + 1);
+            for (var date = from; date <= to; date = date.AddDays(1))
+            {
+                var day = start / 86_400_000 + (date.DayNumber - from.DayNumber);
+                var (_, count, succeeded, failed) = runs.GetValueOrDefault(day);
+                var (_, rows, bytes) = written.GetValueOrDefault(day);
+                days.Add(new DailyRunStats(date, count, succeeded, failed, rows, bytes));
+            }
+
+            return days;
+        }, cancellationToken);
+    }
+
     /// <summary>A run (without its steps and tasks), or null when there is no such run: cheap enough to poll.</summary>
     public Task<RunRecord?> FindRunAsync(long runId, CancellationToken cancellationToken) =>
         ReadAsync(async c =>

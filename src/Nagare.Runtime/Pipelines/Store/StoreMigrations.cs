@@ -202,5 +202,16 @@ internal static class StoreMigrations
                 sealed TEXT NOT NULL,
                 updated_at BIGINT NOT NULL)
             """),
+        // A password someone else chose (the first admin's printed one, one an admin set) is to be replaced by its
+        // user; existing users chose theirs or were told it long ago, so they start without the request.
+        (3, """
+            ALTER TABLE users ADD COLUMN password_change_required INT NOT NULL DEFAULT 0
+            """),
+        // Daily statistics read the runs created and the tasks finished in a range of days: without these, every
+        // look at a fortnight reads the whole history.
+        (4, """
+            CREATE INDEX runs_by_created ON runs (created_at);
+            CREATE INDEX tasks_by_finished ON tasks (finished_at)
+            """),
     ];
 }

@@ -104,6 +104,15 @@ public sealed record NewStep(
     bool NeedsWarehouse,
     TimeSpan? MaxDuration = null);
 
+/// <summary>What ran on one day (UTC).</summary>
+/// <param name="Date">The day.</param>
+/// <param name="Runs">Runs created that day.</param>
+/// <param name="Succeeded">Of those, runs that succeeded.</param>
+/// <param name="Failed">Of those, runs that failed.</param>
+/// <param name="Rows">Rows written by tasks that finished that day.</param>
+/// <param name="Bytes">Bytes written by tasks that finished that day.</param>
+public sealed record DailyRunStats(DateOnly Date, int Runs, int Succeeded, int Failed, long Rows, long Bytes);
+
 /// <summary>The result of creating a run.</summary>
 /// <param name="Id">The run's id.</param>
 /// <param name="State">Its state right after creation (<c>running</c>, <c>queued</c> or <c>skipped</c>), or its current state when it existed.</param>

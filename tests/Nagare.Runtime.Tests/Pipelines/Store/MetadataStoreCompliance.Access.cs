@@ -77,6 +77,54 @@ public abstract partial class MetadataStoreCompliance
     }
 
     [Fact]
+    public async Task PasswordChangeRequired_SetWhenMade_KeptByOtherChanges_ClearedWhenTheUserChoosesOne()
+    {
+        var store = await OpenAsync();
+        var user = await store.CreateUserAsync("alice", "analyst", "chosen-for-her", T0, None, passwordChangeRequired: true);
+        Assert.Equal(new UserRecord(user.Id, "alice", "analyst", false, T0, 1, true), user);
+        await store.CreateSessionAsync("session-hash", user.Id, T0, T0 + TimeSpan.FromHours(1), None);
+        var (secret, prefix, hash) = ApiTokens.New();
+        await store.CreateTokenAsync(user.Id, "ci", prefix, hash, [], T0, null, None);
+
+        var renamed = await store.UpdateUserAsync(user.Id, 1, "viewer", null, null, None);
+        Assert.NotNull(renamed);
+        Assert.Equal(user with { Role = "viewer", Version = 2 }, renamed);
+        Assert.Equal(renamed, await store.FindSessionAsync("session-hash", T0, None));
+        Assert.Equal(renamed, (await store.FindTokenAsync(ApiTokens.HashOf(secret), None))!.Value.User);
+
+        var chosen = await store.UpdateUserAsync(user.Id, 2, null, null, "her-own", None, passwordChangeRequired: false);
+        Assert.Equal(renamed with { Version = 3, PasswordChangeRequired = false }, chosen);
+        Assert.Equal(chosen, await store.FindUserAsync("alice", None));
+        Assert.Equal(chosen, Assert.Single(await store.ListUsersAsync(None)));
+        Assert.Equal("her-own", await store.GetPasswordHashAsync(user.Id, None));
+
+        Assert.True((await store.UpdateUserAsync(user.Id, 3, null, null, "reset", None, passwordChangeRequired: true))!.PasswordChangeRequired);
+    }
+
+    [Fact]
+    public async Task Migrate_UsersMadeBeforeTheChangeRequest_StartWithoutOne()
+    {
+        var store = await OpenAsync();
+        await SqlAsync("CREATE TABLE nagare_migrations (version INT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+        foreach (var (version, sql) in StoreMigrations.All.Where(m => m.Version <= 2))
+        {
+            foreach (var statement in sql.Replace("{id}", store.Dialect.AutoId, StringComparison.Ordinal).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                await SqlAsync(statement);
+            }
+
+            await SqlAsync($"INSERT INTO nagare_migrations (version, applied_at) VALUES ({version}, 0)");
+        }
+
+        await SqlAsync("INSERT INTO users (name, role, password_hash, created_at) VALUES ('old', 'viewer', 'h', 0)");
+
+        await store.MigrateAsync(None);
+
+        var old = await store.FindUserAsync("old", None);
+        Assert.Equal(new UserRecord(old!.Id, "old", "viewer", false, DateTimeOffset.UnixEpoch, 1, false), old);
+    }
+
+    [Fact]
     public async Task UpdateUser_OlderVersion_ThrowsConflictAndChangesNothing()
     {
         var store = await OpenAsync();

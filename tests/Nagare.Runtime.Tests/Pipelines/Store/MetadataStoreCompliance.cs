@@ -731,6 +731,66 @@ public abstract partial class MetadataStoreCompliance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LatestRuns_SeveralPipelines_TheNewestOfEach()
+    {
+        var store = await OpenAsync();
+        Assert.Empty(await store.LatestRunsAsync(None));
+        var a1 = await store.CreateRunAsync(Run("a", Step("s")), T0, None);
+        var b1 = await store.CreateRunAsync(Run("b", Step("s")), T0 + Sec(1), None);
+        var a2 = await store.CreateRunAsync(Run("a", Step("s")) with { LogicalDate = "2026-03-02" }, T0 + Sec(2), None);
+        Assert.True(await store.CancelRunAsync(a2.Id, T0 + Sec(3), None));
+
+        var latest = await store.LatestRunsAsync(None);
+
+        Assert.Equal(["a", "b"], latest.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((a2.Id, RunStates.Cancelled, "2026-03-02", (DateTimeOffset?)(T0 + Sec(3))), (latest["a"].Id, latest["a"].State, latest["a"].LogicalDate, latest["a"].FinishedAt));
+        Assert.Equal((await store.ListRunsAsync(new RunFilter("b", Limit: 1), None))[0], latest["b"]);
+        Assert.NotEqual(a1.Id, latest["a"].Id);
+        Assert.Equal(b1.Id, latest["b"].Id);
+    }
+
+    [Fact]
+    public async Task DailyStats_RunsByCreatedDay_RowsByFinishedDay_EveryDayOfTheRange()
+    {
+        var store = await OpenAsync();
+        var day = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        async Task RunAsync(string pipeline, DateTimeOffset created, DateTimeOffset finished, TaskOutcomeKind kind, long? rows, long? bytes)
+        {
+            await store.CreateRunAsync(Run(pipeline, Step("s")), created, None);
+            var task = await ClaimAsync(store, A, created);
+            Assert.True(await store.CompleteAsync(new TaskOutcome(task.TaskId, 1, A.Id, kind, rows, bytes, kind == TaskOutcomeKind.Succeeded ? null : "failed"), finished, None));
+        }
+
+        await RunAsync("before", day.AddDays(-2), day.AddDays(-2), TaskOutcomeKind.Succeeded, 1000, 1000);
+        await RunAsync("a", T0, T0 + Sec(1), TaskOutcomeKind.Succeeded, 10, 100);
+        await RunAsync("b", day.AddDays(1).AddHours(5), day.AddDays(1).AddHours(6), TaskOutcomeKind.Failed, null, null);
+        await RunAsync("c", day.AddDays(2).AddMilliseconds(-1), day.AddDays(2).AddMilliseconds(500), TaskOutcomeKind.Succeeded, 7, 70);
+        // A fan-out's query task reports its items as rows: they are not rows written.
+        await store.CreateRunAsync(Run("d", Step("q", queryFanOut: true)), day.AddDays(2).AddHours(1), None);
+        var expander = await ClaimAsync(store, A, day.AddDays(2).AddHours(1));
+        Assert.True(await store.ExpandAsync(expander.TaskId, expander.Attempt, A.Id, ["x", "y"], day.AddDays(2).AddHours(1), None));
+        foreach (var _ in new[] { "x", "y" })
+        {
+            var item = await ClaimAsync(store, A, day.AddDays(2).AddHours(2));
+            Assert.True(await store.CompleteAsync(new TaskOutcome(item.TaskId, 1, A.Id, TaskOutcomeKind.Succeeded, 1, 5), day.AddDays(2).AddHours(2), None));
+        }
+
+        var stats = await store.DailyStatsAsync(new DateOnly(2026, 2, 28), new DateOnly(2026, 3, 4), None);
+
+        Assert.Equal(
+            [
+                new DailyRunStats(new DateOnly(2026, 2, 28), 0, 0, 0, 0, 0),
+                new DailyRunStats(new DateOnly(2026, 3, 1), 1, 1, 0, 10, 100),
+                new DailyRunStats(new DateOnly(2026, 3, 2), 2, 1, 1, 0, 0),
+                new DailyRunStats(new DateOnly(2026, 3, 3), 1, 1, 0, 9, 80),
+                new DailyRunStats(new DateOnly(2026, 3, 4), 0, 0, 0, 0, 0),
+            ],
+            stats);
+        Assert.Equal([new DailyRunStats(new DateOnly(2026, 3, 1), 1, 1, 0, 10, 100)], await store.DailyStatsAsync(new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 1), None));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.DailyStatsAsync(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 1), None));
+    }
+
+    [Fact]
     public async Task ReadLog_AppendedLines_InOrderAfterIdAndPerTask()
     {
         var store = await OpenAsync();

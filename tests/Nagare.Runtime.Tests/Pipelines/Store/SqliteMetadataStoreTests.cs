@@ -15,6 +15,8 @@ public sealed class SqliteMetadataStoreTests : MetadataStoreCompliance
 
     protected override async Task<object?> SqlAsync(string sql)
     {
+        // A test may build an older schema by hand before the store has made its folder.
+        Directory.CreateDirectory(Path.GetDirectoryName(StorePath)!);
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = StorePath, Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
