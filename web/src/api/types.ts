@@ -17,7 +17,7 @@ export interface StreamColumn { name: string; type: string; nullable: boolean; n
 export interface Stream { stream: string; schema: string; table: string; columns: StreamColumn[]; primary_key: string[]; cursor_candidates: string[]; estimated_rows: number | null }
 
 /** A connector type and the options its connection files take (GET /connectors). */
-export interface ConnectorOption { name: string; kind: "string" | "integer" | "boolean" | "path" | "choice" | "list"; required: boolean; secret: boolean; default: string | null; description: string; choices: string[] | null }
+export interface ConnectorOption { name: string; kind: "string" | "integer" | "boolean" | "path" | "choice" | "list" | "map"; required: boolean; secret: boolean; default: string | number | boolean | null; description: string; choices: string[] | null }
 export interface Connector { type: string; description: string; options: ConnectorOption[] }
 
 export interface Sync { name: string; source: string; destination: string; target_schema: string | null; streams: number; file: string }

@@ -87,7 +87,7 @@ export function ConnectionEditor({ existing, etag, connectors, onSaved, onReload
         <code>{o.name}</code>
         {o.required ? ` · ${t("required")}` : ""}
         {o.description ? ` · ${o.description}` : ""}
-        {o.default != null && o.default !== "" && o.kind !== "choice" && o.kind !== "boolean" ? ` · ${t("defaultIs", { value: o.default })}` : ""}
+        {o.default != null && o.default !== "" && o.kind !== "choice" && o.kind !== "boolean" ? ` · ${t("defaultIs", { value: String(o.default) })}` : ""}
         {o.kind === "list" ? ` · ${t("listHint")}` : ""}
       </>
     );
@@ -99,7 +99,7 @@ export function ConnectionEditor({ existing, etag, connectors, onSaved, onReload
           hint={<>{set ? <strong>{t("secretSet")}</strong> : t("secretNotSet")}{" · "}{t("secretHint")}{" · "}{hint}</>} />
       );
     }
-    if (form.shapes[o.name] === "map") {
+    if (form.shapes[o.name] === "map" || o.kind === "map") {
       return (
         <Field key={o.name} label={label} field={`settings.${o.name}`} error={errorFor(`settings.${o.name}`)} hint={<>{hint} · {t("mapHint")}</>}>
           {(a) => <textarea {...a} rows={4} className="code-input" value={form.values[o.name] ?? ""} onChange={(e) => setValue(o.name, e.target.value)} />}
@@ -108,7 +108,7 @@ export function ConnectionEditor({ existing, etag, connectors, onSaved, onReload
     }
     if (o.kind === "choice" || o.kind === "boolean") {
       const choices = o.kind === "boolean" ? ["true", "false"] : (o.choices ?? []);
-      const empty = o.default != null && o.default !== "" ? t("defaultChoice", { value: o.default }) : t("unset");
+      const empty = o.default != null && o.default !== "" ? t("defaultChoice", { value: String(o.default) }) : t("unset");
       const current = form.values[o.name] ?? "";
       const list = current && !choices.includes(current) ? [...choices, current] : choices;
       return (
@@ -118,7 +118,7 @@ export function ConnectionEditor({ existing, etag, connectors, onSaved, onReload
     }
     return (
       <TextField key={o.name} label={label} value={form.values[o.name] ?? ""} onChange={(v) => setValue(o.name, v)} field={`settings.${o.name}`} error={errorFor(`settings.${o.name}`)}
-        hint={hint} placeholder={o.default ?? undefined} />
+        hint={hint} placeholder={o.default != null ? String(o.default) : undefined} />
     );
   };
 

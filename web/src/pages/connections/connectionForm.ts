@@ -82,7 +82,7 @@ export function formFromConnection(c: Connection, options: ConnectorOption[] | n
 }
 
 function convert(text: string, kind: ConnectorOption["kind"] | null, shape: Shape | undefined): unknown {
-  if (shape === "map") {
+  if (shape === "map" || kind === "map") {
     const map: Record<string, string> = {};
     for (const line of text.split("\n")) {
       const at = line.indexOf(":");
