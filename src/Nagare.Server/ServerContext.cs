@@ -25,6 +25,7 @@ public sealed class ServerContext : IAsyncDisposable
         Audit = new AuditLog(options.Pipelines.Store, options.Time, options.Log);
         Warehouse = new WarehouseAccess(options.Pipelines.Project.WarehousePath);
         Datasets = new DatasetCatalog(Warehouse, options.Time);
+        Discoveries = new DiscoveryCache(options.Time);
         SignIns = new SignInThrottle(options.Time);
     }
 
@@ -51,6 +52,9 @@ public sealed class ServerContext : IAsyncDisposable
 
     /// <summary>The warehouse's datasets, read at most once a second.</summary>
     public DatasetCatalog Datasets { get; }
+
+    /// <summary>Discovered streams kept for paging through a listing.</summary>
+    public DiscoveryCache Discoveries { get; }
 
     /// <summary>Failed sign-ins, to slow password guessing.</summary>
     public SignInThrottle SignIns { get; }

@@ -136,6 +136,34 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Streams_PagesAfterTheFirst_ReadTheSameListing_AFirstPageDiscoversAnew()
+    {
+        var editor = harness.As("editor");
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(editor, "paged", """{"type":"sqlite","settings":{"path":"data/paged.db"}}""", etag: null)).StatusCode);
+        Sql("paged.db", "CREATE TABLE a (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY)");
+
+        var first = JsonDocument.Parse(await editor.GetStringAsync("/api/v1/connections/paged/streams?limit=1")).RootElement;
+        Assert.Equal("main.a", Assert.Single(first.GetProperty("items").EnumerateArray()).GetProperty("stream").GetString());
+        Sql("paged.db", "CREATE TABLE b (id INTEGER PRIMARY KEY)");
+
+        // The listing the first page came from goes on: b, created since, is not in it.
+        var second = JsonDocument.Parse(await editor.GetStringAsync("/api/v1/connections/paged/streams?limit=1&after=main.a")).RootElement;
+        Assert.Equal("main.c", Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("stream").GetString());
+
+        var again = JsonDocument.Parse(await editor.GetStringAsync("/api/v1/connections/paged/streams?limit=10")).RootElement;
+        Assert.Equal(["main.a", "main.b", "main.c"], again.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("stream").GetString()));
+    }
+
+    private void Sql(string file, string sql)
+    {
+        using var sqlite = new SqliteConnection($"Data Source={Path.Combine(harness.Service.Project.Root, "data", file)};Pooling=False");
+        sqlite.Open();
+        using var command = sqlite.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
     public async Task Put_BadInput_400NamingTheFieldAndNothingWritten()
     {
         var editor = harness.As("editor");

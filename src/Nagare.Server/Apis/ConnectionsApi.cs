@@ -183,6 +183,7 @@ public static partial class ConnectionsApi
             }
 
             var project = await server.ReloadProjectAsync(CancellationToken.None).ConfigureAwait(false);
+            server.Discoveries.Forget(name);
             server.Audit.Record(context, existing is null ? "connection.create" : "connection.update", name, "allowed",
                 $"{body.Type}; settings: {string.Join(", ", settings.Keys.Order(StringComparer.Ordinal))}; secrets set: {string.Join(", ", secrets.Keys.Order(StringComparer.Ordinal))}; secrets kept: {string.Join(", ", kept)}");
             context.Response.Headers.ETag = await ETagAsync(target, CancellationToken.None).ConfigureAwait(false);
@@ -231,6 +232,7 @@ public static partial class ConnectionsApi
             }
 
             await server.ReloadProjectAsync(CancellationToken.None).ConfigureAwait(false);
+            server.Discoveries.Forget(name);
             server.Audit.Record(context, "connection.delete", name, "allowed", Path.GetRelativePath(server.Project.Root, file));
             return TypedResults.NoContent();
         }
@@ -293,7 +295,8 @@ public static partial class ConnectionsApi
         IReadOnlyList<StreamSchema> streams;
         try
         {
-            streams = await ConnectionProbe.DiscoverAsync(server.Pipelines.Registry, project, name, select, server.Time, context.RequestAborted).ConfigureAwait(false);
+            // The first page discovers anew; the pages after it read the same listing.
+            streams = await server.Discoveries.GetAsync(name, select, fresh: after.Length == 0, () => ConnectionProbe.DiscoverAsync(server.Pipelines.Registry, project, name, select, server.Time, context.RequestAborted)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
