@@ -154,6 +154,42 @@ public sealed class ConnectionsApiTests : IAsyncLifetime
         Assert.Equal(["main.a", "main.b", "main.c"], again.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("stream").GetString()));
     }
 
+    [Fact]
+    public async Task EnvironmentReferences_AreShownAsWritten_AndKeptWhenTheFormSendsThemBack()
+    {
+        Environment.SetEnvironmentVariable("NAGARE_TEST_REF_HOST", "10.1.2.3");
+        Environment.SetEnvironmentVariable("NAGARE_TEST_REF_PASSWORD", Password);
+        var file = Path.Combine(harness.Service.Project.Root, "connections", "byenv.yml");
+        await File.WriteAllTextAsync(file, "type: postgres\nhost: ${NAGARE_TEST_REF_HOST}\ndatabase: shop\nuser: reader\npassword: ${NAGARE_TEST_REF_PASSWORD:-}\n");
+        await harness.Server.Context.ReloadProjectAsync(CancellationToken.None);
+        var editor = harness.As("editor");
+
+        var shown = await editor.GetAsync("/api/v1/connections/byenv");
+        var view = JsonDocument.Parse(await shown.Content.ReadAsStringAsync()).RootElement.GetProperty("settings");
+        Assert.Equal("${NAGARE_TEST_REF_HOST}", view.GetProperty("host").GetString());
+        Assert.True(view.GetProperty("password").GetProperty("set").GetBoolean());
+        Assert.Equal("${NAGARE_TEST_REF_PASSWORD:-}", view.GetProperty("password").GetProperty("reference").GetString());
+
+        // The form sends back what it was shown, changes the user, and leaves the password out.
+        var saved = await PutAsync(editor, "byenv", """{"type":"postgres","settings":{"host":"${NAGARE_TEST_REF_HOST}","database":"shop","user":"writer"}}""", shown.Headers.ETag!.Tag);
+        Assert.True(saved.StatusCode == HttpStatusCode.OK, await saved.Content.ReadAsStringAsync());
+        var written = await File.ReadAllTextAsync(file);
+        Assert.Contains("host: \"${NAGARE_TEST_REF_HOST}\"", written, StringComparison.Ordinal);
+        Assert.Contains("password: \"${NAGARE_TEST_REF_PASSWORD:-}\"", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.1.2.3", written, StringComparison.Ordinal);
+        Assert.Equal("10.1.2.3", harness.Service.Project.Connections["byenv"].GetString("host"));
+        Assert.Equal(Password, harness.Service.Project.Connections["byenv"].GetSecret("password")?.Reveal());
+
+        // A reference the file does not hold is refused: the API never reads the server's environment.
+        var again = await editor.GetAsync("/api/v1/connections/byenv");
+        var other = await PutAsync(editor, "byenv", """{"type":"postgres","settings":{"host":"${HOME}","database":"shop","user":"u"}}""", again.Headers.ETag!.Tag);
+        Assert.Equal("$.settings.host", (await ServerHarness.ProblemAsync(other)).GetProperty("field").GetString());
+        var secretReference = await PutAsync(editor, "byenv", """{"type":"postgres","settings":{"host":"h","database":"shop","user":"u","password":"${NAGARE_TEST_REF_PASSWORD:-}"}}""", again.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.OK, secretReference.StatusCode);
+        Assert.Contains("password: \"${NAGARE_TEST_REF_PASSWORD:-}\"", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+        await AssertNoSecretAnywhereAsync();
+    }
+
     private void Sql(string file, string sql)
     {
         using var sqlite = new SqliteConnection($"Data Source={Path.Combine(harness.Service.Project.Root, "data", file)};Pooling=False");
