@@ -115,7 +115,9 @@ function Shell() {
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         <Suspense fallback={<Loading />}>
-          {Page ? <Page key={found.entry.prefix} sub={found.sub} /> : <p>{t("notFound")}</p>}
+          {!Page ? <p>{t("notFound")}</p>
+            : !atLeast(session?.level, found.entry.level) ? <div className="banner banner-error" role="alert">{t("noAccess")}</div>
+            : <Page key={found.entry.prefix} sub={found.sub} />}
         </Suspense>
       </main>
     </div>

@@ -1,7 +1,7 @@
 // English and Japanese. Each page keeps its own messages beside it (`messages.ts` with
 // `en` and `ja`); the shell's are below. The language is detected from the browser, can be
 // switched in the header, and is remembered in localStorage.
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
 export type Lang = "en" | "ja";
 export type Messages<K extends string> = { en: Record<K, string>; ja: Record<K, string> };
@@ -22,10 +22,13 @@ export function detectLang(): Lang {
 
 export function LangProvider({ children, initial }: { children: ReactNode; initial?: Lang }) {
   const [lang, setLangState] = useState<Lang>(initial ?? detectLang());
+  // Also for a language detected from the browser: screen readers and font choice follow <html lang>.
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
   const setLang = useCallback((next: Lang) => {
     setLangState(next);
     localStorage.setItem("nagare.lang", next);
-    document.documentElement.lang = next;
   }, []);
   const value = useMemo(() => ({ lang, setLang }), [lang, setLang]);
   return <LangContext.Provider value={value}>{children}</LangContext.Provider>;

@@ -54,6 +54,7 @@ describe("i18n", () => {
   it("switches language and remembers it", async () => {
     render(<LangProvider initial="ja"><Hello /></LangProvider>);
     expect(screen.getByText("こんにちは Aki")).toBeTruthy();
+    expect(document.documentElement.lang).toBe("ja");
   });
   it("detects Japanese browsers", () => {
     vi.spyOn(navigator, "languages", "get").mockReturnValue(["ja-JP", "en"]);
@@ -71,5 +72,22 @@ describe("i18n", () => {
     await waitFor(() => expect(onChange).toHaveBeenCalledWith("db"));
     expect(screen.getByRole("alert").textContent).toBe("'host' is required.");
     expect(input.getAttribute("aria-invalid")).toBe("true");
+  });
+});
+
+describe("shell", () => {
+  it("refuses a page above the signed-in role's level and hides its link", async () => {
+    const { App } = await import("./App");
+    const { RouterProvider } = await import("./router");
+    const { SessionProvider } = await import("./session");
+    window.history.pushState(null, "", "/access");
+    const viewer = { name: "vera", role: "viewer", level: "viewer", via: "session", csrf_token: null };
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(viewer), { status: 200, headers: { "Content-Type": "application/json" } })));
+    render(<LangProvider initial="en"><RouterProvider><SessionProvider><App /></SessionProvider></RouterProvider></LangProvider>);
+    expect((await screen.findByRole("alert")).textContent).toBe("Your role may not open this page.");
+    expect(screen.queryByRole("link", { name: "Access" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Runs" })).toBeTruthy();
+    window.history.pushState(null, "", "/");
+    vi.unstubAllGlobals();
   });
 });
