@@ -99,5 +99,7 @@ public sealed class ServedProject : IAsyncDisposable
         using var file = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Directory, ".nagare", "server.json")));
         BaseUrl = new Uri(file.RootElement.GetProperty("url").GetString()!.TrimEnd('/') + "/");
         api = new ServerApi(BaseUrl, file.RootElement.GetProperty("key").GetString()!);
+        // The printed password stays the admin's own, so tests sign in to the pages, not to the first-start form.
+        await api.KeepPasswordAsync("admin", AdminPassword);
     }
 }

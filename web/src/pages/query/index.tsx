@@ -271,7 +271,7 @@ function SaveForm({ sql, values, canEdit }: { sql: string; values: Record<string
   ];
 
   return (
-    <form className="panel" onSubmit={submit} noValidate>
+    <form className="panel" onSubmit={submit} noValidate aria-labelledby="save-title">
       <h2 id="save-title">{t("saveTitle")}</h2>
       <p className="hint">{t("saveIntro")}</p>
       {!canEdit && <p className="banner banner-warn" role="note">{t("saveNeedsEditor")}</p>}

@@ -23,6 +23,13 @@ afterEach(() => {
 
 // CodeMirror and the page's first render take a while in jsdom on a busy machine.
 describe("query page", { timeout: 30_000 }, () => {
+  it("names the save form by its heading, so assistive technology lists it as a form", async () => {
+    stubApi({ "GET /project/files": json({ items: [] }), "GET /models": json({ items: [] }) });
+    renderPage(<Page sub={[]} />);
+    const form = await screen.findByRole("form", { name: "Save as a scheduled model" });
+    expect(within(form).getByRole("button", { name: "Save model and schedule" })).toBeTruthy();
+  });
+
   it("gives each {{ variable }} a field and previews the query with the values substituted", async () => {
     const calls = stubApi({
       "GET /project/files": json({ items: [] }),
