@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Nagare.Connectors.DuckDb;
 using Nagare.Core.Connectors;
 using Nagare.Core.Types;
+using Nagare.Runtime.Activations;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Pipelines;
 using YamlDotNet.RepresentationModel;
@@ -163,7 +164,30 @@ public static class ProjectLoader
             }
         }
 
-        var pipelines = ReadPipelines(directory, root, environment, settings, connections.Keys, syncs, channels.Keys, broken);
+        var activations = ImmutableSortedDictionary.CreateBuilder<string, ActivationConfig>(StringComparer.Ordinal);
+        foreach (var file in YamlFiles(root, "activations"))
+        {
+            var display = Display(directory, Path.GetRelativePath(root, file));
+            YamlSection? section = null;
+            try
+            {
+                section = YamlSection.Load(file, display, environment);
+                var activation = ActivationReader.Read(section, Path.GetFileNameWithoutExtension(file), root, connections, brokenConnections);
+                if (activations.TryGetValue(activation.Name, out var first))
+                {
+                    throw section.Error("name", $"activation '{activation.Name}' is already defined at {first.Location}");
+                }
+
+                activations[activation.Name] = activation;
+            }
+            catch (ConfigException e)
+            {
+                broken.Add(new BrokenObject("activation", NameOf(section, file), display, ConfigException.Combine([e])));
+            }
+        }
+
+        var activationNames = activations.Keys.Concat(broken.Where(b => b.Kind == "activation").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal);
+        var pipelines = ReadPipelines(directory, root, environment, settings, connections.Keys, syncs, channels.Keys, activationNames, broken);
 
         if (rootProblems.Count > 0)
         {
@@ -184,6 +208,7 @@ public static class ProjectLoader
             Pipelines = pipelines,
             Notifications = channels.ToImmutable(),
             Pools = settings.Pools,
+            Activations = activations.ToImmutable(),
         };
     }
 
@@ -221,6 +246,7 @@ public static class ProjectLoader
         IEnumerable<string> connections,
         ImmutableSortedDictionary<string, SyncConfig>.Builder syncs,
         IEnumerable<string> channels,
+        IReadOnlyCollection<string> activations,
         List<BrokenObject> broken)
     {
         BrokenObject[] BrokenOf(string kind) => [.. broken.Where(b => b.Kind == kind)];
@@ -231,7 +257,10 @@ public static class ProjectLoader
             BrokenOf("sync").DistinctBy(b => b.Name, StringComparer.Ordinal).Where(b => !syncs.ContainsKey(b.Name)).ToDictionary(b => b.Name, StringComparer.Ordinal),
             connections.Concat(BrokenOf("connection").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal),
             channels.Concat(BrokenOf("notification").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal),
-            settings.Pools);
+            settings.Pools)
+        {
+            Activations = activations,
+        };
         var read = new List<PipelineReader.PipelineFile>();
         var origins = new Dictionary<string, ConfigLocation>(StringComparer.Ordinal);
         foreach (var file in YamlFiles(root, "pipelines"))
