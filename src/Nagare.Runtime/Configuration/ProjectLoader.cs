@@ -120,71 +120,10 @@ public static class ProjectLoader
         }
 
         var brokenConnections = broken.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
-        var syncs = ImmutableSortedDictionary.CreateBuilder<string, SyncConfig>(StringComparer.Ordinal);
-        foreach (var file in YamlFiles(root, "syncs"))
-        {
-            var display = Display(directory, Path.GetRelativePath(root, file));
-            YamlSection? section = null;
-            try
-            {
-                section = YamlSection.Load(file, display, environment);
-                var sync = ReadSync(section, Path.GetFileNameWithoutExtension(file), connections, brokenConnections, defaults);
-                if (syncs.TryGetValue(sync.Name, out var first))
-                {
-                    throw section.Error("name", $"sync '{sync.Name}' is already defined at {first.Location}");
-                }
-
-                syncs[sync.Name] = sync;
-            }
-            catch (ConfigException e)
-            {
-                broken.Add(new BrokenObject("sync", NameOf(section, file), display, ConfigException.Combine([e])));
-            }
-        }
-
-        var channels = ImmutableSortedDictionary.CreateBuilder<string, NotificationChannelConfig>(StringComparer.Ordinal);
-        foreach (var file in YamlFiles(root, "notifications"))
-        {
-            var display = Display(directory, Path.GetRelativePath(root, file));
-            YamlSection? section = null;
-            try
-            {
-                section = YamlSection.Load(file, display, environment);
-                var channel = PipelineReader.ReadChannel(section, Path.GetFileNameWithoutExtension(file));
-                if (channels.TryGetValue(channel.Name, out var first))
-                {
-                    throw section.Error("name", $"notification channel '{channel.Name}' is already defined at {first.Location}");
-                }
-
-                channels[channel.Name] = channel;
-            }
-            catch (ConfigException e)
-            {
-                broken.Add(new BrokenObject("notification", NameOf(section, file), display, ConfigException.Combine([e])));
-            }
-        }
-
-        var activations = ImmutableSortedDictionary.CreateBuilder<string, ActivationConfig>(StringComparer.Ordinal);
-        foreach (var file in YamlFiles(root, "activations"))
-        {
-            var display = Display(directory, Path.GetRelativePath(root, file));
-            YamlSection? section = null;
-            try
-            {
-                section = YamlSection.Load(file, display, environment);
-                var activation = ActivationReader.Read(section, Path.GetFileNameWithoutExtension(file), root, connections, brokenConnections);
-                if (activations.TryGetValue(activation.Name, out var first))
-                {
-                    throw section.Error("name", $"activation '{activation.Name}' is already defined at {first.Location}");
-                }
-
-                activations[activation.Name] = activation;
-            }
-            catch (ConfigException e)
-            {
-                broken.Add(new BrokenObject("activation", NameOf(section, file), display, ConfigException.Combine([e])));
-            }
-        }
+        var files = new ObjectFiles(directory, root, environment, broken);
+        var syncs = files.Read<SyncConfig>("syncs", "sync", "sync", (section, stem) => ReadSync(section, stem, connections, brokenConnections, defaults), s => (s.Name, s.Location));
+        var channels = files.Read<NotificationChannelConfig>("notifications", "notification", "notification channel", PipelineReader.ReadChannel, c => (c.Name, c.Location));
+        var activations = files.Read<ActivationConfig>("activations", "activation", "activation", (section, stem) => ActivationReader.Read(section, stem, root, connections, brokenConnections), a => (a.Name, a.Location));
 
         var activationNames = activations.Keys.Concat(broken.Where(b => b.Kind == "activation").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal);
         var pipelines = ReadPipelines(directory, root, environment, settings, connections.Keys, syncs, channels.Keys, activationNames, broken);
@@ -822,6 +761,41 @@ public static class ProjectLoader
 
         section.RejectUnknownKeys();
         return new ColumnMapping(rename, exclude, cast, mask, secret, section.Location);
+    }
+
+    /// <summary>
+    /// Reads the files of one folder of objects (syncs, channels, activations) the same way: one object per file,
+    /// a name defined twice is an error at the second file, and a file with problems becomes a <see cref="BrokenObject"/>.
+    /// </summary>
+    private sealed class ObjectFiles(string directory, string root, Func<string, string?> environment, List<BrokenObject> broken)
+    {
+        public ImmutableSortedDictionary<string, T>.Builder Read<T>(string folder, string kind, string noun, Func<YamlSection, string, T> read, Func<T, (string Name, ConfigLocation Location)> identity)
+        {
+            var objects = ImmutableSortedDictionary.CreateBuilder<string, T>(StringComparer.Ordinal);
+            foreach (var file in YamlFiles(root, folder))
+            {
+                var display = Display(directory, Path.GetRelativePath(root, file));
+                YamlSection? section = null;
+                try
+                {
+                    section = YamlSection.Load(file, display, environment);
+                    var value = read(section, Path.GetFileNameWithoutExtension(file));
+                    var (name, _) = identity(value);
+                    if (objects.TryGetValue(name, out var first))
+                    {
+                        throw section.Error("name", $"{noun} '{name}' is already defined at {identity(first).Location}");
+                    }
+
+                    objects[name] = value;
+                }
+                catch (ConfigException e)
+                {
+                    broken.Add(new BrokenObject(kind, NameOf(section, file), display, ConfigException.Combine([e])));
+                }
+            }
+
+            return objects;
+        }
     }
 
     /// <summary>What nagare.yml says, with fallbacks where a key had a problem.</summary>

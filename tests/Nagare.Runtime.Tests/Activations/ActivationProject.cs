@@ -46,19 +46,7 @@ internal sealed class ActivationProject : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(TempProject.FormatRow(row));
-        }
-
-        return rows;
+        return TempProject.Rows(reader);
     }
 
     public void Dispose() => Project.Dispose();

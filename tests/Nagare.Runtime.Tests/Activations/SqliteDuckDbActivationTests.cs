@@ -68,19 +68,7 @@ public sealed class SqliteDuckDbActivationTests : IDisposable
         using var command = db.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(Infrastructure.TempProject.FormatRow(row));
-        }
-
-        return rows;
+        return Infrastructure.TempProject.Rows(reader);
     }
 
     private void Execute(string connection, string sql)
