@@ -136,16 +136,30 @@ internal sealed class ActivationDiff
                 SELECT {Names(Key, "s")} FROM {snapshot} AS s
                 WHERE {(deletes ? "true" : "false")} AND NOT EXISTS (SELECT 1 FROM {Result} AS r WHERE {match})
                 """);
-        var resultRows = Count(Result, "true");
-        var inserts = Count(Changes, $"{Op} = 'insert'");
-        var updates = Count(Changes, $"{Op} = 'update'");
-        var deleted = Count(Deletes, "true");
+        long resultRows, inserts, updates, deleted;
+        using (var command = _db.CreateCommand())
+        {
+            command.CommandText = $"SELECT (SELECT count(*) FROM {Result}), count(*) FILTER (WHERE {Op} = 'insert'), count(*) FILTER (WHERE {Op} = 'update'), (SELECT count(*) FROM {Deletes}) FROM {Changes}";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            (resultRows, inserts, updates, deleted) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        }
+
         var sendsAll = Mode is ActivationMode.Replace or ActivationMode.Full && (_firstRun || inserts + updates + deleted > 0);
         var order = Key.IsEmpty ? string.Empty : $" ORDER BY {keys}";
         var samples = ImmutableSortedDictionary.CreateBuilder<string, ImmutableArray<ImmutableSortedDictionary<string, string?>>>(StringComparer.Ordinal);
-        samples["insert"] = Sample($"SELECT {Names(Columns.Select(c => c.Name))} FROM {Changes} WHERE {Op} = 'insert'{order} LIMIT {sampleSize}");
-        samples["update"] = Sample($"SELECT {Names(Columns.Select(c => c.Name))} FROM {Changes} WHERE {Op} = 'update'{order} LIMIT {sampleSize}");
-        samples["delete"] = Key.IsEmpty ? [] : Sample($"SELECT {keys} FROM {Deletes}{order} LIMIT {sampleSize}");
+        if (sampleSize == 0)
+        {
+            // A run shows no samples: three sorted scans saved.
+            samples["insert"] = samples["update"] = samples["delete"] = [];
+        }
+        else
+        {
+            samples["insert"] = Sample($"SELECT {Names(Columns.Select(c => c.Name))} FROM {Changes} WHERE {Op} = 'insert'{order} LIMIT {sampleSize}");
+            samples["update"] = Sample($"SELECT {Names(Columns.Select(c => c.Name))} FROM {Changes} WHERE {Op} = 'update'{order} LIMIT {sampleSize}");
+            samples["delete"] = Key.IsEmpty ? [] : Sample($"SELECT {keys} FROM {Deletes}{order} LIMIT {sampleSize}");
+        }
+
         return new ActivationPlan(
             Name,
             _activation.Destination.Display,
@@ -358,8 +372,6 @@ internal sealed class ActivationDiff
         text.Append('|').AppendJoin(",", Key);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
-
-    private long Count(string table, string where) => _db.ExecuteScalar<long>($"SELECT count(*) FROM {table} WHERE {where}");
 
     private ImmutableArray<ImmutableSortedDictionary<string, string?>> Sample(string sql)
     {

@@ -62,7 +62,7 @@ public sealed class ActivationService
         await using var target = CreateTarget(activation, options);
         var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
         using var warehouse = OpenWarehouse(options, cancellationToken);
-        var (diff, plan) = Compute(warehouse, activation, types, options);
+        var (diff, plan) = Compute(warehouse, activation, types, options with { SampleSize = 0 });
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{plan.ResultRows:N0} records in the result: {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged{(plan.SendsAll ? "; sending the whole result" : string.Empty)}"));
         ActivationResult result;
         if (plan.HasChanges)
@@ -115,8 +115,11 @@ public sealed class ActivationService
             : throw new ActivationException($"Activation '{activation.Name}' ({activation.Location}): no model named '{activation.Model}'.");
     }
 
-    private DuckDbConnection OpenWarehouse(ActivationRunOptions options, CancellationToken cancellationToken) =>
-        Warehouse.Open(project.WarehousePath, new WarehouseOpenOptions { Wait = options.LockWait }, cancellationToken);
+    private DuckDbConnection OpenWarehouse(ActivationRunOptions options, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(project.WarehousePath)!);
+        return Warehouse.Open(project.WarehousePath, new WarehouseOpenOptions { Wait = options.LockWait }, cancellationToken);
+    }
 
     private IActivationTarget CreateTarget(ActivationConfig activation, ActivationRunOptions options) => activation.Destination switch
     {

@@ -28,6 +28,9 @@ public sealed class DatabaseTarget(DatabaseDestination destination, IDestination
         {
             ActivationMode.Insert => WriteMode.Append,
             ActivationMode.Replace => WriteMode.FullRefresh,
+            // Only new records into an empty table (a first load): a plain COPY into the table, no upsert per row. A row
+            // someone adds meanwhile under one of those keys fails the load whole; the next run upserts.
+            _ when plan.Updates == 0 && plan.Deletes == 0 && await IsEmptyAsync(cancellationToken).ConfigureAwait(false) => WriteMode.Append,
             _ => WriteMode.Merge,
         };
         var request = new WriteRequest("activation:" + delivery.Activation.Name, destination.Table.ToString(), destination.Table, delivery.Columns, mode, destination.Key);
@@ -48,4 +51,17 @@ public sealed class DatabaseTarget(DatabaseDestination destination, IDestination
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+    /// <summary>Whether the table exists and holds no row (false when that cannot be asked).</summary>
+    private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
+    {
+        if (connection is not ISqlStatements statements || connection.Dialect is not { } dialect
+            || await connection.DescribeAsync(destination.Table, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return false;
+        }
+
+        var rows = await statements.QueryColumnAsync($"SELECT 1 FROM {dialect.QuoteTable(destination.Table.Namespace, destination.Table.Name)} LIMIT 1", 1, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0;
+    }
 }
