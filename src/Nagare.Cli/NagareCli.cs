@@ -34,6 +34,7 @@ public static class NagareCli
             GenerateCommand.Create(context),
             InitCommand.Create(context),
             ConnectionCommand.Create(context),
+            ActivateCommand.Create(context),
             SyncCommand.Create(context),
             StateCommand.Create(context),
             Commands.Pipelines.PipelineCommand.Create(context),

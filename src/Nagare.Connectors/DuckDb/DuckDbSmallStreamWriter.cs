@@ -8,7 +8,7 @@ namespace Nagare.Connectors.DuckDb;
 /// (most tables of a many-table sync) is committed with others by <see cref="DuckDbGroupCommit"/>; at the second
 /// batch it opens a transaction of its own (<see cref="DuckDbStreamWriter"/>) and passes everything on.
 /// </summary>
-internal sealed class DuckDbSmallStreamWriter(DuckDbWarehouseConnection owner, WriteRequest request) : IGroupCommitWriter
+internal sealed class DuckDbSmallStreamWriter(DuckDbWarehouseConnection owner, WriteRequest request) : IGroupCommitWriter, IKeyDeletingWriter
 {
     private ColumnBatch? _first;
     private IStreamWriter? _own;
@@ -35,6 +35,25 @@ internal sealed class DuckDbSmallStreamWriter(DuckDbWarehouseConnection owner, W
         }
 
         await _own.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A stream that deletes keys commits in a transaction of its own: group commits only insert and replace.</remarks>
+    public async ValueTask DeleteAsync(ColumnBatch keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (_own is null)
+        {
+            _own = await owner.OpenOwnWriterAsync(request, cancellationToken).ConfigureAwait(false);
+            if (_first is not null)
+            {
+                await _own.WriteAsync(_first, cancellationToken).ConfigureAwait(false);
+                _first = null;
+            }
+        }
+
+        await ((IKeyDeletingWriter)_own).DeleteAsync(keys, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)

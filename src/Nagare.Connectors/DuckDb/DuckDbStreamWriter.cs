@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Nagare.Connectors.Common;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
@@ -14,7 +15,7 @@ namespace Nagare.Connectors.DuckDb;
 /// own while the source reads the next batch. Small tables so skip that statement and thread (milliseconds that count
 /// when a sync has thousands of tables), and big ones get the overlap.
 /// </summary>
-internal sealed class DuckDbStreamWriter : IStreamWriter
+internal sealed class DuckDbStreamWriter : IKeyDeletingWriter
 {
     private readonly DuckDbWarehouseConnection _owner;
     private readonly DuckDbConnection _connection;
@@ -24,6 +25,7 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
     private DuckDbBatchAppender? _appender;
     private DuckDbBatchStatement? _insert;
     private long _appended;
+    private readonly List<ColumnBatch> _deletes = [];
     private bool _finished;
 
     /// <summary>Rows a stream writes through the appender before it switches to the INSERT feed.</summary>
@@ -93,6 +95,55 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
         }
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The keys are kept until commit, then appended to a key table and deleted with one statement.</remarks>
+    public ValueTask DeleteAsync(ColumnBatch keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (_request.Mode == WriteMode.FullRefresh)
+        {
+            throw new InvalidOperationException($"A full refresh of {_request.Target} replaces the table; there is nothing to delete by key.");
+        }
+
+        if (keys.RowCount > 0)
+        {
+            _deletes.Add(keys.Copy());
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Deletes the target rows named by <see cref="DeleteAsync"/>, in the write's transaction; returns how many.</summary>
+    private long DeleteKeys()
+    {
+        if (_deletes.Count == 0)
+        {
+            return 0;
+        }
+
+        var keyColumns = _request.PrimaryKey.Select(k => _target.Columns.First(c => string.Equals(c.Name, k, StringComparison.OrdinalIgnoreCase))).ToImmutableArray();
+        var (schema, name) = _target.Table;
+        var keyTable = name + "__nagare_deletes";
+        var quoted = DuckDbDialect.Instance.QuoteTable(schema, keyTable);
+        _connection.ExecuteNonQuery($"CREATE OR REPLACE TABLE {quoted} ({DuckDbLoad.ColumnList(keyColumns)})");
+        using (var appender = new DuckDbBatchAppender(_connection, schema, keyTable, keyColumns))
+        {
+            foreach (var batch in _deletes)
+            {
+                appender.Append(batch);
+            }
+
+            appender.Close();
+        }
+
+        var target = DuckDbWarehouseConnection.Table(_request.Target);
+        var match = string.Join(" AND ", keyColumns.Select(c => $"d.{DuckDbDialect.Quote(c.Name)} = {target}.{DuckDbDialect.Quote(c.Name)}"));
+        var deleted = _connection.ExecuteNonQuery($"DELETE FROM {target} WHERE EXISTS (SELECT 1 FROM {quoted} AS d WHERE {match})");
+        _connection.ExecuteNonQuery($"DROP TABLE {quoted}");
+        return deleted;
+    }
+
     public async Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
@@ -105,7 +156,9 @@ internal sealed class DuckDbStreamWriter : IStreamWriter
                 await _insert.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            var deleted = DeleteKeys();
             var result = DuckDbLoad.Finish(_connection, _request, _target, _appended + (_insert?.Rows ?? 0));
+            result = result with { RowsDeleted = result.RowsDeleted + deleted };
             if (state is not null)
             {
                 DuckDbLoad.SaveStates(_connection, [(_request, state)]);

@@ -186,7 +186,7 @@ internal sealed class ParquetPartSink : IPartSink
                 {
                     throw new ConnectorException(
                         $"Row {_written + 1} of stream '{_stream}' needs {size} bytes as a Parquet file of its own, more than max_bytes_per_file ({max}) allows; raise the limit.")
-                    { Stream = _stream };
+                    { Stream = _stream, Row = _written + 1 };
                 }
 
                 count = Math.Max(1, Math.Min(count - 1, (long)(count * (max * 0.9 / size))));

@@ -38,7 +38,7 @@ internal sealed class TextPartWriter(RowEncoder encoder, PartNames names, long? 
                 var size = encoder.Prologue.Length + encoder.FirstSeparator.Length + row.Length + encoder.Epilogue.Length;
                 throw new ConnectorException(
                     $"Row {rowNumber} of stream '{stream}' needs {size} bytes in a file of its own (with header), more than max_bytes_per_file ({maxBytes}) allows; raise the limit.")
-                { Stream = stream };
+                { Stream = stream, Row = rowNumber };
             }
         }
 

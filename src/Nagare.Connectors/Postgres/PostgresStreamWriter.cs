@@ -14,7 +14,7 @@ namespace Nagare.Connectors.Postgres;
 /// rows, publishing (swap, insert or upsert, delete detection) and the sync state. A killed run or a disposed
 /// uncommitted writer rolls it all back.
 /// </summary>
-internal sealed partial class PostgresStreamWriter : IStreamWriter
+internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
 {
     private const string TempStage = "_nagare_stage";
 
@@ -41,6 +41,7 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
     private StreamState? _checkpoint;
     private Action<int>? _chunkCommitted;
     private string? _publishFrom;
+    private readonly List<ColumnBatch> _deletes = [];
     private bool _failed;
     private bool _committed;
 
@@ -246,12 +247,14 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
                 _rows = await copy.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            var deleted = await DeleteKeysAsync(cancellationToken).ConfigureAwait(false);
             var result = _request.Mode switch
             {
                 WriteMode.FullRefresh => await PublishFullRefreshAsync(cancellationToken).ConfigureAwait(false),
                 WriteMode.Merge => await PublishMergeAsync(cancellationToken).ConfigureAwait(false),
                 _ => await PublishAppendAsync(cancellationToken).ConfigureAwait(false),
             };
+            result = result with { RowsDeleted = result.RowsDeleted + deleted };
             if (state is not null)
             {
                 await SaveStateAsync(PostgresDialect.SaveStateCommand, state, cancellationToken).ConfigureAwait(false);
@@ -276,6 +279,58 @@ internal sealed partial class PostgresStreamWriter : IStreamWriter
             _failed = true;
             throw;
         }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The rows' COPY holds the session until commit, so the keys are kept until then, copied into a temporary table
+    /// and deleted with one statement before the rows are published.
+    /// </remarks>
+    public ValueTask DeleteAsync(ColumnBatch keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        EnsureWritable();
+        if (_request.Mode == WriteMode.FullRefresh || _chunk is not null)
+        {
+            throw new InvalidOperationException($"This write of {_request.Target} replaces the table or stages a chunk; there is nothing to delete by key.");
+        }
+
+        if (keys.RowCount > 0)
+        {
+            _deletes.Add(keys.Copy());
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<long> DeleteKeysAsync(CancellationToken cancellationToken)
+    {
+        // A table this write created holds only this write's rows: no key to delete can be in it.
+        if (_deletes.Count == 0 || _keyPending || _existing is null)
+        {
+            return 0;
+        }
+
+        const string KeyTable = "_nagare_deletes";
+        var keyColumns = _request.PrimaryKey.Select(k => _request.Columns.First(c => c.Name == k)).ToList();
+        var definitions = string.Join(", ", keyColumns.Select(c => $"{PostgresDialect.Quote(c.Name)} {PostgresDialect.Instance.TypeName(c.Type)}"));
+        await ExecuteAsync($"CREATE TEMP TABLE {PostgresDialect.Quote(KeyTable)} ({definitions}) ON COMMIT DROP", cancellationToken).ConfigureAwait(false);
+        _owner.CountCommand();
+        var stream = await Connection.BeginRawBinaryCopyAsync(
+            $"COPY {PostgresDialect.Quote(KeyTable)} ({string.Join(", ", keyColumns.Select(c => PostgresDialect.Quote(c.Name)))}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (var copy = new PostgresCopyWriter(stream, [.. keyColumns.Select(c => PostgresColumnWriter.Create(c.Type))], null))
+        {
+            foreach (var batch in _deletes)
+            {
+                await copy.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _deletes.Clear();
+        await using var command = _owner.Command(Connection, $"DELETE FROM {_target} AS t USING {PostgresDialect.Quote(KeyTable)} AS d WHERE {KeyMatch("d", "t")}", _transaction);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -14,7 +14,7 @@ namespace Nagare.Connectors.Sqlite;
 /// state commit together or not at all. Full refresh loads <c>&lt;table&gt;__nagare_staging</c> and renames it over
 /// the target; merge loads a temporary table and runs <c>INSERT … ON CONFLICT (key) DO UPDATE</c>.
 /// </summary>
-internal sealed class SqliteStreamWriter : IStreamWriter
+internal sealed class SqliteStreamWriter : IKeyDeletingWriter
 {
     private const string MergeStaging = "temp.\"nagare_merge_staging\"";
 
@@ -28,6 +28,9 @@ internal sealed class SqliteStreamWriter : IStreamWriter
     private readonly SqliteCommand _insert;
     private readonly SqliteValues.ToStorage[] _writers;
     private long _rows;
+    private long _deleted;
+    private SqliteCommand? _delete;
+    private SqliteValues.ToStorage[]? _keyWriters;
     private bool _finished;
 
     private SqliteStreamWriter(
@@ -140,6 +143,50 @@ internal sealed class SqliteStreamWriter : IStreamWriter
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Deletes at once, inside the write transaction: the rows to publish are staged apart until commit.</remarks>
+    public ValueTask DeleteAsync(ColumnBatch keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ObjectDisposedException.ThrowIf(_finished, this);
+        if (_request.Mode == WriteMode.FullRefresh)
+        {
+            throw new InvalidOperationException($"A full refresh of {_request.Target} replaces the table; there is nothing to delete by key.");
+        }
+
+        if (_delete is null)
+        {
+            var keyColumns = _request.PrimaryKey.Select(k => _columns.First(c => Same(c.Name, k))).ToList();
+            _delete = Command($"DELETE FROM {Target} WHERE {string.Join(" AND ", keyColumns.Select((c, i) => $"{Quote(c.Name)} = $k{i.ToString(CultureInfo.InvariantCulture)}"))}");
+            for (var i = 0; i < keyColumns.Count; i++)
+            {
+                _delete.Parameters.Add(new SqliteParameter("$k" + i.ToString(CultureInfo.InvariantCulture), null));
+            }
+
+            _delete.Prepare();
+            _keyWriters = [.. keyColumns.Select(c => SqliteValues.Writer(c.Type, message => Fail(c.Name, message)))];
+        }
+
+        try
+        {
+            for (var row = 0; row < keys.RowCount; row++)
+            {
+                for (var i = 0; i < _keyWriters!.Length; i++)
+                {
+                    _delete.Parameters[i].Value = keys.Columns[i].Nulls[row] ? DBNull.Value : _keyWriters[i](keys.Columns[i], row);
+                }
+
+                _deleted += _delete.ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Failure(_owner, _request, "delete rows from", e);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public Task<WriteResult> CommitAsync(StreamState? state, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
@@ -157,6 +204,8 @@ internal sealed class SqliteStreamWriter : IStreamWriter
                     (inserted, updated, deleted, unchanged) = Merge(now);
                     break;
             }
+
+            deleted += _deleted;
 
             if (state is not null)
             {
@@ -182,6 +231,7 @@ internal sealed class SqliteStreamWriter : IStreamWriter
     {
         _finished = true;
         _insert.Dispose();
+        _delete?.Dispose();
         _transaction.Dispose();
         _connection.Dispose();
         return ValueTask.CompletedTask;

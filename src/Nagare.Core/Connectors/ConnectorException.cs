@@ -23,6 +23,9 @@ public class ConnectorException : NagareException
     /// <summary>The stream involved, if any.</summary>
     public string? Stream { get; init; }
 
+    /// <summary>The 1-based number of the row written (in the order the writer received the rows) the error is about, if any.</summary>
+    public long? Row { get; init; }
+
     /// <summary>True when retrying may succeed (time-outs, dropped connections, lock conflicts).</summary>
     public bool IsTransient { get; init; }
 }

@@ -63,7 +63,7 @@ internal static partial class PipelineReader
     [
         ("streams", ["sync"], "sync steps"),
         ("source", ["sync"], "sync steps"),
-        ("full_refresh", ["sync", "build"], "sync and build steps"),
+        ("full_refresh", ["sync", "build", "activate"], "sync, build and activate steps"),
         ("connection", ["sql", "sql_file"], "sql and sql_file steps"),
         ("into", ["sql", "sql_file"], "sql and sql_file steps"),
         ("env", ["command"], "command steps"),
@@ -89,7 +89,11 @@ internal static partial class PipelineReader
         IReadOnlyDictionary<string, BrokenObject> BrokenSyncs,
         IReadOnlyCollection<string> Connections,
         IReadOnlyCollection<string> Channels,
-        IReadOnlyDictionary<string, int> Pools);
+        IReadOnlyDictionary<string, int> Pools)
+    {
+        /// <summary>Activation names, broken ones included.</summary>
+        public IReadOnlyCollection<string> Activations { get; init; } = [];
+    }
 
     /// <summary>A name written in a file (a list item), with where it was written.</summary>
     internal readonly record struct NameAt(string Name, ConfigLocation Location, string KeyPath);
@@ -759,6 +763,8 @@ internal static partial class PipelineReader
 
                 CheckConnection(section, "source", source, context);
                 break;
+            case "activate" when !target!.Contains("{{", StringComparison.Ordinal) && !context.Activations.Contains(target):
+                throw section.Error("activate", $"no activation named '{target}'{YamlSection.Suggest(target, context.Activations)}. Known: {KnownList(context.Activations)}");
             case "sql" or "sql_file":
                 CheckConnection(section, "connection", connection, context);
                 if (into is not null && !into.Contains("{{", StringComparison.Ordinal) && !IntoTable().IsMatch(into))

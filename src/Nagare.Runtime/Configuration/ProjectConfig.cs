@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
+using Nagare.Runtime.Activations;
 using Nagare.Runtime.Pipelines;
 
 namespace Nagare.Runtime.Configuration;
 
 /// <summary>
 /// The project: <c>nagare.yml</c>, <c>connections/*.yml</c>, <c>syncs/*.yml</c>, <c>notifications/*.yml</c> and
-/// <c>pipelines/*.yml</c>, read once by
+/// <c>pipelines/*.yml</c> and <c>activations/*.yml</c>, read once by
 /// <see cref="ProjectLoader"/> and used by every command (syncs, connections, queries, models). A new kind of object
 /// is a new section here and in the loader, never a second reader of the same files.
 /// </summary>
@@ -41,6 +42,31 @@ public sealed record ProjectConfig(
 
     /// <summary>Concurrency pools (<c>pools:</c> in nagare.yml): name to the number of tasks that may hold a slot at once.</summary>
     public ImmutableSortedDictionary<string, int> Pools { get; init; } = ImmutableSortedDictionary.Create<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Activations by name (<c>activations/*.yml</c>).</summary>
+    public ImmutableSortedDictionary<string, ActivationConfig> Activations { get; init; } = ImmutableSortedDictionary.Create<string, ActivationConfig>(StringComparer.Ordinal);
+
+    /// <summary>The activation named <paramref name="name"/>, whose destination connection is usable.</summary>
+    /// <exception cref="ConfigException">No such activation, or its file or its destination connection's file has problems; the message says which.</exception>
+    public ActivationConfig GetActivation(string name)
+    {
+        if (FindBroken("activation", name) is { } broken)
+        {
+            throw new ConfigException($"Activation '{name}' cannot run: {broken.Problem.Message}", broken.Problem);
+        }
+
+        if (!Activations.TryGetValue(name, out var activation))
+        {
+            throw new ConfigException($"No activation '{name}' in {Root}. Known: {(Activations.IsEmpty ? "(none)" : string.Join(", ", Activations.Keys))}.");
+        }
+
+        if (activation.Destination is DatabaseDestination { Connection: var connection } && FindBroken("connection", connection) is { } brokenConnection)
+        {
+            throw new ConfigException($"Activation '{name}' cannot run: its destination connection '{connection}' has problems: {brokenConnection.Problem.Message}", brokenConnection.Problem);
+        }
+
+        return activation;
+    }
 
     /// <summary>The pipeline named <paramref name="name"/>.</summary>
     /// <exception cref="ConfigException">No such pipeline, or its file has problems; the message says which.</exception>

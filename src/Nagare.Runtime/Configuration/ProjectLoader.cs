@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Nagare.Connectors.DuckDb;
 using Nagare.Core.Connectors;
 using Nagare.Core.Types;
+using Nagare.Runtime.Activations;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Pipelines;
 using YamlDotNet.RepresentationModel;
@@ -119,51 +120,13 @@ public static class ProjectLoader
         }
 
         var brokenConnections = broken.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
-        var syncs = ImmutableSortedDictionary.CreateBuilder<string, SyncConfig>(StringComparer.Ordinal);
-        foreach (var file in YamlFiles(root, "syncs"))
-        {
-            var display = Display(directory, Path.GetRelativePath(root, file));
-            YamlSection? section = null;
-            try
-            {
-                section = YamlSection.Load(file, display, environment);
-                var sync = ReadSync(section, Path.GetFileNameWithoutExtension(file), connections, brokenConnections, defaults);
-                if (syncs.TryGetValue(sync.Name, out var first))
-                {
-                    throw section.Error("name", $"sync '{sync.Name}' is already defined at {first.Location}");
-                }
+        var files = new ObjectFiles(directory, root, environment, broken);
+        var syncs = files.Read<SyncConfig>("syncs", "sync", "sync", (section, stem) => ReadSync(section, stem, connections, brokenConnections, defaults), s => (s.Name, s.Location));
+        var channels = files.Read<NotificationChannelConfig>("notifications", "notification", "notification channel", PipelineReader.ReadChannel, c => (c.Name, c.Location));
+        var activations = files.Read<ActivationConfig>("activations", "activation", "activation", (section, stem) => ActivationReader.Read(section, stem, root, connections, brokenConnections), a => (a.Name, a.Location));
 
-                syncs[sync.Name] = sync;
-            }
-            catch (ConfigException e)
-            {
-                broken.Add(new BrokenObject("sync", NameOf(section, file), display, ConfigException.Combine([e])));
-            }
-        }
-
-        var channels = ImmutableSortedDictionary.CreateBuilder<string, NotificationChannelConfig>(StringComparer.Ordinal);
-        foreach (var file in YamlFiles(root, "notifications"))
-        {
-            var display = Display(directory, Path.GetRelativePath(root, file));
-            YamlSection? section = null;
-            try
-            {
-                section = YamlSection.Load(file, display, environment);
-                var channel = PipelineReader.ReadChannel(section, Path.GetFileNameWithoutExtension(file));
-                if (channels.TryGetValue(channel.Name, out var first))
-                {
-                    throw section.Error("name", $"notification channel '{channel.Name}' is already defined at {first.Location}");
-                }
-
-                channels[channel.Name] = channel;
-            }
-            catch (ConfigException e)
-            {
-                broken.Add(new BrokenObject("notification", NameOf(section, file), display, ConfigException.Combine([e])));
-            }
-        }
-
-        var pipelines = ReadPipelines(directory, root, environment, settings, connections.Keys, syncs, channels.Keys, broken);
+        var activationNames = activations.Keys.Concat(broken.Where(b => b.Kind == "activation").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal);
+        var pipelines = ReadPipelines(directory, root, environment, settings, connections.Keys, syncs, channels.Keys, activationNames, broken);
 
         if (rootProblems.Count > 0)
         {
@@ -184,6 +147,7 @@ public static class ProjectLoader
             Pipelines = pipelines,
             Notifications = channels.ToImmutable(),
             Pools = settings.Pools,
+            Activations = activations.ToImmutable(),
         };
     }
 
@@ -221,6 +185,7 @@ public static class ProjectLoader
         IEnumerable<string> connections,
         ImmutableSortedDictionary<string, SyncConfig>.Builder syncs,
         IEnumerable<string> channels,
+        IReadOnlyCollection<string> activations,
         List<BrokenObject> broken)
     {
         BrokenObject[] BrokenOf(string kind) => [.. broken.Where(b => b.Kind == kind)];
@@ -231,7 +196,10 @@ public static class ProjectLoader
             BrokenOf("sync").DistinctBy(b => b.Name, StringComparer.Ordinal).Where(b => !syncs.ContainsKey(b.Name)).ToDictionary(b => b.Name, StringComparer.Ordinal),
             connections.Concat(BrokenOf("connection").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal),
             channels.Concat(BrokenOf("notification").Select(b => b.Name)).ToHashSet(StringComparer.Ordinal),
-            settings.Pools);
+            settings.Pools)
+        {
+            Activations = activations,
+        };
         var read = new List<PipelineReader.PipelineFile>();
         var origins = new Dictionary<string, ConfigLocation>(StringComparer.Ordinal);
         foreach (var file in YamlFiles(root, "pipelines"))
@@ -793,6 +761,41 @@ public static class ProjectLoader
 
         section.RejectUnknownKeys();
         return new ColumnMapping(rename, exclude, cast, mask, secret, section.Location);
+    }
+
+    /// <summary>
+    /// Reads the files of one folder of objects (syncs, channels, activations) the same way: one object per file,
+    /// a name defined twice is an error at the second file, and a file with problems becomes a <see cref="BrokenObject"/>.
+    /// </summary>
+    private sealed class ObjectFiles(string directory, string root, Func<string, string?> environment, List<BrokenObject> broken)
+    {
+        public ImmutableSortedDictionary<string, T>.Builder Read<T>(string folder, string kind, string noun, Func<YamlSection, string, T> read, Func<T, (string Name, ConfigLocation Location)> identity)
+        {
+            var objects = ImmutableSortedDictionary.CreateBuilder<string, T>(StringComparer.Ordinal);
+            foreach (var file in YamlFiles(root, folder))
+            {
+                var display = Display(directory, Path.GetRelativePath(root, file));
+                YamlSection? section = null;
+                try
+                {
+                    section = YamlSection.Load(file, display, environment);
+                    var value = read(section, Path.GetFileNameWithoutExtension(file));
+                    var (name, _) = identity(value);
+                    if (objects.TryGetValue(name, out var first))
+                    {
+                        throw section.Error("name", $"{noun} '{name}' is already defined at {identity(first).Location}");
+                    }
+
+                    objects[name] = value;
+                }
+                catch (ConfigException e)
+                {
+                    broken.Add(new BrokenObject(kind, NameOf(section, file), display, ConfigException.Combine([e])));
+                }
+            }
+
+            return objects;
+        }
     }
 
     /// <summary>What nagare.yml says, with fallbacks where a key had a problem.</summary>

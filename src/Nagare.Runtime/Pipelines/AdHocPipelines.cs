@@ -8,8 +8,10 @@ namespace Nagare.Runtime.Pipelines;
 /// <c>nagare build</c> while <c>nagare serve</c> owns the warehouse, or the API): they run on the server's worker like
 /// any run, so they are listed, logged and cancelled like any run. Their names hold a colon, which a pipeline file's
 /// name cannot, so they never clash with the project's own pipelines:
-/// <c>sync:NAME</c>, <c>sync:NAME:full-refresh</c>, <c>build:</c>, <c>build:full-refresh</c>, <c>test:</c>.
-/// Each takes one parameter, <c>select</c>: the streams (a sync) or the models (a build) to run; empty for all.
+/// <c>sync:NAME</c>, <c>sync:NAME:full-refresh</c>, <c>build:</c>, <c>build:full-refresh</c>, <c>test:</c>,
+/// <c>activate:NAME</c>, <c>activate:NAME:full-refresh</c> (send the whole result, ignoring what was delivered).
+/// Each takes one parameter, <c>select</c>: the streams (a sync) or the models (a build) to run; empty for all
+/// (an activation ignores it).
 /// </summary>
 public static class AdHocPipelines
 {
@@ -20,6 +22,9 @@ public static class AdHocPipelines
 
     /// <summary>The pipeline that runs sync <paramref name="sync"/>.</summary>
     public static string ForSync(string sync, bool fullRefresh) => fullRefresh ? $"sync:{sync}:{FullRefresh}" : $"sync:{sync}";
+
+    /// <summary>The pipeline that runs activation <paramref name="activation"/>.</summary>
+    public static string ForActivation(string activation, bool full) => full ? $"activate:{activation}:{FullRefresh}" : $"activate:{activation}";
 
     /// <summary>The pipeline that builds models (or only runs their tests).</summary>
     public static string ForBuild(bool test, bool fullRefresh) => test ? "test:" : fullRefresh ? $"build:{FullRefresh}" : "build:";
@@ -35,6 +40,8 @@ public static class AdHocPipelines
         {
             ["sync", var sync] when project.Syncs.ContainsKey(sync) => Create(name, StepKind.Sync, sync, false, location),
             ["sync", var sync, FullRefresh] when project.Syncs.ContainsKey(sync) => Create(name, StepKind.Sync, sync, true, location),
+            ["activate", var activation] when project.Activations.ContainsKey(activation) => Create(name, StepKind.Activate, activation, false, location),
+            ["activate", var activation, FullRefresh] when project.Activations.ContainsKey(activation) => Create(name, StepKind.Activate, activation, true, location),
             ["build", ""] => Create(name, StepKind.Build, "build", false, location),
             ["build", FullRefresh] => Create(name, StepKind.Build, "build", true, location),
             ["test", ""] => Create(name, StepKind.Test, "test", false, location),
@@ -45,14 +52,15 @@ public static class AdHocPipelines
     private static PipelineConfig Create(string name, StepKind kind, string target, bool fullRefresh, ConfigLocation location)
     {
         var select = $"{{{{ params.{Select} }}}}";
-        var step = new StepConfig(target, kind, kind == StepKind.Sync ? target : select, [], RetryConfig.None, null, null, null, null, null, location)
+        var named = kind is StepKind.Sync or StepKind.Activate;
+        var step = new StepConfig(target, kind, named ? target : select, [], RetryConfig.None, null, null, null, null, null, location)
         {
             Streams = kind == StepKind.Sync ? select : null,
             FullRefresh = fullRefresh,
         };
         return new PipelineConfig(
             name,
-            kind == StepKind.Sync ? $"Sync {target}, started on its own" : $"{(kind == StepKind.Test ? "Tests of models" : "Models")}, started on their own",
+            kind == StepKind.Sync ? $"Sync {target}, started on its own" : kind == StepKind.Activate ? $"Activation {target}, started on its own" : $"{(kind == StepKind.Test ? "Tests of models" : "Models")}, started on their own",
             null,
             [new ParamConfig(Select, ParamType.String, string.Empty, kind == StepKind.Sync ? "Only the streams matching this glob; empty for all." : "Only the models this selector names; empty for all.", location)],
             [step],

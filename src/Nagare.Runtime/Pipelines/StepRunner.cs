@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Nagare.Core;
 using Nagare.Core.Connectors;
+using Nagare.Runtime.Activations;
 using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Models;
@@ -64,8 +65,26 @@ public sealed class StepRunner
             StepKind.Build or StepKind.Test => await BuildAsync(step, context, Render, log, cancellationToken).ConfigureAwait(false),
             StepKind.Sql => await SqlAsync(step, Render, log, cancellationToken).ConfigureAwait(false),
             StepKind.Command => await CommandAsync(step, Render, log, cancellationToken).ConfigureAwait(false),
-            _ => throw new PipelineException($"Step '{step.Name}' ({step.Location}) activates '{step.Target}', but activations cannot run in this version of Nagare yet; remove the step or run it another way."),
+            _ => await ActivateAsync(step, task, context, Render, log, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    private async Task<StepResult> ActivateAsync(StepConfig step, ClaimedTask task, Dictionary<string, object?> context, Func<string, string, string> render, Action<string> log, CancellationToken cancellationToken)
+    {
+        var name = render(step.Target!, "the activation name");
+        var runDate = context.TryGetValue("logical_date", out var date) && DateOnly.TryParse(Convert.ToString(date, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture, out var parsed) ? parsed : (DateOnly?)null;
+        var options = new ActivationRunOptions(runDate) { RunId = task.RunId, LockWait = WarehouseWait, Progress = log, Full = step.FullRefresh };
+        var result = await new ActivationService(project, registry, time).RunAsync(name, options, cancellationToken).ConfigureAwait(false);
+        log(ActivationLine(result));
+        return new StepResult(result.Sent, result.Files > 0 ? result.Bytes : null);
+    }
+
+    /// <summary>One line saying what a run of an activation sent: the counts the task log and the CLI show.</summary>
+    public static string ActivationLine(ActivationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var files = result.Files > 0 ? string.Create(CultureInfo.InvariantCulture, $", files={result.Files}, bytes={result.Bytes}, manifest={result.Manifest}") : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"activation '{result.Plan.Activation}' -> {result.Plan.Destination} ({result.Plan.Mode}): inserted={result.Inserted}, updated={result.Updated}, deleted={result.Deleted}, rejected={result.Rejected}, unchanged={result.Plan.Unchanged}{files} in {result.Seconds:0.00} s");
     }
 
     private async Task<StepResult> SyncAsync(StepConfig step, Dictionary<string, object?> context, Func<string, string, string> render, Action<string> log, CancellationToken cancellationToken)

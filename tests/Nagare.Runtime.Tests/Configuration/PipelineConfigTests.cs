@@ -17,6 +17,8 @@ public sealed class PipelineConfigTests : IDisposable
         project.Write("syncs/app_to_lake.yml", "source: app_db\nstreams:\n  - select: \"*\"\n");
         project.Write("notifications/slack_data_team.yml", "type: slack\nurl: ${SLACK_WEBHOOK_URL}\n");
         project.Write("sql/cleanup.sql", "delete from t;\n");
+        project.Write("connections/crm.yml", "type: sqlite\npath: crm.db\n");
+        project.Write("activations/sales_to_crm.yml", "query: select 1 as id\ndestination: { connection: crm, table: sales, mode: insert }\n");
     }
 
     private static string? Env(string name) => name switch

@@ -44,6 +44,12 @@ internal sealed class TempProject : IDisposable
         using var command = duck.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
+        return Rows(reader);
+    }
+
+    /// <summary>Every row of <paramref name="reader"/> as <c>v1|v2|…</c> (see <see cref="FormatRow"/>).</summary>
+    public static List<string> Rows(System.Data.Common.DbDataReader reader)
+    {
         var rows = new List<string>();
         while (reader.Read())
         {

@@ -1,0 +1,210 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Nagare.Cli.Commands.Pipelines;
+using Nagare.Cli.Output;
+using Nagare.Cli.Remote;
+using Nagare.Core;
+using Nagare.Runtime.Activations;
+using Nagare.Runtime.Connections;
+using Nagare.Runtime.Pipelines;
+using Spectre.Console;
+
+namespace Nagare.Cli.Commands;
+
+/// <summary><c>nagare activate NAME [--dry-run] [--json] [--full]</c>: send an activation's changed records to its destination.</summary>
+public static class ActivateCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var options = new PipelineOptions();
+        var name = new Argument<string>("name") { Description = "Activation name (activations/NAME.yml)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print exactly what a run would send (counts of inserts, updates and deletes, and the first records of each); send nothing." };
+        var json = new Option<bool>("--json") { Description = "Print the summary (or the dry run) as JSON." };
+        var full = new Option<bool>("--full") { Description = "Send the whole result, ignoring what was delivered before (as to a new destination)." };
+        var command = new Command("activate", "Send an activation's records (only what changed since the last delivered run) from the warehouse to its destination.") { name, dryRun, json, full };
+        options.AddTo(command);
+        var warehouse = new WarehouseOptions();
+        warehouse.AddWait(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var activation = parse.GetValue(name)!;
+            var asJson = parse.GetValue(json);
+            if (ServerClient.Find(null, Path.GetFullPath(parse.GetValue(options.Project)!)) is { } client)
+            {
+                client.Dispose();
+                if (parse.GetValue(dryRun) || asJson)
+                {
+                    throw new NagareException("A server owns the warehouse: through it an activation runs as a run (no --dry-run or --json).") { Hint = "Drop --dry-run and --json, or stop the server to run the activation here." };
+                }
+
+                return await RunOnServerAsync(context, options, parse, AdHocPipelines.ForActivation(activation, parse.GetValue(full)), cancellationToken).ConfigureAwait(false);
+            }
+
+            var config = ProjectOption.Load(parse, options.Project, context, parse.GetValue(options.Store));
+            var service = new ActivationService(config, ConnectorRegistry.Default, context.Time);
+            var quiet = parse.GetValue(context.Quiet);
+            if (parse.GetValue(dryRun))
+            {
+                var plan = await service.PlanAsync(activation, new ActivationRunOptions { LockWait = warehouse.WaitFor(parse), Full = parse.GetValue(full) }, cancellationToken).ConfigureAwait(false);
+                if (asJson)
+                {
+                    await context.Out.WriteLineAsync(PlanJson(plan)).ConfigureAwait(false);
+                }
+                else
+                {
+                    RenderPlan(context, plan);
+                }
+
+                return ExitCodes.Success;
+            }
+
+            using var log = RunLog.Start(config.Root, $"activate {activation}", context.Time, config.Defaults.LogRetentionDays);
+            var runOptions = new ActivationRunOptions
+            {
+                LockWait = warehouse.WaitFor(parse),
+                Full = parse.GetValue(full),
+                Progress = line =>
+                {
+                    log?.Write(line);
+                    if (!asJson && !quiet)
+                    {
+                        context.Out.WriteLine(line);
+                    }
+                },
+            };
+            ActivationResult result;
+            try
+            {
+                result = await service.RunAsync(activation, runOptions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NagareException or OperationCanceledException)
+            {
+                log?.Write(e is OperationCanceledException ? "cancelled" : $"error: {e.Message}");
+                throw;
+            }
+
+            var line = StepRunner.ActivationLine(result);
+            log?.Write(line);
+            if (asJson)
+            {
+                await context.Out.WriteLineAsync(ResultJson(result)).ConfigureAwait(false);
+            }
+            else if (quiet)
+            {
+                await context.Out.WriteLineAsync(line).ConfigureAwait(false);
+            }
+            else
+            {
+                RenderResult(context, result);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>A server runs for the project: the activation becomes a run of its ad-hoc pipeline, which this waits for.</summary>
+    private static async Task<int> RunOnServerAsync(CliContext context, PipelineOptions options, ParseResult parse, string pipeline, CancellationToken cancellationToken)
+    {
+        await using var service = await options.OpenAsync(parse, context, verbose: false, cancellationToken).ConfigureAwait(false);
+        var created = await service.StartAsync(pipeline, null, null, null, cancellationToken).ConfigureAwait(false);
+        await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"run {created.Id} of {pipeline} on the server: {created.State}")).ConfigureAwait(false);
+        var run = await service.WaitAsync(created.Id, TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        await RunsCommand.PrintRunAsync(context, service, run.Id, TimeZoneInfo.Utc, parse.GetValue(context.Quiet), cancellationToken).ConfigureAwait(false);
+        return PipelineOptions.ExitCode(run);
+    }
+
+    internal static string PlanJson(ActivationPlan plan) => JsonSerializer.Serialize(
+        new
+        {
+            activation = plan.Activation,
+            destination = plan.Destination,
+            mode = plan.Mode,
+            dry_run = true,
+            result_rows = plan.ResultRows,
+            inserts = plan.Inserts,
+            updates = plan.Updates,
+            deletes = plan.Deletes,
+            unchanged = plan.Unchanged,
+            sends_all = plan.SendsAll,
+            first_run = plan.FirstRun,
+            records_sent = plan.HasChanges ? plan.RecordsSent : 0,
+            samples = plan.Samples,
+        },
+        ConnectionCommand.JsonOptions);
+
+    internal static string ResultJson(ActivationResult result) => JsonSerializer.Serialize(
+        new
+        {
+            activation = result.Plan.Activation,
+            destination = result.Plan.Destination,
+            mode = result.Plan.Mode,
+            dry_run = false,
+            succeeded = true,
+            result_rows = result.Plan.ResultRows,
+            inserted = result.Inserted,
+            updated = result.Updated,
+            deleted = result.Deleted,
+            rejected = result.Rejected,
+            unchanged = result.Plan.Unchanged,
+            sent_whole_result = result.Plan.SendsAll,
+            files = result.Files,
+            bytes = result.Bytes,
+            manifest = result.Manifest,
+            seconds = Math.Round(result.Seconds, 3),
+        },
+        ConnectionCommand.JsonOptions);
+
+    private static void RenderPlan(CliContext context, ActivationPlan plan)
+    {
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"dry run of {plan.Activation} -> {plan.Destination} ({plan.Mode}): {plan.ResultRows:N0} records in the result; {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged")));
+        context.Console.MarkupLine(Markup.Escape(!plan.HasChanges
+            ? "nothing would be sent"
+            : plan.SendsAll ? string.Create(CultureInfo.InvariantCulture, $"the whole result ({plan.ResultRows:N0} records) would be sent{(plan.FirstRun ? " (nothing delivered yet)" : string.Empty)}") : string.Create(CultureInfo.InvariantCulture, $"{plan.RecordsSent:N0} records would be sent")));
+        foreach (var (kind, rows) in plan.Samples)
+        {
+            if (rows.IsDefaultOrEmpty)
+            {
+                continue;
+            }
+
+            var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"first {rows.Length} to {kind}"));
+            var fields = rows[0].Keys.ToList();
+            foreach (var field in fields)
+            {
+                table.AddColumn(Markup.Escape(field));
+            }
+
+            foreach (var row in rows)
+            {
+                table.AddRow([.. fields.Select(f => Markup.Escape(row[f] ?? "NULL"))]);
+            }
+
+            context.Console.Write(table);
+        }
+    }
+
+    private static void RenderResult(CliContext context, ActivationResult result)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("activation", "destination", "mode", "inserted", "updated", "deleted", "rejected", "unchanged", "files", "bytes", "seconds");
+        table.AddRow(
+            Markup.Escape(result.Plan.Activation),
+            Markup.Escape(result.Plan.Destination),
+            Markup.Escape(result.Plan.Mode),
+            result.Inserted.ToString("N0", CultureInfo.InvariantCulture),
+            result.Updated.ToString("N0", CultureInfo.InvariantCulture),
+            result.Deleted.ToString("N0", CultureInfo.InvariantCulture),
+            result.Rejected.ToString("N0", CultureInfo.InvariantCulture),
+            result.Plan.Unchanged.ToString("N0", CultureInfo.InvariantCulture),
+            result.Files.ToString(CultureInfo.InvariantCulture),
+            result.Bytes.ToString("N0", CultureInfo.InvariantCulture),
+            result.Seconds.ToString("0.00", CultureInfo.InvariantCulture));
+        context.Console.Write(table);
+        if (result.Manifest is { } manifest)
+        {
+            context.Console.MarkupLine(Markup.Escape($"manifest: {manifest}"));
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using Nagare.Connectors.Files;
+using Nagare.Core.Connectors;
+using Nagare.DuckDb;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
+using Nagare.Runtime.Models;
+
+namespace Nagare.Runtime.Activations;
+
+/// <summary>
+/// Lists, plans (dry run) and runs the project's activations: the one entry point of the CLI, pipeline steps and a
+/// server. A run computes its records in the warehouse (<see cref="ActivationDiff"/>), sends them through the
+/// destination's <see cref="IActivationTarget"/>, and advances the snapshot of delivered records only after the
+/// destination committed, so a failed or killed run is sent again, whole, by the next one.
+/// </summary>
+public sealed class ActivationService
+{
+    private readonly ProjectConfig project;
+    private readonly ConnectorRegistry registry;
+    private readonly TimeProvider time;
+
+    /// <summary>A service for <paramref name="project"/>'s activations.</summary>
+    public ActivationService(ProjectConfig project, ConnectorRegistry registry, TimeProvider time)
+    {
+        this.project = project ?? throw new ArgumentNullException(nameof(project));
+        this.registry = registry ?? throw new ArgumentNullException(nameof(registry));
+        this.time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    /// <summary>The project's activations, by name, and those left out because their files have problems.</summary>
+    public Task<IReadOnlyList<ActivationSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var list = project.Activations.Values
+            .Select(a => new ActivationSummary(a.Name, a.Destination.Display, a.Destination.Mode.ToString().ToLowerInvariant(), a.Description, a.Location.ToString(), null))
+            .Concat(project.Broken.Where(b => b.Kind == "activation").Select(b => new ActivationSummary(b.Name, null, null, null, b.File, b.Problem.Message)))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<ActivationSummary>>(list);
+    }
+
+    /// <summary>What a run would send now (exact counts and sample records); sends nothing and leaves the snapshot as it is.</summary>
+    /// <exception cref="Core.NagareException">The activation cannot run (configuration, query, a record that does not convert); the message says why.</exception>
+    public async Task<ActivationPlan> PlanAsync(string name, ActivationRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var activation = project.GetActivation(name);
+        await using var target = CreateTarget(activation, options);
+        var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
+        using var warehouse = OpenWarehouse(options, cancellationToken);
+        return Compute(warehouse, activation, types, options).Plan;
+    }
+
+    /// <summary>Runs the activation: computes its records, sends them, and records what was delivered.</summary>
+    /// <exception cref="Core.NagareException">The activation failed; nothing it sent is recorded as delivered.</exception>
+    public async Task<ActivationResult> RunAsync(string name, ActivationRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var started = Stopwatch.StartNew();
+        var activation = project.GetActivation(name);
+        await using var target = CreateTarget(activation, options);
+        var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
+        using var warehouse = OpenWarehouse(options, cancellationToken);
+        var (diff, plan) = Compute(warehouse, activation, types, options with { SampleSize = 0 });
+        options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{plan.ResultRows:N0} records in the result: {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged{(plan.SendsAll ? "; sending the whole result" : string.Empty)}"));
+        ActivationResult result;
+        if (plan.HasChanges)
+        {
+            var delivery = new ActivationDelivery(activation, plan, diff, TemplateContext(activation, options));
+            result = await target.SendAsync(delivery, cancellationToken).ConfigureAwait(false);
+            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"committed to {activation.Destination.Display}: {result.Inserted:N0} inserted, {result.Updated:N0} updated, {result.Deleted:N0} deleted{(result.Files > 0 ? $", {result.Files:N0} file(s), {result.Bytes:N0} bytes" : string.Empty)}"));
+        }
+        else
+        {
+            result = new ActivationResult(plan, 0, 0, 0, 0, 0, 0, null, 0);
+            options.Progress?.Invoke("nothing changed since the last delivered run; nothing sent");
+        }
+
+        if (plan.HasChanges || plan.FirstRun)
+        {
+            // The destination has committed: from here the snapshot must follow, whatever the caller's token says.
+            Translate(activation, () => diff.SaveSnapshot(plan));
+        }
+
+        return result with { Seconds = started.Elapsed.TotalSeconds };
+    }
+
+    /// <summary>Forgets what <paramref name="name"/> delivered: its next run sends the whole result as to a new destination.</summary>
+    public Task ResetAsync(string name, ActivationRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var activation = project.GetActivation(name);
+        using var warehouse = OpenWarehouse(options, cancellationToken);
+        Translate(activation, () => ActivationDiff.Forget(warehouse, activation.Name));
+        return Task.CompletedTask;
+    }
+
+    private (ActivationDiff Diff, ActivationPlan Plan) Compute(DuckDbConnection warehouse, ActivationConfig activation, IReadOnlyDictionary<string, Core.Types.ColumnType> types, ActivationRunOptions options)
+    {
+        var sql = activation.Query ?? ModelRelation(activation);
+        return Translate(activation, () =>
+        {
+            var diff = ActivationDiff.Prepare(warehouse, activation, sql, types);
+            return (diff, diff.Plan(options.Full, options.SampleSize));
+        });
+    }
+
+    private string ModelRelation(ActivationConfig activation)
+    {
+        var manifest = ModelCompiler.Compile(ModelProject.Load(project), new CompileOptions { WriteArtifacts = false }, CancellationToken.None);
+        var node = manifest.Find(activation.Model!);
+        return node is { RelationName.Length: > 0 }
+            ? "SELECT * FROM " + node.RelationName
+            : throw new ActivationException($"Activation '{activation.Name}' ({activation.Location}): no model named '{activation.Model}'.");
+    }
+
+    private DuckDbConnection OpenWarehouse(ActivationRunOptions options, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(project.WarehousePath)!);
+        return Warehouse.Open(project.WarehousePath, new WarehouseOpenOptions { Wait = options.LockWait }, cancellationToken);
+    }
+
+    private IActivationTarget CreateTarget(ActivationConfig activation, ActivationRunOptions options) => activation.Destination switch
+    {
+        DatabaseDestination database => new DatabaseTarget(database, registry.Create(project, database.Connection, time, options.LockWait) as IDestination
+            ?? throw new ActivationException($"Activation '{activation.Name}': connection '{database.Connection}' cannot be written to.")),
+        FilesDestination files => new FilesTarget(files, new LocalFolderStorage(files.Path), time),
+        var other => throw new ActivationException($"Activation '{activation.Name}': destination type {other.GetType().Name} is not supported in this version."),
+    };
+
+    private Dictionary<string, object?> TemplateContext(ActivationConfig activation, ActivationRunOptions options)
+    {
+        var now = time.GetUtcNow();
+        var date = options.RunDate ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, ZoneOf(project.Models.TimeZone)).DateTime);
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["activation"] = activation.Name,
+            ["run_date"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["run_date_nodash"] = date.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
+            ["run_id"] = options.RunId,
+            ["ts"] = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static TimeZoneInfo ZoneOf(string? zone) => zone is null ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(zone);
+
+    private static T Translate<T>(ActivationConfig activation, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (DuckDbException e)
+        {
+            throw new ActivationException($"Activation '{activation.Name}': the warehouse refused a statement: {e.Message}", e);
+        }
+    }
+
+    private static void Translate(ActivationConfig activation, Action action) => Translate(activation, () =>
+    {
+        action();
+        return true;
+    });
+}

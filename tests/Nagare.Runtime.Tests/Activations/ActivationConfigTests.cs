@@ -1,0 +1,98 @@
+using Nagare.Runtime.Activations;
+using Nagare.Runtime.Configuration;
+
+namespace Nagare.Runtime.Tests.Activations;
+
+/// <summary>activations/*.yml in the project model: shapes, defaults and errors with file, line and key.</summary>
+public sealed class ActivationConfigTests : IDisposable
+{
+    private readonly ActivationProject project = new();
+
+    public ActivationConfigTests()
+    {
+        project.Write("connections/app.yml", "type: sqlite\npath: app.db\n");
+    }
+
+    public void Dispose() => project.Dispose();
+
+    [Fact]
+    public void Load_DatabaseAndFilesDestinations_ReadEveryKey()
+    {
+        project.Write("activations/kpis.yml", """
+            name: dashboard_kpis
+            query: select * from mart.daily_kpis
+            destination:
+              connection: app
+              table: public.daily_kpis
+              mode: mirror
+              key: [day, region]
+            columns: { day: day, region: region, revenue: { from: revenue_jpy, cast: "decimal(12,2)" } }
+            """);
+        project.Write("activations/seg.yml", """
+            model: segments
+            destination: { type: files, path: exports/segments, format: csv, compression: gzip, max_bytes: 50MB, max_rows: 1000000, file_name: "segment_{{ run_date }}_{{ part:03 }}.csv.gz", header: false, parallel: 4 }
+            columns: [id, email]
+            """);
+
+        var config = ProjectLoader.Load(project.Project.Root);
+
+        var kpis = config.GetActivation("dashboard_kpis");
+        var database = Assert.IsType<DatabaseDestination>(kpis.Destination);
+        Assert.Equal(("app", "public", "daily_kpis", ActivationMode.Mirror), (database.Connection, database.Table.Namespace, database.Table.Name, database.Mode));
+        Assert.Equal(["day", "region"], database.Key.ToArray());
+        Assert.Equal(Core.Types.ColumnType.Parse("decimal(12,2)"), kpis.Columns[2].Cast);
+        Assert.Equal("revenue_jpy", kpis.Columns[2].From);
+        var files = Assert.IsType<FilesDestination>(config.GetActivation("seg").Destination);
+        Assert.Equal((50_000_000L, 1_000_000L, true, false, 4, ActivationMode.Full), (files.MaxBytes, files.MaxRows, files.Gzip, files.Header, files.Parallel, files.Mode));
+        Assert.Equal(project.Project.PathOf("exports/segments"), files.Path);
+        Assert.Equal(["id", "email"], config.GetActivation("seg").Columns.Select(c => c.From));
+    }
+
+    [Theory]
+    [InlineData("destination: { type: http, url: \"https://x\" }", "activations/a.yml:2:", "destination type 'http' is not supported in this version; supported: database, files")]
+    [InlineData("destination:\n  connection: app\n  table: t\n  mode: upsrt", "activations/a.yml:5:9: destination.mode:", "'upsrt' is not one of insert, mirror, replace, upsert")]
+    [InlineData("destination: { connection: app, table: t, mode: upsert }", "activations/a.yml:2:", "destination.key: is required with mode upsert")]
+    [InlineData("destination: { connection: nope, table: t, mode: insert }", "activations/a.yml:2:", "no connection named 'nope'")]
+    [InlineData("destination: { type: files, path: x, max_bytes: 5 parsecs }", "activations/a.yml:2:", "'5 parsecs' is not a size")]
+    [InlineData("destination: { type: files, path: x, max_rows: 10, file_name: out.csv }", "activations/a.yml:2:", "must contain {{ part }}")]
+    [InlineData("destination: { connection: app, table: t, mode: insert }\nqeury: x", "activations/a.yml:3:1: qeury:", "did you mean 'query'")]
+    public void Load_BadActivationFile_ReportsFileLineAndKey(string destination, string where, string problem)
+    {
+        project.Write("activations/a.yml", "query: select 1\n" + destination + "\n");
+
+        var config = ProjectLoader.Read(project.Project.Root);
+
+        var e = Assert.Throws<ConfigException>(() => config.GetActivation("a"));
+        Assert.Contains(where, e.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_PipelineStepNamingAMissingActivation_IsAnErrorAtItsLine()
+    {
+        project.Write("activations/kpis.yml", "query: select 1 as id\ndestination: { connection: app, table: t, mode: insert }\n");
+        project.Write("pipelines/p.yml", "steps:\n  - activate: kpsi\n");
+
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Project.Root));
+
+        Assert.Contains("pipelines/p.yml:2:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no activation named 'kpsi' (did you mean 'kpis'?)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("50MB", 50_000_000L)]
+    [InlineData("512KiB", 524_288L)]
+    [InlineData("1.5 GB", 1_500_000_000L)]
+    [InlineData("1048576", 1_048_576L)]
+    [InlineData("10kb", 10_000L)]
+    public void SizeText_Parse_ReadsUnits(string text, long bytes) => Assert.Equal(bytes, SizeText.Parse(text));
+
+    [Fact]
+    public void FileNames_Render_TurnsPartIntoTheWriterPlaceholderAndRendersTheRest()
+    {
+        var context = new Dictionary<string, object?> { ["run_date"] = "2026-12-01", ["activation"] = "a{b}" };
+
+        Assert.Equal("{{a{{b}}}}_2026-12-01_{part:000}.csv.gz", ActivationFileNames.Render("{{ '{' }}{{ activation }}{{ '}' }}_{{ run_date }}_{{ part:03 }}.csv.gz", context, "t"));
+        Assert.Equal("x_{part:0}", ActivationFileNames.Render("x_{{part}}", context, "t"));
+    }
+}

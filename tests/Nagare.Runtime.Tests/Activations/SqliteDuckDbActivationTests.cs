@@ -1,0 +1,86 @@
+using Nagare.DuckDb;
+
+namespace Nagare.Runtime.Tests.Activations;
+
+/// <summary>Activations into SQLite and DuckDB files: each mode through the connection's own writer.</summary>
+public sealed class SqliteDuckDbActivationTests : IDisposable
+{
+    private readonly ActivationProject project = new();
+
+    public SqliteDuckDbActivationTests()
+    {
+        project.Write("connections/app.yml", "type: sqlite\npath: app.db\n");
+        project.Write("connections/files_db.yml", "type: duckdb\npath: serving.duckdb\n");
+        project.Warehouse("CREATE SCHEMA mart; CREATE TABLE mart.users AS SELECT CAST(i AS BIGINT) AS id, 'user ' || i AS name, i % 3 = 0 AS vip FROM range(50) t(i)");
+    }
+
+    public void Dispose() => project.Dispose();
+
+    private void Activation(string connection, string mode, string table) => project.Write($"activations/u_{connection}.yml", $"""
+        query: select id, name, vip from mart.users
+        destination: {"{"} connection: {connection}, table: "{table}", mode: {mode}, key: [id] {"}"}
+        """);
+
+    [Theory]
+    [InlineData("app", "users")]
+    [InlineData("files_db", "srv.users")]
+    public async Task Mirror_DeletesOnlyWhatItSent_AndUpsertsChanges(string connection, string table)
+    {
+        Activation(connection, "mirror", table);
+        await project.RunAsync($"u_{connection}");
+        Execute(connection, $"INSERT INTO {table} (id, name, vip) VALUES (1000, 'someone else', false)");
+        project.Warehouse("DELETE FROM mart.users WHERE id < 5; UPDATE mart.users SET name = 'renamed' WHERE id = 10");
+
+        var result = await project.RunAsync($"u_{connection}");
+
+        Assert.Equal((0L, 1L, 5L), (result.Inserted, result.Updated, result.Deleted));
+        Assert.Equal<string>(["46|5|1000", "renamed"], [.. Query(connection, $"SELECT count(*), min(id), max(id) FROM {table}"), .. Query(connection, $"SELECT name FROM {table} WHERE id = 10")]);
+    }
+
+    [Theory]
+    [InlineData("app", "users")]
+    [InlineData("files_db", "srv.users")]
+    public async Task ReplaceAndInsert_WriteTheWholeResultThenOnlyNewKeys(string connection, string table)
+    {
+        Activation(connection, "replace", table);
+        await project.RunAsync($"u_{connection}");
+        project.Warehouse("DELETE FROM mart.users WHERE id >= 40");
+        await project.RunAsync($"u_{connection}");
+        Assert.Equal<string>(["40"], Query(connection, $"SELECT count(*) FROM {table}"));
+
+        Activation(connection, "insert", table + "_log");
+        await project.RunAsync($"u_{connection}");
+        project.Warehouse("INSERT INTO mart.users VALUES (100, 'new', true); UPDATE mart.users SET name = 'changed' WHERE id = 1");
+        var second = await project.RunAsync($"u_{connection}");
+        Assert.Equal((1L, 0L), (second.Inserted, second.Updated));
+        Assert.Equal<string>(["41|user 1"], Query(connection, $"SELECT count(*), max(CASE WHEN id = 1 THEN name END) FROM {table}_log"));
+    }
+
+    private List<string> Query(string connection, string sql)
+    {
+        if (connection == "app")
+        {
+            return ActivationProject.Sqlite(project.Project.PathOf("app.db"), sql);
+        }
+
+        using var db = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = project.Project.PathOf("serving.duckdb") }.ConnectionString);
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        return Infrastructure.TempProject.Rows(reader);
+    }
+
+    private void Execute(string connection, string sql)
+    {
+        if (connection == "app")
+        {
+            ActivationProject.Sqlite(project.Project.PathOf("app.db"), sql);
+            return;
+        }
+
+        using var db = new DuckDbConnection(new DuckDbConnectionStringBuilder { DataSource = project.Project.PathOf("serving.duckdb") }.ConnectionString);
+        db.Open();
+        db.ExecuteNonQuery(sql);
+    }
+}
