@@ -10,7 +10,8 @@
 #   3. Lineage in the 5,000-model project of bench/models/generate.mjs: opening /models/NAME (a mart) and clicking
 #      a neighbour node until the graph is drawn around it; beside it GET /api/v1/models.
 # Medians of RUNS (7) loads (3 for the picker's first page, 5 for the lineage). Everything is bounded by LIMIT
-# (1,800) seconds; servers, browser and database are stopped on exit.
+# (1,800) seconds; servers, browser and database are stopped on exit. Before measuring it waits up to QUIET_WAIT
+# (600) s for the 1-minute load average to fall below QUIET_LOAD (2.5); the load is printed with the figures.
 #
 #   bench/web/run.sh                                  the full run (table creation takes a few minutes)
 #   TABLES=10000 RUNS=3 bench/web/run.sh              a quick trial
@@ -88,6 +89,13 @@ if [[ "$cases" == *lineage* ]]; then
   timeout 300 dotnet "$cli" compile --project "$work/models" >/dev/null
 fi
 
+# Other work on the machine shows in every figure: wait (at most QUIET_WAIT, 600 s) for the 1-minute load average
+# to fall below QUIET_LOAD (2.5), and report the load either way.
+for ((waited = 0; waited < ${QUIET_WAIT:-600}; waited += 10)); do
+  awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v q="${QUIET_LOAD:-2.5}" 'BEGIN { exit !(l < q) }' && break
+  ((waited % 60 == 0)) && log "load average $(cut -d' ' -f1 /proc/loadavg): waiting for a quieter machine"
+  sleep 10
+done
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "load average before measuring: $load_before"
 out="$work/report.md"
