@@ -26,7 +26,7 @@ internal sealed class ActivationProject : IDisposable
     public void Warehouse(string sql)
     {
         Directory.CreateDirectory(Project.PathOf(".nagare"));
-        using var db = Connections.Warehouse.Open(Project.PathOf(".nagare/warehouse.duckdb"));
+        using var db = Nagare.Runtime.Connections.Warehouse.Open(Project.PathOf(".nagare/warehouse.duckdb"));
         db.ExecuteNonQuery(sql);
     }
 
