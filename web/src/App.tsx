@@ -20,6 +20,7 @@ export const pages: PageEntry[] = [
   { prefix: "/models", label: "models", level: "viewer", page: lazy(() => import("./pages/models")) },
   { prefix: "/query", label: "query", level: "analyst", page: lazy(() => import("./pages/query")) },
   { prefix: "/pipelines", label: "pipelines", level: "viewer", page: lazy(() => import("./pages/pipelines")) },
+  { prefix: "/activations", label: "activations", level: "viewer", page: lazy(() => import("./pages/activations")) },
   { prefix: "/runs", label: "runs", level: "viewer", page: lazy(() => import("./pages/runs")) },
   { prefix: "/access", label: "access", level: "admin", page: lazy(() => import("./pages/access")) },
   { prefix: "/account", label: "account", level: "viewer", page: lazy(() => import("./pages/account")) },

@@ -18,6 +18,7 @@ public static class NagareApi
         routes.MapSessionApi();
         routes.MapPipelinesApi();
         routes.MapSyncsApi();
+        routes.MapActivationsApi();
         routes.MapProjectApi();
         routes.MapModelsApi();
         routes.MapRunsApi();

@@ -73,3 +73,14 @@ export interface AuditEntry { id: number; at: string; actor: string; action: str
 
 /** A page of a list that continues at `next` (a `before=` cursor), or ends. */
 export interface Page<T> { items: T[]; next?: string | null }
+
+export interface Activation { name: string; destination: string | null; mode: string | null; description: string | null; file: string; problem: string | null }
+
+export type ActivationSample = Record<string, string | null>;
+
+export interface ActivationPlan {
+  activation: string; destination: string; mode: string;
+  result_rows: number; inserts: number; updates: number; deletes: number; unchanged: number;
+  sends_all: boolean; first_run: boolean;
+  samples: { insert: ActivationSample[]; update: ActivationSample[]; delete: ActivationSample[] };
+}

@@ -1,0 +1,154 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Nagare.Core;
+using Nagare.Runtime.Activations;
+using Nagare.Runtime.Pipelines;
+using Nagare.Server.Api;
+
+namespace Nagare.Server.Apis;
+
+/// <summary>
+/// The project's activations (reverse ETL): list, a dry run of what a run would send now (nothing is sent, the
+/// snapshot of delivered records stays as it is), and running one on its own: a run like any other, on the server's
+/// worker (<c>activate:NAME</c>).
+/// </summary>
+public static class ActivationsApi
+{
+    /// <summary>An activation as listed; one whose file has problems has no destination or mode, and says why.</summary>
+    public sealed record ActivationView(string Name, string? Destination, string? Mode, string? Description, string File, string? Problem);
+
+    /// <summary>All activations, by name.</summary>
+    public sealed record ActivationList(IReadOnlyList<ActivationView> Items);
+
+    /// <summary>Whether to ignore what was delivered before and send the whole result (default false).</summary>
+    public sealed record ActivationRequest(bool Full = false);
+
+    /// <summary>What a run would send now: counts and the first records of each kind (<c>insert</c>, <c>update</c>, <c>delete</c>).</summary>
+    public sealed record PlanView(
+        string Activation,
+        string Destination,
+        string Mode,
+        long ResultRows,
+        long Inserts,
+        long Updates,
+        long Deletes,
+        long Unchanged,
+        bool SendsAll,
+        bool FirstRun,
+        IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyDictionary<string, string?>>> Samples);
+
+    /// <summary>Maps the endpoints.</summary>
+    public static void MapActivationsApi(this IEndpointRouteBuilder routes)
+    {
+        var path = $"{NagareApi.Prefix}/activations";
+        routes.Map(new ApiOperation("GET", path, ApiAccess.Viewer, ApiScopes.Read, "activations", "Lists the project's activations, with the problem of each that cannot run.", Response: typeof(ActivationList)), async context =>
+        {
+            var server = HealthApi.Server(context);
+            var list = await Service(server).ListAsync(context.RequestAborted).ConfigureAwait(false);
+            return TypedResults.Json(new ActivationList([.. list.Select(a => new ActivationView(a.Name, a.Destination, a.Mode, a.Description, FileOf(server.Project, a), a.Problem is null ? null : Redaction.Redact(a.Problem)))]), ApiJson.Options);
+        });
+        routes.Map(new ApiOperation("POST", $"{path}/{{name}}/plan", ApiAccess.Editor, ApiScopes.Run, "activations", "Dry run: what a run would send now (counts, sample records); sends nothing and leaves the snapshot of delivered records as it is.", typeof(ActivationRequest), typeof(PlanView), Example: new ActivationRequest(false)), async context =>
+        {
+            var (name, refused) = Checked(context);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            var (body, problem) = await ReadAsync(context).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var server = HealthApi.Server(context);
+            ActivationPlan plan;
+            try
+            {
+                plan = await Service(server).PlanAsync(name, new ActivationRunOptions { Full = body!.Full, LockWait = TimeSpan.FromSeconds(30) }, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (NagareException e)
+            {
+                return Problems.BadRequest(Redaction.Redact(e.Message));
+            }
+
+            return TypedResults.Json(View(plan), ApiJson.Options);
+        });
+        routes.Map(new ApiOperation("POST", $"{path}/{{name}}/runs", ApiAccess.Editor, ApiScopes.Run, "activations", "Runs an activation now (full: send the whole result, ignoring what was delivered); a run like any other.", typeof(ActivationRequest), typeof(PipelinesApi.StartedRun), 201, new ActivationRequest(false)), async context =>
+        {
+            var (name, refused) = Checked(context);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            var (body, problem) = await ReadAsync(context).ConfigureAwait(false);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var server = HealthApi.Server(context);
+            var run = await server.Pipelines.StartAsync(AdHocPipelines.ForActivation(name, body!.Full), new Dictionary<string, string>(StringComparer.Ordinal), null, null, context.RequestAborted).ConfigureAwait(false);
+            server.Audit.Record(context, "activation.run", $"{name} #{run.Id}", "allowed", body.Full ? "full" : null);
+            var url = $"{NagareApi.Prefix}/runs/{run.Id}";
+            context.Response.Headers.Location = url;
+            return TypedResults.Json(new PipelinesApi.StartedRun(run.Id, run.State, run.Existing, url), ApiJson.Options, statusCode: StatusCodes.Status201Created);
+        });
+    }
+
+    private static ActivationService Service(ServerContext server) => new(server.Project, server.Pipelines.Registry, server.Time);
+
+    /// <summary>The route's activation, or why it cannot be used: none of that name (404), or its files have problems (409).</summary>
+    private static (string Name, IResult? Refused) Checked(HttpContext context)
+    {
+        var project = HealthApi.Server(context).Project;
+        var name = NagareApi.Route(context, "name");
+        if (project.Activations.ContainsKey(name))
+        {
+            try
+            {
+                project.GetActivation(name);
+                return (name, null);
+            }
+            catch (NagareException e)
+            {
+                return (name, Problems.Conflict(Redaction.Redact(e.Message)));
+            }
+        }
+
+        var broken = project.Broken.IsDefault ? null : project.Broken.FirstOrDefault(b => b.Kind == "activation" && string.Equals(b.Name, name, StringComparison.Ordinal));
+        return broken is null
+            ? (name, Problems.NotFound($"No activation '{name}'."))
+            : (name, Problems.Conflict($"Activation '{name}' cannot run: {Redaction.Redact(broken.Problem.Message)}"));
+    }
+
+    /// <summary>The body, or its defaults when the caller sent none.</summary>
+    private static async Task<(ActivationRequest? Body, IResult? Problem)> ReadAsync(HttpContext context) =>
+        context.Request.ContentType is null && context.Request.ContentLength is null or 0
+            ? (new ActivationRequest(), null)
+            : await ApiJson.ReadAsync<ActivationRequest>(context).ConfigureAwait(false);
+
+    private static PlanView View(ActivationPlan plan) => new(
+        plan.Activation,
+        plan.Destination,
+        plan.Mode,
+        plan.ResultRows,
+        plan.Inserts,
+        plan.Updates,
+        plan.Deletes,
+        plan.Unchanged,
+        plan.SendsAll,
+        plan.FirstRun,
+        new[] { "insert", "update", "delete" }.ToDictionary(
+            kind => kind,
+            kind => (IReadOnlyList<IReadOnlyDictionary<string, string?>>)(plan.Samples.TryGetValue(kind, out var rows) ? [.. rows] : []),
+            StringComparer.Ordinal));
+
+    /// <summary>The activation's file, relative to the project.</summary>
+    private static string FileOf(Runtime.Configuration.ProjectConfig project, ActivationSummary summary)
+    {
+        var file = project.Activations.TryGetValue(summary.Name, out var activation) ? activation.Location.File : summary.Location;
+        return Path.IsPathRooted(file) ? Path.GetRelativePath(project.Root, file) : file;
+    }
+}
