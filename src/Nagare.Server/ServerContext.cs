@@ -26,6 +26,7 @@ public sealed class ServerContext : IAsyncDisposable
         Warehouse = new WarehouseAccess(options.Pipelines.Project.WarehousePath);
         Datasets = new DatasetCatalog(Warehouse, options.Time);
         Discoveries = new DiscoveryCache(options.Time);
+        Manifests = new ManifestCache();
         SignIns = new SignInThrottle(options.Time);
     }
 
@@ -52,6 +53,9 @@ public sealed class ServerContext : IAsyncDisposable
 
     /// <summary>The warehouse's datasets, read at most once a second.</summary>
     public DatasetCatalog Datasets { get; }
+
+    /// <summary>The project's models compiled, shared until a project file changes.</summary>
+    public ManifestCache Manifests { get; }
 
     /// <summary>Discovered streams kept for paging through a listing.</summary>
     public DiscoveryCache Discoveries { get; }

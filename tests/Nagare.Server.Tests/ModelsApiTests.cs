@@ -30,6 +30,27 @@ public sealed class ModelsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_CompiledOnceAndAgainWhenAFileChanges()
+    {
+        var viewer = harness.As("viewer");
+        var file = Path.Combine(harness.Service.Project.Root, "models", "edited.sql");
+        await File.WriteAllTextAsync(file, "select 1 as version\n");
+        var first = JsonDocument.Parse(await viewer.GetStringAsync("/api/v1/models/edited")).RootElement;
+        Assert.Contains("select 1 as version", first.GetProperty("compiled_sql").GetString(), StringComparison.Ordinal);
+
+        // Edited by hand on disk: the next answer compiles the new text, and a model removed is gone.
+        await File.WriteAllTextAsync(file, "select 2 as version, 'longer' as text\n");
+        var second = JsonDocument.Parse(await viewer.GetStringAsync("/api/v1/models/edited")).RootElement;
+        Assert.Contains("select 2 as version", second.GetProperty("compiled_sql").GetString(), StringComparison.Ordinal);
+        File.Delete(file);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await viewer.GetAsync("/api/v1/models/edited")).StatusCode);
+
+        // Requests at once share one compile and agree.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => viewer.GetStringAsync("/api/v1/models")));
+        Assert.Single(answers.Distinct(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Preview_RunsTheCompiledQueryUnderTheCallersGrants()
     {
         var granted = await harness.As("analyst").PostAsync("/api/v1/models/orders_by_region/preview", ServerHarness.Json("{}"));

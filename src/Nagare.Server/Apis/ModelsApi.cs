@@ -28,22 +28,22 @@ public static class ModelsApi
     public static void MapModelsApi(this IEndpointRouteBuilder routes)
     {
         var path = $"{NagareApi.Prefix}/models";
-        routes.Map(new ApiOperation("GET", path, ApiAccess.Viewer, ApiScopes.Read, "models", "The project's models, seeds and tests, compiled.", Response: typeof(ModelList)), context =>
+        routes.Map(new ApiOperation("GET", path, ApiAccess.Viewer, ApiScopes.Read, "models", "The project's models, seeds and tests, compiled.", Response: typeof(ModelList)), async context =>
         {
-            var manifest = Compile(context);
-            return Task.FromResult<IResult>(TypedResults.Json(new ModelList([.. manifest.Nodes.Values.OrderBy(n => n.UniqueId, StringComparer.Ordinal).Select(View)]), ApiJson.Options));
+            var manifest = await CompileAsync(context).ConfigureAwait(false);
+            return TypedResults.Json(new ModelList([.. manifest.Nodes.Values.OrderBy(n => n.UniqueId, StringComparer.Ordinal).Select(View)]), ApiJson.Options);
         });
-        routes.Map(new ApiOperation("GET", $"{path}/{{name}}", ApiAccess.Viewer, ApiScopes.Read, "models", "A model with its SQL as written and as compiled.", Response: typeof(ModelDetail)), context =>
+        routes.Map(new ApiOperation("GET", $"{path}/{{name}}", ApiAccess.Viewer, ApiScopes.Read, "models", "A model with its SQL as written and as compiled.", Response: typeof(ModelDetail)), async context =>
         {
             var name = NagareApi.Route(context, "name");
-            return Task.FromResult(Compile(context).Find(name) is { } node
+            return (await CompileAsync(context).ConfigureAwait(false)).Find(name) is { } node
                 ? TypedResults.Json(new ModelDetail(View(node), node.RawSql, node.CompiledSql), ApiJson.Options)
-                : Problems.NotFound($"No model, seed or test named '{name}'."));
+                : Problems.NotFound($"No model, seed or test named '{name}'.");
         });
         routes.Map(new ApiOperation("POST", $"{path}/{{name}}/preview", ApiAccess.Analyst, ApiScopes.Query, "models", "The first rows of a model's compiled query, run under the caller's grants (nothing is built).", typeof(PreviewRequest), typeof(QueryApi.QueryResult), Example: new PreviewRequest(100)), async context =>
         {
             var name = NagareApi.Route(context, "name");
-            if (Compile(context).Find(name) is not { } node || (node.CompiledSql is null && node.Type != NodeType.Seed))
+            if ((await CompileAsync(context).ConfigureAwait(false)).Find(name) is not { } node || (node.CompiledSql is null && node.Type != NodeType.Seed))
             {
                 return Problems.NotFound($"No model named '{name}' with SQL to preview.");
             }
@@ -64,8 +64,8 @@ public static class ModelsApi
         });
     }
 
-    private static Manifest Compile(HttpContext context) =>
-        ModelCompiler.Compile(ModelProject.Load(HealthApi.Server(context).Project), new CompileOptions { WriteArtifacts = false }, context.RequestAborted);
+    private static async Task<Manifest> CompileAsync(HttpContext context) =>
+        await HealthApi.Server(context).Manifests.GetAsync(HealthApi.Server(context).Project).WaitAsync(context.RequestAborted).ConfigureAwait(false);
 
     private static ModelView View(ModelNode node) => new(
         node.Name,
