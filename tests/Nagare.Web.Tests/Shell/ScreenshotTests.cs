@@ -18,7 +18,7 @@ public sealed class ScreenshotTests(WebFixture web, ITestOutputHelper output)
     private static readonly (string Name, string Link)[] Pages =
     [
         ("home", "Home"), ("connections", "Connections"), ("syncs", "Syncs"), ("models", "Models"), ("query", "Query"),
-        ("pipelines", "Pipelines"), ("runs", "Runs"), ("access", "Access"), ("account", "Account & tokens"),
+        ("pipelines", "Pipelines"), ("activations", "Activations"), ("runs", "Runs"), ("access", "Access"), ("account", "Account & tokens"),
     ];
 
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];

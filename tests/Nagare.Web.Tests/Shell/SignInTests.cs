@@ -35,7 +35,7 @@ public sealed class SignInTests(WebFixture web)
 
         await Assertions.Expect(page.Navigation).ToBeVisibleAsync();
         page.ForgetProblems(); // the signed-out app's 401, logged before the form showed
-        foreach (var entry in new[] { "Home", "Connections", "Syncs", "Models", "Query", "Pipelines", "Runs", "Account & tokens" })
+        foreach (var entry in new[] { "Home", "Connections", "Syncs", "Models", "Query", "Pipelines", "Activations", "Runs", "Account & tokens" })
         {
             await Assertions.Expect(page.NavLink(entry)).ToBeVisibleAsync();
         }
