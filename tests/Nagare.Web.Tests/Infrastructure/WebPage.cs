@@ -22,10 +22,19 @@ public sealed partial class WebPage : IAsyncDisposable
         {
             if (message.Type == "error")
             {
-                Record($"console error at {page.Url}: {message.Text}");
+                // A failed request's message does not say which; its address does.
+                Record($"console error at {page.Url}: {message.Text}{(message.Location is { Length: > 0 } where && where != page.Url ? $" ({where})" : string.Empty)}");
             }
         };
         page.Crash += (_, _) => Record($"the page crashed at {page.Url}");
+        // Which request failed, with its method: the console's message for it names neither.
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400 && response.Url.Contains("/api/", StringComparison.Ordinal))
+            {
+                failedRequests.Enqueue($"{response.Request.Method} {response.Url} answered {response.Status}");
+            }
+        };
     }
 
     public IBrowserContext Context { get; }
@@ -93,7 +102,7 @@ public sealed partial class WebPage : IAsyncDisposable
     public void AssertNoProblems()
     {
         var seen = Problems;
-        Assert.True(seen.Count == 0, "the page reported problems:\n" + string.Join('\n', seen));
+        Assert.True(seen.Count == 0, "the page reported problems:\n" + string.Join('\n', seen) + (failedRequests.IsEmpty ? string.Empty : "\nrequests that failed:\n" + string.Join('\n', failedRequests)));
     }
 
     /// <summary>
@@ -109,6 +118,8 @@ public sealed partial class WebPage : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> failedRequests = new();
 
     private void Record(string problem)
     {
