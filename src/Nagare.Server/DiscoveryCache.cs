@@ -40,7 +40,8 @@ public sealed class DiscoveryCache
         var streams = (await discover().ConfigureAwait(false)).OrderBy(s => s.Id.ToString(), StringComparer.Ordinal).ToArray();
         if (listings.Count >= MaxListings)
         {
-            foreach (var old in listings.Where(l => now - l.Value.At >= FreshFor || l.Key.Connection == connection).ToList())
+            // The expired ones first; then the oldest, so that the cache stays small whatever callers ask.
+            foreach (var old in listings.OrderBy(l => now - l.Value.At < FreshFor ? 1 : 0).ThenBy(l => l.Value.At).Take(listings.Count - MaxListings + 1).ToList())
             {
                 listings.TryRemove(old.Key, out _);
             }
