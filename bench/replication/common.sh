@@ -42,6 +42,25 @@ start_pg() {
 
 sql() { psql -qAt -v ON_ERROR_STOP=1 "$@"; }
 
+# create_many_tables TABLES SCHEMAS: empty tables of five columns, d1.t1 … dSCHEMAS.tN, for discovery benchmarks.
+create_many_tables() {
+  local tables="$1" schemas="$2" per_schema=$(($1 / $2)) s
+  log "creating $tables tables in $schemas schemas"
+  for ((s = 1; s <= schemas; s++)); do
+    sql <<SQL
+CREATE SCHEMA d$s;
+DO \$\$
+BEGIN
+  FOR t IN 1..$per_schema LOOP
+    EXECUTE format('CREATE TABLE d$s.t%s (id int PRIMARY KEY, name text, amount numeric(12,2), created_at timestamptz, flag bool)', t);
+    IF t % 500 = 0 THEN COMMIT; END IF;
+  END LOOP;
+END \$\$;
+SQL
+  done
+  sql -c "ANALYZE" >/dev/null
+}
+
 # Seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 

@@ -9,24 +9,10 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 tables="${TABLES:-100000}"
 schemas="${SCHEMAS:-100}"
-per_schema=$((tables / schemas))
 
 build_nagare
 start_pg
-log "creating $tables tables in $schemas schemas"
-for ((s = 1; s <= schemas; s++)); do
-  sql <<SQL
-CREATE SCHEMA d$s;
-DO \$\$
-BEGIN
-  FOR t IN 1..$per_schema LOOP
-    EXECUTE format('CREATE TABLE d$s.t%s (id int PRIMARY KEY, name text, amount numeric(12,2), created_at timestamptz, flag bool)', t);
-    IF t % 500 = 0 THEN COMMIT; END IF;
-  END LOOP;
-END \$\$;
-SQL
-done
-sql -c "ANALYZE" >/dev/null
+create_many_tables "$tables" "$schemas"
 
 catalog_query="$(cat <<'SQL'
 SELECT n.nspname, c.relname, c.reltuples::float8,

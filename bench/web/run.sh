@@ -22,7 +22,6 @@ tables="${TABLES:-100000}"
 schemas="${SCHEMAS:-100}"
 models="${MODELS:-5000}"
 cases="${CASES:-home,picker,lineage}"
-per_schema=$((tables / schemas))
 # RUNS in common.sh counts rounds of the CLI reference; the browser loads have their own count.
 page_runs="${PAGE_RUNS:-7}"
 
@@ -52,20 +51,7 @@ if [[ "$cases" == *home* || "$cases" == *picker* ]]; then
 fi
 if [[ "$cases" == *picker* ]]; then
   start_pg
-  log "creating $tables tables in $schemas schemas"
-  for ((s = 1; s <= schemas; s++)); do
-    sql <<SQL
-CREATE SCHEMA d$s;
-DO \$\$
-BEGIN
-  FOR t IN 1..$per_schema LOOP
-    EXECUTE format('CREATE TABLE d$s.t%s (id int PRIMARY KEY, name text, amount numeric(12,2), created_at timestamptz, flag bool)', t);
-    IF t % 500 = 0 THEN COMMIT; END IF;
-  END LOOP;
-END \$\$;
-SQL
-  done
-  sql -c "ANALYZE" >/dev/null
+  create_many_tables "$tables" "$schemas"
   cat >"$app/connections/pg.yml" <<YML
 name: pg
 type: postgres
