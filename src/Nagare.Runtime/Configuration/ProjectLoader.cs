@@ -514,10 +514,13 @@ public static class ProjectLoader
                 YamlSequenceNode => new ConfigSetting(key, null, null, section.StringList(key), null, location),
                 YamlMappingNode mapping => new ConfigSetting(key, null, null, [], ReadPlainMap(section.Child(key, mapping)), location),
                 // A value from a stored secret stays secret whatever key it is written under.
-                _ when type.SecretKeys.Contains(key) || section.ReferencesSecret(key) => new ConfigSetting(key, null, section.Secret(key), [], null, location),
-                _ => new ConfigSetting(key, section.String(key), null, [], null, location),
+                _ when type.SecretKeys.Contains(key) || section.ReferencesSecret(key) => new ConfigSetting(key, null, section.Secret(key), [], null, location) { Reference = EnvironmentReference(node) },
+                _ => new ConfigSetting(key, section.String(key), null, [], null, location) { Reference = EnvironmentReference(node) },
             };
         }
+
+        static string? EnvironmentReference(YamlNode node) =>
+            node is YamlScalarNode { Value: { } text } && text.Contains("${", StringComparison.Ordinal) && !text.Contains("${secret:", StringComparison.Ordinal) ? text : null;
 
         foreach (var key in type.RequiredKeys)
         {

@@ -127,7 +127,7 @@ public static partial class ConnectionsApi
         var secrets = body.Secrets ?? new Dictionary<string, string>();
         // ${ENV} references are not taken through the API (an editor could read the server's environment through
         // a connection's errors), except the very references the file already holds, sent back as they were shown.
-        var written = References(FileOf(server, name));
+        var written = References(server, name);
         if (BodyProblem(type, settings.Where(s => !(s.Value.ValueKind == JsonValueKind.String && written.TryGetValue(s.Key, out var same) && same == s.Value.GetString()))
             .ToDictionary(StringComparer.Ordinal), secrets) is { } badBody)
         {
@@ -153,7 +153,7 @@ public static partial class ConnectionsApi
                 .Where(k => type.Keys.Contains(k) && !settings.ContainsKey(k) && !secrets.ContainsKey(k)).ToList();
             var secretKeys = secrets.Keys.Concat(kept).Order(StringComparer.Ordinal).ToList();
             // A secret the file takes from the environment (${ENV}) and the request leaves out stays so.
-            var fromEnvironment = References(existing).Where(r => type.SecretKeys.Contains(r.Key) && !settings.ContainsKey(r.Key) && !secrets.ContainsKey(r.Key) && !kept.Contains(r.Key))
+            var fromEnvironment = written.Where(r => type.SecretKeys.Contains(r.Key) && !settings.ContainsKey(r.Key) && !secrets.ContainsKey(r.Key) && !kept.Contains(r.Key))
                 .ToDictionary(r => r.Key, r => JsonSerializer.SerializeToElement(r.Value), StringComparer.Ordinal);
             var yaml = Yaml(name, Path.GetFileNameWithoutExtension(target), body.Type, fromEnvironment.Count == 0 ? settings : settings.Concat(fromEnvironment).ToDictionary(StringComparer.Ordinal), secretKeys);
 
@@ -526,14 +526,13 @@ public static partial class ConnectionsApi
         var type = server.Pipelines.Registry.Find(connection.Type);
         var secretKeys = type?.SecretKeys ?? [];
         var settings = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
-        var written = connection.Name == ProjectConfig.WarehouseConnection ? [] : References(FileOf(server, connection.Name));
         foreach (var (key, setting) in connection.Settings)
         {
             // A plain setting written by hand may still hold a URL with a password in it: shown redacted. A value
             // written as an ${ENV} reference is shown as written: the environment's value is the server's, and a
             // form that sends the setting back keeps the reference.
-            settings[key] = setting.Secret is not null || secretKeys.Contains(key) ? SecretField(set: true, written.GetValueOrDefault(key))
-                : written.TryGetValue(key, out var reference) ? JsonValue.Create(reference)
+            settings[key] = setting.Secret is not null || secretKeys.Contains(key) ? SecretField(set: true, setting.Reference)
+                : setting.Reference is { } reference ? JsonValue.Create(reference)
                 : !setting.Items.IsDefaultOrEmpty ? new JsonArray([.. setting.Items.Select(i => (JsonNode?)JsonValue.Create(i))])
                 : setting.Entries is { } entries ? new JsonObject(entries.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(e.Value))))
                 : JsonValue.Create(setting.Text is null ? null : Redaction.Redact(setting.Text));
@@ -557,45 +556,11 @@ public static partial class ConnectionsApi
         ? new() { ["secret"] = true, ["set"] = set }
         : new() { ["secret"] = true, ["set"] = set, ["reference"] = reference };
 
-    /// <summary>
-    /// The top-level values of a connection file written as <c>${ENV}</c> references (not the store's
-    /// <c>${secret:connection.…}</c> ones the API writes itself), as written.
-    /// </summary>
-    private static Dictionary<string, string> References(string? file)
-    {
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (file is null || !File.Exists(file))
-        {
-            return found;
-        }
-
-        try
-        {
-            var stream = new YamlDotNet.RepresentationModel.YamlStream();
-            using (var reader = new StreamReader(file))
-            {
-                stream.Load(reader);
-            }
-
-            if (stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlDotNet.RepresentationModel.YamlMappingNode mapping)
-            {
-                foreach (var (key, value) in mapping.Children)
-                {
-                    if (key is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } name } && value is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } text }
-                        && text.Contains("${", StringComparison.Ordinal) && !text.Contains("${secret:", StringComparison.Ordinal))
-                    {
-                        found[name] = text;
-                    }
-                }
-            }
-        }
-        catch (YamlDotNet.Core.YamlException)
-        {
-            // A file the loader could read but this reader cannot: its values are shown as loaded.
-        }
-
-        return found;
-    }
+    /// <summary>The values of connection <paramref name="name"/> written as <c>${ENV}</c> references, as written.</summary>
+    private static Dictionary<string, string> References(ServerContext server, string name) =>
+        server.Project.Connections.TryGetValue(name, out var connection)
+            ? connection.Settings.Values.Where(s => s.Reference is not null).ToDictionary(s => s.Key, s => s.Reference!, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary><paramref name="text"/> without the secrets of connection <paramref name="name"/> or anything that looks like one.</summary>
     private static string Scrub(ProjectConfig project, string name, string text)
