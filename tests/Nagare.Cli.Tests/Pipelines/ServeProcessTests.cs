@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Nagare.Testing;
 
 namespace Nagare.Cli.Tests.Pipelines;
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Nagare.Runtime.Pipelines.Store;
+using Nagare.Testing;
 
 namespace Nagare.Cli.Tests.Pipelines;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Nagare.Testing;
 
 namespace Nagare.Web.Tests.Infrastructure;
 

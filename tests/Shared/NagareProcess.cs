@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Nagare.Cli.Tests.Pipelines;
+namespace Nagare.Testing;
 
-/// <summary>A real <c>nagare</c> process (the built CLI, e.g. <c>serve</c> or <c>worker</c>) whose output is collected as it comes.</summary>
-internal sealed class NagareProcess : IAsyncDisposable
+/// <summary>A real <c>nagare</c> process (the built command line beside the tests, e.g. <c>serve</c> or <c>worker</c>) whose output is collected as it comes.</summary>
+public sealed class NagareProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
@@ -15,10 +15,6 @@ internal sealed class NagareProcess : IAsyncDisposable
     {
         this.process = process;
     }
-
-    public int Id => process.Id;
-
-    public bool HasExited => process.HasExited;
 
     /// <summary>Standard output and standard error so far, line by line as they came.</summary>
     public string Output
@@ -32,6 +28,11 @@ internal sealed class NagareProcess : IAsyncDisposable
         }
     }
 
+    public int Id => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Starts <c>nagare ARGS</c> without the caller's store, token or web root settings, which would point it elsewhere.</summary>
     public static NagareProcess Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -42,6 +43,8 @@ internal sealed class NagareProcess : IAsyncDisposable
         }
 
         start.Environment.Remove("NAGARE_STORE");
+        start.Environment.Remove("NAGARE_TOKEN");
+        start.Environment.Remove("NAGARE_WEB_ROOT");
         var process = new Process { StartInfo = start };
         var started = new NagareProcess(process);
         process.OutputDataReceived += (_, e) => started.Append(e.Data);
@@ -50,6 +53,14 @@ internal sealed class NagareProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return started;
+    }
+
+    /// <summary>Runs a short command to its end (at most <paramref name="timeout"/>) and fails unless it exits with 0.</summary>
+    public static async Task<string> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        await using var command = Start(args);
+        var code = await command.WaitForExitAsync(timeout);
+        return code == 0 ? command.Output : throw new InvalidOperationException($"nagare {string.Join(' ', args)} exited with code {code}:\n{command.Output}");
     }
 
     /// <summary>Waits (at most <paramref name="timeout"/>) until the output has a match of <paramref name="pattern"/>.</summary>
@@ -78,21 +89,6 @@ internal sealed class NagareProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the process with SIGKILL (no chance to clean up), as a crash or the OOM killer would.</summary>
-    public async Task KillAsync()
-    {
-        process.Kill();
-        await process.WaitForExitAsync();
-    }
-
-    /// <summary>Asks the process to stop with SIGTERM, as a service manager or Ctrl+C does.</summary>
-    public async Task TerminateAsync()
-    {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
-    }
-
     /// <summary>The exit code, once the process ended (at most <paramref name="timeout"/> from now).</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -109,6 +105,49 @@ internal sealed class NagareProcess : IAsyncDisposable
         // The parameterless wait also waits for the last redirected lines.
         process.WaitForExit();
         return process.ExitCode;
+    }
+
+    /// <summary>Ends the process with SIGKILL (no chance to clean up), as a crash or the OOM killer would.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>Asks the process to stop with SIGTERM, as a service manager or Ctrl+C does.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>
+    /// Asks the process to stop with SIGTERM, as Ctrl+C does, so that it closes the warehouse and removes
+    /// <c>.nagare/server.json</c>; kills it when it has not ended within <paramref name="grace"/>.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var limit = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
