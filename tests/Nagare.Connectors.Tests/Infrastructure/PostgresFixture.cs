@@ -1,4 +1,5 @@
 using Nagare.Connectors.Postgres;
+using Nagare.Testing;
 using Npgsql;
 
 namespace Nagare.Connectors.Tests.Infrastructure;
@@ -56,38 +57,13 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>Runs SQL directly on the server (test setup, not through the connector).</summary>
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql) => PostgresCommands.ExecuteAsync(DataSource, sql);
 
     /// <summary>Runs a query and returns its first column's first value.</summary>
-    public async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql) => PostgresCommands.ScalarAsync<T>(DataSource, sql);
 
     /// <summary>Runs a query and returns every row as boxed values.</summary>
-    public async Task<List<object?[]>> QueryAsync(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public Task<List<object?[]>> QueryAsync(string sql) => PostgresCommands.QueryAsync(DataSource, sql);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

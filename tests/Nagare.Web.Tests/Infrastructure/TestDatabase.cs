@@ -1,3 +1,4 @@
+using Nagare.Testing;
 using Npgsql;
 
 namespace Nagare.Web.Tests.Infrastructure;
@@ -39,38 +40,13 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs SQL on the server (setup and checks, not through Nagare).</summary>
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql) => PostgresCommands.ExecuteAsync(dataSource, sql);
 
     /// <summary>Runs a query and returns its first column's first value.</summary>
-    public async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql) => PostgresCommands.ScalarAsync<T>(dataSource, sql);
 
     /// <summary>Runs a query and returns every row as boxed values.</summary>
-    public async Task<List<object?[]>> QueryAsync(string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public Task<List<object?[]>> QueryAsync(string sql) => PostgresCommands.QueryAsync(dataSource, sql);
 
     public async ValueTask DisposeAsync()
     {
