@@ -199,10 +199,32 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
     {
         lock (_gate)
         {
+            // A failed attempt is not kept: the next caller tries again.
+            if (_stateTables is { IsFaulted: true } or { IsCanceled: true })
+            {
+                _stateTables = null;
+            }
+
             return _stateTables ??= Task.Run(async () =>
             {
                 await using var own = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
-                own.ExecuteNonQuery($"""
+                CreateStateTables(own);
+            });
+        }
+    }
+
+    /// <summary>
+    /// Creates the state tables unless they exist. Another connection of the same database (a sync starting while the
+    /// server lists states, two syncs on a new warehouse) may be creating them at the same moment: its uncommitted
+    /// CREATE makes ours fail with a write-write conflict, and the tables are there once it commits.
+    /// </summary>
+    private static void CreateStateTables(DuckDbConnection connection)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                connection.ExecuteNonQuery($"""
                     CREATE SCHEMA IF NOT EXISTS {StateSchema};
                     CREATE TABLE IF NOT EXISTS {StateSchema}.sync_state (
                         sync_name VARCHAR NOT NULL, state_key VARCHAR NOT NULL, state_json VARCHAR NOT NULL,
@@ -211,9 +233,24 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
                         sync_name VARCHAR NOT NULL, state_key VARCHAR NOT NULL, chunk_index INTEGER NOT NULL,
                         state_json VARCHAR NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL);
                     """);
-            });
+                return;
+            }
+            catch (DuckDbException) when (StateTablesExist(connection))
+            {
+                return;
+            }
+            catch (DuckDbException e) when (attempt < 8 && e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase))
+            {
+                Thread.Sleep(25 * attempt);
+            }
         }
     }
+
+    private static bool StateTablesExist(DuckDbConnection connection) =>
+        connection.ExecuteScalar<long>($"""
+            SELECT count(*) FROM duckdb_tables()
+            WHERE database_name = current_database() AND schema_name = '{StateSchema}' AND table_name IN ('sync_state', 'sync_chunks')
+            """) == 2;
 
     private ConnectorException Error(string message, Exception inner, string? stream = null) =>
         new($"{message}: {inner.Message}", inner) { Connection = Name, Stream = stream };

@@ -31,6 +31,23 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListStates_WhileAnotherConnectionCreatesTheStateSchema_WaitsForItAndAnswers()
+    {
+        // A sync starting on a new warehouse creates the state schema while the server lists a sync's states.
+        await using var creator = await _warehouse.OpenAsync(CancellationToken.None);
+        var transaction = creator.BeginTransaction();
+        creator.ExecuteNonQuery($"CREATE SCHEMA {DuckDbWarehouseConnection.StateSchema}");
+        await using var lister = new DuckDbWarehouseConnection("warehouse", new DuckDbConnectorOptions(DatabasePath));
+
+        var listing = lister.ListStatesAsync("sync", CancellationToken.None);
+        await Task.Delay(50);
+        transaction.Commit();
+
+        Assert.Empty(await listing);
+        Assert.Equal(2L, Scalar<long>($"SELECT count(*) FROM duckdb_tables() WHERE schema_name = '{DuckDbWarehouseConnection.StateSchema}'"));
+    }
+
+    [Fact]
     public async Task FullRefresh_WriterDisposedWithoutCommit_KeepsOldTableAndLeavesNoStaging()
     {
         await WriteAsync("orders", WriteMode.FullRefresh, Rows(1, 2));
