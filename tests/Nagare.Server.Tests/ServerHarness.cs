@@ -72,7 +72,8 @@ public sealed class ServerHarness : IAsyncDisposable
 
             """);
         project?.Invoke(root);
-        var config = ProjectLoader.Load(root);
+        // As nagare serve reads it: a file with problems blocks only itself.
+        var config = ProjectLoader.Read(root);
         Directory.CreateDirectory(Path.GetDirectoryName(config.WarehousePath)!);
         using (var warehouse = Warehouse.Open(config.WarehousePath))
         {

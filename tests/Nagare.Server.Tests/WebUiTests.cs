@@ -1,4 +1,6 @@
+using System.IO.Compression;
 using System.Net;
+using System.Text;
 
 namespace Nagare.Server.Tests;
 
@@ -14,6 +16,7 @@ public sealed class WebUiTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(web, "index.html"), "<!doctype html><title>Nagare</title><div id=root></div>");
         await File.WriteAllTextAsync(Path.Combine(web, "assets", "index-abc123.js"), "console.log('nagare');");
         await File.WriteAllTextAsync(Path.Combine(web, ".hidden"), "secret");
+        await WriteCompressedAsync(Path.Combine(web, "assets", "page-def456.js"), Bundle);
         await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(web)!, Path.GetFileName(web) + "-outside.txt"), "outside");
         harness = await ServerHarness.StartAsync(configure: o => o with { WebRoot = web });
     }
@@ -54,6 +57,49 @@ public sealed class WebUiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("br, gzip", "br")]
+    [InlineData("gzip, deflate", "gzip")]
+    [InlineData("br;q=0, gzip", "gzip")]
+    [InlineData("identity", null)]
+    [InlineData(null, null)]
+    public async Task CompressedCopies_AreSentToBrowsersThatAcceptThem(string? accept, string? expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/assets/page-def456.js");
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", accept);
+        }
+
+        using var response = await harness.Anonymous().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, response.Content.Headers.ContentEncoding.SingleOrDefault());
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        await using Stream decoded = expected switch
+        {
+            "br" => new BrotliStream(body, CompressionMode.Decompress),
+            "gzip" => new GZipStream(body, CompressionMode.Decompress),
+            _ => body,
+        };
+        using var reader = new StreamReader(decoded, Encoding.UTF8);
+        Assert.Equal(Bundle, await reader.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task AFileWithoutCompressedCopies_IsSentAsItIs_EvenToBrowsersAcceptingCompression()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/assets/index-abc123.js");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "br, gzip");
+
+        using var response = await harness.Anonymous().SendAsync(request);
+
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.Equal("console.log('nagare');", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
     [InlineData("/assets/missing.js")]
     [InlineData("/missing.png")]
     [InlineData("/.hidden")]
@@ -87,6 +133,25 @@ public sealed class WebUiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
+    }
+
+    private static string Bundle => string.Concat(Enumerable.Range(0, 200).Select(i => $"export const value{i} = {i};\n"));
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> with the .br and .gz copies the UI build writes beside it.</summary>
+    private static async Task WriteCompressedAsync(string path, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        await File.WriteAllBytesAsync(path, bytes);
+        foreach (var (suffix, open) in new (string, Func<Stream, Stream>)[]
+        {
+            (".br", s => new BrotliStream(s, CompressionLevel.Optimal)),
+            (".gz", s => new GZipStream(s, CompressionLevel.Optimal)),
+        })
+        {
+            await using var file = File.Create(path + suffix);
+            await using var compressor = open(file);
+            await compressor.WriteAsync(bytes);
+        }
     }
 }
 

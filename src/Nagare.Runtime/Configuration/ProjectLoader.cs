@@ -578,6 +578,8 @@ public static class ProjectLoader
         var streamSections = section.SectionList("streams");
         if (streamSections.Count == 0)
         {
+            // A misspelt 'streams:' is the likelier mistake: its did-you-mean says more than "no streams".
+            section.RejectUnknownKeys();
             throw section.Error("streams", "at least one stream selection is required, e.g. '- select: \"public.*\"'");
         }
 

@@ -67,14 +67,38 @@ internal sealed class WebUi
         // Bundles carry a hash of their content in their names; index.html names the current ones.
         headers.CacheControl = asset ? "public, max-age=31536000, immutable" : "no-cache";
         context.Response.ContentType = Types.TryGetContentType(file, out var type) ? (type.StartsWith("text/", StringComparison.Ordinal) || type.EndsWith("javascript", StringComparison.Ordinal) ? type + "; charset=utf-8" : type) : "application/octet-stream";
-        var info = new FileInfo(file);
-        context.Response.ContentLength = info.Length;
+        headers.Vary = "Accept-Encoding";
+        var (send, encoding) = Encoded(context.Request, file);
+        if (encoding is not null)
+        {
+            headers.ContentEncoding = encoding;
+        }
+
+        context.Response.ContentLength = new FileInfo(send).Length;
         if (HttpMethods.IsHead(context.Request.Method))
         {
             return;
         }
 
-        await context.Response.SendFileAsync(file, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.SendFileAsync(send, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The copy of <paramref name="file"/> to send: the brotli or gzip one the build wrote beside it (NAME.br, NAME.gz)
+    /// when the browser accepts that encoding, else the file itself.
+    /// </summary>
+    private static (string File, string? Encoding) Encoded(HttpRequest request, string file)
+    {
+        var accepted = request.GetTypedHeaders().AcceptEncoding;
+        foreach (var (encoding, suffix) in (ReadOnlySpan<(string, string)>)[("br", ".br"), ("gzip", ".gz")])
+        {
+            if (accepted.Any(a => a.Value.Equals(encoding, StringComparison.OrdinalIgnoreCase) && (a.Quality ?? 1) > 0) && File.Exists(file + suffix))
+            {
+                return (file + suffix, encoding);
+            }
+        }
+
+        return (file, null);
     }
 
     /// <summary>The file a path names under the root, or null: nothing outside it, no hidden names.</summary>

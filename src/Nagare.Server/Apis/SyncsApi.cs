@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Nagare.Runtime.Access;
+using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Pipelines;
 using Nagare.Runtime.Replication;
 using Nagare.Server.Api;
@@ -11,8 +12,15 @@ namespace Nagare.Server.Apis;
 /// <summary>Syncs of the project, and running one (or the models) on its own: a run like any other, on the server's worker.</summary>
 public static class SyncsApi
 {
-    /// <summary>A sync as listed.</summary>
-    public sealed record SyncView(string Name, string Source, string Destination, string? TargetSchema, int Streams, string File);
+    /// <summary>A sync as listed; one whose file has problems has an empty source and destination, no streams and its <paramref name="Problem"/>.</summary>
+    /// <param name="Name">The sync's name.</param>
+    /// <param name="Source">Its source connection.</param>
+    /// <param name="Destination">Its destination connection.</param>
+    /// <param name="TargetSchema">The schema it writes into, when set.</param>
+    /// <param name="Streams">How many stream entries it has.</param>
+    /// <param name="File">The file defining it, relative to the project folder.</param>
+    /// <param name="Problem">Why the file cannot be used (file:line:column), or null.</param>
+    public sealed record SyncView(string Name, string Source, string Destination, string? TargetSchema, int Streams, string File, string? Problem = null);
 
     /// <summary>All syncs.</summary>
     public sealed record SyncList(IReadOnlyList<SyncView> Items);
@@ -33,7 +41,12 @@ public static class SyncsApi
         routes.Map(new ApiOperation("GET", path, ApiAccess.Viewer, ApiScopes.Read, "syncs", "Lists the project's syncs.", Response: typeof(SyncList)), context =>
         {
             var project = HealthApi.Server(context).Project;
-            return Task.FromResult<IResult>(TypedResults.Json(new SyncList([.. project.Syncs.Values.Select(s => new SyncView(s.Name, s.Source, s.Destination, s.TargetSchema, s.Streams.Length, Path.GetRelativePath(project.Root, s.Location.File)))]), ApiJson.Options));
+            var items = project.Syncs.Values
+                .Select(s => new SyncView(s.Name, s.Source, s.Destination, s.TargetSchema, s.Streams.Length, Path.GetRelativePath(project.Root, s.Location.File)))
+                .Concat(project.Broken.Where(b => b.Kind == "sync").Select(b => new SyncView(
+                    b.Name, string.Empty, string.Empty, null, 0, Path.GetRelativePath(project.Root, b.File), Redaction.Redact(Relative(project, b.Problem.Message)))))
+                .OrderBy(v => v.Name, StringComparer.Ordinal);
+            return Task.FromResult<IResult>(TypedResults.Json(new SyncList([.. items]), ApiJson.Options));
         });
         routes.Map(new ApiOperation("POST", $"{path}/{{name}}/runs", ApiAccess.Analyst, ApiScopes.Run, "syncs", "Runs a sync now (the caller needs write on its target dataset); a run like any other.", typeof(StartRequest), typeof(PipelinesApi.StartedRun), 201, new StartRequest("public.orders*", false)), async context =>
         {
@@ -76,6 +89,10 @@ public static class SyncsApi
         routes.Map(new ApiOperation("POST", $"{NagareApi.Prefix}/models/test", ApiAccess.Editor, ApiScopes.Run, "models", "Runs the models' data tests now; a run like any other.", typeof(StartRequest), typeof(PipelinesApi.StartedRun), 201), context =>
             StartAsync(context, _ => AdHocPipelines.ForBuild(test: true, fullRefresh: false), "models.test", "models"));
     }
+
+    /// <summary>A problem's message with the project folder left out of its file names (<c>syncs/a.yml:3:1: …</c>).</summary>
+    private static string Relative(ProjectConfig project, string message) =>
+        message.Replace(Path.TrimEndingDirectorySeparator(Path.GetFullPath(project.Root)) + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal);
 
     /// <summary>Why the caller may not touch sync {name}'s state (no such sync: 404; too little on its dataset: 403), or null.</summary>
     private static IResult? Checked(HttpContext context, Privilege needed, string action)

@@ -56,7 +56,7 @@ public sealed class ConnectionFlowTests(WebFixture web)
         await Assertions.Expect(p.GetByTestId("yaml-preview")).ToContainTextAsync($"password: \"${{secret:connection.{name}.password}}\"");
         Assert.DoesNotContain(secret, await p.ContentAsync(), StringComparison.Ordinal);
         await FlowSteps.SaveScreenshotAsync(page, "connection");
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 
     [Fact]

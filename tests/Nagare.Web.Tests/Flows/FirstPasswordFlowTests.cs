@@ -48,7 +48,7 @@ public sealed class FirstPasswordFlowTests(WebFixture web)
         await p.GetByLabel("Confirm new password", new() { Exact = true }).FillAsync(own);
         await p.GetByRole(AriaRole.Button, new() { Name = "Set password", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Navigation).ToBeVisibleAsync();
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
 
         await page.SignOutAsync();
         await SignInAsync(page, name, given);

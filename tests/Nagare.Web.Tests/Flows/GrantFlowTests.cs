@@ -36,7 +36,7 @@ public sealed class GrantFlowTests(WebFixture web)
 
         Assert.Contains(dataset, await ReadableDatasetsAsync(viewer));
         Assert.True((await PreviewAsync(viewer, dataset)).Ok);
-        admin.AssertNoProblems();
+        await admin.AssertNoProblemsAsync();
     }
 
     /// <summary>Sets one cell of the grant matrix and saves it, as an admin does.</summary>

@@ -43,6 +43,6 @@ public sealed class PipelineParameterFlowTests(WebFixture web)
         await FlowSteps.SaveScreenshotAsync(page, "pipeline-run");
         var rows = await FlowSteps.QueryWarehouseAsync(web, $"select min_id from {await FlowSteps.ModelRelationAsync(web, name)}");
         Assert.Equal(7, Assert.Single(rows)[0].GetInt64());
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 }

@@ -52,6 +52,6 @@ public sealed class QueryModelFlowTests(WebFixture web)
         await Assertions.Expect(p.GetByRole(AriaRole.Main)).ToContainTextAsync("30 7 * * *");
         await Assertions.Expect(p.GetByRole(AriaRole.Main)).ToContainTextAsync("Asia/Tokyo");
         await FlowSteps.SaveScreenshotAsync(page, "model-pipeline");
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 }

@@ -58,7 +58,7 @@ public sealed partial class SyncFlowTests(WebFixture web)
         }
 
         Assert.Equal(3, rows.Select(r => r[2].GetString()).Distinct().Count());
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 
     [GeneratedRegex(@"Run #(\d+) started\.")]

@@ -32,7 +32,7 @@ public sealed partial class WebPage : IAsyncDisposable
         {
             if (response.Status >= 400 && response.Url.Contains("/api/", StringComparison.Ordinal))
             {
-                failedRequests.Enqueue($"{response.Request.Method} {response.Url} answered {response.Status}");
+                failedRequests.Enqueue(DescribeAsync(response));
             }
         };
     }
@@ -98,11 +98,17 @@ public sealed partial class WebPage : IAsyncDisposable
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
     }
 
-    /// <summary>Fails with every uncaught error and console error seen so far.</summary>
-    public void AssertNoProblems()
+    /// <summary>Fails with every uncaught error and console error seen so far, and the API requests that failed with their answers.</summary>
+    public async Task AssertNoProblemsAsync()
     {
         var seen = Problems;
-        Assert.True(seen.Count == 0, "the page reported problems:\n" + string.Join('\n', seen) + (failedRequests.IsEmpty ? string.Empty : "\nrequests that failed:\n" + string.Join('\n', failedRequests)));
+        if (seen.Count == 0)
+        {
+            return;
+        }
+
+        var failed = await Task.WhenAll(failedRequests);
+        Assert.Fail("the page reported problems:\n" + string.Join('\n', seen) + (failed.Length == 0 ? string.Empty : "\nrequests that failed:\n" + string.Join('\n', failed)));
     }
 
     /// <summary>
@@ -119,7 +125,23 @@ public sealed partial class WebPage : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> failedRequests = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Task<string>> failedRequests = new();
+
+    /// <summary>A failed API request: method, address, status and the start of the answer (a problem's detail says why).</summary>
+    private static async Task<string> DescribeAsync(IResponse response)
+    {
+        string body;
+        try
+        {
+            body = await response.TextAsync();
+        }
+        catch (PlaywrightException e)
+        {
+            body = "(answer not readable: " + e.Message + ")";
+        }
+
+        return $"{response.Request.Method} {response.Url} answered {response.Status}: {(body.Length > 500 ? body[..500] + "…" : body)}";
+    }
 
     private void Record(string problem)
     {

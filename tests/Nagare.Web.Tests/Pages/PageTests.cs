@@ -50,6 +50,6 @@ public abstract class PageTests(WebFixture web)
         await Assertions.Expect(MainHeading(page)).ToHaveCountAsync(1);
         await Assertions.Expect(MainHeading(page)).ToBeVisibleAsync();
         await Assertions.Expect(page.Page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 }

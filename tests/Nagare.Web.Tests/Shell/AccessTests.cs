@@ -32,7 +32,7 @@ public sealed class AccessTests(WebFixture web)
 
         await Assertions.Expect(page.Page.GetByText("Your role may not open this page.")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 
     [Fact]

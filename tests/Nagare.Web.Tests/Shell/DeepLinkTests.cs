@@ -22,7 +22,7 @@ public sealed class DeepLinkTests(WebFixture web)
         await Assertions.Expect(page.NavLink("Home")).Not.ToHaveAttributeAsync("aria-current", "page");
         Assert.Equal(page.Url("/runs").ToString(), page.Page.Url);
         await page.WaitUntilLoadedAsync();
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class LanguageTests(WebFixture web)
         await AssertJapaneseAsync(page);
         await Assertions.Expect(page.Page.GetByLabel("言語")).ToHaveValueAsync("ja");
         await Assertions.Expect(page.Page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class LanguageTests(WebFixture web)
         await Assertions.Expect(page.NavLink("Home")).ToBeVisibleAsync();
         await Assertions.Expect(page.NavLink("Connections")).ToBeVisibleAsync();
         await Assertions.Expect(page.NavLink("ホーム")).ToHaveCountAsync(0);
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 
     private static async Task AssertJapaneseAsync(WebPage page)

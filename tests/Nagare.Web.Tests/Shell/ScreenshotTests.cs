@@ -42,7 +42,7 @@ public sealed class ScreenshotTests(WebFixture web, ITestOutputHelper output)
         }
 
         output.WriteLine($"screenshots at {width}x{height} in {WebFixture.ScreenshotFolder}");
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
         foreach (var file in saved)
         {
             AssertPng(file, width, height);
@@ -58,7 +58,7 @@ public sealed class ScreenshotTests(WebFixture web, ITestOutputHelper output)
         var file = await SaveAsync(page, "home-ja", 1366);
 
         output.WriteLine($"screenshot in Japanese: {file}");
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
         AssertPng(file, 1366, 768);
     }
 

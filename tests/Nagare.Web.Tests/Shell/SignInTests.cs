@@ -42,7 +42,7 @@ public sealed class SignInTests(WebFixture web)
 
         await Assertions.Expect(page.Page.GetByLabel("User menu")).ToContainTextAsync("sora");
         await Assertions.Expect(page.SignInButton).ToHaveCountAsync(0);
-        page.AssertNoProblems();
+        await page.AssertNoProblemsAsync();
     }
 
     [Fact]
