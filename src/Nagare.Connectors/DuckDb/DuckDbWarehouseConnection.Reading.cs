@@ -90,7 +90,7 @@ public sealed partial class DuckDbWarehouseConnection
         await using (reader.ConfigureAwait(false))
         {
             var batches = new DuckDbBatchReader(reader, columns);
-            var batch = new ColumnBatch(columns, request.BatchSize);
+            var batch = new ColumnBatch(columns, request.Limit is { } limit ? Math.Clamp(limit, 1, request.BatchSize) : request.BatchSize);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -339,6 +339,11 @@ public sealed partial class DuckDbWarehouseConnection
         if (request.Cursor is { } ordered)
         {
             sql.Append(" ORDER BY ").Append(DuckDbDialect.Quote(ordered.Column));
+        }
+
+        if (request.Limit is { } limit)
+        {
+            sql.Append(" LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));
         }
 
         return sql.ToString();

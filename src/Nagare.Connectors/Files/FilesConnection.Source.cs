@@ -215,7 +215,7 @@ public sealed partial class FilesConnection
                     using (reader)
                     {
                         var batchReader = new DuckDbBatchReader(reader, columns);
-                        var batch = new ColumnBatch(columns, request.BatchSize);
+                        var batch = new ColumnBatch(columns, request.Limit is { } limit ? Math.Clamp(limit, 1, request.BatchSize) : request.BatchSize);
                         while (true)
                         {
                             cancellationToken.ThrowIfCancellationRequested();
@@ -455,6 +455,11 @@ public sealed partial class FilesConnection
         if (request.Cursor is { } ordered)
         {
             sql += $" ORDER BY {DuckDbDialect.Quote(ordered.Column)}";
+        }
+
+        if (request.Limit is { } limit)
+        {
+            sql += " LIMIT " + limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return sql;

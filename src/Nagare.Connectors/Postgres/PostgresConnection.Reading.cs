@@ -50,6 +50,12 @@ public sealed partial class PostgresConnection
 
         var full = request.BatchSize;
         var first = request.Stream.EstimatedRows is { } estimate && estimate < full / 4 ? (int)Math.Max(64, (estimate * 2) + 16) : full;
+        if (request.Limit is { } limit)
+        {
+            // A sample of 20 rows needs a batch of 20, not one sized for the table.
+            full = Math.Min(full, Math.Max(1, limit));
+            first = Math.Min(first, full);
+        }
 
         await using var session = await OpenSessionAsync($"reading {stream}", cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
@@ -325,6 +331,11 @@ public sealed partial class PostgresConnection
         if (request.Cursor is { } ordered)
         {
             sql.Append(" ORDER BY ").Append(PostgresDialect.Quote(ordered.Column));
+        }
+
+        if (request.Limit is { } limit)
+        {
+            sql.Append(" LIMIT ").Append(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         sql.Append(") TO STDOUT (FORMAT BINARY)");

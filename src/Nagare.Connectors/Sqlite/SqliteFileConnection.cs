@@ -150,7 +150,7 @@ public sealed class SqliteFileConnection : ISource, IStreamStateStore, ISqlState
 
         await using (reader.ConfigureAwait(false))
         {
-            var batch = new ColumnBatch(columns, request.BatchSize);
+            var batch = new ColumnBatch(columns, request.Limit is { } limit ? Math.Clamp(limit, 1, request.BatchSize) : request.BatchSize);
             long rowNumber = 0;
             while (true)
             {
@@ -388,6 +388,11 @@ public sealed class SqliteFileConnection : ISource, IStreamStateStore, ISqlState
         if (request.Cursor is { } ordered)
         {
             sql.Append(" ORDER BY ").Append(Comparable(ordered.Column, request.Stream));
+        }
+
+        if (request.Limit is { } limit)
+        {
+            sql.Append(" LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));
         }
 
         return sql.ToString();

@@ -13,6 +13,10 @@ namespace Nagare.Core.Connectors;
 /// <param name="Snapshot">A snapshot token from <see cref="ISnapshotSource"/>, so parallel readers see one state.</param>
 /// <param name="BatchSize">Rows per batch.</param>
 /// <param name="Seen">For an incremental read, what the source itself noted as read on earlier runs; sources that track this (files) read what it does not cover, whatever the cursor says.</param>
+/// <param name="Limit">
+/// At most this many rows; null for all. SQL sources put it into their query (after the filter and the cursor's order,
+/// so with a cursor they are the first rows past it), so a sample of a big table reads only what it returns.
+/// </param>
 public sealed record ReadRequest(
     StreamSchema Stream,
     ImmutableArray<ColumnSchema> Columns,
@@ -22,8 +26,13 @@ public sealed record ReadRequest(
     string? CustomSql = null,
     string? Snapshot = null,
     int BatchSize = Batches.ColumnBatch.DefaultCapacity,
-    SeenTracker? Seen = null)
+    SeenTracker? Seen = null,
+    int? Limit = null)
 {
+    /// <summary>At most this many rows (zero or more); null for all.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative limit.</exception>
+    public int? Limit { get; init; } = Limit is < 0 ? throw new ArgumentOutOfRangeException(nameof(Limit), Limit, "A read's row limit is zero or more.") : Limit;
+
     /// <summary>The columns to read: <see cref="Columns"/>, or all of the stream's when empty.</summary>
     public ImmutableArray<ColumnSchema> EffectiveColumns => Columns.IsDefaultOrEmpty ? Stream.Columns : Columns;
 }

@@ -39,6 +39,34 @@ public static class GlobPattern
         return p == pattern.Length;
     }
 
+    /// <summary>
+    /// The glob that matches exactly <paramref name="text"/>. A glob has no escape character: a literal <c>*</c>,
+    /// <c>?</c> or <c>[</c> is written as the one-character set <c>[*]</c>, <c>[?]</c>, <c>[[]</c>.
+    /// </summary>
+    public static string Escape(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().IndexOfAny(['*', '?', '[']) < 0)
+        {
+            return text;
+        }
+
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '*' or '?' or '[')
+            {
+                escaped.Append('[').Append(c).Append(']');
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.ToString();
+    }
+
     /// <summary>True when the pattern has no wildcard (it names exactly one thing).</summary>
     public static bool IsLiteral(string pattern) => pattern.IndexOfAny(['*', '?', '[']) < 0;
 

@@ -58,7 +58,15 @@ public static partial class ConnectionsApi
     /// <summary>A page of discovered streams; <c>next</c> is the <c>after</c> value of the next page, or null on the last.</summary>
     public sealed record StreamPage(IReadOnlyList<StreamView> Items, string? Next);
 
+    /// <summary>The first rows of a stream, to judge a column mapping by.</summary>
+    /// <param name="Stream">The stream, <c>schema.table</c>.</param>
+    /// <param name="Columns">Every column with its canonical type, in the order of each row's values.</param>
+    /// <param name="Rows">The rows (at most the limit), each an array of JSON values: numbers exact, timestamps ISO 8601, bytes base64, lists and structs as JSON.</param>
+    public sealed record StreamSampleView(string Stream, IReadOnlyList<SampleColumn> Columns, IReadOnlyList<IReadOnlyList<JsonElement>> Rows);
+
     private const string MaxConcurrencyKey = "max_concurrency";
+    private const int SampleRows = 20;
+    private const int MaxSampleRows = 200;
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Maps the endpoints.</summary>
@@ -100,6 +108,7 @@ public static partial class ConnectionsApi
         routes.Map(new ApiOperation("DELETE", $"{path}/{{name}}", ApiAccess.Editor, ApiScopes.Edit, "connections", "Deletes a connection file and its stored secrets; refused while a sync uses it.", Status: 204), DeleteAsync);
         routes.Map(new ApiOperation("POST", $"{path}/{{name}}/test", ApiAccess.Editor, ApiScopes.Edit, "connections", "Opens the connection and says whether it answers (errors without secrets).", Response: typeof(ConnectionTest)), TestAsync);
         routes.Map(new ApiOperation("GET", $"{path}/{{name}}/streams", ApiAccess.Editor, ApiScopes.Read, "connections", "Discovers the connection's streams: columns with types, primary key (select=GLOB, limit, after).", Response: typeof(StreamPage)), StreamsAsync);
+        routes.Map(new ApiOperation("GET", $"{path}/{{name}}/streams/{{stream}}/sample", ApiAccess.Editor, ApiScopes.Read, "connections", $"The first rows of one stream (its id URL-encoded, e.g. public.users), every column with its type (limit, default {SampleRows}, at most {MaxSampleRows}); the limit is pushed into the source's query.", Response: typeof(StreamSampleView)), SampleAsync);
     }
 
     private static async Task<IResult> PutAsync(HttpContext context)
@@ -320,6 +329,52 @@ public static partial class ConnectionsApi
             s.CursorCandidates.IsDefault ? [] : [.. s.CursorCandidates],
             s.EstimatedRows)).ToList();
         return TypedResults.Json(new StreamPage(items, page.Count > limit ? items[^1].Stream : null), ApiJson.Options);
+    }
+
+    private static async Task<IResult> SampleAsync(HttpContext context)
+    {
+        var server = HealthApi.Server(context);
+        var name = NagareApi.Route(context, "name");
+        if (Usable(server, name) is { } unusable)
+        {
+            return unusable;
+        }
+
+        // The one character the router leaves encoded in a path segment; stream ids of files may hold it.
+        var stream = NagareApi.Route(context, "stream").Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        if (stream.Length == 0)
+        {
+            return Problems.BadRequest("Name the stream to sample, e.g. public.users.", "stream");
+        }
+
+        var (limit, badLimit) = NagareApi.Limit(context, SampleRows, MaxSampleRows);
+        if (badLimit is not null)
+        {
+            return badLimit;
+        }
+
+        var project = server.Project;
+        StreamSample? sample;
+        try
+        {
+            sample = await ConnectionProbe.SampleAsync(server.Pipelines.Registry, project, name, stream, limit, server.Time, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            var error = Scrub(project, name, e.Message);
+            server.Audit.Record(context, "connection.sample", $"{name} {Clip(stream)}", "failed", error);
+            return Problems.Of(StatusCodes.Status502BadGateway, "Connection failed", error);
+        }
+
+        if (sample is null)
+        {
+            server.Audit.Record(context, "connection.sample", $"{name} {Clip(stream)}", "failed", "no such stream");
+            return Problems.NotFound($"Connection '{name}' has no stream '{Clip(stream)}' (streams are named as discovery lists them, e.g. public.users).");
+        }
+
+        // Who looked at which stream, never what they saw.
+        server.Audit.Record(context, "connection.sample", $"{name} {stream}", "allowed", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{sample.Rows.Count} row(s)"));
+        return TypedResults.Json(new StreamSampleView(sample.Stream.Id.ToString(), sample.Columns, sample.Rows), ApiJson.Options);
     }
 
     /// <summary>Null when connection <paramref name="name"/> exists, can be opened and is not the built-in warehouse; else the answer saying why not.</summary>

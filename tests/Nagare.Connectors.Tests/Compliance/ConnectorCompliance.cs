@@ -90,6 +90,47 @@ public abstract class ConnectorCompliance<TFixture> : IClassFixture<TFixture>
     }
 
     [ComplianceFact]
+    public async Task Read_LimitWithCursor_ReturnsExactlyTheFirstRowsPastTheCursor()
+    {
+        await using var target = await Fixture.CreateTargetAsync();
+        var source = RequireSource(target);
+        // Stored out of order, so the first rows by id are not the first rows stored.
+        await target.CreateTableAsync("limited", SmallColumns, ["id"], SmallRows([.. Enumerable.Range(1, 30).Select(i => i * 7 % 31)]));
+        var stream = await FindStreamAsync(source, target, "limited");
+
+        var read = new List<object?[]>();
+        var batches = 0;
+        await foreach (var batch in source.ReadAsync(new ReadRequest(stream, [], Cursor: new CursorRange("id", 10L), BatchSize: 2, Limit: 5), CancellationToken.None))
+        {
+            batches++;
+            read.AddRange(ComplianceData.Rows(batch));
+        }
+
+        ComplianceData.AssertRows(SmallRows(11, 12, 13, 14, 15), read, SmallColumns);
+        Assert.Equal(3, batches);
+        ComplianceData.AssertRows(SmallRows(1, 2, 3), await ReadAsync(source, new ReadRequest(stream, [], Cursor: new CursorRange("id", null), Limit: 3)), SmallColumns);
+    }
+
+    [ComplianceFact]
+    public async Task Read_Limit_ReturnsExactlyThatManyRowsOfTheTable()
+    {
+        await using var target = await Fixture.CreateTargetAsync();
+        var source = RequireSource(target);
+        await target.CreateTableAsync("sampled", SmallColumns, ["id"], SmallRows([.. Enumerable.Range(1, 40)]));
+        var stream = await FindStreamAsync(source, target, "sampled");
+
+        var seven = await ReadAsync(source, new ReadRequest(stream, [stream.Columns[1], stream.Columns[0]], Limit: 7));
+        var none = await ReadAsync(source, new ReadRequest(stream, [], Limit: 0));
+        var more = await ReadAsync(source, new ReadRequest(stream, [], Limit: 1000));
+
+        Assert.Equal(7, seven.Count);
+        Assert.Equal(7, seven.Select(r => r[1]).Distinct().Count());
+        Assert.All(seven, r => Assert.Equal("n" + r[1], r[0]));
+        Assert.Empty(none);
+        Assert.Equal(40, more.Count);
+    }
+
+    [ComplianceFact]
     public async Task Write_EveryType_RoundTripsNullsAndExtremesAndDescribes()
     {
         await using var target = await Fixture.CreateTargetAsync();
@@ -380,6 +421,18 @@ public abstract class ConnectorCompliance<TFixture> : IClassFixture<TFixture>
         }
 
         throw new InvalidOperationException($"Discovery did not find {name}.");
+    }
+
+    /// <summary>Every row a read returns, in the order the source returns them.</summary>
+    protected static async Task<List<object?[]>> ReadAsync(ISource source, ReadRequest request)
+    {
+        var rows = new List<object?[]>();
+        await foreach (var batch in source.ReadAsync(request, CancellationToken.None))
+        {
+            rows.AddRange(ComplianceData.Rows(batch));
+        }
+
+        return rows;
     }
 
     /// <summary>Reads a table through the connector's source (discovery, then a full read), ordered by the first column.</summary>

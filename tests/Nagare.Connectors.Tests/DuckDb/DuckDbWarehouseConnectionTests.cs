@@ -477,6 +477,45 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
         Assert.Equal(1L, Scalar<long>("SELECT count(*) FROM _nagare.sync_state WHERE state_key = 'a'"));
     }
 
+    [Fact]
+    public async Task Read_LimitOnTenMillionRows_ReadsNoRowPastTheLimit()
+    {
+        await using (var connection = await _warehouse.OpenAsync(CancellationToken.None))
+        {
+            // Rows from the five millionth on fail to compute, so a read that went past the limit would fail.
+            connection.ExecuteNonQuery("""
+                CREATE SCHEMA IF NOT EXISTS lake;
+                CREATE VIEW lake.big AS
+                SELECT i AS id, CASE WHEN i < 5000000 THEN 'n' || i ELSE CAST(i || ' is past the limit' AS INTEGER)::VARCHAR END AS name
+                FROM range(10000000) t(i)
+                """);
+        }
+
+        StreamSchema? stream = null;
+        await foreach (var found in _warehouse.DiscoverAsync(new DiscoverRequest(["lake"], "lake.big"), CancellationToken.None))
+        {
+            stream = found;
+        }
+
+        Assert.NotNull(stream);
+        var rows = new List<object?[]>();
+        await foreach (var batch in _warehouse.ReadAsync(new ReadRequest(stream, [], Limit: 20), CancellationToken.None))
+        {
+            rows.AddRange(ComplianceData.Rows(batch));
+        }
+
+        Assert.Equal(20, rows.Count);
+        Assert.All(rows, r => Assert.Equal("n" + r[0], r[1]));
+        var unlimited = await Assert.ThrowsAsync<ConnectorException>(async () =>
+        {
+            await foreach (var batch in _warehouse.ReadAsync(new ReadRequest(stream, []), CancellationToken.None))
+            {
+                Assert.True(batch.RowCount > 0);
+            }
+        });
+        Assert.Contains("past the limit", unlimited.Message, StringComparison.Ordinal);
+    }
+
     private static object?[][] Rows(params int[] ids) => [.. ids.Select(i => new object?[] { (long)i, "n" + i, i + 0.5m })];
 
     private static WriteRequest Request(string table, WriteMode mode, ImmutableArray<ColumnSchema>? columns = null, DeleteDetection deletes = DeleteDetection.None) =>

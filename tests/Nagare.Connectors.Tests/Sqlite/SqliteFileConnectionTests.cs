@@ -124,6 +124,22 @@ public sealed class SqliteFileConnectionTests : IAsyncLifetime
         Assert.Contains("row 2", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Read_LimitBeforeRowsThatCannotBeRead_ReadsNoRowPastTheLimit()
+    {
+        Scalar("CREATE TABLE odd (id INTEGER, born DATE); INSERT INTO odd VALUES (1, '2024-01-02'), (2, '2024-01-03'), (3, 'yesterday'); SELECT 1");
+        var stream = (await _database.DescribeAsync(new StreamId("main", "odd"), CancellationToken.None))!;
+
+        var rows = new List<object?[]>();
+        await foreach (var batch in _database.ReadAsync(new ReadRequest(stream, [], Limit: 2), CancellationToken.None))
+        {
+            rows.AddRange(ComplianceData.Rows(batch));
+        }
+
+        Assert.Equal([1L, 2L], rows.Select(r => r[0]));
+        Assert.Equal(new DateOnly(2024, 1, 3), rows[1][1]);
+    }
+
     private static WriteRequest Request(string table, WriteMode mode, ImmutableArray<ColumnSchema> columns, DeleteDetection deletes) =>
         new("nightly", table, new StreamId("main", table), columns, mode, ["id"], DeleteDetection: deletes);
 

@@ -18,4 +18,26 @@ public sealed class GlobPatternTests
     [InlineData("Public.*", "public.x", false)]
     public void IsMatch_Pattern_MatchesWholeText(string pattern, string text, bool expected) =>
         Assert.Equal(expected, GlobPattern.IsMatch(pattern, text));
+
+    [Theory]
+    [InlineData("public.users")]
+    [InlineData("odd.a*b")]
+    [InlineData("odd.what?")]
+    [InlineData("odd.[draft] x")]
+    [InlineData("odd.[!]*?")]
+    public void Escape_AnyName_MatchesExactlyThatName(string name)
+    {
+        var glob = GlobPattern.Escape(name);
+
+        Assert.True(GlobPattern.IsMatch(glob, name));
+        Assert.False(GlobPattern.IsMatch(glob, name + "x"));
+        Assert.False(GlobPattern.IsMatch(glob, name.Replace('.', '_')));
+    }
+
+    [Fact]
+    public void Escape_Wildcards_BecomeOneCharacterSets()
+    {
+        Assert.Equal("a[*]b[?]c[[]d]", GlobPattern.Escape("a*b?c[d]"));
+        Assert.False(GlobPattern.IsMatch(GlobPattern.Escape("a*b"), "axxb"));
+    }
 }

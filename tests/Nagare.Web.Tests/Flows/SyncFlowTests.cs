@@ -5,13 +5,16 @@ using Nagare.Web.Tests.Infrastructure;
 
 namespace Nagare.Web.Tests.Flows;
 
-/// <summary>Creating a sync with a masked column through its form, running it, and finding the masked rows in the warehouse.</summary>
+/// <summary>
+/// Creating a sync with a masked column through its form (its sample rows showing the table's values but not the
+/// masked ones), running it, and finding the masked rows in the warehouse.
+/// </summary>
 [Collection(WebCollection.Name)]
 [Trait("Category", "Browser")]
 public sealed partial class SyncFlowTests(WebFixture web)
 {
     [Fact]
-    public async Task NewSync_WithAMaskedEmail_RunsAndWritesOnlyHashedAddresses()
+    public async Task NewSync_WithAMaskedEmail_SampleHidesItAndTheRunWritesOnlyHashedAddresses()
     {
         var name = FlowSteps.UniqueName("sync");
         var target = FlowSteps.UniqueName("lake");
@@ -35,6 +38,17 @@ public sealed partial class SyncFlowTests(WebFixture web)
         await selection.GetByText(new Regex(@"^Column mapping \(\d+\)$")).ClickAsync();
         await selection.GetByLabel("Mask email", new() { Exact = true }).SelectOptionAsync("sha256");
         await Assertions.Expect(selection.GetByText("Column mapping (1)", new() { Exact = true })).ToBeVisibleAsync();
+
+        // The sample shows the table's own values, but not those of the column just masked.
+        await selection.GetByRole(AriaRole.Button, new() { Name = "Sample rows", Exact = true }).ClickAsync();
+        var names = selection.GetByRole(AriaRole.List, new() { Name = "Sample values of name", Exact = true });
+        await Assertions.Expect(names).ToContainTextAsync("Aiko Tanaka");
+        await Assertions.Expect(names).ToContainTextAsync("佐藤 花子");
+        var emails = selection.GetByRole(AriaRole.List, new() { Name = "Sample values of email", Exact = true });
+        await Assertions.Expect(emails.GetByRole(AriaRole.Listitem)).ToHaveTextAsync(["•••", "•••", "•••"]);
+        Assert.DoesNotContain("@example", await selection.InnerHTMLAsync(), StringComparison.Ordinal);
+        await names.ScrollIntoViewIfNeededAsync();
+        await FlowSteps.SaveScreenshotAsync(page, "sync-sample");
         await p.GetByRole(AriaRole.Button, new() { Name = "Save sync", Exact = true }).ClickAsync();
 
         await Assertions.Expect(p).ToHaveURLAsync(page.Url("/syncs/" + name).ToString());

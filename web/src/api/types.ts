@@ -15,6 +15,8 @@ export interface ConnectionBody { type: string; settings?: Record<string, unknow
 export interface ConnectionTest { ok: boolean; error: string | null; type: string | null; seconds: number | null; version: string | null }
 export interface StreamColumn { name: string; type: string; nullable: boolean; native_type: string | null }
 export interface Stream { stream: string; schema: string; table: string; columns: StreamColumn[]; primary_key: string[]; cursor_candidates: string[]; estimated_rows: number | null }
+/** The first rows of one stream (GET /connections/{name}/streams/{stream}/sample): values in their JSON form, in the order of `columns`. */
+export interface StreamSample { stream: string; columns: { name: string; type: string }[]; rows: unknown[][] }
 
 /** A connector type and the options its connection files take (GET /connectors). */
 export interface ConnectorOption { name: string; kind: "string" | "integer" | "boolean" | "path" | "choice" | "list" | "map"; required: boolean; secret: boolean; default: string | number | boolean | null; description: string; choices: string[] | null }

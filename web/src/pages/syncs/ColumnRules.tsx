@@ -2,9 +2,11 @@
 // a cast narrows or changes the type), and as plain glob rules for patterns and the whole sync.
 import { useId, useMemo, useState } from "react";
 import type { Stream } from "../../api/types";
+import { ErrorBanner } from "../../components/ErrorBanner";
 import { useT } from "../../i18n";
 import { messages } from "./messages";
-import { CAST_TYPES, castWarning, columnPattern, emptyColumnRule, ruleMatches, type ColumnRuleForm, type Problem } from "./syncModel";
+import { SampleValues, useStreamSample } from "./SampleValues";
+import { CAST_TYPES, castWarning, columnEffect, columnPattern, emptyColumnRule, ruleMatches, type ColumnRuleForm, type Problem } from "./syncModel";
 
 type T = ReturnType<typeof useT<keyof typeof messages.en>>;
 
@@ -94,13 +96,18 @@ export function ColumnRulesEditor({ rules, onChange, at, problems, hide }: {
   );
 }
 
-/** One row per discovered column of a table: its rule (by the column's exact glob), and which other rules also touch it. */
-export function ColumnMapping({ stream, rules, syncRules, onChange, at, problems }: {
-  stream: Stream; rules: ColumnRuleForm[]; syncRules: ColumnRuleForm[]; onChange: (rules: ColumnRuleForm[]) => void; at: string; problems: Problem[];
+/**
+ * One row per discovered column of a table: its rule (by the column's exact glob), which other rules also touch it,
+ * and on demand a few values of the table's rows (masked columns' values hidden).
+ */
+export function ColumnMapping({ connection, stream, rules, syncRules, onChange, at, problems }: {
+  connection: string; stream: Stream; rules: ColumnRuleForm[]; syncRules: ColumnRuleForm[]; onChange: (rules: ColumnRuleForm[]) => void; at: string; problems: Problem[];
 }) {
   const t = useT(messages);
   const id = useId();
   const [filter, setFilter] = useState("");
+  const sampling = useStreamSample(connection, stream.stream);
+  const { sample } = sampling;
   const limit = 200;
   const matching = useMemo(() => {
     const q = filter.trim().toLowerCase();
@@ -118,6 +125,11 @@ export function ColumnMapping({ stream, rules, syncRules, onChange, at, problems
   };
   return (
     <div>
+      <div className="sample-bar">
+        <button type="button" onClick={sampling.load} disabled={sampling.busy}>{sampling.busy ? t("sampling") : sample ? t("sampleAgain") : t("sampleRows")}</button>
+        {sample && <span className="hint">{sample.rows.length > 0 ? t("sampleHint", { n: sample.rows.length }) : t("sampleEmpty")}</span>}
+      </div>
+      <ErrorBanner error={sampling.error} onRetry={sampling.load} />
       {stream.columns.length > 12 && (
         <div className="field">
           <label htmlFor={`${id}-f`}>{t("filterColumns")}</label>
@@ -126,7 +138,10 @@ export function ColumnMapping({ stream, rules, syncRules, onChange, at, problems
       )}
       <table className="list mapping-table">
         <thead>
-          <tr><th scope="col">{t("column")}</th><th scope="col">{t("sourceType")}</th><th scope="col">{t("rename")}</th><th scope="col">{t("exclude")}</th><th scope="col">{t("mask")}</th><th scope="col">{t("cast")}</th></tr>
+          <tr>
+            <th scope="col">{t("column")}</th><th scope="col">{t("sourceType")}</th>{sample && <th scope="col">{t("sampleTitle")}</th>}
+            <th scope="col">{t("rename")}</th><th scope="col">{t("exclude")}</th><th scope="col">{t("mask")}</th><th scope="col">{t("cast")}</th>
+          </tr>
         </thead>
         <tbody>
           {matching.slice(0, limit).map((c) => {
@@ -134,14 +149,21 @@ export function ColumnMapping({ stream, rules, syncRules, onChange, at, problems
             const i = rules.findIndex((r) => r.pattern === pattern);
             const rule = i >= 0 ? rules[i] : emptyColumnRule(pattern);
             const others = [...syncRules, ...rules.filter((r) => r.pattern !== pattern)].filter((r) => r.pattern && ruleMatches(r.pattern, stream, c.name)).map((r) => r.pattern);
+            const effect = columnEffect([...syncRules, ...rules], stream, c.name);
+            // A masked column arrives as text, whatever its cast says.
+            const target = effect.mask ? "string" : effect.cast;
             return (
-              <tr key={c.name}>
+              <tr key={c.name} className={effect.exclude ? "excluded" : undefined}>
                 <td>
                   <code>{c.name}</code>
                   {stream.primary_key.includes(c.name) && <small className="muted"> ({t("primaryKey")})</small>}
                   {others.length > 0 && <div className="hint">{t("alsoRules", { rules: others.join(", ") })}</div>}
                 </td>
-                <td>{c.type}</td>
+                <td>
+                  {c.type}
+                  {target && target !== c.type && <span className="cast-target" title={effect.mask ? t("maskedAs", { mask: effect.mask }) : t("castTo", { type: target })}> → {target}</span>}
+                </td>
+                {sample && <td className="sample-cell"><SampleValues sample={sample} column={c.name} mask={effect.mask} excluded={effect.exclude} /></td>}
                 <RuleInputs rule={rule} label={c.name} sourceType={c.type} listId={`${id}-types`} at={`${at}[${i}]`} problems={i >= 0 ? problems : []} onChange={(change) => setColumn(pattern, change)} />
               </tr>
             );

@@ -111,7 +111,7 @@ function Selection({ form, rule, index, problems, onChange, onStream, onRemove }
       <details open={columnsRuleCount > 0 || undefined}>
         <summary>{t("columnMapping", { n: columnsRuleCount })}</summary>
         {stream ? (
-          <ColumnMapping stream={stream} rules={rule.columns} syncRules={form.columns} onChange={(columns) => onChange({ ...rule, columns })} at={`${at}.columns`} problems={problems} />
+          <ColumnMapping connection={form.source} stream={stream} rules={rule.columns} syncRules={form.columns} onChange={(columns) => onChange({ ...rule, columns })} at={`${at}.columns`} problems={problems} />
         ) : (
           <ColumnRulesEditor rules={rule.columns} onChange={(columns) => onChange({ ...rule, columns })} at={`${at}.columns`} problems={problems} />
         )}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Stream } from "../../api/types";
 import { toYaml } from "../../components/yaml";
-import { castWarning, columnPattern, emptySync, literalStream, parseType, ruleForStream, ruleMatches, syncDocument, syncFromDocument, validateSync } from "./syncModel";
+import { castWarning, columnEffect, columnPattern, emptyColumnRule, emptySync, literalStream, parseType, ruleForStream, ruleMatches, syncDocument, syncFromDocument, validateSync } from "./syncModel";
 import { readYaml, YamlReadError } from "./yamlRead";
 
 const example = `# Copies the application's tables into the warehouse schema "lake".
@@ -136,6 +136,19 @@ describe("the sync form", () => {
     expect(ruleMatches("customers.amount", orders, "amount")).toBe(false);
     expect(columnPattern(orders, "meta.v")).toBe("public.orders.meta.v");
     expect(ruleMatches(columnPattern(orders, "meta.v"), orders, "meta.v")).toBe(true);
+  });
+
+  it("takes the rules matching a column together as the planner does: a mask or exclude anywhere holds, the last cast wins", () => {
+    const rules = [
+      { ...emptyColumnRule("*.amount"), mask: "sha256" as const },
+      { ...emptyColumnRule("amount"), cast: "string" },
+      { ...emptyColumnRule("orders.amount"), cast: "decimal(10,2)" },
+      { ...emptyColumnRule("id"), exclude: true },
+      { ...emptyColumnRule("customers.amount"), exclude: true },
+    ];
+    expect(columnEffect(rules, orders, "amount")).toEqual({ exclude: false, mask: "sha256", cast: "decimal(10,2)" });
+    expect(columnEffect(rules, orders, "id")).toEqual({ exclude: true, mask: "", cast: "" });
+    expect(columnEffect([], orders, "id")).toEqual({ exclude: false, mask: "", cast: "" });
   });
 
   it("warns where a cast narrows or changes a type", () => {

@@ -213,6 +213,23 @@ export function ruleMatches(pattern: string, stream: Stream, column: string): bo
   return globMatch(pattern, subject);
 }
 
+/**
+ * What the rules matching a column do to it, taken in order (the sync's rules, then the selection's), as the
+ * planner takes them: a later rule's rename, cast and mask win; any rule's exclude excludes; no rule unmasks.
+ */
+export function columnEffect(rules: ColumnRuleForm[], stream: Stream, column: string): { exclude: boolean; mask: ColumnRuleForm["mask"]; cast: string } {
+  let exclude = false;
+  let mask: ColumnRuleForm["mask"] = "";
+  let cast = "";
+  for (const r of rules) {
+    if (!r.pattern || !ruleMatches(r.pattern, stream, column)) continue;
+    exclude ||= r.exclude;
+    mask = r.mask || mask;
+    cast = r.cast.trim() || cast;
+  }
+  return { exclude, mask, cast };
+}
+
 /** The glob of a selection's rule for exactly one column of its table. */
 export function columnPattern(stream: Stream, column: string): string {
   return column.includes(".") ? `${globEscape(stream.schema)}.${globEscape(stream.table)}.${globEscape(column)}` : globEscape(column);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import type { Connection, Run, Stream, Sync } from "../../api/types";
+import type { Connection, Run, Stream, StreamSample, Sync } from "../../api/types";
 import { json, problem, renderPage, stubApi, type Call } from "../connections/test-utils";
 import Page from "./index";
 
@@ -89,6 +89,67 @@ describe("creating a sync", () => {
     // Undoing a column's last change removes its rule.
     fireEvent.click(within(selection).getByLabelText("Exclude id"));
     expect(screen.getByTestId("yaml-preview").textContent).not.toContain("id:");
+  });
+
+  const sample: StreamSample = {
+    stream: "public.orders",
+    columns: orders.columns.map((c) => ({ name: c.name, type: c.type })),
+    rows: [
+      [1, "aiko@example.com", 12.5, "2026-01-01T09:00:00Z"],
+      [2, "ben@example.com", null, "2026-01-02T09:00:00Z"],
+      [3, `hanako.sato.${"x".repeat(60)}@example.jp`, 7.25, "2026-01-03T09:00:00Z"],
+    ],
+  };
+
+  it("shows sample values under each column, masked columns' values hidden and excluded ones greyed", async () => {
+    const api = stubApi((c) => discovery(c) ?? (c.path === "connections/shop_db/streams/public.orders/sample" ? json(sample) : undefined));
+    renderPage(<Page sub={["new"]} />, "/syncs/new");
+    fireEvent.change(await screen.findByLabelText("Source connection"), { target: { value: "shop_db" } });
+    fireEvent.click(await screen.findByLabelText("public.orders"));
+    const selection = screen.getByRole("group", { name: "public.orders" });
+    fireEvent.change(within(selection).getByLabelText("Mask email"), { target: { value: "sha256" } });
+    fireEvent.click(within(selection).getByLabelText("Exclude id"));
+    fireEvent.change(within(selection).getByLabelText("Cast amount"), { target: { value: "string" } });
+    fireEvent.click(within(selection).getByRole("button", { name: "Sample rows" }));
+
+    const amounts = await within(selection).findByRole("list", { name: "Sample values of amount" });
+    expect(within(amounts).getAllByRole("listitem").map((v) => v.textContent)).toEqual(["12.5", "NULL", "7.25"]);
+    expect(within(selection).getByRole("list", { name: "Sample values of updated_at" }).textContent).toContain("2026-01-02T09:00:00Z");
+    const emails = within(selection).getByRole("list", { name: "Sample values of email" });
+    expect(within(emails).getAllByRole("listitem").map((v) => v.textContent)).toEqual(["•••", "•••", "•••"]);
+    expect(selection.textContent).not.toContain("aiko@example.com");
+    expect(selection.innerHTML).not.toContain("example.jp");
+    const ids = within(selection).getByRole("list", { name: "Sample values of id" });
+    expect(ids.className).toContain("excluded");
+    expect(ids.closest("tr")?.className).toBe("excluded");
+    expect(within(selection).getByText("→ string", { exact: false }).getAttribute("title")).toBe("Cast to string");
+    expect(api.sent("GET", "connections/shop_db/streams/public.orders/sample")[0].query.get("limit")).toBe("5");
+
+    // Unmasked, a long value is cut, with the whole value in its tooltip.
+    fireEvent.change(within(selection).getByLabelText("Mask email"), { target: { value: "" } });
+    const long = within(within(selection).getByRole("list", { name: "Sample values of email" })).getAllByRole("listitem")[2];
+    expect(long.textContent).toBe(`hanako.sato.${"x".repeat(28)}…`);
+    expect(long.getAttribute("title")).toBe(sample.rows[2][1]);
+  });
+
+  it("shows why a sample could not be read, and reads it again", async () => {
+    let fail = true;
+    stubApi((c) => discovery(c) ?? (c.path === "connections/shop_db/streams/public.orders/sample"
+      ? fail ? problem(502, "Cannot read public.orders of shop_db: permission denied for table orders") : json(sample)
+      : undefined));
+    renderPage(<Page sub={["new"]} />, "/syncs/new");
+    fireEvent.change(await screen.findByLabelText("Source connection"), { target: { value: "shop_db" } });
+    fireEvent.click(await screen.findByLabelText("public.orders"));
+    const selection = screen.getByRole("group", { name: "public.orders" });
+    fireEvent.click(within(selection).getByRole("button", { name: "Sample rows" }));
+
+    const alert = await within(selection).findByRole("alert");
+    expect(alert.textContent).toContain("permission denied for table orders");
+    expect(within(selection).queryByRole("list", { name: "Sample values of id" })).toBeNull();
+    fail = false;
+    fireEvent.click(within(alert).getByRole("button", { name: "Retry" }));
+    expect(await within(selection).findByRole("list", { name: "Sample values of id" })).toBeTruthy();
+    expect(within(selection).queryByRole("alert")).toBeNull();
   });
 
   it("adds a pattern, and refuses to send an incremental stream without a cursor", async () => {
