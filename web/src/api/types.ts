@@ -22,7 +22,7 @@ export interface StreamSample { stream: string; columns: { name: string; type: s
 export interface ConnectorOption { name: string; kind: "string" | "integer" | "boolean" | "path" | "choice" | "list" | "map"; required: boolean; secret: boolean; default: string | number | boolean | null; description: string; choices: string[] | null }
 export interface Connector { type: string; description: string; options: ConnectorOption[] }
 
-export interface Sync { name: string; source: string; destination: string; target_schema: string | null; streams: number; file: string }
+export interface Sync { name: string; source: string; destination: string; target_schema: string | null; streams: number; file: string; problem?: string | null }
 export interface StreamState { stream: string; cursor_column: string | null; cursor: string | null; chunks_staged: number[]; extra: Record<string, string>; updated_at: string | null }
 export interface SyncState { sync: string; streams: StreamState[] }
 

@@ -159,12 +159,17 @@ export function SyncDetail({ name }: { name: string }) {
       <div className="page-head">
         <h1 id="sync-title">{name}</h1>
         <div className="actions">
-          {canEdit && sync && <Link to={`/syncs/${encodeURIComponent(name)}/edit`} className="button">{t("editSync")}</Link>}
+          {canEdit && sync && !sync.problem && <Link to={`/syncs/${encodeURIComponent(name)}/edit`} className="button">{t("editSync")}</Link>}
           <Link to="/syncs">{t("back")}</Link>
         </div>
       </div>
       <ErrorBanner error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? <Loading /> : list.data && (!sync ? <p>{t("notFound", { name })}</p> : (
+      {list.loading && !list.data ? <Loading /> : list.data && (!sync ? <p>{t("notFound", { name })}</p> : sync.problem ? (
+        <>
+          <div className="banner banner-error" role="alert">{t("broken")} <span className="problem-text">{sync.problem}</span></div>
+          <dl className="summary"><dt>{t("file")}</dt><dd><code>{sync.file}</code></dd></dl>
+        </>
+      ) : (
         <>
           <dl className="summary">
             <dt>{t("source")}</dt><dd><Link to={`/connections/${encodeURIComponent(sync.source)}`}>{sync.source}</Link></dd>

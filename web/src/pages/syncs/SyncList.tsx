@@ -59,7 +59,14 @@ export function SyncList() {
               </tr>
             </thead>
             <tbody>
-              {items.map((s) => (
+              {items.map((s) => s.problem ? (
+                <tr key={s.name} className="broken">
+                  <td><Link to={`/syncs/${encodeURIComponent(s.name)}`}>{s.name}</Link></td>
+                  <td colSpan={4}><span className="problem-text" title={s.problem}>{t("brokenShort")}: {s.problem}</span></td>
+                  <td><code>{s.file}</code></td>
+                  {canRun && <td />}
+                </tr>
+              ) : (
                 <tr key={s.name}>
                   <td><Link to={`/syncs/${encodeURIComponent(s.name)}`}>{s.name}</Link></td>
                   <td><Link to={`/connections/${encodeURIComponent(s.source)}`}>{s.source}</Link></td>

@@ -302,4 +302,23 @@ describe("a sync's page", () => {
     expect(api.sent("POST", "syncs/app_to_lake/runs")[0].body).toEqual({});
     expect(screen.queryByRole("link", { name: "New sync" })).toBeNull();
   });
+
+  const broken: Sync = { name: "typo", source: "", destination: "", target_schema: null, streams: 0, file: "syncs/typo.yml", problem: "syncs/typo.yml:3:1: streamz: unknown key; did you mean 'streams'?" };
+
+  it("lists a sync whose file has a problem with the problem and no Run now", async () => {
+    stubApi((c) => c.path === "syncs" ? json({ items: [sync, broken] }) : handler(c), "editor");
+    renderPage(<Page sub={[]} />, "/syncs");
+    const row = (await screen.findByRole("link", { name: "typo" })).closest("tr") as HTMLElement;
+    expect(row.textContent).toContain("syncs/typo.yml:3:1: streamz: unknown key; did you mean 'streams'?");
+    expect(within(row).queryByRole("button")).toBeNull();
+    expect(screen.getByRole("button", { name: "Run app_to_lake now" })).toBeTruthy();
+  });
+
+  it("says on a broken sync's page what is wrong, without Run now or Edit", async () => {
+    stubApi((c) => c.path === "syncs" ? json({ items: [broken] }) : handler(c), "editor");
+    renderPage(<Page sub={["typo"]} />, "/syncs/typo");
+    expect((await screen.findByRole("alert")).textContent).toContain("streamz: unknown key");
+    expect(screen.queryByRole("button", { name: "Run now" })).toBeNull();
+    expect(screen.queryByRole("link", { name: "Edit sync" })).toBeNull();
+  });
 });
