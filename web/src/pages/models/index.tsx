@@ -34,7 +34,8 @@ export default function Page({ sub }: PageProps) {
   const { search } = useRouter();
   const list = useAsync((signal) => api.get<{ items: Model[] }>("models", { signal }).then((r) => r.items), []);
   const models: ModelsState = { data: list.data, error: list.error, loading: list.loading, reload: list.reload };
-  if (sub.length > 0) return <ModelPage key={sub[0]} name={sub[0]} models={models} />;
+  // The lineage graph is outside the model's page: moving to another model keeps it (and how it is set) while that model loads.
+  if (sub.length > 0) return <><ModelPage key={sub[0]} name={sub[0]} models={models} /><ModelLineage name={sub[0]} models={models} /></>;
   const file = search.get("file");
   if (file) return <FileView key={file} path={file} models={models} />;
   return <ModelsHome models={models} />;
@@ -215,7 +216,6 @@ function ModelPage({ name, models }: { name: string; models: ModelsState }) {
   const file = useProjectFile(canEdit ? path : undefined, onSaved);
   const schema = useWarehouseSchema();
   const refs = useMemo(() => (models.data ?? []).filter((m) => m.type === "model" || m.type === "seed").map((m) => m.name), [models.data]);
-  const graph = useMemo(() => buildGraph(models.data ?? []), [models.data]);
   const view = useRef<EditorView | null>(null);
   useLeaveWarning(file.dirty);
 
@@ -223,7 +223,7 @@ function ModelPage({ name, models }: { name: string; models: ModelsState }) {
   const preview = useAction<QueryResult>();
   const build = useAction<StartedRun>();
 
-  if (detail.loading && !detail.data) return <Loading />;
+  if (detail.loading && !detail.data) return <section><p><Link to="/models">{t("allModels")}</Link></p><h1>{name}</h1><Loading /></section>;
   if (detail.error instanceof ApiError && detail.error.status === 404 && !path) {
     return <section><p><Link to="/models">{t("allModels")}</Link></p><h1>{name}</h1><p role="alert">{t("notFound", { name })}</p></section>;
   }
@@ -232,7 +232,6 @@ function ModelPage({ name, models }: { name: string; models: ModelsState }) {
   const editable = canEdit && !!path && !file.loading && !file.loadError;
   const text = canEdit && path ? file.content : detail.data?.raw_sql ?? "";
   const isSql = !path || path.endsWith(".sql");
-  const focus = model && graph.nodes.has(nodeId(model.type, model.name)) ? nodeId(model.type, model.name) : null;
 
   return (
     <section>
@@ -315,10 +314,17 @@ function ModelPage({ name, models }: { name: string; models: ModelsState }) {
         )}
       </div>
 
-      {focus ? <Lineage graph={graph} focus={focus} name={name} /> : models.loading ? <Loading /> : null}
       {type === "test" && <p className="hint">{t("testNoLineage")}</p>}
     </section>
   );
+}
+
+/** The lineage graph focused on model `name`, as the model list knows it (tests have none). */
+function ModelLineage({ name, models }: { name: string; models: ModelsState }) {
+  const graph = useMemo(() => buildGraph(models.data ?? []), [models.data]);
+  const focus = (models.data ?? []).filter((m) => m.name === name).map((m) => nodeId(m.type, m.name)).find((id) => graph.nodes.has(id));
+  if (focus) return <Lineage graph={graph} focus={focus} name={name} />;
+  return models.loading ? <Loading /> : null;
 }
 
 /** A request started by a button: busy while it runs, then its value or its error. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import Page from "./index";
-import { editorView, json, problem, renderPage, stubApi, stubLayout, typeInto } from "../query/testing";
+import { editorView, json, pageTree, problem, renderPage, stubApi, stubLayout, typeInto } from "../query/testing";
 
 const models = [
   { name: "raw_orders", type: "seed", materialized: "seed", relation: '"main_raw"."raw_orders"', depends_on: [], path: "seeds/raw_orders.csv", description: null },
@@ -72,6 +72,30 @@ describe("models page", { timeout: 30_000 }, () => {
     expect(within(lineage).getByRole("link", { name: "revenue" })).toBeTruthy();
     fireEvent.change(within(lineage).getByLabelText("Levels up"), { target: { value: "1" } });
     expect(within(lineage).queryByRole("link", { name: "raw_orders" })).toBeNull();
+  });
+
+  it("keeps the lineage graph, as the user set it, while the next model's details load", async () => {
+    let answer: (r: Response) => void = () => {};
+    stubApi({
+      "GET /models": json({ items: models }),
+      "GET /models/orders": json(detail),
+      "GET /models/stg_orders": () => new Promise<Response>((resolve) => { answer = resolve; }),
+      "GET /project/files/models/marts/orders.sql": () => new Response(raw, { headers: { "Content-Type": "text/plain", ETag: etag } }),
+      "GET /project/files/models/staging/stg_orders.sql": () => new Response("select 1", { headers: { "Content-Type": "text/plain", ETag: etag } }),
+    });
+    const { rerender } = renderPage(<Page sub={["orders"]} />);
+    const before = await screen.findByRole("region", { name: "Lineage" });
+    fireEvent.change(within(before).getByLabelText("Levels up"), { target: { value: "1" } });
+
+    rerender(pageTree(<Page sub={["stg_orders"]} />));
+
+    expect(await screen.findByRole("heading", { level: 1, name: "stg_orders" })).toBeTruthy();
+    const during = screen.getByRole("region", { name: "Lineage" });
+    expect(during).toBe(before);
+    expect((within(during).getByLabelText("Levels up") as HTMLSelectElement).value).toBe("1");
+    answer(json({ model: models[1], raw_sql: "select 1", compiled_sql: "select 1" }));
+    await waitFor(() => expect(screen.getByRole("heading", { level: 2, name: "Compiled SQL" })).toBeTruthy());
+    expect(screen.getByRole("region", { name: "Lineage" })).toBe(before);
   });
 
   it("saves with If-Match and shows the problem the server names, with the line", async () => {

@@ -49,12 +49,17 @@ function SignedIn({ children }: { children: ReactNode }) {
 }
 
 export function renderPage(page: ReactNode) {
-  return render(
+  return render(pageTree(page));
+}
+
+/** The providers around `page`, for `rerender` with other props (the providers keep their state). */
+export function pageTree(page: ReactNode) {
+  return (
     <LangProvider initial="en">
       <SessionProvider>
         <RouterProvider><SignedIn>{page}</SignedIn></RouterProvider>
       </SessionProvider>
-    </LangProvider>,
+    </LangProvider>
   );
 }
 
