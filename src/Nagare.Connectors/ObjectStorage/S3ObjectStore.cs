@@ -276,7 +276,7 @@ public sealed class S3ObjectStore : IDisposable
             {
                 await Task.Delay(Options.RetryDelay * Math.Pow(2, attempt), _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is AmazonClientException or HttpRequestException or IOException or SocketException or OperationCanceledException))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or SocketException or OperationCanceledException))
             {
                 throw Translate(e, what, attempt);
             }
@@ -292,7 +292,7 @@ public sealed class S3ObjectStore : IDisposable
             await _client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = Options.Bucket, Key = key, UploadId = uploadId }, timeout.Token).ConfigureAwait(false);
             return null;
         }
-        catch (Exception e) when (e is AmazonClientException or HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or OperationCanceledException)
         {
             return $"its unfinished multipart upload {uploadId} could not be aborted ({Redact(Detail(e))}); a lifecycle rule on incomplete multipart uploads removes it";
         }
