@@ -16,8 +16,8 @@ public sealed record ObjectStorageOptions
     /// <summary>The smallest part S3 accepts in a multipart upload (except the last): 5 MiB.</summary>
     public const long MinPartSize = 5L << 20;
 
-    /// <summary>The largest part S3 accepts: 5 GiB.</summary>
-    public const long MaxPartSize = 5L << 30;
+    /// <summary>The largest part Nagare sends: 1 GiB (S3 accepts 5 GiB, but each part in flight is held in memory).</summary>
+    public const long MaxPartSize = 1L << 30;
 
     /// <summary>The bucket (<c>bucket</c>). Required.</summary>
     public string Bucket { get; init; } = "";
@@ -53,7 +53,7 @@ public sealed record ObjectStorageOptions
     public string? SessionToken { get; init; }
 
     /// <summary>
-    /// Bytes per part of a multipart upload (<c>part_size</c>, 5 MiB..5 GiB, default 8 MiB). A file no larger goes
+    /// Bytes per part of a multipart upload (<c>part_size</c>, 5 MiB..1 GiB, default 8 MiB). A file no larger goes
     /// up in one request. Each upload in flight holds one part in memory. A file of more than 10,000 parts uses
     /// larger parts, as S3 allows no more.
     /// </summary>

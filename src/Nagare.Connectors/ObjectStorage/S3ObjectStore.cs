@@ -49,7 +49,7 @@ public sealed class S3ObjectStore : IDisposable
 
         if (options.PartSize is < ObjectStorageOptions.MinPartSize or > ObjectStorageOptions.MaxPartSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.PartSize, "part_size must be between 5 MiB and 5 GiB");
+            throw new ArgumentOutOfRangeException(nameof(options), options.PartSize, "part_size must be between 5 MiB and 1 GiB");
         }
 
         _uploads = new SemaphoreSlim(options.ParallelUploads, options.ParallelUploads);

@@ -55,7 +55,7 @@ internal static partial class ActivationReader
         var partSize = Size(section, "part_size") ?? new ObjectStorageOptions().PartSize;
         if (partSize is < ObjectStorageOptions.MinPartSize or > ObjectStorageOptions.MaxPartSize)
         {
-            throw section.Error("part_size", $"must be between 5MiB and 5GiB (S3's limits for a part), found {partSize} bytes");
+            throw section.Error("part_size", $"must be between 5MiB (S3's smallest part) and 1GiB (each part in flight is held in memory), found {partSize} bytes");
         }
 
         var parallelUploads = section.Int("parallel_uploads", 1, 64) ?? new ObjectStorageOptions().ParallelUploads;

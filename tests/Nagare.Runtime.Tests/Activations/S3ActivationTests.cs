@@ -193,7 +193,7 @@ public sealed class S3ActivationTests : IDisposable
     [InlineData("type: s3\n  bucket: s3://exports/daily", "activations/a.yml:4:11: destination.bucket:", "write the bucket alone (bucket: exports) and the folder under prefix:")]
     [InlineData("type: s3\n  bucket: Exports_2026", "activations/a.yml:4:11: destination.bucket:", "is not a valid bucket name")]
     [InlineData("type: s3\n  bucket: exports\n  endpoint: 127.0.0.1:9000", "activations/a.yml:5:13: destination.endpoint:", "is not an http:// or https:// address")]
-    [InlineData("type: s3\n  bucket: exports\n  part_size: 1MB", "activations/a.yml:5:14: destination.part_size:", "must be between 5MiB and 5GiB")]
+    [InlineData("type: s3\n  bucket: exports\n  part_size: 1MB", "activations/a.yml:5:14: destination.part_size:", "must be between 5MiB (S3's smallest part) and 1GiB")]
     [InlineData("type: s3\n  bucket: exports\n  parallel_uploads: 0", "activations/a.yml:5:21: destination.parallel_uploads:", "must be between 1 and 64")]
     [InlineData("type: s3\n  bucket: exports\n  access_key_id: ${TEST_S3_KEY_ID}", "activations/a.yml:3:", "access_key_id and secret_access_key go together")]
     [InlineData("type: s3\n  bucket: exports\n  access_key_id: AKIA\n  secret_access_key: hunter2-literal", "activations/a.yml:6:22: destination.secret_access_key:", "write it as a reference, not the value")]
