@@ -1,7 +1,8 @@
 namespace Nagare.Connectors.Files;
 
 /// <summary>
-/// Where exported files end up: a local folder now, object storage (S3) later. Files are written into a work folder
+/// Where exported files end up: a local folder (<see cref="LocalFolderStorage"/>) or a bucket of S3 or an S3-compatible
+/// server (<see cref="ObjectStorage.S3ExportStorage"/>). Files are written into a work folder
 /// first; publishing puts every file in place and then the manifest, last, so a reader that sees a manifest finds every
 /// file it names complete.
 /// </summary>

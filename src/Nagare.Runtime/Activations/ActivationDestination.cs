@@ -13,7 +13,7 @@ namespace Nagare.Runtime.Activations;
 public abstract record ActivationDestination(ActivationMode Mode, ImmutableArray<string> Key, ConfigLocation Location)
 {
     /// <summary>The kinds of destination this version writes, as <c>type:</c> names them.</summary>
-    public static IReadOnlyList<string> SupportedTypes { get; } = ["database", "files"];
+    public static IReadOnlyList<string> SupportedTypes { get; } = ["database", "files", "s3"];
 
     /// <summary>The destination as users name it (a connection's table, a folder).</summary>
     public abstract string Display { get; }

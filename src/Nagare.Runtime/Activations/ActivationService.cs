@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Nagare.Connectors.Files;
+using Nagare.Connectors.ObjectStorage;
 using Nagare.Core.Connectors;
 using Nagare.DuckDb;
 using Nagare.Runtime.Configuration;
@@ -126,6 +127,7 @@ public sealed class ActivationService
         DatabaseDestination database => new DatabaseTarget(database, registry.Create(project, database.Connection, time, options.LockWait) as IDestination
             ?? throw new ActivationException($"Activation '{activation.Name}': connection '{database.Connection}' cannot be written to.")),
         FilesDestination files => new FilesTarget(files, new LocalFolderStorage(files.Path), time),
+        S3Destination s3 => new FilesTarget(s3.Files, new S3ExportStorage(new S3ObjectStore(s3.StorageOptions(), time), Path.Combine(project.Root, ".nagare", "exports"), time), time),
         var other => throw new ActivationException($"Activation '{activation.Name}': destination type {other.GetType().Name} is not supported in this version."),
     };
 

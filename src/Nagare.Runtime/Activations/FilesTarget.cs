@@ -8,7 +8,7 @@ namespace Nagare.Runtime.Activations;
 
 /// <summary>
 /// Split files written by <see cref="FileExportWriter"/> into a work folder of an <see cref="IExportStorage"/> (a local
-/// folder; object storage later), published with a manifest written last: the files, their rows, bytes and SHA-256,
+/// folder, a bucket of object storage), published with a manifest written last: the files, their rows, bytes and SHA-256,
 /// the schema and the run. A run that fails before the manifest leaves no manifest naming its files.
 /// </summary>
 public sealed class FilesTarget(FilesDestination destination, IExportStorage storage, TimeProvider time) : IActivationTarget
@@ -53,7 +53,14 @@ public sealed class FilesTarget(FilesDestination destination, IExportStorage sto
             }
 
             var manifest = Manifest(delivery, records, files);
-            await storage.PublishAsync(files, manifestName, manifest, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await storage.PublishAsync(files, manifestName, manifest, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConnectorException e)
+            {
+                throw new ActivationException($"Activation '{name}': {e.Message}", e) { Hint = e.Hint };
+            }
             long inserted = 0, updated = 0, deleted = 0;
             if (records == ActivationRecords.All)
             {
@@ -72,8 +79,12 @@ public sealed class FilesTarget(FilesDestination destination, IExportStorage sto
         }
     }
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>Disposes the storage (an object store's client), which the target owns.</summary>
+    public ValueTask DisposeAsync()
+    {
+        (storage as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private static string Render(Func<string> render)
     {

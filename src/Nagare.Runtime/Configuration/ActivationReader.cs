@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Nagare.Runtime.Configuration;
 
 /// <summary>Reads <c>activations/*.yml</c> for <see cref="ProjectLoader"/>; every problem names file, line, column and key.</summary>
-internal static class ActivationReader
+internal static partial class ActivationReader
 {
     private static readonly ImmutableSortedDictionary<string, ActivationMode> DatabaseModes = new Dictionary<string, ActivationMode>
     {
@@ -133,7 +133,8 @@ internal static class ActivationReader
         return type switch
         {
             "database" => ReadDatabase(section, connections, brokenConnections),
-            "files" => ReadFiles(section, root),
+            "files" => ReadFiles(section, Path.GetFullPath(section.RequiredString("path"), root)),
+            "s3" => ReadS3(section),
             null => throw section.Error("connection", "is required: the database connection written to (or write type: files with path: for files)"),
             _ => throw section.Error("type", $"destination type '{type}' is not supported in this version; supported: {string.Join(", ", ActivationDestination.SupportedTypes)} (a database is a postgres, sqlite or duckdb connection){YamlSection.Suggest(type, ActivationDestination.SupportedTypes)}"),
         };
@@ -185,10 +186,10 @@ internal static class ActivationReader
         return StreamId.Parse(section.RequiredString("table"));
     }
 
-    private static FilesDestination ReadFiles(YamlSection section, string root)
+    /// <summary>The keys of files (all but <c>path</c>) into a destination at <paramref name="path"/>; also the layout of files in object storage.</summary>
+    private static FilesDestination ReadFiles(YamlSection section, string path)
     {
         section.String("type");
-        var path = Path.GetFullPath(section.RequiredString("path"), root);
         var format = section.String("format")?.ToLowerInvariant() ?? "csv";
         if (format == "ndjson")
         {
