@@ -17,9 +17,9 @@ internal sealed partial class ActivationDiff
     /// <summary>Longest text kept of a request's or an answer's body.</summary>
     public const int KeptBodyLength = 4096;
 
-    private string RejectedTable => $"{Q(Schema)}.{Q(Name + "__rejected")}";
+    private string RejectedTable => ActivationTables.Rejected(Name);
 
-    private string RequestsTable => $"{Q(Schema)}.{Q(Name + "__requests")}";
+    private string RequestsTable => ActivationTables.Requests(Name);
 
     /// <summary>Reads <paramref name="records"/> one by one as JSON, in key order (at most <paramref name="limit"/> when set); returns the records read.</summary>
     public async Task<long> ReadRecordsAsync(ActivationRecords records, int? limit, Func<ActivationRecord, CancellationToken, ValueTask> consume, CancellationToken cancellationToken)

@@ -20,8 +20,8 @@ public static class ActivationsApi
     /// <summary>All activations, by name.</summary>
     public sealed record ActivationList(IReadOnlyList<ActivationView> Items);
 
-    /// <summary>Whether to ignore what was delivered before and send the whole result (default false).</summary>
-    public sealed record ActivationRequest(bool Full = false);
+    /// <summary>Whether to ignore what was delivered before and send the whole result (default false), or to send only the records the destination rejected before (default false).</summary>
+    public sealed record ActivationRequest(bool Full = false, bool RetryRejected = false);
 
     /// <summary>What a run would send now: counts and the first records of each kind (<c>insert</c>, <c>update</c>, <c>delete</c>).</summary>
     public sealed record PlanView(
@@ -65,7 +65,7 @@ public static class ActivationsApi
             ActivationPlan plan;
             try
             {
-                plan = await Service(server).PlanAsync(name, new ActivationRunOptions { Full = body!.Full, LockWait = TimeSpan.FromSeconds(30) }, context.RequestAborted).ConfigureAwait(false);
+                plan = await Service(server).PlanAsync(name, new ActivationRunOptions { Full = body!.Full, RetryRejected = body.RetryRejected, LockWait = TimeSpan.FromSeconds(30) }, context.RequestAborted).ConfigureAwait(false);
             }
             catch (NagareException e)
             {
@@ -74,7 +74,7 @@ public static class ActivationsApi
 
             return TypedResults.Json(View(plan), ApiJson.Options);
         });
-        routes.Map(new ApiOperation("POST", $"{path}/{{name}}/runs", ApiAccess.Editor, ApiScopes.Run, "activations", "Runs an activation now (full: send the whole result, ignoring what was delivered); a run like any other.", typeof(ActivationRequest), typeof(PipelinesApi.StartedRun), 201, new ActivationRequest(false)), async context =>
+        routes.Map(new ApiOperation("POST", $"{path}/{{name}}/runs", ApiAccess.Editor, ApiScopes.Run, "activations", "Runs an activation now (full: send the whole result, ignoring what was delivered; retryRejected: only the records the destination rejected before); a run like any other.", typeof(ActivationRequest), typeof(PipelinesApi.StartedRun), 201, new ActivationRequest(false)), async context =>
         {
             var (name, refused) = Checked(context);
             if (refused is not null)
@@ -89,8 +89,13 @@ public static class ActivationsApi
             }
 
             var server = HealthApi.Server(context);
-            var run = await server.Pipelines.StartAsync(AdHocPipelines.ForActivation(name, body!.Full), new Dictionary<string, string>(StringComparer.Ordinal), null, null, context.RequestAborted).ConfigureAwait(false);
-            server.Audit.Record(context, "activation.run", $"{name} #{run.Id}", "allowed", body.Full ? "full" : null);
+            if (body!.Full && body.RetryRejected)
+            {
+                return Problems.BadRequest("full sends the whole result and retryRejected only the rejected records: choose one.");
+            }
+
+            var run = await server.Pipelines.StartAsync(AdHocPipelines.ForActivation(name, body.Full, body.RetryRejected), new Dictionary<string, string>(StringComparer.Ordinal), null, null, context.RequestAborted).ConfigureAwait(false);
+            server.Audit.Record(context, "activation.run", $"{name} #{run.Id}", "allowed", body.Full ? "full" : body.RetryRejected ? "retry-rejected" : null);
             var url = $"{NagareApi.Prefix}/runs/{run.Id}";
             context.Response.Headers.Location = url;
             return TypedResults.Json(new PipelinesApi.StartedRun(run.Id, run.State, run.Existing, url), ApiJson.Options, statusCode: StatusCodes.Status201Created);
