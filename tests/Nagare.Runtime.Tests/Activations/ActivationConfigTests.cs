@@ -49,7 +49,12 @@ public sealed class ActivationConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("destination: { type: http, url: \"https://x\" }", "activations/a.yml:2:", "destination type 'http' is not supported in this version; supported: database, files")]
+    [InlineData("destination: { type: ftp, url: \"https://x\" }", "activations/a.yml:2:", "destination type 'ftp' is not supported in this version; supported: database, files, http")]
+    [InlineData("destination:\n  type: http\n  key: [id]\n  method: POST", "activations/a.yml:3:3: destination.url:", "is required")]
+    [InlineData("destination:\n  type: http\n  url: https://api.example.com/c\n  key: [id]\n  auth: { type: oauth, token: x }", "activations/a.yml:6:17: destination.auth.type:", "'oauth' is not one of basic, bearer, hmac, oauth2_client_credentials")]
+    [InlineData("destination:\n  type: http\n  url: https://api.example.com/c", "activations/a.yml:3:3: destination.key:", "is required")]
+    [InlineData("destination:\n  type: http\n  url: \"https://x/{{ record.id }}\"\n  key: [id]\n  batch_size: 50", "activations/a.yml:4:8: destination.url:", "uses record, which exists only with batch_size: 1")]
+    [InlineData("destination:\n  type: http\n  url: https://x/c\n  key: [id]\n  rate_limit: { requests_per_second: fast }", "activations/a.yml:6:38: destination.rate_limit.requests_per_second:", "'fast' is not a number")]
     [InlineData("destination:\n  connection: app\n  table: t\n  mode: upsrt", "activations/a.yml:5:9: destination.mode:", "'upsrt' is not one of insert, mirror, replace, upsert")]
     [InlineData("destination: { connection: app, table: t, mode: upsert }", "activations/a.yml:2:", "destination.key: is required with mode upsert")]
     [InlineData("destination: { connection: nope, table: t, mode: insert }", "activations/a.yml:2:", "no connection named 'nope'")]
