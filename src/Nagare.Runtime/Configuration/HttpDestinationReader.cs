@@ -102,6 +102,7 @@ internal static partial class HttpDestinationReader
         }
 
         var url = defaultUrl is null ? section.RequiredString("url") : section.String("url") ?? defaultUrl;
+        var written = section.Node("url") is YamlScalarNode { Value: { } raw } && raw.Contains("${", StringComparison.Ordinal) ? raw : null;
         Template(section, "url", url, batchSize);
         if (!url.Contains("{{", StringComparison.Ordinal) && !url.Contains("{%", StringComparison.Ordinal)
             && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
@@ -115,7 +116,11 @@ internal static partial class HttpDestinationReader
             Template(section, "body", body, batchSize);
         }
 
-        return new HttpRequestTemplate(method, url, body);
+        return new HttpRequestTemplate(method, url, body)
+        {
+            WrittenUrl = written,
+            UrlSecrets = written is null ? [] : [.. ReferencedValues(written, url).Select(v => new Secret(v))],
+        };
     }
 
     /// <summary>Checks a template's syntax when the project loads, and that it names <c>record</c> only where there is one.</summary>
@@ -233,6 +238,17 @@ internal static partial class HttpDestinationReader
             throw section.Error(key, e.Message);
         }
     }
+
+    /// <summary>What the <c>${…}</c> references of <paramref name="written"/> became in <paramref name="resolved"/> (an API key in a query string).</summary>
+    private static IEnumerable<string> ReferencedValues(string written, string resolved)
+    {
+        var literals = Reference().Split(written).Select(Regex.Escape);
+        var match = Regex.Match(resolved, "^" + string.Join("(.*?)", literals) + "$", RegexOptions.Singleline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return match.Success ? match.Groups.Values.Skip(1).Select(g => g.Value).Where(v => v.Length > 0) : [resolved];
+    }
+
+    [GeneratedRegex(@"\$\{[^}]*\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Reference();
 
     [GeneratedRegex(@"\brecord\b", RegexOptions.CultureInvariant)]
     private static partial Regex RecordName();

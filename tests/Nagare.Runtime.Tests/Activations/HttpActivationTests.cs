@@ -284,7 +284,7 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
         // The API echoes the credentials back, as some do in their errors.
         api.Answer = r => (400, JsonSerializer.Serialize(new { error = "bad", saw = r.Header("Authorization") + " " + r.Header("X-Api-Key") }), null);
         Activation($"""
-            url: "{api.Url}/contacts"
+            url: "{api.Url}/contacts?api_key=${"{"}API_KEY{"}"}"
             batch_size: 10
             headers: {"{"} X-Api-Key: "${"{"}API_KEY{"}"}" {"}"}
             auth: {"{"} type: bearer, token: "${"{"}API_TOKEN{"}"}" {"}"}
@@ -293,6 +293,8 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
         var result = await RunAsync();
 
         Assert.Equal(5, result.Rejected);
+        Assert.Equal("/contacts?api_key=" + ApiKey, api.Requests[0].Path);
+        Assert.Equal("POST " + api.Url + "/contacts?api_key=${API_KEY}", result.Plan.Destination);
         var kept = string.Join("\n", Rows($"SELECT * FROM {ActivationTables.Requests("contacts")}").Concat(Rows($"SELECT * FROM {ActivationTables.Rejected("contacts")}")));
         Assert.Contains("Authorization", kept, StringComparison.Ordinal);
         Assert.Contains("***", kept, StringComparison.Ordinal);

@@ -46,10 +46,10 @@ public sealed record HttpDestination(HttpRequestTemplate Request, int BatchSize,
     public int RetentionDays { get; init; } = 7;
 
     /// <inheritdoc/>
-    public override string Display => $"{Request.Method} {Request.Url}";
+    public override string Display => $"{Request.Method} {Request.WrittenUrl ?? Request.Url}";
 
     /// <inheritdoc/>
-    public override string Identity => $"http|{Request.Method}|{Request.Url}|{Mode}";
+    public override string Identity => $"http|{Request.Method}|{Request.WrittenUrl ?? Request.Url}|{Mode}";
 
     /// <inheritdoc/>
     public override bool CountsDeletes => Mode == ActivationMode.Full || Delete is not null;

@@ -53,6 +53,11 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
         authenticator = new HttpAuthenticator(destination.Auth, http, time, redactor, activation);
         pacer = new HttpRequestPacer(destination.RequestsPerSecond, time);
         secretHeaders.UnionWith(authenticator.SecretHeaders);
+        foreach (var secret in destination.Request.UrlSecrets.AddRange(destination.Delete?.UrlSecrets ?? []))
+        {
+            redactor.Add(secret.Reveal());
+        }
+
         foreach (var header in destination.Headers.Where(h => h.Secret is not null))
         {
             secretHeaders.Add(header.Name);
