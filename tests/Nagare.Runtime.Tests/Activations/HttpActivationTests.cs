@@ -327,6 +327,21 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
         Assert.Equal(("POST", 2, """{"emails": ["user1@example.com", "user2@example.com"]}"""), (plan.Requests[0].Method, plan.Requests[0].Records, plan.Requests[0].Body));
     }
 
+    [Fact]
+    public async Task Run_AValueThatDoesNotConvert_FailsNamingTheRecordAndField_AndSendsNothing()
+    {
+        project.Write("activations/contacts.yml", $"""
+            query: select id, email, name from mart.contacts
+            destination: {"{"} type: http, url: "{api.Url}/contacts", key: [id] {"}"}
+            columns: {"{"} id: id, email: {"{"} from: email, cast: int64 {"}"} {"}"}
+            """);
+
+        var e = await Assert.ThrowsAsync<ActivationException>(() => RunAsync());
+
+        Assert.Contains("record id=1: field 'email' cannot be converted to int64", e.Message, StringComparison.Ordinal);
+        Assert.Empty(api.Requests);
+    }
+
     private void Activation(string destination) => project.Write("activations/contacts.yml", $"""
         query: select id, email, name from mart.contacts
         destination:

@@ -154,6 +154,7 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
         {
             // The warehouse reader calls back record by record; a bounded hand-over keeps it streaming into the senders.
             var handOver = Channel.CreateBounded<HttpBatch>(1);
+            using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var reading = Task.Run(
                 async () =>
                 {
@@ -168,10 +169,10 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
                                 await handOver.Writer.WriteAsync(new HttpBatch(renderer, current), ct).ConfigureAwait(false);
                                 current = new List<ActivationRecord>(destination.BatchSize);
                             }
-                        }, cancellationToken).ConfigureAwait(false);
+                        }, abandon.Token).ConfigureAwait(false);
                         if (current.Count > 0)
                         {
-                            await handOver.Writer.WriteAsync(new HttpBatch(renderer, current), cancellationToken).ConfigureAwait(false);
+                            await handOver.Writer.WriteAsync(new HttpBatch(renderer, current), abandon.Token).ConfigureAwait(false);
                         }
 
                         handOver.Writer.TryComplete();
@@ -182,12 +183,20 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
                     }
                 },
                 CancellationToken.None);
-            await foreach (var batch in handOver.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                yield return batch;
+                await foreach (var batch in handOver.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return batch;
+                }
             }
-
-            await reading.ConfigureAwait(false);
+            finally
+            {
+                // The reader holds the warehouse connection, which the snapshot is saved on next: it ends first (told to
+                // stop when the batches are not all taken).
+                await abandon.CancelAsync().ConfigureAwait(false);
+                await reading.ConfigureAwait(false);
+            }
         }
     }
 
