@@ -5,6 +5,7 @@ using Nagare.Runtime.Activations;
 using Nagare.Runtime.Configuration;
 using Nagare.Runtime.Connections;
 using Nagare.Runtime.Tests.Infrastructure;
+using Nagare.Testing;
 
 namespace Nagare.Runtime.Tests.Activations;
 

@@ -4,14 +4,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Nagare.Runtime.Tests.Activations;
+namespace Nagare.Testing;
 
 /// <summary>
 /// A SaaS API for activations to send to: Kestrel on 127.0.0.1 and a free port, recording every request (method,
 /// path, headers, body), counting the requests in flight at once, answering as <see cref="Answer"/> says (200 and
 /// <c>{}</c> by default), and issuing OAuth 2.0 tokens at <c>/oauth/token</c>.
 /// </summary>
-internal sealed class FakeApi : IAsyncDisposable
+public sealed class FakeApi : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<Received> received = new();
@@ -135,7 +135,7 @@ internal sealed class FakeApi : IAsyncDisposable
     }
 
     /// <summary>One request as the API received it.</summary>
-    internal sealed record Received(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+    public sealed record Received(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
     {
         public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
     }
