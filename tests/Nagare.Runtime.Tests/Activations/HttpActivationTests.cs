@@ -329,6 +329,21 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Run_Full_SendsEveryRecordWhenAnythingChanged_AndNothingOtherwise()
+    {
+        Activation($"url: \"{api.Url}/audience\"\nbatch_size: 100\nmode: full");
+        await RunAsync();
+        Assert.Equal(0, (await RunAsync()).Sent);
+
+        project.Warehouse("DELETE FROM mart.contacts WHERE id = 5");
+        var result = await RunAsync();
+
+        Assert.Equal((4L, 0L), (result.Inserted, result.Deleted));
+        Assert.Equal(2, api.Requests.Count);
+        Assert.Equal(4, JsonDocument.Parse(api.Requests[1].Body).RootElement.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Run_AValueThatDoesNotConvert_FailsNamingTheRecordAndField_AndSendsNothing()
     {
         project.Write("activations/contacts.yml", $"""
