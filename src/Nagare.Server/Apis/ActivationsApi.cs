@@ -35,7 +35,14 @@ public static class ActivationsApi
         long Unchanged,
         bool SendsAll,
         bool FirstRun,
-        IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyDictionary<string, string?>>> Samples);
+        IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyDictionary<string, string?>>> Samples)
+    {
+        /// <summary>An HTTP destination's first requests of each kind, rendered as a run would send them (secrets masked); empty for other destinations.</summary>
+        public IReadOnlyList<RequestView> Requests { get; init; } = [];
+    }
+
+    /// <summary>A request a run would send: its kind (<c>insert</c>, <c>update</c>, <c>delete</c>, <c>send</c>), records, method, URL and body.</summary>
+    public sealed record RequestView(string Operation, int Records, string Method, string Url, string? Body);
 
     /// <summary>Maps the endpoints.</summary>
     public static void MapActivationsApi(this IEndpointRouteBuilder routes)
@@ -148,7 +155,10 @@ public static class ActivationsApi
         new[] { "insert", "update", "delete" }.ToDictionary(
             kind => kind,
             kind => (IReadOnlyList<IReadOnlyDictionary<string, string?>>)(plan.Samples.TryGetValue(kind, out var rows) ? [.. rows] : []),
-            StringComparer.Ordinal));
+            StringComparer.Ordinal))
+    {
+        Requests = [.. plan.Requests.Select(r => new RequestView(r.Operation, r.Records, r.Method, r.Url, r.Body))],
+    };
 
     /// <summary>The activation's file, relative to the project.</summary>
     private static string FileOf(Runtime.Configuration.ProjectConfig project, ActivationSummary summary)
