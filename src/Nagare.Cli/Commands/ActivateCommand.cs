@@ -12,9 +12,12 @@ using Spectre.Console;
 
 namespace Nagare.Cli.Commands;
 
-/// <summary><c>nagare activate NAME [--dry-run] [--json] [--full]</c>: send an activation's changed records to its destination.</summary>
+/// <summary><c>nagare activate NAME [--dry-run] [--json] [--full] [--retry-rejected]</c>: send an activation's changed records to its destination.</summary>
 public static class ActivateCommand
 {
+    /// <summary>Rejected records listed in the summary (all are kept in the warehouse).</summary>
+    private const int ShownRejections = 20;
+
     public static Command Create(CliContext context)
     {
         var options = new PipelineOptions();
@@ -22,7 +25,8 @@ public static class ActivateCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print exactly what a run would send (counts of inserts, updates and deletes, and the first records of each); send nothing." };
         var json = new Option<bool>("--json") { Description = "Print the summary (or the dry run) as JSON." };
         var full = new Option<bool>("--full") { Description = "Send the whole result, ignoring what was delivered before (as to a new destination)." };
-        var command = new Command("activate", "Send an activation's records (only what changed since the last delivered run) from the warehouse to its destination.") { name, dryRun, json, full };
+        var retryRejected = new Option<bool>("--retry-rejected") { Description = "Send only the records the destination rejected before (an HTTP API); clear those it now accepts." };
+        var command = new Command("activate", "Send an activation's records (only what changed since the last delivered run) from the warehouse to its destination.") { name, dryRun, json, full, retryRejected };
         options.AddTo(command);
         var warehouse = new WarehouseOptions();
         warehouse.AddWait(command);
@@ -30,6 +34,11 @@ public static class ActivateCommand
         {
             var activation = parse.GetValue(name)!;
             var asJson = parse.GetValue(json);
+            if (parse.GetValue(full) && parse.GetValue(retryRejected))
+            {
+                throw new NagareException("--full sends the whole result and --retry-rejected only the rejected records: choose one.");
+            }
+
             if (ServerClient.Find(null, Path.GetFullPath(parse.GetValue(options.Project)!)) is { } client)
             {
                 client.Dispose();
@@ -38,7 +47,7 @@ public static class ActivateCommand
                     throw new NagareException("A server owns the warehouse: through it an activation runs as a run (no --dry-run or --json).") { Hint = "Drop --dry-run and --json, or stop the server to run the activation here." };
                 }
 
-                return await RunOnServerAsync(context, options, parse, AdHocPipelines.ForActivation(activation, parse.GetValue(full)), cancellationToken).ConfigureAwait(false);
+                return await RunOnServerAsync(context, options, parse, AdHocPipelines.ForActivation(activation, parse.GetValue(full), parse.GetValue(retryRejected)), cancellationToken).ConfigureAwait(false);
             }
 
             var config = ProjectOption.Load(parse, options.Project, context, parse.GetValue(options.Store));
@@ -46,7 +55,7 @@ public static class ActivateCommand
             var quiet = parse.GetValue(context.Quiet);
             if (parse.GetValue(dryRun))
             {
-                var plan = await service.PlanAsync(activation, new ActivationRunOptions { LockWait = warehouse.WaitFor(parse), Full = parse.GetValue(full) }, cancellationToken).ConfigureAwait(false);
+                var plan = await service.PlanAsync(activation, new ActivationRunOptions { LockWait = warehouse.WaitFor(parse), Full = parse.GetValue(full), RetryRejected = parse.GetValue(retryRejected) }, cancellationToken).ConfigureAwait(false);
                 if (asJson)
                 {
                     await context.Out.WriteLineAsync(PlanJson(plan)).ConfigureAwait(false);
@@ -64,6 +73,7 @@ public static class ActivateCommand
             {
                 LockWait = warehouse.WaitFor(parse),
                 Full = parse.GetValue(full),
+                RetryRejected = parse.GetValue(retryRejected),
                 Progress = line =>
                 {
                     log?.Write(line);
@@ -131,6 +141,7 @@ public static class ActivateCommand
             first_run = plan.FirstRun,
             records_sent = plan.HasChanges ? plan.RecordsSent : 0,
             samples = plan.Samples,
+            requests = plan.Requests.Select(r => new { operation = r.Operation, records = r.Records, method = r.Method, url = r.Url, body = r.Body }),
         },
         ConnectionCommand.JsonOptions);
 
@@ -152,6 +163,8 @@ public static class ActivateCommand
             files = result.Files,
             bytes = result.Bytes,
             manifest = result.Manifest,
+            requests = result.Receipts?.Requests,
+            rejected_records = result.Receipts?.Rejections.Take(ShownRejections).Select(r => new { key = r.DescribeKey(), operation = r.Operation, status = r.Status, error = r.Error, response = r.Response }),
             seconds = Math.Round(result.Seconds, 3),
         },
         ConnectionCommand.JsonOptions);
@@ -184,6 +197,15 @@ public static class ActivateCommand
 
             context.Console.Write(table);
         }
+
+        foreach (var request in plan.Requests)
+        {
+            context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{request.Operation} ({request.Records:N0} record(s)): {request.Method} {request.Url}")));
+            if (request.Body is { } body)
+            {
+                context.Console.MarkupLine(Markup.Escape(body.Length <= 2000 ? body : string.Concat(body.AsSpan(0, 2000), "…")));
+            }
+        }
     }
 
     private static void RenderResult(CliContext context, ActivationResult result)
@@ -206,5 +228,31 @@ public static class ActivateCommand
         {
             context.Console.MarkupLine(Markup.Escape($"manifest: {manifest}"));
         }
+
+        if (result.Receipts is not { } receipts)
+        {
+            return;
+        }
+
+        context.Console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{receipts.Requests:N0} request(s) made")));
+        var rejections = receipts.Rejections;
+        if (rejections.Count == 0)
+        {
+            return;
+        }
+
+        var rejected = new Table().Border(TableBorder.Simple).Title(Markup.Escape(rejections.Count > ShownRejections ? $"first {ShownRejections} of {rejections.Count:N0} rejected records" : "rejected records")).AddColumns("key", "operation", "status", "error", "response");
+        foreach (var rejection in rejections.Take(ShownRejections))
+        {
+            rejected.AddRow(
+                Markup.Escape(rejection.DescribeKey()),
+                Markup.Escape(rejection.Operation),
+                rejection.Status?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                Markup.Escape(rejection.Error),
+                Markup.Escape(rejection.Response is { Length: > 120 } text ? string.Concat(text.AsSpan(0, 120), "…") : rejection.Response ?? string.Empty));
+        }
+
+        context.Console.Write(rejected);
+        context.Console.MarkupLine(Markup.Escape($"rejected records are kept in the warehouse ({ActivationTables.Rejected(result.Plan.Activation)}); the next run sends them again, or only them with --retry-rejected"));
     }
 }

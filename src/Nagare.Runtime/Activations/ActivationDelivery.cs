@@ -42,6 +42,14 @@ public sealed class ActivationDelivery
     public Task<long> ReadAsync(ActivationRecords records, Func<ColumnBatch, CancellationToken, ValueTask> consume, CancellationToken cancellationToken) =>
         _diff.ReadAsync(records, consume, cancellationToken);
 
+    /// <summary>
+    /// Reads <paramref name="records"/> (<see cref="ActivationRecords.All"/>, <see cref="ActivationRecords.Changes"/> or
+    /// <see cref="ActivationRecords.DeletedKeys"/>) one by one as JSON, in key order, at most <paramref name="limit"/>
+    /// when set; returns the records read.
+    /// </summary>
+    public Task<long> ReadRecordsAsync(ActivationRecords records, int? limit, Func<ActivationRecord, CancellationToken, ValueTask> consume, CancellationToken cancellationToken) =>
+        _diff.ReadRecordsAsync(records, limit, consume, cancellationToken);
+
     /// <summary>The key of the record at 1-based position <paramref name="row"/> of <paramref name="records"/>, as text for messages (<c>day=2024-01-01, region=apac</c>).</summary>
     public string DescribeRecord(ActivationRecords records, long row) => _diff.DescribeRecord(records, row);
 }

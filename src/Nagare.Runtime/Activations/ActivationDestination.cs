@@ -13,11 +13,14 @@ namespace Nagare.Runtime.Activations;
 public abstract record ActivationDestination(ActivationMode Mode, ImmutableArray<string> Key, ConfigLocation Location)
 {
     /// <summary>The kinds of destination this version writes, as <c>type:</c> names them.</summary>
-    public static IReadOnlyList<string> SupportedTypes { get; } = ["database", "files", "s3"];
+    public static IReadOnlyList<string> SupportedTypes { get; } = ["database", "files", "s3", "http"];
 
     /// <summary>The destination as users name it (a connection's table, a folder).</summary>
     public abstract string Display { get; }
 
     /// <summary>What identifies the destination's delivered rows: a run towards another one starts from an empty snapshot.</summary>
     public abstract string Identity { get; }
+
+    /// <summary>Whether records gone from the result count as deletes in the modes that delete (an HTTP API in mode changes only when it has a delete request).</summary>
+    public virtual bool CountsDeletes => true;
 }

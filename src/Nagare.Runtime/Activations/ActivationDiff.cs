@@ -18,7 +18,7 @@ namespace Nagare.Runtime.Activations;
 /// and delete, by SQL joins on the key and the hash. Nothing outside the temporary tables changes until
 /// <see cref="SaveSnapshot"/>, which the caller runs only once the destination has committed.
 /// </summary>
-internal sealed class ActivationDiff
+internal sealed partial class ActivationDiff
 {
     /// <summary>The warehouse schema holding what activations delivered.</summary>
     public const string Schema = "_nagare_activations";
@@ -112,7 +112,7 @@ internal sealed class ActivationDiff
     }
 
     /// <summary>Compares the result with the snapshot and counts (and samples) what a run sends; writes only temporary tables.</summary>
-    public ActivationPlan Plan(bool full, int sampleSize)
+    public ActivationPlan Plan(bool full, int sampleSize, bool onlyRejected = false)
     {
         _fingerprint = Fingerprint();
         _firstRun = full || Key.IsEmpty || !SnapshotMatches();
@@ -128,7 +128,7 @@ internal sealed class ActivationDiff
             FROM {Result} AS r LEFT JOIN {snapshot} AS s ON {match}
             WHERE {changed}
             """);
-        var deletes = Mode is ActivationMode.Mirror or ActivationMode.Changes or ActivationMode.Replace or ActivationMode.Full && !Key.IsEmpty;
+        var deletes = Mode is ActivationMode.Mirror or ActivationMode.Changes or ActivationMode.Replace or ActivationMode.Full && !Key.IsEmpty && _activation.Destination.CountsDeletes;
         _db.ExecuteNonQuery(Key.IsEmpty
             ? $"CREATE OR REPLACE TEMP TABLE {Deletes} AS SELECT 1 AS none WHERE false"
             : $"""
@@ -136,6 +136,11 @@ internal sealed class ActivationDiff
                 SELECT {Names(Key, "s")} FROM {snapshot} AS s
                 WHERE {(deletes ? "true" : "false")} AND NOT EXISTS (SELECT 1 FROM {Result} AS r WHERE {match})
                 """);
+        if (onlyRejected)
+        {
+            KeepOnlyRejected();
+        }
+
         long resultRows, inserts, updates, deleted;
         using (var command = _db.CreateCommand())
         {
@@ -145,7 +150,7 @@ internal sealed class ActivationDiff
             (resultRows, inserts, updates, deleted) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         }
 
-        var sendsAll = Mode is ActivationMode.Replace or ActivationMode.Full && (_firstRun || inserts + updates + deleted > 0);
+        var sendsAll = Mode is ActivationMode.Replace or ActivationMode.Full && !onlyRejected && (_firstRun || inserts + updates + deleted > 0);
         var order = Key.IsEmpty ? string.Empty : $" ORDER BY {keys}";
         var samples = ImmutableSortedDictionary.CreateBuilder<string, ImmutableArray<ImmutableSortedDictionary<string, string?>>>(StringComparer.Ordinal);
         if (sampleSize == 0)
@@ -221,7 +226,7 @@ internal sealed class ActivationDiff
     /// Records what the destination now holds, in one warehouse transaction: the whole result after a first run or a
     /// replacement, else the changed records' hashes (and, for modes that delete, the deleted keys removed).
     /// </summary>
-    public void SaveSnapshot(ActivationPlan plan)
+    public void SaveSnapshot(ActivationPlan plan, ActivationReceipts? receipts = null, ActivationRunStamp? stamp = null)
     {
         if (Key.IsEmpty)
         {
@@ -231,23 +236,25 @@ internal sealed class ActivationDiff
         using var transaction = _db.BeginTransaction();
         var keys = Names(Key);
         var match = string.Join(" AND ", Key.Select(k => $"s.{Q(k)} = c.{Q(k)}"));
+        // A destination that confirms record by record advances the snapshot by exactly the records it confirmed.
+        var confirmed = receipts is { AllConfirmed: false } ? LoadConfirmed(receipts) : string.Empty;
         _db.ExecuteNonQuery($"CREATE SCHEMA IF NOT EXISTS {Q(Schema)}");
         _db.ExecuteNonQuery($"CREATE TABLE IF NOT EXISTS {Q(Schema)}.state (activation VARCHAR, fingerprint VARCHAR, delivered_at TIMESTAMP WITH TIME ZONE, result_rows BIGINT)");
         if (_firstRun || plan.SendsAll)
         {
-            _db.ExecuteNonQuery($"CREATE OR REPLACE TABLE {SnapshotTable} AS SELECT {keys}, {Hash} FROM {Result}");
+            _db.ExecuteNonQuery($"CREATE OR REPLACE TABLE {SnapshotTable} AS SELECT {keys}, {Hash} FROM {Result} AS c WHERE true{confirmed}");
         }
         else
         {
             if (plan.Inserts + plan.Updates > 0)
             {
-                _db.ExecuteNonQuery($"DELETE FROM {SnapshotTable} AS s USING {Changes} AS c WHERE {match}");
-                _db.ExecuteNonQuery($"INSERT INTO {SnapshotTable} ({keys}, {Hash}) SELECT {keys}, {Hash} FROM {Changes}");
+                _db.ExecuteNonQuery($"DELETE FROM {SnapshotTable} AS s USING {Changes} AS c WHERE {match}{confirmed}");
+                _db.ExecuteNonQuery($"INSERT INTO {SnapshotTable} ({keys}, {Hash}) SELECT {keys}, {Hash} FROM {Changes} AS c WHERE true{confirmed}");
             }
 
             if (plan.Deletes > 0)
             {
-                _db.ExecuteNonQuery($"DELETE FROM {SnapshotTable} AS s USING {Deletes} AS c WHERE {match}");
+                _db.ExecuteNonQuery($"DELETE FROM {SnapshotTable} AS s USING {Deletes} AS c WHERE {match}{confirmed}");
             }
         }
 
@@ -258,6 +265,11 @@ internal sealed class ActivationDiff
             command.Parameters.AddPositional(_fingerprint);
             command.Parameters.AddPositional(plan.ResultRows);
             command.ExecuteNonQuery();
+        }
+
+        if (receipts is not null)
+        {
+            SaveReceipts(plan, receipts, stamp ?? new ActivationRunStamp(0, DateTimeOffset.UnixEpoch));
         }
 
         transaction.Commit();

@@ -30,6 +30,9 @@ public sealed record ActivationPlan(
     bool FirstRun,
     ImmutableSortedDictionary<string, ImmutableArray<ImmutableSortedDictionary<string, string?>>> Samples)
 {
+    /// <summary>The first requests a run would send (a dry run of an HTTP destination); empty for other destinations.</summary>
+    public ImmutableArray<ActivationRequestSample> Requests { get; init; } = [];
+
     /// <summary>Whether the run sends anything at all.</summary>
     public bool HasChanges => SendsAll || Inserts + Updates + Deletes > 0;
 

@@ -23,4 +23,7 @@ public sealed record ActivationResult(
 {
     /// <summary>Records sent.</summary>
     public long Sent => Inserted + Updated + Deleted;
+
+    /// <summary>What the destination said record by record (an HTTP API), or null for one that takes all or nothing.</summary>
+    public ActivationReceipts? Receipts { get; init; }
 }

@@ -10,6 +10,9 @@ public sealed record ActivationRunOptions(DateOnly? RunDate = null)
     /// <summary>Ignore what was delivered before: send the whole result as if to a new destination.</summary>
     public bool Full { get; init; }
 
+    /// <summary>Send only the records a destination rejected before (and still to be sent); clear those it now confirms.</summary>
+    public bool RetryRejected { get; init; }
+
     /// <summary>How long to wait for the warehouse file while another process holds it.</summary>
     public TimeSpan LockWait { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Nagare.Connectors.Files;
 using Nagare.Connectors.ObjectStorage;
 using Nagare.Core.Connectors;
@@ -50,7 +51,14 @@ public sealed class ActivationService
         await using var target = CreateTarget(activation, options);
         var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
         using var warehouse = OpenWarehouse(options, cancellationToken);
-        return Compute(warehouse, activation, types, options).Plan;
+        var (diff, plan) = Compute(warehouse, activation, types, options);
+        if (target is IActivationPreview preview && plan.HasChanges && options.SampleSize > 0)
+        {
+            var delivery = new ActivationDelivery(activation, plan, diff, TemplateContext(activation, options));
+            plan = plan with { Requests = await preview.PreviewAsync(delivery, Math.Min(options.SampleSize, 3), cancellationToken).ConfigureAwait(false) };
+        }
+
+        return plan;
     }
 
     /// <summary>Runs the activation: computes its records, sends them, and records what was delivered.</summary>
@@ -59,6 +67,7 @@ public sealed class ActivationService
     {
         ArgumentNullException.ThrowIfNull(options);
         var started = Stopwatch.StartNew();
+        var stamp = new ActivationRunStamp(options.RunId, time.GetUtcNow());
         var activation = project.GetActivation(name);
         await using var target = CreateTarget(activation, options);
         var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
@@ -70,7 +79,7 @@ public sealed class ActivationService
         {
             var delivery = new ActivationDelivery(activation, plan, diff, TemplateContext(activation, options));
             result = await target.SendAsync(delivery, cancellationToken).ConfigureAwait(false);
-            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"committed to {activation.Destination.Display}: {result.Inserted:N0} inserted, {result.Updated:N0} updated, {result.Deleted:N0} deleted{(result.Files > 0 ? $", {result.Files:N0} file(s), {result.Bytes:N0} bytes" : string.Empty)}"));
+            options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{(result.Receipts is null ? "committed to" : "answered by")} {activation.Destination.Display}: {result.Inserted:N0} inserted, {result.Updated:N0} updated, {result.Deleted:N0} deleted{(result.Receipts is { } r ? $", {r.Rejected:N0} rejected, {r.Requests:N0} request(s)" : string.Empty)}{(result.Files > 0 ? $", {result.Files:N0} file(s), {result.Bytes:N0} bytes" : string.Empty)}"));
         }
         else
         {
@@ -81,7 +90,13 @@ public sealed class ActivationService
         if (plan.HasChanges || plan.FirstRun)
         {
             // The destination has committed: from here the snapshot must follow, whatever the caller's token says.
-            Translate(activation, () => diff.SaveSnapshot(plan));
+            Translate(activation, () => diff.SaveSnapshot(plan, result.Receipts, stamp));
+        }
+
+        if (result.Receipts?.Failure is { } failure)
+        {
+            // What was confirmed before the run stopped is recorded (above); the rest is sent again by the next run.
+            ExceptionDispatchInfo.Throw(failure);
         }
 
         return result with { Seconds = started.Elapsed.TotalSeconds };
@@ -103,7 +118,15 @@ public sealed class ActivationService
         return Translate(activation, () =>
         {
             var diff = ActivationDiff.Prepare(warehouse, activation, sql, types);
-            return (diff, diff.Plan(options.Full, options.SampleSize));
+            var plan = diff.Plan(options.Full, options.SampleSize, options.RetryRejected);
+            if (options.RetryRejected && (plan.FirstRun || activation.Destination is not Http.HttpDestination))
+            {
+                throw new ActivationException(activation.Destination is Http.HttpDestination
+                    ? $"Activation '{activation.Name}': nothing was delivered to {activation.Destination.Display} yet (or the activation changed since), so there are no rejected records to send again; run it without --retry-rejected."
+                    : $"Activation '{activation.Name}': {activation.Destination.Display} takes all records or none, so it rejects none; run it without --retry-rejected.");
+            }
+
+            return (diff, plan);
         });
     }
 
@@ -128,6 +151,7 @@ public sealed class ActivationService
             ?? throw new ActivationException($"Activation '{activation.Name}': connection '{database.Connection}' cannot be written to.")),
         FilesDestination files => new FilesTarget(files, new LocalFolderStorage(files.Path), time),
         S3Destination s3 => new FilesTarget(s3.Files, new S3ExportStorage(new S3ObjectStore(s3.StorageOptions(), time), Path.Combine(project.Root, ".nagare", "exports"), time), time),
+        Http.HttpDestination http => new Http.HttpTarget(activation.Name, http, time),
         var other => throw new ActivationException($"Activation '{activation.Name}': destination type {other.GetType().Name} is not supported in this version."),
     };
 

@@ -44,7 +44,7 @@ internal static partial class ActivationReader
         }
 
         var columns = ReadColumns(section);
-        var destinationSection = section.Section("destination") ?? throw section.Error("destination", "is required: a database table (connection:, table:, mode:) or files (type: files, path:)");
+        var destinationSection = section.Section("destination") ?? throw section.Error("destination", "is required: a database table (connection:, table:, mode:), files (type: files, path:) or an HTTP API (type: http, url:)");
         var destination = ReadDestination(destinationSection, root, connections, brokenConnections);
         section.RejectUnknownKeys();
 
@@ -135,6 +135,7 @@ internal static partial class ActivationReader
             "database" => ReadDatabase(section, connections, brokenConnections),
             "files" => ReadFiles(section, Path.GetFullPath(section.RequiredString("path"), root)),
             "s3" => ReadS3(section),
+            "http" => HttpDestinationReader.Read(section),
             null => throw section.Error("connection", "is required: the database connection written to (or write type: files with path: for files)"),
             _ => throw section.Error("type", $"destination type '{type}' is not supported in this version; supported: {string.Join(", ", ActivationDestination.SupportedTypes)} (a database is a postgres, sqlite or duckdb connection){YamlSection.Suggest(type, ActivationDestination.SupportedTypes)}"),
         };

@@ -87,7 +87,7 @@ public sealed partial class NoticeSender
         return Convert.ToHexStringLower(HMACSHA256.HashData(key, signed));
     }
 
-    private static string Describe(HttpRequestException e) => e.HttpRequestError switch
+    internal static string Describe(HttpRequestException e) => e.HttpRequestError switch
     {
         HttpRequestError.NameResolutionError => "its host name could not be resolved",
         HttpRequestError.ConnectionError => (e.InnerException as SocketException)?.SocketErrorCode switch

@@ -9,7 +9,8 @@ namespace Nagare.Runtime.Pipelines;
 /// any run, so they are listed, logged and cancelled like any run. Their names hold a colon, which a pipeline file's
 /// name cannot, so they never clash with the project's own pipelines:
 /// <c>sync:NAME</c>, <c>sync:NAME:full-refresh</c>, <c>build:</c>, <c>build:full-refresh</c>, <c>test:</c>,
-/// <c>activate:NAME</c>, <c>activate:NAME:full-refresh</c> (send the whole result, ignoring what was delivered).
+/// <c>activate:NAME</c>, <c>activate:NAME:full-refresh</c> (send the whole result, ignoring what was delivered),
+/// <c>activate:NAME:retry-rejected</c> (send only the records the destination rejected before).
 /// Each takes one parameter, <c>select</c>: the streams (a sync) or the models (a build) to run; empty for all
 /// (an activation ignores it).
 /// </summary>
@@ -20,11 +21,14 @@ public static class AdHocPipelines
 
     private const string FullRefresh = "full-refresh";
 
+    private const string RetryRejected = "retry-rejected";
+
     /// <summary>The pipeline that runs sync <paramref name="sync"/>.</summary>
     public static string ForSync(string sync, bool fullRefresh) => fullRefresh ? $"sync:{sync}:{FullRefresh}" : $"sync:{sync}";
 
     /// <summary>The pipeline that runs activation <paramref name="activation"/>.</summary>
-    public static string ForActivation(string activation, bool full) => full ? $"activate:{activation}:{FullRefresh}" : $"activate:{activation}";
+    public static string ForActivation(string activation, bool full, bool retryRejected = false) =>
+        full ? $"activate:{activation}:{FullRefresh}" : retryRejected ? $"activate:{activation}:{RetryRejected}" : $"activate:{activation}";
 
     /// <summary>The pipeline that builds models (or only runs their tests).</summary>
     public static string ForBuild(bool test, bool fullRefresh) => test ? "test:" : fullRefresh ? $"build:{FullRefresh}" : "build:";
@@ -42,6 +46,7 @@ public static class AdHocPipelines
             ["sync", var sync, FullRefresh] when project.Syncs.ContainsKey(sync) => Create(name, StepKind.Sync, sync, true, location),
             ["activate", var activation] when project.Activations.ContainsKey(activation) => Create(name, StepKind.Activate, activation, false, location),
             ["activate", var activation, FullRefresh] when project.Activations.ContainsKey(activation) => Create(name, StepKind.Activate, activation, true, location),
+            ["activate", var activation, RetryRejected] when project.Activations.ContainsKey(activation) => Create(name, StepKind.Activate, activation, false, location, retryRejected: true),
             ["build", ""] => Create(name, StepKind.Build, "build", false, location),
             ["build", FullRefresh] => Create(name, StepKind.Build, "build", true, location),
             ["test", ""] => Create(name, StepKind.Test, "test", false, location),
@@ -49,7 +54,7 @@ public static class AdHocPipelines
         };
     }
 
-    private static PipelineConfig Create(string name, StepKind kind, string target, bool fullRefresh, ConfigLocation location)
+    private static PipelineConfig Create(string name, StepKind kind, string target, bool fullRefresh, ConfigLocation location, bool retryRejected = false)
     {
         var select = $"{{{{ params.{Select} }}}}";
         var named = kind is StepKind.Sync or StepKind.Activate;
@@ -57,6 +62,7 @@ public static class AdHocPipelines
         {
             Streams = kind == StepKind.Sync ? select : null,
             FullRefresh = fullRefresh,
+            RetryRejected = retryRejected,
         };
         return new PipelineConfig(
             name,

@@ -161,6 +161,9 @@ public sealed record StepConfig(
     /// <summary>Sync and build steps: full refresh.</summary>
     public bool FullRefresh { get; init; }
 
+    /// <summary>Activation steps: send only the records the destination rejected before (<c>activate:NAME:retry-rejected</c>).</summary>
+    public bool RetryRejected { get; init; }
+
     /// <summary>SQL steps: the connection (<c>warehouse</c> by default).</summary>
     public string Connection { get; init; } = ProjectConfig.WarehouseConnection;
 

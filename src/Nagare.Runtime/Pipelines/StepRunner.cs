@@ -73,7 +73,7 @@ public sealed class StepRunner
     {
         var name = render(step.Target!, "the activation name");
         var runDate = context.TryGetValue("logical_date", out var date) && DateOnly.TryParse(Convert.ToString(date, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture, out var parsed) ? parsed : (DateOnly?)null;
-        var options = new ActivationRunOptions(runDate) { RunId = task.RunId, LockWait = WarehouseWait, Progress = log, Full = step.FullRefresh };
+        var options = new ActivationRunOptions(runDate) { RunId = task.RunId, LockWait = WarehouseWait, Progress = log, Full = step.FullRefresh, RetryRejected = step.RetryRejected };
         var result = await new ActivationService(project, registry, time).RunAsync(name, options, cancellationToken).ConfigureAwait(false);
         log(ActivationLine(result));
         return new StepResult(result.Sent, result.Files > 0 ? result.Bytes : null);

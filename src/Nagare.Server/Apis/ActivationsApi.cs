@@ -20,8 +20,8 @@ public static class ActivationsApi
     /// <summary>All activations, by name.</summary>
     public sealed record ActivationList(IReadOnlyList<ActivationView> Items);
 
-    /// <summary>Whether to ignore what was delivered before and send the whole result (default false).</summary>
-    public sealed record ActivationRequest(bool Full = false);
+    /// <summary>Whether to ignore what was delivered before and send the whole result (default false), or to send only the records the destination rejected before (default false).</summary>
+    public sealed record ActivationRequest(bool Full = false, bool RetryRejected = false);
 
     /// <summary>What a run would send now: counts and the first records of each kind (<c>insert</c>, <c>update</c>, <c>delete</c>).</summary>
     public sealed record PlanView(
@@ -35,7 +35,14 @@ public static class ActivationsApi
         long Unchanged,
         bool SendsAll,
         bool FirstRun,
-        IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyDictionary<string, string?>>> Samples);
+        IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyDictionary<string, string?>>> Samples)
+    {
+        /// <summary>An HTTP destination's first requests of each kind, rendered as a run would send them (secrets masked); empty for other destinations.</summary>
+        public IReadOnlyList<RequestView> Requests { get; init; } = [];
+    }
+
+    /// <summary>A request a run would send: its kind (<c>insert</c>, <c>update</c>, <c>delete</c>, <c>send</c>), records, method, URL and body.</summary>
+    public sealed record RequestView(string Operation, int Records, string Method, string Url, string? Body);
 
     /// <summary>Maps the endpoints.</summary>
     public static void MapActivationsApi(this IEndpointRouteBuilder routes)
@@ -65,7 +72,7 @@ public static class ActivationsApi
             ActivationPlan plan;
             try
             {
-                plan = await Service(server).PlanAsync(name, new ActivationRunOptions { Full = body!.Full, LockWait = TimeSpan.FromSeconds(30) }, context.RequestAborted).ConfigureAwait(false);
+                plan = await Service(server).PlanAsync(name, new ActivationRunOptions { Full = body!.Full, RetryRejected = body.RetryRejected, LockWait = TimeSpan.FromSeconds(30) }, context.RequestAborted).ConfigureAwait(false);
             }
             catch (NagareException e)
             {
@@ -74,7 +81,7 @@ public static class ActivationsApi
 
             return TypedResults.Json(View(plan), ApiJson.Options);
         });
-        routes.Map(new ApiOperation("POST", $"{path}/{{name}}/runs", ApiAccess.Editor, ApiScopes.Run, "activations", "Runs an activation now (full: send the whole result, ignoring what was delivered); a run like any other.", typeof(ActivationRequest), typeof(PipelinesApi.StartedRun), 201, new ActivationRequest(false)), async context =>
+        routes.Map(new ApiOperation("POST", $"{path}/{{name}}/runs", ApiAccess.Editor, ApiScopes.Run, "activations", "Runs an activation now (full: send the whole result, ignoring what was delivered; retryRejected: only the records the destination rejected before); a run like any other.", typeof(ActivationRequest), typeof(PipelinesApi.StartedRun), 201, new ActivationRequest(false)), async context =>
         {
             var (name, refused) = Checked(context);
             if (refused is not null)
@@ -89,8 +96,13 @@ public static class ActivationsApi
             }
 
             var server = HealthApi.Server(context);
-            var run = await server.Pipelines.StartAsync(AdHocPipelines.ForActivation(name, body!.Full), new Dictionary<string, string>(StringComparer.Ordinal), null, null, context.RequestAborted).ConfigureAwait(false);
-            server.Audit.Record(context, "activation.run", $"{name} #{run.Id}", "allowed", body.Full ? "full" : null);
+            if (body!.Full && body.RetryRejected)
+            {
+                return Problems.BadRequest("full sends the whole result and retryRejected only the rejected records: choose one.");
+            }
+
+            var run = await server.Pipelines.StartAsync(AdHocPipelines.ForActivation(name, body.Full, body.RetryRejected), new Dictionary<string, string>(StringComparer.Ordinal), null, null, context.RequestAborted).ConfigureAwait(false);
+            server.Audit.Record(context, "activation.run", $"{name} #{run.Id}", "allowed", body.Full ? "full" : body.RetryRejected ? "retry-rejected" : null);
             var url = $"{NagareApi.Prefix}/runs/{run.Id}";
             context.Response.Headers.Location = url;
             return TypedResults.Json(new PipelinesApi.StartedRun(run.Id, run.State, run.Existing, url), ApiJson.Options, statusCode: StatusCodes.Status201Created);
@@ -143,7 +155,10 @@ public static class ActivationsApi
         new[] { "insert", "update", "delete" }.ToDictionary(
             kind => kind,
             kind => (IReadOnlyList<IReadOnlyDictionary<string, string?>>)(plan.Samples.TryGetValue(kind, out var rows) ? [.. rows] : []),
-            StringComparer.Ordinal));
+            StringComparer.Ordinal))
+    {
+        Requests = [.. plan.Requests.Select(r => new RequestView(r.Operation, r.Records, r.Method, r.Url, r.Body))],
+    };
 
     /// <summary>The activation's file, relative to the project.</summary>
     private static string FileOf(Runtime.Configuration.ProjectConfig project, ActivationSummary summary)

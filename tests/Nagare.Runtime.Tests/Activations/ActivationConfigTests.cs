@@ -48,8 +48,60 @@ public sealed class ActivationConfigTests : IDisposable
         Assert.Equal(["id", "email"], config.GetActivation("seg").Columns.Select(c => c.From));
     }
 
+    [Fact]
+    public void Load_HttpDestination_ReadsEveryKey()
+    {
+        project.Write("activations/crm_contacts.yml", """
+            query: select id, email, first_name, plan from mart.customers
+            destination:
+              type: http
+              url: "https://api.example.com/v2/contacts/batch"
+              method: post
+              batch_size: 100
+              body: |
+                {"contacts": [{% for r in records %}{"email": {{ r.email | tojson }}}{% if not loop.last %},{% endif %}{% endfor %}]}
+              headers:
+                X-Api-Version: "2"
+                X-Api-Key: ${secret:crm_api_key}
+              auth:
+                type: oauth2_client_credentials
+                token_url: https://auth.example.com/oauth/token
+                client_id: nagare
+                client_secret: ${CRM_CLIENT_SECRET}
+                scope: contacts.write
+              mode: changes
+              key: [id]
+              delete:
+                method: DELETE
+                url: "https://api.example.com/v2/contacts/{{ records[0].id }}"
+              rate_limit: { requests_per_second: 0.5, concurrency: 4 }
+              max_retries: 3
+              backoff: 250ms
+              timeout: 10s
+              response: { results_path: data.results, success_field: success, error_field: error }
+              retention_days: 3
+            """);
+        var secrets = new Dictionary<string, string> { ["secret:crm_api_key"] = "key-1", ["CRM_CLIENT_SECRET"] = "client-2" };
+
+        var config = ProjectLoader.Load(project.Project.Root, environment: name => secrets.GetValueOrDefault(name));
+
+        var http = Assert.IsType<Nagare.Runtime.Activations.Http.HttpDestination>(config.GetActivation("crm_contacts").Destination);
+        Assert.Equal(("POST", 100, ActivationMode.Changes, "DELETE"), (http.Request.Method, http.BatchSize, http.Mode, http.Delete!.Method));
+        Assert.Equal((0.5, 4, 3, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10), 3), (http.RequestsPerSecond, http.Concurrency, http.MaxRetries, http.Backoff, http.Timeout, http.RetentionDays));
+        Assert.Equal(("2", null, "key-1"), (http.Headers[0].Text, http.Headers[1].Text, http.Headers[1].Reveal()));
+        var oauth = Assert.IsType<Nagare.Runtime.Activations.Http.HttpOAuth2Auth>(http.Auth);
+        Assert.Equal(("nagare", "client-2", "contacts.write"), (oauth.ClientId, oauth.ClientSecret.Reveal(), oauth.Scope));
+        Assert.Equal(new Nagare.Runtime.Activations.Http.HttpResponseMapping("data.results", "success", "error"), http.Response);
+        Assert.DoesNotContain("client-2", http.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
-    [InlineData("destination: { type: http, url: \"https://x\" }", "activations/a.yml:2:", "destination type 'http' is not supported in this version; supported: database, files")]
+    [InlineData("destination: { type: ftp, url: \"https://x\" }", "activations/a.yml:2:", "destination type 'ftp' is not supported in this version; supported: database, files, http")]
+    [InlineData("destination:\n  type: http\n  key: [id]\n  method: POST", "activations/a.yml:3:3: destination.url:", "is required")]
+    [InlineData("destination:\n  type: http\n  url: https://api.example.com/c\n  key: [id]\n  auth: { type: oauth, token: x }", "activations/a.yml:6:17: destination.auth.type:", "'oauth' is not one of basic, bearer, hmac, oauth2_client_credentials")]
+    [InlineData("destination:\n  type: http\n  url: https://api.example.com/c", "activations/a.yml:3:3: destination.key:", "is required")]
+    [InlineData("destination:\n  type: http\n  url: \"https://x/{{ record.id }}\"\n  key: [id]\n  batch_size: 50", "activations/a.yml:4:8: destination.url:", "uses record, which exists only with batch_size: 1")]
+    [InlineData("destination:\n  type: http\n  url: https://x/c\n  key: [id]\n  rate_limit: { requests_per_second: fast }", "activations/a.yml:6:38: destination.rate_limit.requests_per_second:", "'fast' is not a number")]
     [InlineData("destination:\n  connection: app\n  table: t\n  mode: upsrt", "activations/a.yml:5:9: destination.mode:", "'upsrt' is not one of insert, mirror, replace, upsert")]
     [InlineData("destination: { connection: app, table: t, mode: upsert }", "activations/a.yml:2:", "destination.key: is required with mode upsert")]
     [InlineData("destination: { connection: nope, table: t, mode: insert }", "activations/a.yml:2:", "no connection named 'nope'")]

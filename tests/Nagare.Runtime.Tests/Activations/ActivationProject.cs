@@ -30,7 +30,8 @@ internal sealed class ActivationProject : IDisposable
         db.ExecuteNonQuery(sql);
     }
 
-    public ActivationService Service() => new(ProjectLoader.Load(Project.Root), ConnectorRegistry.Default, TimeProvider.System);
+    public ActivationService Service(IReadOnlyDictionary<string, string>? environment = null) =>
+        new(ProjectLoader.Load(Project.Root, environment: environment is null ? null : name => environment.GetValueOrDefault(name)), ConnectorRegistry.Default, TimeProvider.System);
 
     public Task<ActivationResult> RunAsync(string name, bool full = false) =>
         Service().RunAsync(name, new ActivationRunOptions(new DateOnly(2026, 12, 1)) { Full = full }, CancellationToken.None);
