@@ -12,10 +12,16 @@ public sealed partial class DuckDbWarehouseConnection : IStreamStateStore
     public async Task<IReadOnlyList<StoredStreamState>> ListStatesAsync(string syncName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(syncName);
-        await EnsureStateTablesAsync().ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Listing writes nothing: a warehouse no sync has written to yet has no states (and creating the tables here
+            // would conflict with a first sync creating them at the same moment).
+            if (!StateTablesExist(connection))
+            {
+                return [];
+            }
+
             var states = new SortedDictionary<string, StoredStreamState>(StringComparer.Ordinal);
             using (var command = connection.CreateCommand())
             {

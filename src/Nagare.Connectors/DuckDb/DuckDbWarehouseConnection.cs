@@ -239,7 +239,7 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
             {
                 return;
             }
-            catch (DuckDbException e) when (attempt < 8 && e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase))
+            catch (DuckDbException e) when (attempt < 12 && e.Message.Contains("conflict", StringComparison.OrdinalIgnoreCase))
             {
                 Thread.Sleep(25 * attempt);
             }
