@@ -85,4 +85,12 @@ export interface ActivationPlan {
   result_rows: number; inserts: number; updates: number; deletes: number; unchanged: number;
   sends_all: boolean; first_run: boolean;
   samples: { insert: ActivationSample[]; update: ActivationSample[]; delete: ActivationSample[] };
+  /** An HTTP destination's first requests of each kind, rendered as a run sends them (secrets masked); empty for other destinations. */
+  requests: ActivationPlanRequest[];
 }
+
+/** A request a run would send: its kind (`insert`, `update`, `delete`, or `send` for a batch of several kinds), records, method, URL and body. */
+export interface ActivationPlanRequest { operation: string; records: number; method: string; url: string; body: string | null }
+
+/** What a run or its dry run sends: the changes (the default), the whole result (`full`), or only the records an HTTP API rejected before (`retry_rejected`). */
+export interface ActivationRequest { full?: boolean; retry_rejected?: boolean }
