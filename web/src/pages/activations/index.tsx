@@ -1,8 +1,8 @@
 // /activations (the list) and /activations/NAME: a dry run of what a run would send now
-// (counts and sample records), then a run of exactly that.
+// (counts, sample records and, for an HTTP API, the first requests), then a run of exactly that.
 import { useState } from "react";
 import { api, seg } from "../../api/client";
-import type { Activation, ActivationPlan, ActivationSample, StartedRun } from "../../api/types";
+import type { Activation, ActivationPlan, ActivationPlanRequest, ActivationRequest, ActivationSample, StartedRun } from "../../api/types";
 import { ErrorBanner, Loading } from "../../components/ErrorBanner";
 import { useAsync } from "../../components/useAsync";
 import { useFormat, useT } from "../../i18n";
@@ -10,9 +10,26 @@ import { Link } from "../../router";
 import { atLeast, useSession } from "../../session";
 import { useAction } from "../connections/useAction";
 import type { PageProps } from "../types";
+import { destinationKind, prettyJson, type DestinationKind } from "./destination";
 import { messages } from "./messages";
+import "./activations.css";
 
 const kinds = ["insert", "update", "delete"] as const;
+
+/** What a run sends: the changes, the whole result, or (HTTP APIs) only the records rejected before. */
+type Send = "changes" | "full" | "retry";
+
+const requestBody = (send: Send): ActivationRequest => (send === "retry" ? { retry_rejected: true } : { full: send === "full" });
+
+/** The order in which a dry run's requests are shown, by operation; any other operation follows. */
+const operations = ["insert", "update", "delete", "send"] as const;
+type Operation = (typeof operations)[number];
+const isOperation = (o: string): o is Operation => (operations as readonly string[]).includes(o);
+
+function KindLabel({ kind }: { kind: DestinationKind | null }) {
+  const t = useT(messages);
+  return <>{kind ? t(`dest_${kind}`) : "–"}</>;
+}
 
 function ActivationList() {
   const t = useT(messages);
@@ -30,7 +47,7 @@ function ActivationList() {
           <table className="list">
             <thead>
               <tr>
-                <th scope="col">{t("name")}</th><th scope="col">{t("destination")}</th><th scope="col">{t("mode")}</th>
+                <th scope="col">{t("name")}</th><th scope="col">{t("destinationKind")}</th><th scope="col">{t("destination")}</th><th scope="col">{t("mode")}</th>
                 <th scope="col">{t("file")}</th><th scope="col">{t("problem")}</th>
               </tr>
             </thead>
@@ -38,7 +55,8 @@ function ActivationList() {
               {items.map((a) => (
                 <tr key={a.name}>
                   <td><Link to={`/activations/${encodeURIComponent(a.name)}`}>{a.name}</Link></td>
-                  <td>{a.destination ?? "–"}</td>
+                  <td><KindLabel kind={destinationKind(a.destination, a.mode)} /></td>
+                  <td className="act-destination">{a.destination ?? "–"}</td>
                   <td>{a.mode ?? "–"}</td>
                   <td><code>{a.file}</code></td>
                   <td>{a.problem ? <span className="field-error">{a.problem}</span> : ""}</td>
@@ -70,12 +88,60 @@ function Samples({ kind, rows }: { kind: (typeof kinds)[number]; rows: Activatio
   );
 }
 
-function PlanView({ plan }: { plan: ActivationPlan }) {
+function RequestItem({ request, title }: { request: ActivationPlanRequest; title: string }) {
+  const t = useT(messages);
+  const f = useFormat();
+  return (
+    <li>
+      <article aria-label={title} className="act-request">
+        <p className="act-request-line">
+          <code data-testid="request-line"><strong>{request.method}</strong> {request.url}</code>
+          <span className="hint">{t("requestRecords", { count: f.number(request.records) })}</span>
+        </p>
+        {request.body == null
+          ? <p className="hint">{t("noBody")}</p>
+          : <pre className="code" tabIndex={0} aria-label={t("bodyOf", { request: title })}>{prettyJson(request.body)}</pre>}
+      </article>
+    </li>
+  );
+}
+
+function Requests({ requests }: { requests: ActivationPlanRequest[] }) {
+  const t = useT(messages);
+  if (requests.length === 0) return null;
+  const seen = [...new Set(requests.map((r) => r.operation))];
+  const groups = [...operations.filter((o) => seen.includes(o)), ...seen.filter((o) => !isOperation(o))];
+  const label = (operation: string) => (isOperation(operation) ? t(`op_${operation}`) : operation);
+  return (
+    <section aria-labelledby="act-requests-title">
+      <h3 id="act-requests-title">{t("requestsTitle")}</h3>
+      <p className="hint">{t("requestsHint")}</p>
+      {groups.map((operation) => {
+        const title = t("requestsOf", { kind: label(operation) });
+        return (
+          <section key={operation} aria-label={title}>
+            <h4>{title}</h4>
+            <ol className="act-requests">
+              {requests.filter((r) => r.operation === operation).map((r, i) => (
+                <RequestItem key={i} request={r} title={t("requestN", { kind: label(operation), n: i + 1 })} />
+              ))}
+            </ol>
+          </section>
+        );
+      })}
+    </section>
+  );
+}
+
+function PlanView({ plan, send }: { plan: ActivationPlan; send: Send }) {
   const t = useT(messages);
   const f = useFormat();
   const changes = plan.inserts + plan.updates + plan.deletes;
   return (
     <div aria-label={t("previewTitle")} role="region">
+      {send === "retry" && (
+        <p data-testid="plan-rejected">{t("rejectedToRetry", { count: f.number(changes) })}</p>
+      )}
       <dl className="summary">
         <dt>{t("resultRows")}</dt><dd>{f.number(plan.result_rows)}</dd>
         <dt>{t("inserts")}</dt><dd data-testid="plan-inserts">{f.number(plan.inserts)}</dd>
@@ -83,10 +149,11 @@ function PlanView({ plan }: { plan: ActivationPlan }) {
         <dt>{t("deletes")}</dt><dd data-testid="plan-deletes">{f.number(plan.deletes)}</dd>
         <dt>{t("unchanged")}</dt><dd data-testid="plan-unchanged">{f.number(plan.unchanged)}</dd>
       </dl>
-      {plan.first_run && <p className="hint">{t("firstRun")}</p>}
+      {plan.first_run && send !== "retry" && <p className="hint">{t("firstRun")}</p>}
       {!plan.first_run && plan.sends_all && <p className="hint">{t("sendsAll")}</p>}
-      {!plan.sends_all && changes === 0 && <p className="hint">{t("noChanges")}</p>}
+      {!plan.sends_all && changes === 0 && <p className="hint">{send === "retry" ? t("noRejected") : t("noChanges")}</p>}
       {kinds.map((k) => <Samples key={k} kind={k} rows={plan.samples[k] ?? []} />)}
+      <Requests requests={plan.requests ?? []} />
     </div>
   );
 }
@@ -97,17 +164,22 @@ function ActivationDetail({ name }: { name: string }) {
   const canRun = atLeast(session?.level, "editor");
   const list = useAsync((signal) => api.get<{ items: Activation[] }>("activations", { signal }), []);
   const activation = list.data?.items.find((a) => a.name === name);
-  const [full, setFull] = useState(false);
-  const [plan, setPlan] = useState<ActivationPlan | null>(null);
+  const kind = activation ? destinationKind(activation.destination, activation.mode) : null;
+  const [send, setSend] = useState<Send>("changes");
+  // The plan and the choice it was computed with: a run sends what was previewed.
+  const [plan, setPlan] = useState<{ plan: ActivationPlan; send: Send } | null>(null);
   const [started, setStarted] = useState<StartedRun | null>(null);
   const preview = useAction(async () => {
     setPlan(null);
     setStarted(null);
-    setPlan(await api.post<ActivationPlan>(`activations/${seg(name)}/plan`, { full }));
+    const chosen = send;
+    setPlan({ plan: await api.post<ActivationPlan>(`activations/${seg(name)}/plan`, requestBody(chosen)), send: chosen });
   });
   const start = useAction(async () => {
-    setStarted(await api.post<StartedRun>(`activations/${seg(name)}/runs`, { full }));
+    if (!plan) return;
+    setStarted(await api.post<StartedRun>(`activations/${seg(name)}/runs`, requestBody(plan.send)));
   });
+  const choose = (next: Send) => { setSend(next); setPlan(null); };
   return (
     <section aria-labelledby="activation-title">
       <div className="page-head">
@@ -118,7 +190,8 @@ function ActivationDetail({ name }: { name: string }) {
       {list.loading && !list.data ? <Loading /> : list.data && (!activation ? <p>{t("notFound", { name })}</p> : (
         <>
           <dl className="summary">
-            <dt>{t("destination")}</dt><dd>{activation.destination ?? "–"}</dd>
+            <dt>{t("destinationKind")}</dt><dd data-testid="destination-kind"><KindLabel kind={kind} /></dd>
+            <dt>{t("destination")}</dt><dd className="act-destination">{activation.destination ?? "–"}</dd>
             <dt>{t("mode")}</dt><dd>{activation.mode ?? "–"}</dd>
             {activation.description && <><dt>{t("description")}</dt><dd>{activation.description}</dd></>}
             <dt>{t("file")}</dt><dd><code>{activation.file}</code></dd>
@@ -127,9 +200,23 @@ function ActivationDetail({ name }: { name: string }) {
             <>
               <h2>{t("previewTitle")}</h2>
               <p className="hint">{t("previewHint")}</p>
-              <label className="inline-check">
-                <input type="checkbox" checked={full} onChange={(e) => { setFull(e.target.checked); setPlan(null); }} />{t("full")}
-              </label>
+              <fieldset className="act-send">
+                <legend>{t("sendLegend")}</legend>
+                <label>
+                  <input type="radio" name="act-send" value="changes" checked={send === "changes"} onChange={() => choose("changes")} />{t("changes")}
+                </label>
+                <label>
+                  <input type="radio" name="act-send" value="full" checked={send === "full"} onChange={() => choose("full")} />{t("full")}
+                </label>
+                {kind === "http" && (
+                  <>
+                    <label>
+                      <input type="radio" name="act-send" value="retry" checked={send === "retry"} aria-describedby="act-retry-hint" onChange={() => choose("retry")} />{t("retryRejected")}
+                    </label>
+                    <p className="hint" id="act-retry-hint">{t("retryRejectedHint")}</p>
+                  </>
+                )}
+              </fieldset>
               <div className="actions">
                 <button type="button" disabled={preview.busy} onClick={() => void preview.run()}>{preview.busy ? t("previewing") : t("preview")}</button>
                 <button type="button" className="primary" disabled={!plan || start.busy} title={plan ? undefined : t("runHint")} onClick={() => void start.run()}>
@@ -143,7 +230,7 @@ function ActivationDetail({ name }: { name: string }) {
                   <span>{t("runStarted", { id: started.id })} <Link to={`/runs/${started.id}`}>{t("openRun", { id: started.id })}</Link></span>
                 </div>
               )}
-              {plan && <PlanView plan={plan} />}
+              {plan && <PlanView plan={plan.plan} send={plan.send} />}
             </>
           )}
         </>
