@@ -96,7 +96,7 @@ public sealed class ActivationConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("destination: { type: ftp, url: \"https://x\" }", "activations/a.yml:2:", "destination type 'ftp' is not supported in this version; supported: database, files, http")]
+    [InlineData("destination: { type: ftp, url: \"https://x\" }", "activations/a.yml:2:", "destination type 'ftp' is not supported in this version; supported: database, files, s3, http")]
     [InlineData("destination:\n  type: http\n  key: [id]\n  method: POST", "activations/a.yml:3:3: destination.url:", "is required")]
     [InlineData("destination:\n  type: http\n  url: https://api.example.com/c\n  key: [id]\n  auth: { type: oauth, token: x }", "activations/a.yml:6:17: destination.auth.type:", "'oauth' is not one of basic, bearer, hmac, oauth2_client_credentials")]
     [InlineData("destination:\n  type: http\n  url: https://api.example.com/c", "activations/a.yml:3:3: destination.key:", "is required")]
