@@ -31,6 +31,20 @@ public sealed class ActivationsApiTests : IAsyncLifetime
         Assert.Equal("orders to the app", export.GetProperty("description").GetString());
         Assert.Equal(Path.Join("activations", "export.yml"), export.GetProperty("file").GetString());
         Assert.Equal(JsonValueKind.Null, export.GetProperty("problem").ValueKind);
+        Assert.Equal("database", export.GetProperty("destination_type").GetString());
+    }
+
+    [Fact]
+    public async Task Rejected_OfADatabaseDestination_IsEmpty_AndViewersAreRefused()
+    {
+        var rejected = JsonDocument.Parse(await harness.As("editor").GetStringAsync("/api/v1/activations/export/rejected?limit=5")).RootElement;
+
+        Assert.Equal(0, rejected.GetProperty("total").GetInt64());
+        Assert.Equal(0, rejected.GetProperty("items").GetArrayLength());
+        using var viewer = await harness.As("viewer").GetAsync("/api/v1/activations/export/rejected");
+        Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
+        using var missing = await harness.As("editor").GetAsync("/api/v1/activations/nope/rejected");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]
@@ -42,6 +56,7 @@ public sealed class ActivationsApiTests : IAsyncLifetime
 
         Assert.Equal("export", before.GetProperty("activation").GetString());
         Assert.Equal(3, before.GetProperty("result_rows").GetInt64());
+        Assert.Equal("database", before.GetProperty("destination_type").GetString());
         Assert.Equal(3, before.GetProperty("inserts").GetInt64());
         Assert.True(before.GetProperty("first_run").GetBoolean());
         var samples = before.GetProperty("samples");

@@ -15,6 +15,9 @@ public abstract record ActivationDestination(ActivationMode Mode, ImmutableArray
     /// <summary>The kinds of destination this version writes, as <c>type:</c> names them.</summary>
     public static IReadOnlyList<string> SupportedTypes { get; } = ["database", "files", "s3", "http"];
 
+    /// <summary>The kind of destination, as <c>type:</c> names it (one of <see cref="SupportedTypes"/>).</summary>
+    public abstract string Type { get; }
+
     /// <summary>The destination as users name it (a connection's table, a folder).</summary>
     public abstract string Display { get; }
 

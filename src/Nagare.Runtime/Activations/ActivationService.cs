@@ -35,7 +35,7 @@ public sealed class ActivationService
     public Task<IReadOnlyList<ActivationSummary>> ListAsync(CancellationToken cancellationToken)
     {
         var list = project.Activations.Values
-            .Select(a => new ActivationSummary(a.Name, a.Destination.Display, a.Destination.Mode.ToString().ToLowerInvariant(), a.Description, a.Location.ToString(), null))
+            .Select(a => new ActivationSummary(a.Name, a.Destination.Display, a.Destination.Mode.ToString().ToLowerInvariant(), a.Description, a.Location.ToString(), null) { DestinationType = a.Destination.Type })
             .Concat(project.Broken.Where(b => b.Kind == "activation").Select(b => new ActivationSummary(b.Name, null, null, null, b.File, b.Problem.Message)))
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToList();
@@ -100,6 +100,16 @@ public sealed class ActivationService
         }
 
         return result with { Seconds = started.Elapsed.TotalSeconds };
+    }
+
+    /// <summary>The records the destination of <paramref name="name"/> rejected and no later run delivered, newest first (at most <paramref name="limit"/>), and how many there are.</summary>
+    public Task<ActivationRejectedRecords> RejectedAsync(string name, int limit, ActivationRunOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        var activation = project.GetActivation(name);
+        using var warehouse = OpenWarehouse(options, cancellationToken);
+        return Task.FromResult(Translate(activation, () => ActivationRejectedRecords.Read(warehouse, activation.Name, limit)));
     }
 
     /// <summary>Forgets what <paramref name="name"/> delivered: its next run sends the whole result as to a new destination.</summary>

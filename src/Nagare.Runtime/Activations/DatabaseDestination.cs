@@ -14,6 +14,9 @@ public sealed record DatabaseDestination(string Connection, StreamId Table, Acti
     : ActivationDestination(Mode, Key, Location)
 {
     /// <inheritdoc/>
+    public override string Type => "database";
+
+    /// <inheritdoc/>
     public override string Display => $"{Connection}:{Table}";
 
     /// <inheritdoc/>

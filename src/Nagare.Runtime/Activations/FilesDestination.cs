@@ -38,6 +38,9 @@ public sealed record FilesDestination(
     public string? NullString { get; init; }
 
     /// <inheritdoc/>
+    public override string Type => "files";
+
+    /// <inheritdoc/>
     public override string Display => Path;
 
     /// <inheritdoc/>

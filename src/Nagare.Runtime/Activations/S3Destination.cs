@@ -35,6 +35,9 @@ public sealed record S3Destination(string Bucket, string Prefix, Uri? Endpoint, 
     public int Retries { get; init; } = new ObjectStorageOptions().Retries;
 
     /// <inheritdoc/>
+    public override string Type => "s3";
+
+    /// <inheritdoc/>
     public override string Display => StorageOptions().Display + (Endpoint is null ? string.Empty : $" at {Endpoint}");
 
     /// <inheritdoc/>

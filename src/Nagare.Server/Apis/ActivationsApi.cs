@@ -15,7 +15,14 @@ namespace Nagare.Server.Apis;
 public static class ActivationsApi
 {
     /// <summary>An activation as listed; one whose file has problems has no destination or mode, and says why.</summary>
-    public sealed record ActivationView(string Name, string? Destination, string? Mode, string? Description, string File, string? Problem);
+    /// <param name="Name">The activation's name.</param>
+    /// <param name="Destination">Where it sends, as users name it.</param>
+    /// <param name="Mode">What a run sends.</param>
+    /// <param name="Description">What it is for.</param>
+    /// <param name="File">Its file, relative to the project.</param>
+    /// <param name="Problem">Why it cannot run, or null.</param>
+    /// <param name="DestinationType">The kind of destination: <c>database</c>, <c>files</c>, <c>s3</c> or <c>http</c>.</param>
+    public sealed record ActivationView(string Name, string? Destination, string? Mode, string? Description, string File, string? Problem, string? DestinationType = null);
 
     /// <summary>All activations, by name.</summary>
     public sealed record ActivationList(IReadOnlyList<ActivationView> Items);
@@ -39,7 +46,16 @@ public static class ActivationsApi
     {
         /// <summary>An HTTP destination's first requests of each kind, rendered as a run would send them (secrets masked); empty for other destinations.</summary>
         public IReadOnlyList<RequestView> Requests { get; init; } = [];
+
+        /// <summary>The kind of destination: <c>database</c>, <c>files</c>, <c>s3</c> or <c>http</c>.</summary>
+        public string? DestinationType { get; init; }
     }
+
+    /// <summary>Records the destination rejected and no later run delivered: how many, and the newest of them.</summary>
+    public sealed record RejectedList(long Total, IReadOnlyList<RejectedView> Items);
+
+    /// <summary>A rejected record: its key and operation, the record as sent (JSON text), the destination's answer, the run that last tried it.</summary>
+    public sealed record RejectedView(string Key, string Operation, string Record, int? HttpStatus, string? Response, string Error, long? RunId, DateTimeOffset? RejectedAt);
 
     /// <summary>A request a run would send: its kind (<c>insert</c>, <c>update</c>, <c>delete</c>, <c>send</c>), records, method, URL and body.</summary>
     public sealed record RequestView(string Operation, int Records, string Method, string Url, string? Body);
@@ -52,7 +68,7 @@ public static class ActivationsApi
         {
             var server = HealthApi.Server(context);
             var list = await Service(server).ListAsync(context.RequestAborted).ConfigureAwait(false);
-            return TypedResults.Json(new ActivationList([.. list.Select(a => new ActivationView(a.Name, a.Destination, a.Mode, a.Description, FileOf(server.Project, a), a.Problem is null ? null : Redaction.Redact(a.Problem)))]), ApiJson.Options);
+            return TypedResults.Json(new ActivationList([.. list.Select(a => new ActivationView(a.Name, a.Destination, a.Mode, a.Description, FileOf(server.Project, a), a.Problem is null ? null : Redaction.Redact(a.Problem), a.DestinationType))]), ApiJson.Options);
         });
         routes.Map(new ApiOperation("POST", $"{path}/{{name}}/plan", ApiAccess.Editor, ApiScopes.Run, "activations", "Dry run: what a run would send now (counts, sample records); sends nothing and leaves the snapshot of delivered records as it is.", typeof(ActivationRequest), typeof(PlanView), Example: new ActivationRequest(false)), async context =>
         {
@@ -79,7 +95,35 @@ public static class ActivationsApi
                 return Problems.BadRequest(Redaction.Redact(e.Message));
             }
 
-            return TypedResults.Json(View(plan), ApiJson.Options);
+            return TypedResults.Json(View(plan) with { DestinationType = server.Project.GetActivation(name).Destination.Type }, ApiJson.Options);
+        });
+        routes.Map(new ApiOperation("GET", $"{path}/{{name}}/rejected", ApiAccess.Editor, ApiScopes.Read, "activations", "The records the destination rejected and no later run delivered, newest first (?limit=, default 100): key, operation, the record, the answer; sent again by a run with retryRejected.", Response: typeof(RejectedList)), async context =>
+        {
+            var (name, refused) = Checked(context);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            var (limit, badLimit) = NagareApi.Limit(context, 100, 1000);
+            if (badLimit is not null)
+            {
+                return badLimit;
+            }
+
+            var server = HealthApi.Server(context);
+            ActivationRejectedRecords rejected;
+            try
+            {
+                rejected = await Service(server).RejectedAsync(name, limit, new ActivationRunOptions { LockWait = TimeSpan.FromSeconds(30) }, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (NagareException e)
+            {
+                return Problems.BadRequest(Redaction.Redact(e.Message));
+            }
+
+            return TypedResults.Json(new RejectedList(rejected.Total, [.. rejected.Items.Select(r => new RejectedView(
+                r.Rejection.Key, r.Rejection.Operation, r.Rejection.Record, r.Rejection.Status, r.Rejection.Response, r.Rejection.Error, r.RunId, r.RejectedAt))]), ApiJson.Options);
         });
         routes.Map(new ApiOperation("POST", $"{path}/{{name}}/runs", ApiAccess.Editor, ApiScopes.Run, "activations", "Runs an activation now (full: send the whole result, ignoring what was delivered; retryRejected: only the records the destination rejected before); a run like any other.", typeof(ActivationRequest), typeof(PipelinesApi.StartedRun), 201, new ActivationRequest(false)), async context =>
         {

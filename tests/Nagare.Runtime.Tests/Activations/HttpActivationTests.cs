@@ -233,12 +233,20 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
         Assert.Equal<string>(["/contacts/2", "/contacts/4"], api.Requests.Skip(before).Select(r => r.Path).Order(StringComparer.Ordinal));
         Assert.Equal((1L, 1L), (retry.Inserted, retry.Rejected));
         Assert.Equal<string>(["""{"id":4}|still invalid"""], Rows($"SELECT key, json_extract_string(response, '$.error') FROM {ActivationTables.Rejected("contacts")}"));
+        var listed = await project.Service(environment).RejectedAsync("contacts", 10, new ActivationRunOptions(), CancellationToken.None);
+        Assert.Equal(1, listed.Total);
+        var still = Assert.Single(listed.Items);
+        Assert.Equal(("id=4", "insert", 422), (still.Rejection.DescribeKey(), still.Rejection.Operation, still.Rejection.Status));
+        Assert.Contains("still invalid", still.Rejection.Response, StringComparison.Ordinal);
+        Assert.Contains("user4@example.com", still.Rejection.Record, StringComparison.Ordinal);
+        Assert.NotNull(still.RejectedAt);
 
         api.Answer = _ => (200, "{}", null);
         var next = await RunAsync();
 
         Assert.Equal((1L, 1L, 0L), (next.Inserted, next.Updated, next.Rejected));
         Assert.Empty(Rows($"SELECT key FROM {ActivationTables.Rejected("contacts")}"));
+        Assert.Equal(0, (await project.Service(environment).RejectedAsync("contacts", 10, new ActivationRunOptions(), CancellationToken.None)).Total);
     }
 
     [Fact]

@@ -76,7 +76,9 @@ export interface AuditEntry { id: number; at: string; actor: string; action: str
 /** A page of a list that continues at `next` (a `before=` cursor), or ends. */
 export interface Page<T> { items: T[]; next?: string | null }
 
-export interface Activation { name: string; destination: string | null; mode: string | null; description: string | null; file: string; problem: string | null }
+export interface Activation { name: string; destination: string | null; mode: string | null; description: string | null; file: string; problem: string | null; destination_type?: "database" | "files" | "s3" | "http" | null }
+export interface ActivationRejected { key: string; operation: string; record: string; http_status: number | null; response: string | null; error: string; run_id: number | null; rejected_at: string | null }
+export interface ActivationRejectedList { total: number; items: ActivationRejected[] }
 
 export type ActivationSample = Record<string, string | null>;
 

@@ -46,6 +46,9 @@ public sealed record HttpDestination(HttpRequestTemplate Request, int BatchSize,
     public int RetentionDays { get; init; } = 7;
 
     /// <inheritdoc/>
+    public override string Type => "http";
+
+    /// <inheritdoc/>
     public override string Display => $"{Request.Method} {Request.WrittenUrl ?? Request.Url}";
 
     /// <inheritdoc/>

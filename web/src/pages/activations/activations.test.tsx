@@ -40,6 +40,7 @@ const handler = (c: Call) => {
   if (c.method === "POST" && c.path === "activations/export/runs") return json({ id: 42, state: "queued", existing: false, url: "/api/v1/runs/42" }, 201);
   if (c.method === "POST" && c.path === "activations/crm_contacts/plan") return json((c.body as { retry_rejected?: boolean }).retry_rejected ? retryPlan : httpPlan);
   if (c.method === "POST" && c.path === "activations/crm_contacts/runs") return json({ id: 43, state: "queued", existing: false, url: "/api/v1/runs/43" }, 201);
+  if (c.method === "GET" && c.path === "activations/crm_contacts/rejected") return json({ total: 0, items: [] });
   return undefined;
 };
 
@@ -165,5 +166,35 @@ describe("activations to an HTTP API", () => {
     fireEvent.click(screen.getByRole("button", { name: "Preview changes" }));
     await screen.findByTestId("plan-inserts");
     expect(api.sent("POST", "activations/crm_contacts/plan")[0].body).toEqual({ full: true });
+  });
+
+  it("shows an HTTP API's rejected records with the API's answer, and names the type as the server does", async () => {
+    const typed = activations.map((a) => (a.name === "crm_contacts" ? { ...a, destination: "crm (as the server names it)", destination_type: "http" as const } : a));
+    const api = stubApi((c) => {
+      if (c.method === "GET" && c.path === "activations") return json({ items: typed });
+      if (c.method === "GET" && c.path === "activations/crm_contacts/rejected") {
+        return json({ total: 3, items: [{ key: '{"id":4}', operation: "insert", record: '{"id":4,"email":"bad"}', http_status: 422, response: '{"error":"invalid email"}', error: "422 Unprocessable Entity", run_id: 17, rejected_at: "2026-12-01T08:00:00Z" }] });
+      }
+      return handler(c);
+    }, "editor");
+    renderPage(<Page sub={["crm_contacts"]} />, "/activations/crm_contacts");
+
+    const table = await screen.findByRole("table", { name: "Rejected records of crm_contacts" });
+    expect(screen.getByText("3 records are rejected; the newest:")).toBeTruthy();
+    const row = within(table).getAllByRole("row")[1];
+    expect(within(row).getByText('{"id":4}').getAttribute("title")).toBe('{"id":4,"email":"bad"}');
+    expect(within(row).getByText("422")).toBeTruthy();
+    expect(within(row).getByText('{"error":"invalid email"}')).toBeTruthy();
+    expect(within(row).getByRole("link", { name: "#17" }).getAttribute("href")).toBe("/runs/17");
+    expect(screen.getByTestId("destination-kind").textContent).toBe("HTTP API");
+    expect(api.sent("GET", "activations/crm_contacts/rejected")[0].query.get("limit")).toBe("50");
+  });
+
+  it("asks no rejected records of a database table", async () => {
+    const api = stubApi(handler, "editor");
+    renderPage(<Page sub={["export"]} />, "/activations/export");
+    expect(await screen.findByTestId("destination-kind")).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: "Rejected records" })).toBeNull();
+    expect(api.sent("GET", "activations/export/rejected")).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@
 // (counts, sample records and, for an HTTP API, the first requests), then a run of exactly that.
 import { useState } from "react";
 import { api, seg } from "../../api/client";
-import type { Activation, ActivationPlan, ActivationPlanRequest, ActivationRequest, ActivationSample, StartedRun } from "../../api/types";
+import type { Activation, ActivationPlan, ActivationPlanRequest, ActivationRejectedList, ActivationRequest, ActivationSample, StartedRun } from "../../api/types";
 import { ErrorBanner, Loading } from "../../components/ErrorBanner";
 import { useAsync } from "../../components/useAsync";
 import { useFormat, useT } from "../../i18n";
@@ -25,6 +25,9 @@ const requestBody = (send: Send): ActivationRequest => (send === "retry" ? { ret
 const operations = ["insert", "update", "delete", "send"] as const;
 type Operation = (typeof operations)[number];
 const isOperation = (o: string): o is Operation => (operations as readonly string[]).includes(o);
+
+/** The destination's kind as the server names it, or as its display says (a server that does not name it). */
+const kindOf = (a: Activation): DestinationKind | null => a.destination_type ?? destinationKind(a.destination, a.mode);
 
 function KindLabel({ kind }: { kind: DestinationKind | null }) {
   const t = useT(messages);
@@ -55,7 +58,7 @@ function ActivationList() {
               {items.map((a) => (
                 <tr key={a.name}>
                   <td><Link to={`/activations/${encodeURIComponent(a.name)}`}>{a.name}</Link></td>
-                  <td><KindLabel kind={destinationKind(a.destination, a.mode)} /></td>
+                  <td><KindLabel kind={kindOf(a)} /></td>
                   <td className="act-destination">{a.destination ?? "–"}</td>
                   <td>{a.mode ?? "–"}</td>
                   <td><code>{a.file}</code></td>
@@ -158,13 +161,52 @@ function PlanView({ plan, send }: { plan: ActivationPlan; send: Send }) {
   );
 }
 
+/** The records an HTTP API rejected and no later run delivered, newest first, with the API's answer. */
+function Rejected({ name, tick }: { name: string; tick: number }) {
+  const t = useT(messages);
+  const format = useFormat();
+  const rejected = useAsync((signal) => api.get<ActivationRejectedList>(`activations/${seg(name)}/rejected?limit=50`, { signal }), [name, tick]);
+  return (
+    <>
+      <h2>{t("rejectedTitle")}</h2>
+      <ErrorBanner error={rejected.error} onRetry={rejected.reload} />
+      {rejected.loading && !rejected.data ? <Loading /> : rejected.data && (rejected.data.total === 0 ? <p className="hint">{t("rejectedNone")}</p> : (
+        <>
+          <p>{t("rejectedCount", { n: format.number(rejected.data.total) })}</p>
+          <table className="list" aria-label={t("rejectedOf", { name })}>
+            <thead>
+              <tr>
+                <th scope="col">{t("rejectedKey")}</th><th scope="col">{t("rejectedOperation")}</th><th scope="col">{t("rejectedStatus")}</th>
+                <th scope="col">{t("rejectedError")}</th><th scope="col">{t("rejectedAnswer")}</th><th scope="col">{t("rejectedRun")}</th><th scope="col">{t("rejectedAt")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rejected.data.items.map((r) => (
+                <tr key={r.key + r.operation}>
+                  <td><code title={r.record}>{r.key}</code></td>
+                  <td>{r.operation}</td>
+                  <td>{r.http_status ?? "–"}</td>
+                  <td>{r.error}</td>
+                  <td>{r.response ? <code className="act-answer" title={r.response}>{r.response.length > 120 ? r.response.slice(0, 120) + "…" : r.response}</code> : "–"}</td>
+                  <td>{r.run_id != null ? <Link to={`/runs/${r.run_id}`}>#{r.run_id}</Link> : "–"}</td>
+                  <td>{r.rejected_at ? format.dateTime(r.rejected_at) : "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ))}
+    </>
+  );
+}
+
 function ActivationDetail({ name }: { name: string }) {
   const t = useT(messages);
   const { session } = useSession();
   const canRun = atLeast(session?.level, "editor");
   const list = useAsync((signal) => api.get<{ items: Activation[] }>("activations", { signal }), []);
   const activation = list.data?.items.find((a) => a.name === name);
-  const kind = activation ? destinationKind(activation.destination, activation.mode) : null;
+  const kind = activation ? kindOf(activation) : null;
   const [send, setSend] = useState<Send>("changes");
   // The plan and the choice it was computed with: a run sends what was previewed.
   const [plan, setPlan] = useState<{ plan: ActivationPlan; send: Send } | null>(null);
@@ -231,6 +273,7 @@ function ActivationDetail({ name }: { name: string }) {
                 </div>
               )}
               {plan && <PlanView plan={plan.plan} send={plan.send} />}
+              {kind === "http" && <Rejected name={name} tick={started?.id ?? 0} />}
             </>
           )}
         </>
