@@ -122,12 +122,16 @@ internal sealed partial class ActivationDiff
             : SnapshotTable;
         var match = Key.IsEmpty ? "false" : string.Join(" AND ", Key.Select(k => $"r.{Q(k)} = s.{Q(k)}"));
         var changed = Mode == ActivationMode.Insert ? $"s.{Hash} IS NULL" : $"s.{Hash} IS NULL OR s.{Hash} <> r.{Hash}";
-        _db.ExecuteNonQuery($"""
-            CREATE OR REPLACE TEMP TABLE {Changes} AS
-            SELECT r.*, CASE WHEN s.{Hash} IS NULL THEN 'insert' ELSE 'update' END AS {Op}
-            FROM {Result} AS r LEFT JOIN {snapshot} AS s ON {match}
-            WHERE {changed}
-            """);
+        _db.ExecuteNonQuery(_firstRun && !onlyRejected
+            // Against no snapshot every record is an insert: a view over the result rather than a copy of it, which
+            // cost a third of the warehouse's work on a first run of a million records.
+            ? $"CREATE OR REPLACE TEMP VIEW {Changes} AS SELECT r.*, 'insert' AS {Op} FROM {Result} AS r"
+            : $"""
+                CREATE OR REPLACE TEMP TABLE {Changes} AS
+                SELECT r.*, CASE WHEN s.{Hash} IS NULL THEN 'insert' ELSE 'update' END AS {Op}
+                FROM {Result} AS r LEFT JOIN {snapshot} AS s ON {match}
+                WHERE {changed}
+                """);
         var deletes = Mode is ActivationMode.Mirror or ActivationMode.Changes or ActivationMode.Replace or ActivationMode.Full && !Key.IsEmpty && _activation.Destination.CountsDeletes;
         _db.ExecuteNonQuery(Key.IsEmpty
             ? $"CREATE OR REPLACE TEMP TABLE {Deletes} AS SELECT 1 AS none WHERE false"

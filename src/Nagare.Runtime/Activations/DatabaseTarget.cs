@@ -10,10 +10,14 @@ namespace Nagare.Runtime.Activations;
 /// </summary>
 public sealed class DatabaseTarget(DatabaseDestination destination, IDestination connection) : IActivationTarget
 {
+    /// <summary>Whether <see cref="DescribeAsync"/> found the table.</summary>
+    private bool _exists;
+
     /// <inheritdoc/>
     public async Task<IReadOnlyDictionary<string, ColumnType>> DescribeAsync(CancellationToken cancellationToken)
     {
         var existing = await connection.DescribeAsync(destination.Table, cancellationToken).ConfigureAwait(false);
+        _exists = existing is not null;
         return existing is null
             ? new Dictionary<string, ColumnType>()
             : existing.Columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.Ordinal);
@@ -52,11 +56,11 @@ public sealed class DatabaseTarget(DatabaseDestination destination, IDestination
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => connection.DisposeAsync();
 
-    /// <summary>Whether the table exists and holds no row (false when that cannot be asked).</summary>
+    /// <summary>Whether the table, as described before the run, exists and holds no row (false when that cannot be asked).</summary>
+    /// <remarks>The description is not asked again: the writer describes the table once more in its own transaction.</remarks>
     private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
     {
-        if (connection is not ISqlStatements statements || connection.Dialect is not { } dialect
-            || await connection.DescribeAsync(destination.Table, cancellationToken).ConfigureAwait(false) is null)
+        if (connection is not ISqlStatements statements || connection.Dialect is not { } dialect || !_exists)
         {
             return false;
         }
