@@ -20,6 +20,9 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
 
     private static readonly IReadOnlySet<WriteMode> Modes = new HashSet<WriteMode> { WriteMode.FullRefresh, WriteMode.Append, WriteMode.Incremental, WriteMode.Merge };
 
+    /// <summary>Held while a database's table functions are looked up and registered (see <see cref="RegisterBatchScan"/>).</summary>
+    private static readonly Lock RegistrationGate = new();
+
     private readonly string _connectionString;
     private readonly Lock _gate = new();
     private DuckDbConnection? _anchor;
@@ -129,12 +132,7 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
 
                 try
                 {
-                    // Writers load through INSERT … SELECT from this function; once per database, as DuckDB keeps it.
-                    // (Another connection object of this process may have opened the same file, sharing the database.)
-                    if (anchor.ExecuteScalar<long>($"SELECT count(*) FROM duckdb_functions() WHERE function_name = '{DuckDbBatchScan.FunctionName}'") == 0)
-                    {
-                        anchor.RegisterTableFunction(DuckDbBatchScan.Function());
-                    }
+                    RegisterBatchScan(anchor);
 
                     PinMemoryLimit(anchor);
                     WarehouseFile.ApplyCompression(anchor, Options.Compression);
@@ -152,6 +150,23 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
         var connection = new DuckDbConnection(_connectionString);
         connection.Open();
         return Task.FromResult(connection);
+    }
+
+    /// <summary>
+    /// Registers the table function writers load through (INSERT … SELECT from it), once per database, as DuckDB keeps it.
+    /// Another connection object of this process may be opening the same file at the same moment, sharing the database
+    /// (the server lists a sync's states while the sync starts): checking and registering under one process-wide lock
+    /// keeps the second from failing with "already exists".
+    /// </summary>
+    private static void RegisterBatchScan(DuckDbConnection anchor)
+    {
+        lock (RegistrationGate)
+        {
+            if (anchor.ExecuteScalar<long>($"SELECT count(*) FROM duckdb_functions() WHERE function_name = '{DuckDbBatchScan.FunctionName}'") == 0)
+            {
+                anchor.RegisterTableFunction(DuckDbBatchScan.Function());
+            }
+        }
     }
 
     /// <summary>Commits small streams together; see <see cref="DuckDbGroupCommit"/>.</summary>

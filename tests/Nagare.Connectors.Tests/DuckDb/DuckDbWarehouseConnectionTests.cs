@@ -31,6 +31,39 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_ManyConnectionObjectsOfOneFileAtOnce_AllOpenAndCanWrite()
+    {
+        // The server opens the warehouse for a request while a sync opens it for its run: same process, same database.
+        var warehouses = Enumerable.Range(0, 16).Select(_ => new DuckDbWarehouseConnection("warehouse", new DuckDbConnectorOptions(DatabasePath))).ToList();
+        try
+        {
+            using var start = new Barrier(warehouses.Count);
+            var opened = await Task.WhenAll(warehouses.Select(w => Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                await using var connection = await w.OpenAsync(CancellationToken.None);
+                return connection.ExecuteScalar<long>("SELECT 1");
+            })));
+
+            Assert.All(opened, one => Assert.Equal(1L, one));
+            await using (var writer = await warehouses[^1].OpenWriterAsync(Request("orders", WriteMode.FullRefresh), CancellationToken.None))
+            {
+                await writer.WriteAsync(ComplianceData.Batch(Columns, Rows(1, 2)), CancellationToken.None);
+                await writer.CommitAsync(null, CancellationToken.None);
+            }
+
+            Assert.Equal(2L, Scalar<long>("SELECT count(*) FROM lake.orders"));
+        }
+        finally
+        {
+            foreach (var warehouse in warehouses)
+            {
+                await warehouse.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task ListStates_WhileAnotherConnectionCreatesTheStateSchema_AnswersWithoutConflictAndCreatesNothing()
     {
         // A sync starting on a new warehouse creates the state schema while the server lists a sync's states.

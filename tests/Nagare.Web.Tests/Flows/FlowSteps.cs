@@ -34,8 +34,21 @@ internal static partial class FlowSteps
     {
         await Assertions.Expect(page.Page).ToHaveURLAsync(RunAddress());
         var id = long.Parse(RunAddress().Match(page.Page.Url).Groups[1].Value, CultureInfo.InvariantCulture);
-        await Assertions.Expect(page.Page.GetByRole(AriaRole.Status, new() { Name = "Run state", Exact = true }))
-            .ToHaveTextAsync("Succeeded", new() { Timeout = RunTimeoutMs });
+        try
+        {
+            await Assertions.Expect(page.Page.GetByRole(AriaRole.Status, new() { Name = "Run state", Exact = true }))
+                .ToHaveTextAsync("Succeeded", new() { Timeout = RunTimeoutMs });
+        }
+        catch (PlaywrightException e)
+        {
+            // Say why the run did not succeed: its tasks' errors and the end of its log, as the API has them.
+            var run = await page.Page.APIRequest.GetAsync(page.Url($"/api/v1/runs/{id}").ToString());
+            var log = await page.Page.APIRequest.GetAsync(page.Url($"/api/v1/runs/{id}/logs?limit=10000").ToString());
+            var lines = JsonDocument.Parse(await log.TextAsync()).RootElement.GetProperty("items").EnumerateArray()
+                .Select(l => l.GetProperty("line").GetString()).TakeLast(40);
+            Assert.Fail($"{e.Message}\nrun {id}: {await run.TextAsync()}\nlog:\n{string.Join('\n', lines)}");
+        }
+
         return id;
     }
 
