@@ -296,11 +296,7 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
     {
         if (destination.Response is not { } mapping)
         {
-            foreach (var record in records)
-            {
-                receipts.Confirm(record);
-            }
-
+            receipts.Confirm(records);
             return;
         }
 
