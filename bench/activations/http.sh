@@ -19,7 +19,8 @@ receiver_pid=""
 stop_receiver() { [[ -n "$receiver_pid" ]] && kill "$receiver_pid" 2>/dev/null && wait "$receiver_pid" 2>/dev/null; cleanup; }
 trap stop_receiver EXIT
 
-bench_program http-receiver "$work/receiver.url" &
+# Started directly (not through the bench_program function), so $! is the receiver itself and can be stopped.
+dotnet "$root/.cache/bench/Nagare.Bench.dll" http-receiver "$work/receiver.url" &
 receiver_pid=$!
 for _ in $(seq 1 100); do [[ -s "$work/receiver.url" ]] && break; sleep 0.1; done
 url="$(cat "$work/receiver.url")"
