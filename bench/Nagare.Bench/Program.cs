@@ -42,6 +42,12 @@ if (args is ["server-load", ..])
     return await ServerLoadCase.RunAsync(args);
 }
 
+// bench/activations/http.sh: http-receiver URL_FILE (the API an HTTP activation sends to; until SIGTERM)
+if (args is ["http-receiver", var urlFile])
+{
+    return await HttpReceiverCase.RunAsync(urlFile);
+}
+
 if (args is ["pipeline-latency", var latencyStore, var latencyProject, var latencyRun])
 {
     return await PipelineCases.LatencyAsync(latencyStore, latencyProject, long.Parse(latencyRun, CultureInfo.InvariantCulture));

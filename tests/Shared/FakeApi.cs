@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -9,13 +10,16 @@ namespace Nagare.Testing;
 /// <summary>
 /// A SaaS API for activations to send to: Kestrel on 127.0.0.1 and a free port, recording every request (method,
 /// path, headers, body), counting the requests in flight at once, answering as <see cref="Answer"/> says (200 and
-/// <c>{}</c> by default), and issuing OAuth 2.0 tokens at <c>/oauth/token</c>.
+/// <c>{}</c> by default), enforcing a rate limit when <see cref="Limit"/> is set, and issuing OAuth 2.0 tokens at
+/// <c>/oauth/token</c>.
 /// </summary>
 public sealed class FakeApi : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentQueue<Received> received = new();
     private readonly ConcurrentDictionary<string, bool> tokens = new(StringComparer.Ordinal);
+    private readonly Queue<long> arrivals = new();
+    private int violations;
     private int inFlight;
     private int maxInFlight;
     private int tokenCount;
@@ -27,6 +31,16 @@ public sealed class FakeApi : IAsyncDisposable
 
     /// <summary>How long each answer is held back, so concurrent requests overlap.</summary>
     public TimeSpan Hold { get; set; }
+
+    /// <summary>
+    /// When set, at most this many API requests are accepted in any sliding window of this length, judged by each
+    /// request's arrival on the real clock (every arrival counts, refused or not); one more is answered 429 with
+    /// <c>Retry-After: 1</c> and counted in <see cref="Violations"/>.
+    /// </summary>
+    public (int Requests, TimeSpan Window)? Limit { get; set; }
+
+    /// <summary>Requests that arrived while <see cref="Limit"/> was already reached.</summary>
+    public int Violations => Volatile.Read(ref violations);
 
     /// <summary>When set, only bearer tokens issued by <c>/oauth/token</c> and not revoked are accepted (else 401).</summary>
     public bool RequireIssuedToken { get; set; }
@@ -95,6 +109,7 @@ public sealed class FakeApi : IAsyncDisposable
                 }
             }
 
+            var over = Limit is { } limit && Arrived(limit.Requests, limit.Window);
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var request = new Received(
@@ -103,6 +118,13 @@ public sealed class FakeApi : IAsyncDisposable
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body);
             received.Enqueue(request);
+            if (over)
+            {
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = "1";
+                return;
+            }
+
             if (Hold > TimeSpan.Zero)
             {
                 await Task.Delay(Hold);
@@ -131,6 +153,30 @@ public sealed class FakeApi : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    /// <summary>Counts an arrival now; true when the window already held <paramref name="requests"/> arrivals.</summary>
+    private bool Arrived(int requests, TimeSpan window)
+    {
+        lock (arrivals)
+        {
+            // Taken under the lock, so arrivals are in order of their times.
+            var now = Stopwatch.GetTimestamp();
+            var from = now - (long)(window.TotalSeconds * Stopwatch.Frequency);
+            while (arrivals.Count > 0 && arrivals.Peek() <= from)
+            {
+                arrivals.Dequeue();
+            }
+
+            var over = arrivals.Count >= requests;
+            arrivals.Enqueue(now);
+            if (over)
+            {
+                violations++;
+            }
+
+            return over;
         }
     }
 

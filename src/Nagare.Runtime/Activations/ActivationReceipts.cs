@@ -130,6 +130,43 @@ public sealed class ActivationReceipts
         }
     }
 
+    /// <summary>
+    /// The destination confirmed every one of <paramref name="records"/> (a whole request): one lock for the batch, as
+    /// a million records confirmed one lock each kept the senders waiting on one another.
+    /// </summary>
+    public void Confirm(IReadOnlyList<ActivationRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        long inserts = 0, updates = 0, deletes = 0;
+        lock (gate)
+        {
+            foreach (var record in records)
+            {
+                if (!confirmed.Add(record.Key))
+                {
+                    continue;
+                }
+
+                switch (record.Operation)
+                {
+                    case "delete":
+                        deletes++;
+                        break;
+                    case "update":
+                        updates++;
+                        break;
+                    default:
+                        inserts++;
+                        break;
+                }
+            }
+        }
+
+        Interlocked.Add(ref inserted, inserts);
+        Interlocked.Add(ref updated, updates);
+        Interlocked.Add(ref deleted, deletes);
+    }
+
     /// <summary>The destination refused <paramref name="record"/> for good.</summary>
     public void Reject(ActivationRecord record, int? status, string? response, string error)
     {

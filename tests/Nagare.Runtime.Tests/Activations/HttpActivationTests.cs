@@ -163,6 +163,55 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Run_AgainstAnApiEnforcingTheLimit_NeverExceedsIt_AndEveryRecordArrivesOnceDespite500s()
+    {
+        const int records = 2000;
+        const int perSecond = 50;
+        project.Warehouse($"INSERT INTO mart.contacts SELECT CAST(i AS BIGINT), 'u' || i || '@example.com', 'n' FROM range(6, {records + 1}) t(i)");
+        // The API counts requests as they arrive, over any sliding second, on the real clock the run's pacer waits on.
+        api.Limit = (perSecond, TimeSpan.FromSeconds(1));
+        api.Hold = TimeSpan.FromMilliseconds(5);
+        int[] failing = [3, 10, 11, 40, 60];
+        var answered = 0;
+        var accepted = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        api.Answer = r =>
+        {
+            if (failing.Contains(Interlocked.Increment(ref answered)))
+            {
+                return (500, "oops", null);
+            }
+
+            foreach (var record in JsonDocument.Parse(r.Body).RootElement.EnumerateArray())
+            {
+                accepted.Enqueue(record.GetProperty("id").GetInt64());
+            }
+
+            return (200, "{}", null);
+        };
+        Activation($"""
+            url: "{api.Url}/contacts/batch"
+            batch_size: 25
+            backoff: 10ms
+            rate_limit: {"{"} requests_per_second: {perSecond}, concurrency: 4 {"}"}
+            """);
+
+        var result = await RunAsync();
+
+        Assert.Equal(0, api.Violations);
+        Assert.Equal((records, 0L), (result.Inserted, result.Rejected));
+        Assert.Equal(Enumerable.Range(1, records).Select(i => (long)i), accepted.Order());
+        Assert.Equal(records / 25 + failing.Length, api.Requests.Count);
+        Assert.Equal(
+            failing.Length,
+            Rows($"SELECT sequence FROM {ActivationTables.Requests("contacts")} GROUP BY sequence HAVING bool_or(http_status = 500) AND bool_or(http_status = 200)").Count);
+
+        var again = await RunAsync();
+
+        Assert.Equal(0, again.Sent);
+        Assert.Equal(records / 25 + failing.Length, api.Requests.Count);
+    }
+
+    [Fact]
     public async Task Run_429WithRetryAfter_And500_AreRetriedUntilAccepted()
     {
         var calls = 0;

@@ -24,7 +24,10 @@ public sealed record HttpDestination(HttpRequestTemplate Request, int BatchSize,
     /// <summary>How requests are authenticated, or null.</summary>
     public HttpAuth? Auth { get; init; }
 
-    /// <summary>Most requests started per second (retries included), or null for no limit.</summary>
+    /// <summary>
+    /// Most requests per second (retries included), starts spaced and kept so within any sliding second as the API
+    /// counts them at arrival; null for no limit. Above 0 (e.g. 10 or 0.5).
+    /// </summary>
     public double? RequestsPerSecond { get; init; }
 
     /// <summary>Most requests in flight at once. Default 1.</summary>

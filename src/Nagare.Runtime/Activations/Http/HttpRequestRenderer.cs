@@ -45,32 +45,51 @@ internal sealed class HttpRequestRenderer
             throw new ActivationException($"Activation '{activation}': the URL rendered for {Describe(records)} is not an absolute http or https URL: '{text}'.");
         }
 
-        string? json;
-        if (body is not null)
+        if (body is null)
         {
-            json = Run(body, variables!, records, "body");
-            try
-            {
-                using var _ = JsonDocument.Parse(json);
-            }
-            catch (JsonException e)
-            {
-                throw new ActivationException($"Activation '{activation}': the body rendered for {Describe(records)} is not JSON ({e.Message}): {Start(json)}")
-                {
-                    Hint = "Write values with the tojson filter: {\"email\": {{ record.email | tojson }}}.",
-                };
-            }
-        }
-        else if (request.Method == "DELETE" && records.All(r => r.Operation == "delete"))
-        {
-            json = null;
-        }
-        else
-        {
-            json = single ? records[0].Json : "[" + string.Join(",", records.Select(r => r.Json)) + "]";
+            // The default body: none for a DELETE of deleted records, else the record or the array of records.
+            return (uri, request.Method == "DELETE" && records.All(r => r.Operation == "delete") ? null : single ? Encoding.UTF8.GetBytes(records[0].Json) : JsonArray(records));
         }
 
-        return (uri, json is null ? null : Encoding.UTF8.GetBytes(json));
+        var json = Run(body, variables!, records, "body");
+        try
+        {
+            using var _ = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ActivationException($"Activation '{activation}': the body rendered for {Describe(records)} is not JSON ({e.Message}): {Start(json)}")
+            {
+                Hint = "Write values with the tojson filter: {\"email\": {{ record.email | tojson }}}.",
+            };
+        }
+
+        return (uri, Encoding.UTF8.GetBytes(json));
+    }
+
+    /// <summary>
+    /// The default body of a batch, <c>[record,record,…]</c>, encoded straight into one array: at thousands of requests
+    /// a second, joining the records into a string first and encoding that cost as much again.
+    /// </summary>
+    private static byte[] JsonArray(IReadOnlyList<ActivationRecord> records)
+    {
+        var length = 1 + records.Count;
+        foreach (var record in records)
+        {
+            length += Encoding.UTF8.GetByteCount(record.Json);
+        }
+
+        var bytes = new byte[length];
+        var span = bytes.AsSpan();
+        span[0] = (byte)'[';
+        var at = 1;
+        for (var i = 0; i < records.Count; i++)
+        {
+            at += Encoding.UTF8.GetBytes(records[i].Json, span[at..]);
+            span[at++] = (byte)(i == records.Count - 1 ? ']' : ',');
+        }
+
+        return bytes;
     }
 
     /// <summary>The records of a request for messages: <c>record id=42</c> or <c>3 records from id=1</c>.</summary>

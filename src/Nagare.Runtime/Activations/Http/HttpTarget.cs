@@ -230,7 +230,16 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
         for (var attempt = 1; ; attempt++)
         {
             await pacer.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var answer = await AttemptAsync(batch.Renderer.Method, uri, body, number, attempt, receipts, cancellationToken).ConfigureAwait(false);
+            HttpAnswer answer;
+            try
+            {
+                answer = await AttemptAsync(batch.Renderer.Method, uri, body, number, attempt, receipts, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                pacer.Answered();
+            }
+
             if (answer.Status is >= 200 and < 300)
             {
                 Settle(batch.Records, answer, receipts);
@@ -287,11 +296,7 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
     {
         if (destination.Response is not { } mapping)
         {
-            foreach (var record in records)
-            {
-                receipts.Confirm(record);
-            }
-
+            receipts.Confirm(records);
             return;
         }
 

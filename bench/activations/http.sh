@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# HTTP activation benchmark (not part of the test command): ROWS (1M) warehouse rows sent by `nagare activate --full`
+# to a local API (bench/Nagare.Bench http-receiver: Kestrel on 127.0.0.1, counts the records of each request, answers
+# 200) at RATE (2,000) requests/s, BATCH (500) records a request, CONCURRENCY (4) requests in flight.
+#   - the receiver's own capacity first: closed-loop POSTs of the same 500-record body (bench/Nagare.Bench server-load);
+#   - per round: the sending time as the receiver sees it (first request's arrival to last answer) against the ideal
+#     time ROWS / BATCH / RATE (1.0 s), the most requests that arrived within any sliding second, and the wall time
+#     of the whole `nagare activate` process (start-up, reading the warehouse, the diff, the snapshot).
+# Usage: bench/activations/http.sh   (RUNS=3 ROWS=1000000 RATE=2000 BATCH=500 CONCURRENCY=4 NO_BUILD=1 to reuse a build)
+source "$(dirname "${BASH_SOURCE[0]}")/../replication/common.sh"
+
+rows="${ROWS:-1000000}"
+rate="${RATE:-2000}"
+batch="${BATCH:-500}"
+concurrency="${CONCURRENCY:-4}"
+build_nagare
+
+receiver_pid=""
+stop_receiver() { [[ -n "$receiver_pid" ]] && kill "$receiver_pid" 2>/dev/null && wait "$receiver_pid" 2>/dev/null; cleanup; }
+trap stop_receiver EXIT
+
+# Started directly (not through the bench_program function), so $! is the receiver itself and can be stopped.
+dotnet "$root/.cache/bench/Nagare.Bench.dll" http-receiver "$work/receiver.url" &
+receiver_pid=$!
+for _ in $(seq 1 100); do [[ -s "$work/receiver.url" ]] && break; sleep 0.1; done
+url="$(cat "$work/receiver.url")"
+log "receiver at $url; load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+
+dir="$work/act"
+mkdir -p "$dir/activations"
+printf 'name: bench\nwarehouse: warehouse.duckdb\n' >"$dir/nagare.yml"
+# `nagare query` opens only an existing warehouse; an activation's dry run creates it.
+printf 'query: select 1 as id\ndestination: { type: files, path: out/init }\n' >"$dir/activations/init.yml"
+nagare activate init -p "$dir" --dry-run --json >/dev/null
+rm "$dir/activations/init.yml"
+# A CRM contact: a bigint key, two texts, an integer, a double (about 110 bytes of JSON).
+nagare query -p "$dir" "CREATE SCHEMA mart; CREATE TABLE mart.contacts AS SELECT CAST(i AS BIGINT) AS id, 'user' || i || '@example.com' AS email, 'Customer ' || i AS name, CAST(i % 17 AS INTEGER) AS segment, i * 0.25 AS score FROM range($rows) t(i)" >/dev/null
+
+# The receiver's capacity: the same requests as fast as it answers them.
+body="[$(for i in $(seq 1 "$batch"); do printf '{"id":%d,"email":"user%d@example.com","name":"Customer %d","segment":%d,"score":%s},' "$i" "$i" "$i" $((i % 17)) "$i.25"; done | sed 's/,$//')]"
+capacity="$(bench_program server-load --url "$url" --path /records --method POST --body "$body" --seconds 3 --concurrency "$concurrency")"
+curl -fsS "$url/stats" >/dev/null
+log "receiver capacity: $capacity"
+
+cat >"$dir/activations/contacts.yml" <<YML
+query: select * from mart.contacts
+destination:
+  type: http
+  url: "$url/records"
+  key: [id]
+  batch_size: $batch
+  rate_limit: { requests_per_second: $rate, concurrency: $concurrency }
+YML
+
+sending=() walls=() windows=()
+for round in $(seq 1 "$runs"); do
+  walls+=("$(wall nagare activate contacts -p "$dir" --full --json)")
+  stats="$(curl -fsS "$url/stats")"
+  records="$(jq -r .records <<<"$stats")"
+  [[ "$records" == "$rows" ]] || { log "the receiver counted $records records, not $rows: $stats"; exit 1; }
+  sending+=("$(jq -r .seconds <<<"$stats")")
+  windows+=("$(jq -r .maxPerSecond <<<"$stats")")
+  log "round $round: sending ${sending[-1]} s, at most ${windows[-1]} requests in a second; nagare activate ${walls[-1]} s; load $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+
+ideal="$(echo "$rows / $batch / $rate" | bc -l)"
+best() { printf '%s\n' "$@" | sort -n | head -1; }
+printf '\nload %s, %s cores, %s\n\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+printf 'receiver alone, %s-record bodies, %s callers: %s requests/s\n\n' "$batch" "$concurrency" "$(jq -r .achieved <<<"$capacity")"
+printf '| case | rounds (s) | best (s) | ideal (s) | best / ideal | target |\n| --- | --- | ---: | ---: | ---: | --- |\n'
+printf '| %s rows, %s a request, %s requests/s, concurrency %s: sending (receiver) | %s | %.3f | %.3f | %.3f | ≤ 1.05 |\n' \
+  "$rows" "$batch" "$rate" "$concurrency" "${sending[*]}" "$(best "${sending[@]}")" "$ideal" "$(echo "$(best "${sending[@]}") / $ideal" | bc -l)"
+printf '| same: whole `nagare activate --full` | %s | %.2f | | | |\n' "$(printf '%.2f ' "${walls[@]}")" "$(best "${walls[@]}")"
+printf '\nmost requests arriving within any second, per round: %s (limit %s)\n' "${windows[*]}" "$rate"
