@@ -116,10 +116,12 @@ internal static partial class HttpDestinationReader
             Template(section, "body", body, batchSize);
         }
 
+        var writtenBody = section.Node("body") is YamlScalarNode { Value: { } rawBody } && rawBody.Contains("${", StringComparison.Ordinal) ? rawBody : null;
         return new HttpRequestTemplate(method, url, body)
         {
             WrittenUrl = written,
             UrlSecrets = written is null ? [] : [.. ReferencedValues(written, url).Select(v => new Secret(v))],
+            BodySecrets = writtenBody is null || body is null ? [] : [.. ReferencedValues(writtenBody, body).Select(v => new Secret(v))],
         };
     }
 

@@ -337,6 +337,25 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Run_ASecretWrittenIntoTheBody_ReachesTheApi_ButNotTheKeptRequests()
+    {
+        api.Answer = r => (400, """{"error":"bad"}""", null);
+        Activation($"""
+            url: "{api.Url}/contacts"
+            batch_size: 10
+            body: '{"{"}"api_key": "${"{"}API_KEY{"}"}", "contacts": {"{{"} records | tojson {"}}"}{"}"}'
+            """);
+
+        var result = await RunAsync();
+
+        Assert.Equal(5, result.Rejected);
+        Assert.Contains(ApiKey, api.Requests[0].Body, StringComparison.Ordinal);
+        var kept = string.Join("\n", Rows($"SELECT * FROM {ActivationTables.Requests("contacts")}").Concat(Rows($"SELECT * FROM {ActivationTables.Rejected("contacts")}")));
+        Assert.Contains("user1@example.com", kept, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKey, kept, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_Secrets_NeverAppearInKeptRequestsRejectionsOrMessages()
     {
         // The API echoes the credentials back, as some do in their errors.

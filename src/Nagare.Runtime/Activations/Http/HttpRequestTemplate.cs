@@ -14,4 +14,7 @@ public sealed record HttpRequestTemplate(string Method, string Url, string? Body
 
     /// <summary>The values the URL's <c>${…}</c> references stand for: secrets, redacted wherever requests are kept or shown.</summary>
     public ImmutableArray<Secret> UrlSecrets { get; init; } = [];
+
+    /// <summary>The values the body template's <c>${…}</c> references stand for: secrets, redacted wherever requests are kept or shown.</summary>
+    public ImmutableArray<Secret> BodySecrets { get; init; } = [];
 }

@@ -53,7 +53,8 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
         authenticator = new HttpAuthenticator(destination.Auth, http, time, redactor, activation);
         pacer = new HttpRequestPacer(destination.RequestsPerSecond, time);
         secretHeaders.UnionWith(authenticator.SecretHeaders);
-        foreach (var secret in destination.Request.UrlSecrets.AddRange(destination.Delete?.UrlSecrets ?? []))
+        foreach (var secret in destination.Request.UrlSecrets.AddRange(destination.Request.BodySecrets)
+                     .AddRange(destination.Delete?.UrlSecrets ?? []).AddRange(destination.Delete?.BodySecrets ?? []))
         {
             redactor.Add(secret.Reveal());
         }
