@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -227,6 +228,38 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
 
         Assert.Equal((5L, 0L, 4L), (result.Inserted, result.Rejected, result.Receipts!.Requests));
         Assert.Equal<string>(["1|1|429", "1|2|500", "1|3|500", "1|4|200"], Rows($"SELECT sequence, attempt, http_status FROM {ActivationTables.Requests("contacts")} ORDER BY attempt"));
+    }
+
+    [Fact]
+    public async Task Run_RetryAfterAsAnHttpDate_AndA408_AreRetried_NotBeforeTheDate()
+    {
+        var calls = 0;
+        var until = DateTimeOffset.MinValue;
+        var retriedAt = DateTimeOffset.MinValue;
+        api.Answer = _ =>
+        {
+            switch (Interlocked.Increment(ref calls))
+            {
+                case 1:
+                    // HTTP dates have whole seconds: two seconds from now cut to the second, so one to two seconds ahead.
+                    until = TimeProvider.System.GetUtcNow().AddSeconds(2);
+                    until = until.AddTicks(-(until.Ticks % TimeSpan.TicksPerSecond));
+                    return (429, """{"error":"slow down"}""", new Dictionary<string, string> { ["Retry-After"] = until.ToString("r", CultureInfo.InvariantCulture) });
+                case 2:
+                    retriedAt = TimeProvider.System.GetUtcNow();
+                    return (408, "request timeout", null);
+                default:
+                    return (200, "{}", null);
+            }
+        };
+        Activation($"url: \"{api.Url}/contacts\"\nbatch_size: 10\nbackoff: 10ms");
+
+        var result = await RunAsync();
+
+        Assert.Equal((5L, 0L, 3L), (result.Inserted, result.Rejected, result.Receipts!.Requests));
+        Assert.Equal<string>(["1|1|429", "1|2|408", "1|3|200"], Rows($"SELECT sequence, attempt, http_status FROM {ActivationTables.Requests("contacts")} ORDER BY attempt"));
+        // Without the date the retry would follow after the 10 ms back-off; timers may round by a few milliseconds.
+        Assert.True(retriedAt >= until.AddMilliseconds(-100), $"retried at {retriedAt:O}, before the Retry-After date {until:O}");
     }
 
     [Fact]
