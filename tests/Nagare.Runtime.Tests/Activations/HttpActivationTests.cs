@@ -202,9 +202,10 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
         Assert.Equal((records, 0L), (result.Inserted, result.Rejected));
         Assert.Equal(Enumerable.Range(1, records).Select(i => (long)i), accepted.Order());
         Assert.Equal(records / 25 + failing.Length, api.Requests.Count);
-        Assert.Equal(
-            failing.Length,
-            Rows($"SELECT sequence FROM {ActivationTables.Requests("contacts")} GROUP BY sequence HAVING bool_or(http_status = 500) AND bool_or(http_status = 200)").Count);
+        // Every 500 is kept, and its request was sent again until accepted (two failing arrivals may be one request's
+        // first attempt and its retry, so count answers, not requests).
+        Assert.Equal<string>([failing.Length.ToString(CultureInfo.InvariantCulture)], Rows($"SELECT count(*) FROM {ActivationTables.Requests("contacts")} WHERE http_status = 500"));
+        Assert.Empty(Rows($"SELECT sequence FROM {ActivationTables.Requests("contacts")} GROUP BY sequence HAVING bool_or(http_status = 500) AND NOT bool_or(http_status = 200)"));
 
         var again = await RunAsync();
 
