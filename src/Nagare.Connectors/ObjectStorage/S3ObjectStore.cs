@@ -70,16 +70,9 @@ public sealed class S3ObjectStore : IDisposable
             await SendAsync($"upload of {key}", async ct =>
             {
                 using var body = new MemoryStream(bytes, writable: false);
-                return await _client.PutObjectAsync(new PutObjectRequest
-                {
-                    BucketName = Options.Bucket,
-                    Key = key,
-                    InputStream = body,
-                    AutoCloseStream = false,
-                    ContentType = contentType,
-                    MD5Digest = md5,
-                    UseChunkEncoding = false,
-                }, ct).ConfigureAwait(false);
+                var request = PutRequest(key, body, md5);
+                request.ContentType = contentType;
+                return await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -87,6 +80,17 @@ public sealed class S3ObjectStore : IDisposable
             _uploads.Release();
         }
     }
+
+    /// <summary>A put of <paramref name="body"/> as object <paramref name="key"/>, without chunked encoding (S3-compatible servers may store chunk-encoded bodies corrupted).</summary>
+    private PutObjectRequest PutRequest(string key, Stream body, string md5) => new()
+    {
+        BucketName = Options.Bucket,
+        Key = key,
+        InputStream = body,
+        AutoCloseStream = false,
+        MD5Digest = md5,
+        UseChunkEncoding = false,
+    };
 
     /// <summary>
     /// Uploads the local file <paramref name="localPath"/> as object <paramref name="key"/>: in one request when it
@@ -107,15 +111,7 @@ public sealed class S3ObjectStore : IDisposable
         {
             await SendPartAsync(file, 0, (int)length, $"upload of {key}", async (body, md5, ct) =>
             {
-                var request = new PutObjectRequest
-                {
-                    BucketName = Options.Bucket,
-                    Key = key,
-                    InputStream = body,
-                    AutoCloseStream = false,
-                    MD5Digest = md5,
-                    UseChunkEncoding = false,
-                };
+                var request = PutRequest(key, body, md5);
                 AddMetadata(request.Metadata, metadata);
                 await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
                 return true;

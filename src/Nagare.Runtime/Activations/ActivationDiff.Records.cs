@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Nagare.Connectors.Common;
+using Nagare.DuckDb;
 
 namespace Nagare.Runtime.Activations;
 
@@ -137,8 +138,11 @@ internal sealed partial class ActivationDiff
         return text.Append(") AS VARCHAR)").ToString();
     }
 
-    private bool TableExists(string table) =>
-        _db.ExecuteScalar<long>($"SELECT count(*) FROM duckdb_tables() WHERE schema_name = {DuckDbDialect.Literal(Schema)} AND table_name = {DuckDbDialect.Literal(table)}") > 0;
+    private bool TableExists(string table) => TableExists(_db, table);
+
+    /// <summary>Whether the activations' schema of <paramref name="warehouse"/> has table <paramref name="table"/>.</summary>
+    internal static bool TableExists(DuckDbConnection warehouse, string table) =>
+        warehouse.ExecuteScalar<long>($"SELECT count(*) FROM duckdb_tables() WHERE schema_name = {DuckDbDialect.Literal(Schema)} AND table_name = {DuckDbDialect.Literal(table)}") > 0;
 
     private static string Literal(string? text) => text is null ? "NULL" : DuckDbDialect.Literal(text);
 

@@ -12,9 +12,7 @@ public sealed record ActivationRejectedRecords(long Total, ImmutableArray<Activa
     /// <summary>Reads at most <paramref name="limit"/> of the rejected records of <paramref name="activation"/> from <paramref name="warehouse"/>; none when it never rejected any.</summary>
     internal static ActivationRejectedRecords Read(DuckDbConnection warehouse, string activation, int limit)
     {
-        var exists = warehouse.ExecuteScalar<long>(
-            $"SELECT count(*) FROM duckdb_tables() WHERE schema_name = {DuckDbDialect.Literal(ActivationDiff.Schema)} AND table_name = {DuckDbDialect.Literal(activation + "__rejected")}") > 0;
-        if (!exists)
+        if (!ActivationDiff.TableExists(warehouse, activation + "__rejected"))
         {
             return new ActivationRejectedRecords(0, []);
         }
