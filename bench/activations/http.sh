@@ -5,7 +5,9 @@
 #   - the receiver's own capacity first: closed-loop POSTs of the same 500-record body (bench/Nagare.Bench server-load);
 #   - per round: the sending time as the receiver sees it (first request's arrival to last answer) against the ideal
 #     time ROWS / BATCH / RATE (1.0 s), the most requests that arrived within any sliding second, and the wall time
-#     of the whole `nagare activate` process (start-up, reading the warehouse, the diff, the snapshot).
+#     of the whole `nagare activate` process (start-up, reading the warehouse, the diff, the snapshot);
+#   - the machine's bound: the same rounds without a rate limit (the receiver shares these cores: sending at the
+#     limit cannot be faster than sending with none), with the CPU seconds of nagare and of the receiver.
 # Usage: bench/activations/http.sh   (RUNS=3 ROWS=1000000 RATE=2000 BATCH=500 CONCURRENCY=4 NO_BUILD=1 to reuse a build)
 source "$(dirname "${BASH_SOURCE[0]}")/../replication/common.sh"
 
@@ -52,16 +54,40 @@ destination:
   rate_limit: { requests_per_second: $rate, concurrency: $concurrency }
 YML
 
+# CPU seconds of the receiver so far.
+receiver_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$receiver_pid/stat"; }
+# Runs a command and prints "seconds cpu_seconds" (its user + system CPU).
+wall_and_cpu() {
+  local out="$work/time.txt" TIMEFORMAT='%R %U %S'
+  { time "$@" >/dev/null 2>&3 || { log "failed: $*"; kill -TERM $$; exit 1; }; } 3>&2 2>"$out"
+  awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$out"
+}
+
+run_rounds() {
+  local label="$1" round before seconds cpu receiver stats records
+  for round in $(seq 1 "$runs"); do
+    before="$(receiver_cpu)"
+    read -r seconds cpu < <(wall_and_cpu nagare activate contacts -p "$dir" --full --json)
+    receiver="$(echo "$(receiver_cpu) - $before" | bc -l)"
+    stats="$(curl -fsS "$url/stats")"
+    records="$(jq -r .records <<<"$stats")"
+    [[ "$records" == "$rows" ]] || { log "the receiver counted $records records, not $rows: $stats"; exit 1; }
+    walls+=("$seconds")
+    sending+=("$(jq -r .seconds <<<"$stats")")
+    windows+=("$(jq -r .maxPerSecond <<<"$stats")")
+    log "$label round $round: sending ${sending[-1]} s, at most ${windows[-1]} requests in a second; nagare activate $seconds s ($cpu s CPU), receiver $(printf '%.2f' "$receiver") s CPU; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
+}
+
 sending=() walls=() windows=()
-for round in $(seq 1 "$runs"); do
-  walls+=("$(wall nagare activate contacts -p "$dir" --full --json)")
-  stats="$(curl -fsS "$url/stats")"
-  records="$(jq -r .records <<<"$stats")"
-  [[ "$records" == "$rows" ]] || { log "the receiver counted $records records, not $rows: $stats"; exit 1; }
-  sending+=("$(jq -r .seconds <<<"$stats")")
-  windows+=("$(jq -r .maxPerSecond <<<"$stats")")
-  log "round $round: sending ${sending[-1]} s, at most ${windows[-1]} requests in a second; nagare activate ${walls[-1]} s; load $(cut -d' ' -f1-3 /proc/loadavg)"
-done
+run_rounds "limited"
+limited_sending=("${sending[@]}") limited_walls=("${walls[@]}") limited_windows=("${windows[@]}")
+# The same without the rate limit: how fast this machine sends and receives these requests at all.
+sed -i 's/rate_limit: .*/rate_limit: { concurrency: '"$concurrency"' }/' "$dir/activations/contacts.yml"
+sending=() walls=() windows=()
+run_rounds "unlimited"
+free_sending=("${sending[@]}")
+sending=("${limited_sending[@]}") walls=("${limited_walls[@]}") windows=("${limited_windows[@]}")
 
 ideal="$(echo "$rows / $batch / $rate" | bc -l)"
 best() { printf '%s\n' "$@" | sort -n | head -1; }
@@ -71,4 +97,5 @@ printf '| case | rounds (s) | best (s) | ideal (s) | best / ideal | target |\n| 
 printf '| %s rows, %s a request, %s requests/s, concurrency %s: sending (receiver) | %s | %.3f | %.3f | %.3f | ≤ 1.05 |\n' \
   "$rows" "$batch" "$rate" "$concurrency" "${sending[*]}" "$(best "${sending[@]}")" "$ideal" "$(echo "$(best "${sending[@]}") / $ideal" | bc -l)"
 printf '| same: whole `nagare activate --full` | %s | %.2f | | | |\n' "$(printf '%.2f ' "${walls[@]}")" "$(best "${walls[@]}")"
+printf '| machine bound: the same with no rate limit, sending (receiver) | %s | %.3f | | %.3f | |\n' "${free_sending[*]}" "$(best "${free_sending[@]}")" "$(echo "$(best "${free_sending[@]}") / $ideal" | bc -l)"
 printf '\nmost requests arriving within any second, per round: %s (limit %s)\n' "${windows[*]}" "$rate"

@@ -39,11 +39,15 @@ internal sealed partial class ActivationDiff
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
+            var duck = (DuckDbDataReader)reader;
             long count = 0;
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                // The JSON is kept as DuckDB's UTF-8 bytes: a request body is then a copy of them, not a string made
+                // and encoded again for each of a million records.
+                var record = new ActivationRecord(records, count, duck.GetRawBytes(0).ToArray(), duck.GetRawBytes(1).ToArray(), ActivationRecord.OperationOf(duck.GetRawBytes(2)));
                 count++;
-                await consume(new ActivationRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2)), cancellationToken).ConfigureAwait(false);
+                await consume(record, cancellationToken).ConfigureAwait(false);
             }
 
             return count;
@@ -58,15 +62,36 @@ internal sealed partial class ActivationDiff
         _db.ExecuteNonQuery($"DELETE FROM {Deletes} AS r WHERE {KeyJson("r")} NOT IN ({rejected})");
     }
 
-    /// <summary>Loads the confirmed keys into a temporary table; returns the condition that keeps a record of alias <c>c</c> only when confirmed.</summary>
+    /// <summary>
+    /// Loads the keys of the confirmed records into a temporary table; returns the condition that keeps a record of
+    /// alias <c>c</c> only when confirmed. The receipts hold where the confirmed records are in the order they were read
+    /// (ranges of places, about one a request), not a million keys: the keys are found again here, in that same order.
+    /// </summary>
     private string LoadConfirmed(ActivationReceipts receipts)
     {
-        _db.ExecuteNonQuery($"CREATE OR REPLACE TEMP TABLE {Confirmed} (key VARCHAR)");
-        foreach (var chunk in receipts.Confirmed.Chunk(1000))
+        var ranges = receipts.ConfirmedRanges;
+        _db.ExecuteNonQuery($"CREATE OR REPLACE TEMP TABLE {Confirmed}_ranges (part VARCHAR, first BIGINT, last BIGINT)");
+        foreach (var chunk in ranges.Chunk(1000))
         {
-            _db.ExecuteNonQuery($"INSERT INTO {Confirmed} VALUES {string.Join(", ", chunk.Select(k => $"({DuckDbDialect.Literal(k)})"))}");
+            _db.ExecuteNonQuery($"INSERT INTO {Confirmed}_ranges VALUES {string.Join(", ", chunk.Select(r => string.Create(CultureInfo.InvariantCulture, $"('{r.Part}', {r.First}, {r.Last})")))}");
         }
 
+        var parts = ranges.Select(r => r.Part).Distinct().Select(part =>
+        {
+            var source = part switch
+            {
+                ActivationRecords.All => Result,
+                ActivationRecords.Changes => Changes,
+                ActivationRecords.DeletedKeys => Deletes,
+                _ => throw new InvalidOperationException($"records of {part} are not confirmed one by one"),
+            };
+            return $"""
+                SELECT {KeyJson("c")} AS key
+                FROM (SELECT *, row_number() OVER (ORDER BY {Names(Key)}) - 1 AS _nagare_ordinal FROM {source}) AS c
+                WHERE c._nagare_ordinal IN (SELECT unnest(range(first, last + 1)) FROM {Confirmed}_ranges WHERE part = '{part}')
+                """;
+        }).ToList();
+        _db.ExecuteNonQuery($"CREATE OR REPLACE TEMP TABLE {Confirmed} AS {(parts.Count == 0 ? "SELECT NULL::VARCHAR AS key WHERE false" : string.Join(" UNION ALL ", parts))}");
         return $" AND {KeyJson("c")} IN (SELECT key FROM {Confirmed})";
     }
 
@@ -99,13 +124,19 @@ internal sealed partial class ActivationDiff
 
             _db.ExecuteNonQuery($"DELETE FROM {RejectedTable} WHERE key IN (SELECT key FROM {Confirmed})");
             var rejections = receipts.Rejections;
-            var at = Timestamp(stamp.At);
             foreach (var chunk in rejections.Chunk(500))
             {
                 _db.ExecuteNonQuery($"DELETE FROM {RejectedTable} WHERE key IN ({string.Join(", ", chunk.Select(r => DuckDbDialect.Literal(r.Key)))})");
-                _db.ExecuteNonQuery($"INSERT INTO {RejectedTable} VALUES {string.Join(", ", chunk.Select(r =>
-                    $"({Literal(r.Key)}, {Literal(r.Operation)}, {Literal(r.Record)}, {Literal(r.Status)}, {Literal(r.Response)}, {Literal(r.Error)}, {Literal(stamp.RunId)}, {at})"))}");
             }
+
+            // Appended in the snapshot's transaction, rather than written into statements DuckDB would parse again.
+            using var rejected = _db.CreateAppender(Schema, Name + "__rejected");
+            foreach (var r in rejections)
+            {
+                rejected.AppendRow(r.Key, r.Operation, r.Record, r.Status, r.Response, r.Error, stamp.RunId, stamp.At);
+            }
+
+            rejected.Close();
         }
 
         _db.ExecuteNonQuery($"""
@@ -115,11 +146,13 @@ internal sealed partial class ActivationDiff
                 response_headers VARCHAR, response_body VARCHAR, error VARCHAR, milliseconds DOUBLE)
             """);
         _db.ExecuteNonQuery($"DELETE FROM {RequestsTable} WHERE sent_at < {Timestamp(stamp.At.AddDays(-receipts.RetentionDays))}");
-        foreach (var chunk in receipts.Exchanges.Chunk(200))
+        using var requests = _db.CreateAppender(Schema, Name + "__requests");
+        foreach (var e in receipts.Exchanges)
         {
-            _db.ExecuteNonQuery($"INSERT INTO {RequestsTable} VALUES {string.Join(", ", chunk.Select(e =>
-                $"({Literal(stamp.RunId)}, {Timestamp(stamp.At)}, {Literal(e.Sequence)}, {Literal(e.Attempt)}, {Timestamp(e.SentAt)}, {Literal(e.Method)}, {Literal(e.Url)}, {Literal(e.RequestHeaders)}, {Literal(e.RequestBody)}, {Literal(e.Status)}, {Literal(e.ResponseHeaders)}, {Literal(e.ResponseBody)}, {Literal(e.Error)}, {e.Milliseconds.ToString("0.###", CultureInfo.InvariantCulture)})"))}");
+            requests.AppendRow(stamp.RunId, stamp.At, e.Sequence, e.Attempt, e.SentAt, e.Method, e.Url, e.RequestHeaders, e.RequestBody, e.Status, e.ResponseHeaders, e.ResponseBody, e.Error, Math.Round(e.Milliseconds, 3));
         }
+
+        requests.Close();
     }
 
     /// <summary>The key fields of the row of <paramref name="alias"/> as JSON text.</summary>
@@ -143,10 +176,6 @@ internal sealed partial class ActivationDiff
     /// <summary>Whether the activations' schema of <paramref name="warehouse"/> has table <paramref name="table"/>.</summary>
     internal static bool TableExists(DuckDbConnection warehouse, string table) =>
         warehouse.ExecuteScalar<long>($"SELECT count(*) FROM duckdb_tables() WHERE schema_name = {DuckDbDialect.Literal(Schema)} AND table_name = {DuckDbDialect.Literal(table)}") > 0;
-
-    private static string Literal(string? text) => text is null ? "NULL" : DuckDbDialect.Literal(text);
-
-    private static string Literal(long? number) => number is { } n ? n.ToString(CultureInfo.InvariantCulture) : "NULL";
 
     private static string Timestamp(DateTimeOffset at) =>
         $"CAST({DuckDbDialect.Literal(at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00")} AS TIMESTAMP WITH TIME ZONE)";

@@ -8,7 +8,7 @@ namespace Nagare.Runtime.Activations;
 public sealed class ActivationReceipts
 {
     private readonly object gate = new();
-    private readonly HashSet<string> confirmed = new(StringComparer.Ordinal);
+    private readonly List<ActivationConfirmedRange> confirmed = [];
     private readonly List<ActivationRejection> rejections = [];
     private readonly List<ActivationExchange> exchanges = [];
     private long inserted;
@@ -29,8 +29,8 @@ public sealed class ActivationReceipts
     /// <summary>Most attempts kept per run (the first ones); later ones are counted, not kept.</summary>
     public int MaxExchanges { get; }
 
-    /// <summary>The keys (JSON) of the records confirmed.</summary>
-    public IReadOnlyCollection<string> Confirmed
+    /// <summary>Where the confirmed records are in the order they were read: a range of places for each run of them.</summary>
+    public IReadOnlyList<ActivationConfirmedRange> ConfirmedRanges
     {
         get
         {
@@ -108,31 +108,13 @@ public sealed class ActivationReceipts
     public void Confirm(ActivationRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        lock (gate)
-        {
-            if (!confirmed.Add(record.Key))
-            {
-                return;
-            }
-        }
-
-        switch (record.Operation)
-        {
-            case "delete":
-                Interlocked.Increment(ref deleted);
-                break;
-            case "update":
-                Interlocked.Increment(ref updated);
-                break;
-            default:
-                Interlocked.Increment(ref inserted);
-                break;
-        }
+        Confirm([record]);
     }
 
     /// <summary>
-    /// The destination confirmed every one of <paramref name="records"/> (a whole request): one lock for the batch, as
-    /// a million records confirmed one lock each kept the senders waiting on one another.
+    /// The destination confirmed every one of <paramref name="records"/> (a whole request). A request's records are
+    /// neighbours in the order they were read, so they are kept as one range, not a key each: a million records
+    /// confirmed take a few thousand ranges, not a million strings held until the run ends.
     /// </summary>
     public void Confirm(IReadOnlyList<ActivationRecord> records)
     {
@@ -142,9 +124,14 @@ public sealed class ActivationReceipts
         {
             foreach (var record in records)
             {
-                if (!confirmed.Add(record.Key))
+                var last = confirmed.Count - 1;
+                if (last >= 0 && confirmed[last].Part == record.Part && confirmed[last].Last + 1 == record.Ordinal)
                 {
-                    continue;
+                    confirmed[last] = confirmed[last] with { Last = record.Ordinal };
+                }
+                else
+                {
+                    confirmed.Add(new ActivationConfirmedRange(record.Part, record.Ordinal, record.Ordinal));
                 }
 
                 switch (record.Operation)
@@ -174,6 +161,18 @@ public sealed class ActivationReceipts
         lock (gate)
         {
             rejections.Add(new ActivationRejection(record.Key, record.Operation, record.Json, status, response, error));
+        }
+    }
+
+    /// <summary>Whether an attempt made now would be kept: the caller need not prepare what would be thrown away.</summary>
+    public bool KeepsExchanges
+    {
+        get
+        {
+            lock (gate)
+            {
+                return RetentionDays > 0 && exchanges.Count < MaxExchanges;
+            }
         }
     }
 

@@ -94,17 +94,21 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
         Assert.Equal(expected, Assert.Single(api.Requests).Header("Authorization"));
     }
 
-    [Fact]
-    public async Task Run_Hmac_SignsTimestampAndBody_AndTheServerVerifiesIt()
+    [Theory]
+    [InlineData("sha256")]
+    [InlineData("sha512")]
+    public async Task Run_Hmac_SignsTimestampAndBody_AndTheServerVerifiesIt(string algorithm)
     {
         Activation($"""
             url: "{api.Url}/contacts"
             batch_size: 3
-            auth: {"{"} type: hmac, secret: "${"{"}HMAC_SECRET{"}"}", header: X-Signature, timestamp_header: X-Timestamp, prefix: "sha256=" {"}"}
+            auth: {"{"} type: hmac, secret: "${"{"}HMAC_SECRET{"}"}", algorithm: {algorithm}, header: X-Signature, timestamp_header: X-Timestamp, prefix: "{algorithm}=" {"}"}
             """);
         api.Answer = request =>
         {
-            var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes("hm4c-secret"), Encoding.UTF8.GetBytes(request.Header("X-Timestamp") + "." + request.Body)));
+            var key = Encoding.UTF8.GetBytes("hm4c-secret");
+            var signed = Encoding.UTF8.GetBytes(request.Header("X-Timestamp") + "." + request.Body);
+            var expected = algorithm + "=" + Convert.ToHexStringLower(algorithm == "sha512" ? HMACSHA512.HashData(key, signed) : HMACSHA256.HashData(key, signed));
             return (request.Header("X-Signature") == expected ? 200 : 403, "{}", null);
         };
 
@@ -144,6 +148,40 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
             ["/contacts/1 tok-1", "/contacts/2 tok-1", "/contacts/3 tok-1", "/contacts/4 tok-1", "/contacts/4 tok-2", "/contacts/5 tok-2"],
             api.Requests.Select(r => $"{r.Path} {r.Header("Authorization")?.Replace("Bearer ", string.Empty, StringComparison.Ordinal)}"));
         Assert.Equal<string>(["1|1|200", "4|1|401", "4|2|200"], Rows($"SELECT sequence, attempt, http_status FROM {ActivationTables.Requests("contacts")} WHERE sequence IN (1, 4) ORDER BY sequence, attempt"));
+    }
+
+    [Fact]
+    public async Task Run_ATokenEndpointThatRefuses_StopsTheRun_NamingIt_AndNothingIsSentOrRecorded()
+    {
+        Activation($"""
+            url: "{api.Url}/contacts"
+            batch_size: 10
+            auth: {"{"} type: oauth2_client_credentials, token_url: "{api.Url}/oauth/refuse", client_id: app, client_secret: "${"{"}CLIENT_SECRET{"}"}" {"}"}
+            """);
+        api.Answer = r => r.Path == "/oauth/refuse" ? (401, """{"error":"invalid_client"}""", null) : (200, "{}", null);
+
+        var e = await Assert.ThrowsAsync<ActivationException>(() => RunAsync());
+
+        Assert.Contains($"the token endpoint {api.Url}/oauth/refuse answered 401: {"{"}\"error\":\"invalid_client\"{"}"}", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("cl13nt-secret", e.Message, StringComparison.Ordinal);
+        Assert.Equal<string>(["/oauth/refuse"], api.Requests.Select(r => r.Path));
+        api.Answer = _ => (200, "{}", null);
+        Activation($"url: \"{api.Url}/contacts\"\nbatch_size: 10");
+        Assert.Equal(5, (await RunAsync()).Inserted);
+    }
+
+    [Fact]
+    public async Task Run_NoAnswerWithinTheTimeout_IsRetried_ThenRejectedNamingTheTimeout()
+    {
+        // Every answer comes late, however slow the machine: each attempt times out.
+        api.Hold = TimeSpan.FromSeconds(3);
+        Activation($"url: \"{api.Url}/contacts\"\nbatch_size: 10\ntimeout: 200ms\nbackoff: 1ms\nmax_retries: 1");
+
+        var result = await RunAsync();
+
+        Assert.Equal((0L, 5L, 2), (result.Inserted, result.Rejected, api.Requests.Count));
+        Assert.Equal("no answer within 0.2 s (2 attempts)", result.Receipts!.Rejections[0].Error);
+        Assert.Equal<string>(["1|1|NULL|no answer within 0.2 s", "1|2|NULL|no answer within 0.2 s"], Rows($"SELECT sequence, attempt, http_status, error FROM {ActivationTables.Requests("contacts")} ORDER BY attempt"));
     }
 
     [Fact]
@@ -368,6 +406,52 @@ public sealed class HttpActivationTests : IAsyncLifetime, IDisposable
 
         Assert.Equal((0L, 1L, 1L), (result.Inserted, result.Updated, result.Deleted));
         Assert.Equal<string>(["PATCH /contacts/1|renamed", "DELETE /contacts/2/remove|"], api.Requests.Skip(before).Select(r => $"{r.Method} {r.Path}|{(r.Body.Length > 0 ? JsonDocument.Parse(r.Body).RootElement.GetProperty("name").GetString() : string.Empty)}"));
+    }
+
+    [Fact]
+    public async Task Run_RefusedUpdatesAndDeletes_AreSentAgainByTheNextRun_AndNothingElse()
+    {
+        Activation($"""
+            url: "{api.Url}/contacts/{"{{"} record.id {"}}"}"
+            method: PATCH
+            delete: {"{"} url: "{api.Url}/contacts/{"{{"} record.id {"}}"}/remove", method: DELETE {"}"}
+            """);
+        await RunAsync();
+        project.Warehouse("UPDATE mart.contacts SET name = 'renamed' WHERE id IN (1, 3, 5); DELETE FROM mart.contacts WHERE id IN (2, 4)");
+        api.Answer = r => r.Path is "/contacts/3" or "/contacts/4/remove" ? (400, """{"error":"refused"}""", null) : (200, "{}", null);
+
+        var first = await RunAsync();
+
+        Assert.Equal((2L, 1L, 2L), (first.Updated, first.Deleted, first.Rejected));
+        api.Answer = _ => (200, "{}", null);
+        var before = api.Requests.Count;
+
+        var second = await RunAsync();
+
+        Assert.Equal((1L, 1L, 0L), (second.Updated, second.Deleted, second.Rejected));
+        Assert.Equal<string>(["DELETE /contacts/4/remove", "PATCH /contacts/3"], api.Requests.Skip(before).Select(r => $"{r.Method} {r.Path}").Order(StringComparer.Ordinal));
+        Assert.Equal(0, (await RunAsync()).Sent);
+    }
+
+    [Fact]
+    public async Task Run_AKeptBody_IsCutAt4KiB_AndASecretAcrossTheCutIsMaskedWhole()
+    {
+        api.Answer = _ => (200, "{}", null);
+        // The secret starts 4,090 characters in: the cut at 4,096 falls inside it.
+        Activation($"""
+            url: "{api.Url}/contacts"
+            batch_size: 10
+            body: '{"{"}"pad": "{"{{"} "x" * 4072 {"}}"}", "k": "${"{"}API_KEY{"}"}", "contacts": {"{{"} records | tojson {"}}"}{"}"}'
+            """);
+
+        await RunAsync();
+
+        Assert.Contains(ApiKey, api.Requests[0].Body, StringComparison.Ordinal);
+        var kept = Assert.Single(Rows($"SELECT request_body FROM {ActivationTables.Requests("contacts")}"));
+        Assert.Equal(ActivationDiff.KeptBodyLength + 1, kept.Length);
+        Assert.Equal("{\"pad\": \"" + new string('x', 4072) + "\", \"k\": \"***", kept[..4093]);
+        Assert.DoesNotContain(ApiKey[..3], kept, StringComparison.Ordinal);
+        Assert.EndsWith("…", kept, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,4 +55,18 @@ internal sealed class HttpRedactor
         var redacted = Redact(text);
         return redacted.Length <= length ? redacted : string.Concat(redacted.AsSpan(0, length), "…");
     }
+
+    /// <summary>
+    /// UTF-8 <paramref name="utf8"/> as <see cref="Keep(string?, int)"/> keeps text, decoding only the start that can be
+    /// kept (and enough beyond it to find a secret that crosses the cut): a request body of 50 KB is not made into a
+    /// string to keep its first 4 KiB.
+    /// </summary>
+    public string KeepUtf8(ReadOnlySpan<byte> utf8, int length)
+    {
+        var current = Volatile.Read(ref secrets);
+        // A UTF-16 character takes at most three bytes (four bytes make two), so this many bytes hold enough characters.
+        var characters = length + 1 + (current.Length == 0 ? 0 : current[0].Length);
+        var bytes = (long)characters * 3 + 3;
+        return bytes >= utf8.Length ? Keep(System.Text.Encoding.UTF8.GetString(utf8), length)! : Keep(System.Text.Encoding.UTF8.GetString(utf8[..(int)bytes]), length)!;
+    }
 }

@@ -48,7 +48,7 @@ internal sealed class HttpRequestRenderer
         if (body is null)
         {
             // The default body: none for a DELETE of deleted records, else the record or the array of records.
-            return (uri, request.Method == "DELETE" && records.All(r => r.Operation == "delete") ? null : single ? Encoding.UTF8.GetBytes(records[0].Json) : JsonArray(records));
+            return (uri, request.Method == "DELETE" && records.All(r => r.Operation == "delete") ? null : single ? records[0].JsonUtf8.ToArray() : JsonArray(records));
         }
 
         var json = Run(body, variables!, records, "body");
@@ -67,16 +67,13 @@ internal sealed class HttpRequestRenderer
         return (uri, Encoding.UTF8.GetBytes(json));
     }
 
-    /// <summary>
-    /// The default body of a batch, <c>[record,record,…]</c>, encoded straight into one array: at thousands of requests
-    /// a second, joining the records into a string first and encoding that cost as much again.
-    /// </summary>
+    /// <summary>The default body of a batch, <c>[record,record,…]</c>: the records' UTF-8 bytes copied into one array.</summary>
     private static byte[] JsonArray(IReadOnlyList<ActivationRecord> records)
     {
         var length = 1 + records.Count;
         foreach (var record in records)
         {
-            length += Encoding.UTF8.GetByteCount(record.Json);
+            length += record.JsonUtf8.Length;
         }
 
         var bytes = new byte[length];
@@ -85,7 +82,8 @@ internal sealed class HttpRequestRenderer
         var at = 1;
         for (var i = 0; i < records.Count; i++)
         {
-            at += Encoding.UTF8.GetBytes(records[i].Json, span[at..]);
+            records[i].JsonUtf8.Span.CopyTo(span[at..]);
+            at += records[i].JsonUtf8.Length;
             span[at++] = (byte)(i == records.Count - 1 ? ']' : ',');
         }
 
@@ -99,7 +97,7 @@ internal sealed class HttpRequestRenderer
     private Dictionary<string, object?> Variables(IReadOnlyList<ActivationRecord> records)
     {
         var values = new Dictionary<string, object?>(context, StringComparer.Ordinal);
-        var parsed = records.Select(r => Value(r.Json)).ToList();
+        var parsed = records.Select(r => Value(r.JsonUtf8)).ToList();
         values["records"] = parsed;
         if (single)
         {
@@ -127,7 +125,7 @@ internal sealed class HttpRequestRenderer
     private static bool IsTemplate(string text) => text.Contains("{{", StringComparison.Ordinal) || text.Contains("{%", StringComparison.Ordinal);
 
     /// <summary>A JSON text as template values: objects as dictionaries, arrays as lists, numbers as long, decimal or double.</summary>
-    private static object? Value(string json)
+    private static object? Value(ReadOnlyMemory<byte> json)
     {
         using var document = JsonDocument.Parse(json);
         return Value(document.RootElement);

@@ -388,7 +388,7 @@ public sealed partial class HttpTarget : IActivationTarget, IActivationPreview
             method,
             redactor.Redact(uri.ToString()),
             requestHeaders,
-            body is null ? null : redactor.Keep(Encoding.UTF8.GetString(body), ActivationDiff.KeptBodyLength),
+            body is null || !receipts.KeepsExchanges ? null : redactor.KeepUtf8(body, ActivationDiff.KeptBodyLength),
             answer.Status,
             responseHeaders,
             answer.Body,
