@@ -50,8 +50,9 @@ public sealed class ActivationService
         var activation = project.GetActivation(name);
         await using var target = CreateTarget(activation, options);
         var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
+        var sql = await SourceQueryAsync(activation, options, cancellationToken).ConfigureAwait(false);
         using var warehouse = OpenWarehouse(options, cancellationToken);
-        var (diff, plan) = Compute(warehouse, activation, types, options);
+        var (diff, plan) = Compute(warehouse, activation, sql, types, options);
         if (target is IActivationPreview preview && plan.HasChanges && options.SampleSize > 0)
         {
             var delivery = new ActivationDelivery(activation, plan, diff, TemplateContext(activation, options));
@@ -71,8 +72,9 @@ public sealed class ActivationService
         var activation = project.GetActivation(name);
         await using var target = CreateTarget(activation, options);
         var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
+        var sql = await SourceQueryAsync(activation, options, cancellationToken).ConfigureAwait(false);
         using var warehouse = OpenWarehouse(options, cancellationToken);
-        var (diff, plan) = Compute(warehouse, activation, types, options with { SampleSize = 0 });
+        var (diff, plan) = Compute(warehouse, activation, sql, types, options with { SampleSize = 0 });
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{plan.ResultRows:N0} records in the result: {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged{(plan.SendsAll ? "; sending the whole result" : string.Empty)}"));
         ActivationResult result;
         if (plan.HasChanges)
@@ -122,9 +124,37 @@ public sealed class ActivationService
         return Task.CompletedTask;
     }
 
-    private (ActivationDiff Diff, ActivationPlan Plan) Compute(DuckDbConnection warehouse, ActivationConfig activation, IReadOnlyDictionary<string, Core.Types.ColumnType> types, ActivationRunOptions options)
+    /// <summary>
+    /// The query the run computes its records from, on the warehouse. A query on another connection (an application
+    /// database) is streamed into a warehouse table of its own first, replaced whole each run, so that the diff, the
+    /// snapshot and every destination work as they do for warehouse data.
+    /// </summary>
+    private async Task<string> SourceQueryAsync(ActivationConfig activation, ActivationRunOptions options, CancellationToken cancellationToken)
     {
-        var sql = activation.Query ?? ModelRelation(activation);
+        if (activation.Source == ProjectConfig.WarehouseConnection)
+        {
+            return activation.Query ?? ModelRelation(activation);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(project.WarehousePath)!);
+        await using var connection = registry.Create(project, project.GetConnection(activation.Source).Name, time, options.LockWait);
+        var statements = connection as Core.Connectors.ISqlStatements
+            ?? throw new ActivationException($"Activation '{activation.Name}' ({activation.Location}): connection '{activation.Source}' does not run queries.");
+        var table = ActivationTables.Source(activation.Name);
+        try
+        {
+            await statements.ReadQueryAsync(activation.Query!, (reader, ct) => Pipelines.WarehouseTableLoader.LoadAsync(project.WarehousePath, options.LockWait, $"{ActivationDiff.Schema}.{activation.Name}__source", reader, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Core.NagareException e) when (e is not ActivationException)
+        {
+            throw new ActivationException($"Activation '{activation.Name}' ({activation.Location}): the query on '{activation.Source}' failed: {e.Message}", e);
+        }
+
+        return "SELECT * FROM " + table;
+    }
+
+    private (ActivationDiff Diff, ActivationPlan Plan) Compute(DuckDbConnection warehouse, ActivationConfig activation, string sql, IReadOnlyDictionary<string, Core.Types.ColumnType> types, ActivationRunOptions options)
+    {
         return Translate(activation, () =>
         {
             var diff = ActivationDiff.Prepare(warehouse, activation, sql, types);

@@ -10,4 +10,7 @@ public static class ActivationTables
 
     /// <summary>The requests and answers of the runs of the last <c>retention_days</c> (secrets redacted, bodies cut to 4 KiB).</summary>
     public static string Requests(string activation) => $"{DuckDbDialect.Quote(ActivationDiff.Schema)}.{DuckDbDialect.Quote(activation + "__requests")}";
+
+    /// <summary>The result of a query on another connection than the warehouse, as last read (replaced each run).</summary>
+    public static string Source(string activation) => $"{DuckDbDialect.Quote(ActivationDiff.Schema)}.{DuckDbDialect.Quote(activation + "__source")}";
 }

@@ -25,22 +25,35 @@ internal static partial class ActivationReader
 
     private static readonly HashSet<string> DatabaseTypes = new(StringComparer.Ordinal) { "postgres", "sqlite", "duckdb" };
 
+    /// <summary>Connection types an activation's query can run on besides the warehouse.</summary>
+    private static readonly string[] SourceTypes = ["postgres", "sqlite", "duckdb"];
+
     /// <summary>Reads one activation file.</summary>
     public static ActivationConfig Read(YamlSection section, string fileStem, string root, IReadOnlyDictionary<string, ConnectionConfig> connections, IReadOnlySet<string> brokenConnections)
     {
         var name = section.String("name") ?? fileStem;
         var description = section.String("description");
         var source = section.String("source") ?? ProjectConfig.WarehouseConnection;
-        if (source != ProjectConfig.WarehouseConnection)
+        if (source != ProjectConfig.WarehouseConnection && !connections.ContainsKey(source) && !brokenConnections.Contains(source))
         {
-            throw section.Error("source", $"activations read from the warehouse in this version; '{source}' is another connection (load it into the warehouse with a sync or a sql step with into:, then activate from there)");
+            throw section.Error("source", $"no connection named '{source}'{YamlSection.Suggest(source, connections.Keys)}. Known: {string.Join(", ", connections.Keys.Prepend(ProjectConfig.WarehouseConnection))}");
+        }
+
+        if (connections.TryGetValue(source, out var sourceConfig) && !SourceTypes.Contains(sourceConfig.Type))
+        {
+            throw section.Error("source", $"'{source}' is a {sourceConfig.Type} connection, which does not run queries; a source is the warehouse or a {string.Join(", ", SourceTypes)} connection (load files into the warehouse with a sync first)");
         }
 
         var query = section.String("query");
         var model = section.String("model");
         if ((query is null) == (model is null))
         {
-            throw section.Error(query is null ? "query" : "model", "write exactly one of query: (SQL on the warehouse) and model: (a model's name)");
+            throw section.Error(query is null ? "query" : "model", "write exactly one of query: (SQL on the source) and model: (a model's name)");
+        }
+
+        if (model is not null && source != ProjectConfig.WarehouseConnection)
+        {
+            throw section.Error("model", $"a model is read from the warehouse; with source: {source} write a query: instead");
         }
 
         var columns = ReadColumns(section);

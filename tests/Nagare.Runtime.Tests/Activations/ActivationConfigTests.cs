@@ -11,6 +11,7 @@ public sealed class ActivationConfigTests : IDisposable
     public ActivationConfigTests()
     {
         project.Write("connections/app.yml", "type: sqlite\npath: app.db\n");
+        project.Write("connections/drop.yml", "type: files\npath: drop\nformat: csv\n");
     }
 
     public void Dispose() => project.Dispose();
@@ -108,6 +109,8 @@ public sealed class ActivationConfigTests : IDisposable
     [InlineData("destination: { type: files, path: x, max_bytes: 5 parsecs }", "activations/a.yml:2:", "'5 parsecs' is not a size")]
     [InlineData("destination: { type: files, path: x, max_rows: 10, file_name: out.csv }", "activations/a.yml:2:", "must contain {{ part }}")]
     [InlineData("destination: { connection: app, table: t, mode: insert }\nqeury: x", "activations/a.yml:3:1: qeury:", "did you mean 'query'")]
+    [InlineData("destination: { connection: app, table: t, mode: insert }\nsource: ap", "activations/a.yml:3:9: source:", "no connection named 'ap' (did you mean 'app'?). Known: warehouse, app, drop")]
+    [InlineData("destination: { connection: app, table: t, mode: insert }\nsource: drop", "activations/a.yml:3:9: source:", "'drop' is a files connection, which does not run queries")]
     public void Load_BadActivationFile_ReportsFileLineAndKey(string destination, string where, string problem)
     {
         project.Write("activations/a.yml", "query: select 1\n" + destination + "\n");

@@ -46,6 +46,25 @@ public sealed class PostgresActivationTests : IAsyncLifetime
         Convert.ToInt64(await pg.ScalarAsync($"SELECT count(*) FROM {Table} WHERE {where}"), System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
+    public async Task FromAQueryOnPostgres_ToFiles_SendsTheChangesOfTheApplicationTable()
+    {
+        await pg.ExecuteAsync($"CREATE TABLE \"{pg.Schema}\".users (id bigint PRIMARY KEY, email text, plan text); INSERT INTO \"{pg.Schema}\".users SELECT i, 'u' || i || '@example.com', CASE WHEN i % 10 = 0 THEN 'pro' ELSE 'free' END FROM generate_series(1, 500) i");
+        project.Write("activations/pro_users.yml", $"""
+            source: app
+            query: select id, email from "{pg.Schema}".users where plan = 'pro'
+            destination: {"{"} type: files, path: out/pro, format: jsonl, key: [id], mode: changes {"}"}
+            """);
+
+        var first = await project.RunAsync("pro_users");
+        await pg.ExecuteAsync($"UPDATE \"{pg.Schema}\".users SET plan = 'pro' WHERE id = 7; UPDATE \"{pg.Schema}\".users SET email = 'new@example.com' WHERE id = 10");
+        var second = await project.RunAsync("pro_users");
+
+        Assert.Equal((50L, 0L), (first.Inserted, first.Updated));
+        Assert.Equal((1L, 1L, 0L), (second.Inserted, second.Updated, second.Deleted));
+        Assert.Equal(0, (await project.RunAsync("pro_users")).Sent);
+    }
+
+    [Fact]
     public async Task Upsert_SecondRunAfterChanges_SendsExactlyTheChangedKeysAndNothingWhenUnchanged()
     {
         Activation("upsert");

@@ -56,6 +56,43 @@ public sealed class SqliteDuckDbActivationTests : IDisposable
         Assert.Equal<string>(["41|user 1"], Query(connection, $"SELECT count(*), max(CASE WHEN id = 1 THEN name END) FROM {table}_log"));
     }
 
+    [Fact]
+    public async Task ASourceOtherThanTheWarehouse_IsReadIntoTheWarehouse_AndOnlyItsChangesAreSent()
+    {
+        ActivationProject.Sqlite(project.Project.PathOf("app.db"), "CREATE TABLE plans (id INTEGER PRIMARY KEY, name TEXT, seats INTEGER); INSERT INTO plans VALUES (1, 'free', 1), (2, 'team', 10), (3, 'business', 50)");
+        project.Write("activations/plans.yml", """
+            source: app
+            query: select id, name, seats * 2 as seats from plans
+            destination: { connection: files_db, table: srv.plans, mode: mirror, key: [id] }
+            """);
+
+        var first = await project.RunAsync("plans");
+        ActivationProject.Sqlite(project.Project.PathOf("app.db"), "UPDATE plans SET seats = 20 WHERE id = 2; DELETE FROM plans WHERE id = 3; INSERT INTO plans VALUES (4, 'enterprise', 500)");
+        var second = await project.RunAsync("plans");
+
+        Assert.Equal((3L, 0L, 0L), (first.Inserted, first.Updated, first.Deleted));
+        Assert.Equal((1L, 1L, 1L), (second.Inserted, second.Updated, second.Deleted));
+        Assert.Equal<string>(["1|free|2", "2|team|40", "4|enterprise|1000"], Query("files_db", "SELECT id, name, seats FROM srv.plans ORDER BY id"));
+        Assert.Equal(0, (await project.RunAsync("plans")).Sent);
+    }
+
+    [Fact]
+    public async Task ASourceQueryThatFails_NamesTheActivationAndTheConnection_AndSendsNothing()
+    {
+        project.Write("activations/plans.yml", """
+            source: app
+            query: select id from no_such_table
+            destination: { connection: files_db, table: srv.plans, mode: upsert, key: [id] }
+            """);
+
+        var e = await Assert.ThrowsAsync<Nagare.Runtime.Activations.ActivationException>(() => project.RunAsync("plans"));
+
+        Assert.StartsWith("Activation 'plans' (", e.Message, StringComparison.Ordinal);
+        Assert.Contains("activations/plans.yml", e.Message, StringComparison.Ordinal);
+        Assert.Contains("the query on 'app' failed", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no_such_table", e.Message, StringComparison.Ordinal);
+    }
+
     private List<string> Query(string connection, string sql)
     {
         if (connection == "app")
