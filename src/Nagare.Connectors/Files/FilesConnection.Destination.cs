@@ -53,7 +53,7 @@ public sealed partial class FilesConnection
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<StoredStreamState>> ListStatesAsync(string syncName, CancellationToken cancellationToken) =>
-        new FilesStateStore(Root).ListAsync(syncName, cancellationToken);
+        _store is not null ? Task.FromResult<IReadOnlyList<StoredStreamState>>([]) : new FilesStateStore(Root).ListAsync(syncName, cancellationToken);
 
     /// <inheritdoc/>
     public Task<bool> ResetStateAsync(string syncName, string stream, CancellationToken cancellationToken) =>
@@ -62,6 +62,7 @@ public sealed partial class FilesConnection
     /// <inheritdoc/>
     public async Task<StreamState?> LoadStateAsync(string syncName, string stream, CancellationToken cancellationToken)
     {
+        ThrowIfObjectStorage("keeping a sync's state");
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         return await new FilesStateStore(Root).LoadAsync(syncName, stream, cancellationToken).ConfigureAwait(false);
     }
@@ -88,6 +89,7 @@ public sealed partial class FilesConnection
     public async Task<IStreamWriter> OpenWriterAsync(WriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ThrowIfObjectStorage("writing files");
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         var stream = request.Target.ToString();
         if (request.ProblemFor(Capabilities) is { } problem)

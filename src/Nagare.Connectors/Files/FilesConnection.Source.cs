@@ -40,8 +40,24 @@ public sealed partial class FilesConnection
                 continue;
             }
 
-            yield return Describe(engine, stream, files, cancellationToken);
-            await Task.Yield();
+            if (_store is null)
+            {
+                yield return Describe(engine, stream, files, cancellationToken);
+                await Task.Yield();
+                continue;
+            }
+
+            // Objects are described from local copies of the first ones (DuckDB samples no more for JSON).
+            var copies = Directory.CreateTempSubdirectory("nagare-files-");
+            try
+            {
+                var local = await LocalCopiesAsync(files.Take(DescribedObjects).ToList(), copies, cancellationToken).ConfigureAwait(false);
+                yield return Describe(engine, stream, local, cancellationToken);
+            }
+            finally
+            {
+                copies.Delete(recursive: true);
+            }
         }
     }
 
@@ -194,8 +210,15 @@ public sealed partial class FilesConnection
         var columns = request.EffectiveColumns;
         var rejects = new List<RejectedRow>();
         DirectoryInfo? cleaned = null;
+        // Objects in S3 are read from local copies, made here and removed at the end like transcoded ones.
+        var downloads = _store is null ? null : Directory.CreateTempSubdirectory("nagare-files-");
         try
         {
+            if (downloads is not null)
+            {
+                files = await LocalCopiesAsync(files, downloads, cancellationToken).ConfigureAwait(false);
+            }
+
             var scanned = Transcoded(format, [.. files.Select(f => (f.FullPath, f))], ref compression, ref cleaned, cancellationToken);
             if (format is FileFormat.Json or FileFormat.Ndjson)
             {
@@ -261,7 +284,51 @@ public sealed partial class FilesConnection
         finally
         {
             cleaned?.Delete(recursive: true);
+            downloads?.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Objects of a stream described at discovery: the first ones, as DuckDB samples no more than 32 JSON files.</summary>
+    private const int DescribedObjects = 32;
+
+    /// <summary>Objects downloaded at once when a read needs several.</summary>
+    private const int ParallelDownloads = 4;
+
+    /// <summary>
+    /// Streams each object of <paramref name="files"/> (keys) to a file in <paramref name="folder"/>, a few at once, never
+    /// holding an object in memory; the entries returned point at the copies and keep their relative paths and times.
+    /// </summary>
+    private async Task<List<FileEntry>> LocalCopiesAsync(List<FileEntry> files, DirectoryInfo folder, CancellationToken cancellationToken)
+    {
+        var copies = new FileEntry[files.Count];
+        await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelDownloads, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var file = files[i];
+            var copy = Path.Combine(folder.FullName, "object-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Path.GetFileName(file.RelativePath));
+            try
+            {
+                var source = await _store!.OpenReadAsync(file.FullPath, ct).ConfigureAwait(false);
+                await using (source.ConfigureAwait(false))
+                {
+                    var target = new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                    await using (target.ConfigureAwait(false))
+                    {
+                        await source.CopyToAsync(target, ct).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (ConnectorException e)
+            {
+                throw new ConnectorException($"Connection '{Name}': {_store!.Options.Display}{file.RelativePath} cannot be read: {e.Message}", e) { Connection = Name, Hint = e.Hint };
+            }
+            catch (IOException e)
+            {
+                throw new ConnectorException($"Connection '{Name}': {_store!.Options.Display}{file.RelativePath} broke off while downloading: {e.Message}", e) { Connection = Name };
+            }
+
+            copies[i] = file with { FullPath = copy };
+        }).ConfigureAwait(false);
+        return [.. copies];
     }
 
     private static DuckDbDataReader Execute(DuckDbCommand command, string stream, CancellationToken cancellationToken)

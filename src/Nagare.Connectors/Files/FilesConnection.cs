@@ -12,6 +12,7 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
 {
     private readonly FilesConnectorOptions _options;
     private readonly FileCatalog _catalog;
+    private readonly ObjectStorage.S3ObjectStore? _store;
     private readonly TimeProvider _time;
     private readonly Lock _recoveryGate = new();
     private Task? _recovery;
@@ -41,7 +42,8 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
             throw new ConnectorException($"Connection '{name}': parallel_writers must be between 1 and 64, not {options.ParallelWriters}.") { Connection = name };
         }
 
-        _catalog = new FileCatalog(options.Root, options.Streams);
+        _store = options.ObjectStorage is { } storage ? new ObjectStorage.S3ObjectStore(storage, _time) : null;
+        _catalog = new FileCatalog(options.Root, options.Streams, _store);
     }
 
     /// <inheritdoc/>
@@ -71,8 +73,24 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
         FileTextEncoding.Find(encoding) is null ? FileTextEncoding.Unknown(encoding!) : null;
 
     /// <inheritdoc/>
-    public Task<ConnectionTestResult> TestAsync(CancellationToken cancellationToken)
+    public async Task<ConnectionTestResult> TestAsync(CancellationToken cancellationToken)
     {
+        if (_store is not null)
+        {
+            // One page of the listing: the bucket exists and the credentials may list it.
+            await using var objects = _store.ListAsync(_store.Options.Prefix, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                await objects.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (ConnectorException e)
+            {
+                throw new ConnectorException($"Connection '{Name}': {Root} cannot be listed: {e.Message}", e) { Connection = Name, Hint = e.Hint };
+            }
+
+            return new ConnectionTestResult(null, new Dictionary<string, string> { ["location"] = Root });
+        }
+
         if (!Directory.Exists(Root))
         {
             throw new ConnectorException($"Connection '{Name}': the folder '{Root}' does not exist.") { Connection = Name };
@@ -87,11 +105,28 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
             throw new ConnectorException($"Connection '{Name}': the folder '{Root}' cannot be read: {e.Message}", e) { Connection = Name };
         }
 
-        return Task.FromResult(new ConnectionTestResult(null, new Dictionary<string, string> { ["folder"] = Root }));
+        return new ConnectionTestResult(null, new Dictionary<string, string> { ["folder"] = Root });
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _store?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Refuses what an object-storage location cannot do here (writing, keeping state).</summary>
+    private void ThrowIfObjectStorage(string what)
+    {
+        if (_store is not null)
+        {
+            throw new ConnectorException($"Connection '{Name}': {Root} is read-only in this version; {what} needs a local folder.")
+            {
+                Connection = Name,
+                Hint = "To write files to S3, use an activation with destination type: s3.",
+            };
+        }
+    }
 
     private static DuckDbConnection OpenEngine()
     {

@@ -23,6 +23,13 @@ public sealed record FilesConnectorOptions(string Root, string Format = "auto", 
     public IReadOnlyDictionary<string, string> Streams { get; init; } = new Dictionary<string, string>();
 
     /// <summary>
+    /// The bucket and prefix (and server, credentials) when the files are objects in S3 or an S3-compatible server
+    /// (<c>path: s3://bucket/prefix</c>); null for a local folder. Objects are listed, and those a read needs are
+    /// streamed to temporary local files that DuckDB reads; the connection is then a source only.
+    /// </summary>
+    public ObjectStorage.ObjectStorageOptions? ObjectStorage { get; init; }
+
+    /// <summary>
     /// Whether discovered streams list the columns <c>_file</c> (the row's file, relative to the root) and
     /// <c>_file_modified</c> (its last write time), so they are copied and usable as cursors (default true).
     /// They can be requested by name even when not listed.

@@ -1,9 +1,10 @@
 using Nagare.Connectors.Files;
+using Nagare.Connectors.ObjectStorage;
 using Nagare.Runtime.Configuration;
 
 namespace Nagare.Runtime.Connections;
 
-/// <summary><c>type: files</c>: a local folder of CSV/TSV/JSON/NDJSON/Parquet files.</summary>
+/// <summary><c>type: files</c>: a local folder, or an S3 bucket and prefix, of CSV/TSV/JSON/NDJSON/Parquet files.</summary>
 public static class FilesConnectorType
 {
     /// <summary>The type's keys and factory.</summary>
@@ -11,7 +12,13 @@ public static class FilesConnectorType
         "files",
         "Folder of CSV, TSV, JSON, NDJSON or Parquet files",
         [
-            new("path", ConnectorOptionKind.Path, "The folder (the connection's root); stream globs and file-name templates are relative to it.", Required: true),
+            new("path", ConnectorOptionKind.Path, "The folder (the connection's root), or s3://bucket/prefix for objects in S3 or an S3-compatible server (read only); stream globs and file-name templates are relative to it.", Required: true),
+            new("endpoint", ConnectorOptionKind.String, "s3:// paths: the address of an S3-compatible server (e.g. http://127.0.0.1:9000); none given: AWS itself."),
+            new("region", ConnectorOptionKind.String, "s3:// paths: the region (none given: AWS_REGION, else us-east-1)."),
+            new("path_style", ConnectorOptionKind.Boolean, "s3:// paths: address buckets as endpoint/bucket/key (most S3-compatible servers need it; the default when endpoint is given)."),
+            new("access_key_id", ConnectorOptionKind.String, "s3:// paths: the access key id, with secret_access_key (none given: the environment's AWS credentials). Never logged.", Secret: true),
+            new("secret_access_key", ConnectorOptionKind.String, "s3:// paths: the secret access key. Never logged, never part of an error message.", Secret: true),
+            new("session_token", ConnectorOptionKind.String, "s3:// paths: the session token of temporary credentials. Never logged.", Secret: true),
             new("format", ConnectorOptionKind.Choice, "File format. auto: by extension when reading (.csv, .tsv, .json, .ndjson, .parquet, each optionally .gz or .zst), Parquet when writing.", Default: "auto", Choices: ["auto", "csv", "tsv", "json", "ndjson", "parquet"]),
             new("compression", ConnectorOptionKind.Choice, "auto: by extension when reading; none for CSV/JSON and snappy for Parquet when writing. zstd is written for Parquet only.", Default: "auto", Choices: ["auto", "gzip", "zstd", "none"]),
             new("streams", ConnectorOptionKind.Map, "Stream name to glob (*, ?, ** for any depth of folders, [abc], {a,b}); none given: one stream per top-level file stem and per top-level folder."),
@@ -41,8 +48,16 @@ public static class FilesConnectorType
                 throw new ConfigException(config.LocationOf("encoding"), "encoding", problem);
             }
 
-            var options = new FilesConnectorOptions(context.ResolvePath(config.GetString("path")!), config.GetString("format") ?? defaults.Format, config.GetString("compression"))
+            var path = config.GetString("path")!;
+            var storage = path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? ObjectStorage(config, path) : null;
+            if (storage is null && (config.GetString("endpoint") ?? config.GetString("access_key_id")) is not null)
             {
+                throw new ConfigException(config.LocationOf(config.GetString("endpoint") is null ? "access_key_id" : "endpoint"), config.GetString("endpoint") is null ? "access_key_id" : "endpoint", $"applies to s3:// paths only, and path is the folder '{path}'");
+            }
+
+            var options = new FilesConnectorOptions(storage is null ? context.ResolvePath(path) : storage.Display, config.GetString("format") ?? defaults.Format, config.GetString("compression"))
+            {
+                ObjectStorage = storage,
                 Streams = config.GetMap("streams"),
                 PrimaryKeys = ReadPrimaryKeys(config),
                 FileColumns = config.GetBool("file_columns") ?? defaults.FileColumns,
@@ -62,6 +77,44 @@ public static class FilesConnectorType
             };
             return new FilesConnection(config.Name, options, context.Time);
         });
+
+    /// <summary>The bucket, prefix, server and credentials of an <c>s3://bucket/prefix</c> path.</summary>
+    private static ObjectStorageOptions ObjectStorage(ConnectionConfig config, string path)
+    {
+        ObjectStorageOptions storage;
+        try
+        {
+            storage = ObjectStorageOptions.Parse(path);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException(config.LocationOf("path"), "path", e.Message);
+        }
+
+        Uri? endpoint = null;
+        if (config.GetString("endpoint") is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+        {
+            throw new ConfigException(config.LocationOf("endpoint"), "endpoint", $"'{text}' is not an http:// or https:// address of an S3-compatible server (e.g. http://127.0.0.1:9000)");
+        }
+
+        var accessKeyId = config.GetSecret("access_key_id")?.Reveal();
+        var secretAccessKey = config.GetSecret("secret_access_key")?.Reveal();
+        if ((accessKeyId is null) != (secretAccessKey is null))
+        {
+            var missing = accessKeyId is null ? "access_key_id" : "secret_access_key";
+            throw new ConfigException(config.LocationOf(accessKeyId is null ? "secret_access_key" : "access_key_id"), missing, "access_key_id and secret_access_key go together: write both, or neither to use the environment's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, an instance role)");
+        }
+
+        return storage with
+        {
+            Endpoint = endpoint,
+            Region = config.GetString("region"),
+            PathStyle = config.GetBool("path_style") ?? endpoint is not null,
+            AccessKeyId = accessKeyId,
+            SecretAccessKey = secretAccessKey,
+            SessionToken = config.GetSecret("session_token")?.Reveal(),
+        };
+    }
 
     // Each entry's value is one column or several separated by commas ("order_id, line_no").
     private static Dictionary<string, IReadOnlyList<string>> ReadPrimaryKeys(ConnectionConfig config)
