@@ -23,6 +23,15 @@ if (args is ["pg-read", var connectionString, var schema, var table])
     return await ReplicationCases.PostgresReadAsync(connectionString, schema, table);
 }
 
+// bench/replication/throughput.sh: duckdb-sql DB_FILE SQL (the DuckDB half of the two-step job a user would script)
+if (args is ["duckdb-sql", var sqlDatabase, var sqlText])
+{
+    using var connection = new Nagare.DuckDb.DuckDbConnection(new Nagare.DuckDb.DuckDbConnectionStringBuilder { DataSource = sqlDatabase }.ConnectionString);
+    connection.Open();
+    connection.ExecuteNonQuery(sqlText);
+    return 0;
+}
+
 // bench/pipelines/*.sh: pipeline-dag PROJECT PIPELINE [SPAWN_SAMPLE] | pipeline-latency STORE PROJECT RUN_ID | pipeline-year STORE PROJECT [RUNS]
 if (args is ["pipeline-dag", var dagProject, var dagPipeline, ..])
 {
