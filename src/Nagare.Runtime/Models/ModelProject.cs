@@ -179,25 +179,10 @@ public sealed partial class ModelProject
         var yml = YamlTree.Load(Path.Combine(root, "dbt_project.yml"), "dbt_project.yml");
         var name = yml.String("name") ?? throw new ModelProjectException("dbt_project.yml:1: name: missing; dbt projects need a name");
 
-        // Vars may be global or scoped to this project's name, as in dbt.
-        var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (yml.Map("vars") is { } v)
-        {
-            foreach (var (k, value) in v)
-            {
-                if (k == name && value is YamlMap scoped)
-                {
-                    foreach (var (sk, sv) in scoped)
-                    {
-                        vars[sk] = sv;
-                    }
-                }
-                else
-                {
-                    vars.TryAdd(k, value);
-                }
-            }
-        }
+        // Vars may be global or scoped to this project's name, as in dbt; installed packages add their defaults.
+        var packagesPath = Path.Combine(root, yml.String("packages-install-path") ?? DefaultPackagesPath);
+        var packages = ReadPackages(packagesPath, name);
+        var vars = VarsWithPackages(yml.Map("vars"), name, packages);
 
         var profileName = yml.String("profile") ?? name;
         var target = LoadProfile(root, profileName, targetName, profilesDirectory, out var names);
@@ -214,6 +199,9 @@ public sealed partial class ModelProject
             Vars = WithCliVars(vars, cliVars),
             Target = target,
             TargetNames = names,
+            Packages = packages,
+            PackagesPath = packagesPath,
+            DispatchOrders = ReadDispatch(yml),
         };
     }
 

@@ -94,6 +94,8 @@ internal sealed partial class ProjectScanner
             }
         }
 
+        ScanPackages();
+
         // A misspelt key (colums:) would silently drop what is under it; all of them are reported together.
         if (_unknownKeys.Count > 0)
         {
