@@ -27,7 +27,7 @@ internal static class DbtApi
         {
             ["translate_type"] = (TemplateFunction)(a => TranslateType(TemplateArguments.ToText(a.Get(0, "dtype")))),
             ["numeric_type"] = (TemplateFunction)(a => NumericType(TemplateArguments.ToText(a.Get(0, "dtype")), a.Get(1, "precision"), a.Get(2, "scale"))),
-            ["create"] = (TemplateFunction)(a => new ColumnValue(TemplateArguments.ToText(a.Get(0, "name")), TemplateArguments.ToText(a.Get(1, "label_or_dtype")))),
+            ["create"] = (TemplateFunction)(a => ColumnValue.Create(TemplateArguments.ToText(a.Get(0, "name")), TemplateArguments.ToText(a.Get(1, "label_or_dtype")))),
         },
     };
 

@@ -21,4 +21,10 @@ public sealed record ModelPackage(string Name, string Root)
 
     /// <summary>The package's own <c>vars:</c> (global and scoped to its name), used when the project sets none.</summary>
     public IReadOnlyDictionary<string, object?> Vars { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>The package's own <c>models:</c> folder configs; the root project's win over them.</summary>
+    internal FolderConfig ModelConfigs { get; init; } = new();
+
+    /// <summary>The package's own <c>seeds:</c> folder configs.</summary>
+    internal FolderConfig SeedConfigs { get; init; } = new();
 }

@@ -53,6 +53,8 @@ public sealed partial class ModelProject
                 MacroPaths = yml.StringList("macro-paths") ?? [.. ProjectDefaults.MacroPaths],
                 TestPaths = yml.StringList("test-paths") ?? [.. ProjectDefaults.TestPaths],
                 Vars = ScopedVars(yml.Map("vars"), name, []),
+                ModelConfigs = FolderConfig.From(yml.Map("models")),
+                SeedConfigs = FolderConfig.From(yml.Map("seeds")),
             });
         }
 

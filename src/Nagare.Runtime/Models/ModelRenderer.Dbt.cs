@@ -78,6 +78,7 @@ internal sealed partial class ModelRenderer
         Environment.RegisterFunction("should_store_failures", _ => false);
         Environment.AddGlobal("api", DbtApi.Api);
         Environment.AddGlobal("modules", DbtApi.Modules);
+        AddRunContext();
     }
 
     /// <summary>The entries of <c>adapter</c> besides quote and type.</summary>
@@ -170,7 +171,7 @@ internal sealed partial class ModelRenderer
         var (schema, table) = relation is RelationValue r ? (r.Schema, r.Identifier) : SplitRelation(TemplateArguments.ToText(relation));
         var sql = "select column_name, data_type from information_schema.columns where table_schema = " + Literal(schema ?? _project.Target.Schema) +
             " and table_name = " + Literal(table) + " order by ordinal_position";
-        return Query(sql, state.Connection).Data.Select(row => (object?)new ColumnValue((string)((List<object?>)row!)[0]!, (string)((List<object?>)row)[1]!)).ToList();
+        return Query(sql, state.Connection).Data.Select(row => (object?)ColumnValue.Create((string)((List<object?>)row!)[0]!, (string)((List<object?>)row)[1]!)).ToList();
     }
 
     private object? GetRelation(TemplateArguments a, (string? Schema, string? Identifier) name)
@@ -244,30 +245,27 @@ internal sealed partial class ModelRenderer
 /// <summary>A macro file of an installed package.</summary>
 internal sealed record PackageMacroFile(string Package, string Path, string Text);
 
-/// <summary>A column as <c>adapter.get_columns_in_relation</c> returns it (dbt's Column).</summary>
-internal sealed class ColumnValue
+/// <summary>A column as <c>adapter.get_columns_in_relation</c> returns it (dbt's Column: name, data_type, is_string()…).</summary>
+internal static class ColumnValue
 {
-    public ColumnValue(string name, string dataType)
+    private static readonly string[] NumberTypes = ["INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "DOUBLE", "FLOAT", "REAL"];
+
+    public static HostObject Create(string name, string dataType)
     {
-        Name = name;
-        DataType = dataType;
-        IsString = _ => DataType.StartsWith("VARCHAR", StringComparison.OrdinalIgnoreCase) || DataType is "TEXT" or "STRING";
-        IsNumber = _ => DataType is "INTEGER" or "BIGINT" or "SMALLINT" or "TINYINT" or "HUGEINT" or "DOUBLE" or "FLOAT" or "REAL" || DataType.StartsWith("DECIMAL", StringComparison.OrdinalIgnoreCase);
+        var isString = dataType.StartsWith("VARCHAR", StringComparison.OrdinalIgnoreCase) || dataType.Equals("TEXT", StringComparison.OrdinalIgnoreCase) || dataType.Equals("STRING", StringComparison.OrdinalIgnoreCase);
+        var isNumber = NumberTypes.Contains(dataType, StringComparer.OrdinalIgnoreCase) || dataType.StartsWith("DECIMAL", StringComparison.OrdinalIgnoreCase) || dataType.StartsWith("NUMERIC", StringComparison.OrdinalIgnoreCase);
+        return new HostObject("Column", null, new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["name"] = name,
+            ["column"] = name,
+            ["quoted"] = ProjectScanner.Quote(name),
+            ["data_type"] = dataType,
+            ["dtype"] = dataType,
+            ["is_string"] = (TemplateFunction)(_ => isString),
+            ["is_number"] = (TemplateFunction)(_ => isNumber),
+            ["is_numeric"] = (TemplateFunction)(_ => isNumber && !dataType.Contains("INT", StringComparison.OrdinalIgnoreCase)),
+            ["is_integer"] = (TemplateFunction)(_ => dataType.Contains("INT", StringComparison.OrdinalIgnoreCase)),
+            ["is_float"] = (TemplateFunction)(_ => dataType is "DOUBLE" or "FLOAT" or "REAL"),
+        });
     }
-
-    public string Name { get; }
-
-    public string Column => Name;
-
-    public string Quoted => ProjectScanner.Quote(Name);
-
-    public string DataType { get; }
-
-    public string Dtype => DataType;
-
-    public TemplateFunction IsString { get; }
-
-    public TemplateFunction IsNumber { get; }
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"<Column {Name} ({DataType})>");
 }

@@ -7,10 +7,34 @@ internal sealed partial class ProjectScanner
     /// <summary>Macro files of installed packages (and their tests/generic definitions), package by package.</summary>
     public IReadOnlyList<PackageMacroFile> PackageMacros => _packageMacros;
 
-    private void ScanPackages()
+    /// <summary>
+    /// Macros of every package; models, seeds, property files and singular tests of packages whose folders hold
+    /// them. Runs before the project's property files are read, so those may describe package nodes too.
+    /// </summary>
+    private void ScanPackages(List<string> yamlFiles)
     {
         foreach (var package in _project.Packages)
         {
+            foreach (var dir in package.ModelPaths.Select(d => Path.Combine(package.Root, d)))
+            {
+                foreach (var file in Files(dir, "*.sql"))
+                {
+                    AddModel(dir, file, package);
+                }
+
+                yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
+            }
+
+            foreach (var dir in package.SeedPaths.Select(d => Path.Combine(package.Root, d)))
+            {
+                foreach (var file in Files(dir, "*.csv"))
+                {
+                    AddSeed(dir, file, package);
+                }
+
+                yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
+            }
+
             foreach (var dir in package.MacroPaths)
             {
                 AddPackageMacros(package, Path.Combine(package.Root, dir));

@@ -61,6 +61,29 @@ public sealed class PackagesTests : IDisposable
     }
 
     [Fact]
+    public void Build_PackageModelsAndSeeds_AreBuiltWithTheProjectsConfigOverTheirOwn()
+    {
+        DbtProject.Write(_project, "shop", "models:\n  tools:\n    marts:\n      +schema: tools_marts\n");
+        WriteToolsPackage(_project, "dbt_packages/tools");
+        _project
+            .Write("dbt_packages/tools/dbt_project.yml", "name: tools\nvars:\n  tools_factor: 10\n  tools_label: from_package\nmodels:\n  tools:\n    +materialized: table\n    marts:\n      +schema: ignored\n")
+            .Write("dbt_packages/tools/seeds/tool_codes.csv", "code,factor\na,1\nb,2\n")
+            .Write("dbt_packages/tools/models/marts/tool_totals.sql", "select code, {{ tools.scale('factor') }} as scaled from {{ ref('tool_codes') }}")
+            .Write("dbt_packages/tools/models/marts/tool_totals.yml", "models:\n  - name: tool_totals\n    columns:\n      - name: code\n        data_tests: [unique, not_null]\n")
+            .Write("models/uses_tools.sql", "select sum(scaled) as total from {{ ref('tools', 'tool_totals') }}");
+
+        var results = _project.Build();
+
+        Assert.True(results.Success, string.Join("\n", results.Results.Select(r => r.Message)));
+        Assert.Equal("BASE TABLE", _project.Scalar("select table_type from information_schema.tables where table_schema = 'main_tools_marts' and table_name = 'tool_totals'"));
+        Assert.Equal(30L, _project.Scalar("select total::bigint from main.uses_tools"));
+        Assert.Equal(2, results.Results.Count(r => r.Name.EndsWith("_tool_totals_code", StringComparison.Ordinal) && r.Status == NodeStatus.Pass));
+        var manifest = _project.Compile();
+        Assert.Contains("model.tools.tool_totals", manifest.Nodes.Keys);
+        Assert.Contains("seed.tools.tool_codes", manifest.Nodes.Keys);
+    }
+
+    [Fact]
     public void Build_DispatchSearchOrder_LetsTheProjectReplaceAPackageMacro()
     {
         DbtProject.Write(_project, "shop", "dispatch:\n  - macro_namespace: tools\n    search_order: [shop, tools]\n");
