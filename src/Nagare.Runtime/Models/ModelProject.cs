@@ -186,6 +186,7 @@ public sealed partial class ModelProject
 
         var profileName = yml.String("profile") ?? name;
         var target = LoadProfile(root, profileName, targetName, profilesDirectory, out var names);
+        var allVars = WithCliVars(vars, cliVars);
         return new ModelProject(root, name, ProjectFlavor.Dbt, "dbt_project.yml")
         {
             ModelPaths = yml.StringList("model-paths") ?? yml.StringList("source-paths") ?? [.. ProjectDefaults.ModelPaths],
@@ -193,10 +194,10 @@ public sealed partial class ModelProject
             MacroPaths = yml.StringList("macro-paths") ?? [.. ProjectDefaults.MacroPaths],
             TestPaths = yml.StringList("test-paths") ?? [.. ProjectDefaults.TestPaths],
             TargetPath = Path.Combine(root, yml.String("target-path") ?? ProjectDefaults.TargetPath),
-            ModelConfigs = FolderConfig.From(yml.Map("models")),
-            SeedConfigs = FolderConfig.From(yml.Map("seeds")),
-            TestConfigs = FolderConfig.From(yml.Map("data_tests") ?? yml.Map("tests")),
-            Vars = WithCliVars(vars, cliVars),
+            ModelConfigs = FolderConfig.From(RenderConfigs(yml.Map("models"), allVars, target)),
+            SeedConfigs = FolderConfig.From(RenderConfigs(yml.Map("seeds"), allVars, target)),
+            TestConfigs = FolderConfig.From(RenderConfigs(yml.Map("data_tests") ?? yml.Map("tests"), allVars, target)),
+            Vars = allVars,
             Target = target,
             TargetNames = names,
             Packages = packages,

@@ -76,4 +76,19 @@ public sealed class DbtContextTests : IDisposable
 
         Assert.Equal("other,probe|source.ctx.raw.events|ctx", v);
     }
+
+    [Theory]
+    [InlineData(null, 0L)]
+    [InlineData(true, 1L)]
+    public void ProjectFileConfigs_RenderVars_AsDbtDoesWhenReadingTheFile(bool? load, long seeds)
+    {
+        DbtProject.Write(_project, "ctx", "seeds:\n  ctx:\n    +enabled: \"{{ var('load_source_data', false) }}\"\n    +schema: \"raw_{{ target.name }}\"\n");
+        _project.Write("seeds/codes.csv", "code\na\n");
+        var vars = load is null ? null : new Dictionary<string, object?> { ["load_source_data"] = load };
+
+        var results = _project.Build(vars: vars);
+
+        Assert.Equal(seeds, (long)results.Results.Count(r => r.Name == "codes"));
+        Assert.Equal(seeds, _project.Scalar("select count(*) from information_schema.tables where table_schema = 'main_raw_dev' and table_name = 'codes'"));
+    }
 }
