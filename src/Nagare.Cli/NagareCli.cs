@@ -24,6 +24,7 @@ public static class NagareCli
             QueryCommand.Create(context),
             DemoCommand.Create(context),
             CompileCommand.Create(context),
+            DepsCommand.Create(context),
             BuildCommand.Create(context),
             BuildCommand.CreateRun(context),
             BuildCommand.CreateTest(context),

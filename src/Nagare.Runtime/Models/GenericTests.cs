@@ -67,7 +67,7 @@ internal static partial class GenericTests
                 var field = args.TryGetValue("field", out var f) && f is string fs ? fs : throw new ModelProjectException($"{test.Path}: test {test.Name}: relationships needs 'field:'");
                 return $"with child as (\n    select {Column()} as from_field\n    from {model}\n    where {Column()} is not null\n),\nparent as (\n    select {field} as to_field\n    from {to!.RelationName}\n)\nselect\n    from_field\nfrom child\nleft join parent\n    on child.from_field = parent.to_field\nwhere parent.to_field is null";
             default:
-                var macro = "test_" + test.TestName;
+                var macro = TestMacro(test.TestName!, renderer);
                 if (!renderer.HasMacro(macro))
                 {
                     throw new ModelProjectException($"{test.Path}: unknown test '{test.TestName}' on {test.AttachedNode}. Built in: unique, not_null, accepted_values, relationships; custom tests are macros named {macro}(model, column_name, ...) in macros/");
@@ -86,6 +86,22 @@ internal static partial class GenericTests
 
                 return renderer.CallMacro(macro, [], keyword).Trim();
         }
+    }
+
+    /// <summary>
+    /// The macro of a custom generic test: <c>test_name</c> of the project, or of the package named in
+    /// <c>package.name</c>, or of the one package that defines it.
+    /// </summary>
+    private static string TestMacro(string testName, ModelRenderer renderer)
+    {
+        var dot = testName.LastIndexOf('.');
+        if (dot > 0)
+        {
+            return $"{testName[..dot]}.test_{testName[(dot + 1)..]}";
+        }
+
+        var macro = "test_" + testName;
+        return renderer.HasMacro(macro) ? macro : renderer.PackageOf(macro) is { } package ? $"{package}.{macro}" : macro;
     }
 
     private static object? Plain(object? value) => value switch

@@ -17,7 +17,8 @@ public static class ModelCompiler
         options ??= new CompileOptions();
         var scanner = new ProjectScanner(project);
         scanner.Scan();
-        var renderer = new ModelRenderer(project, scanner.Macros, options.Log);
+        var renderer = new ModelRenderer(project, scanner.Macros, options.Log, scanner.PackageMacros);
+        renderer.SetGraph(scanner.Models.Values.Concat(scanner.Seeds.Values).Concat(scanner.Tests), scanner.Sources.Values);
         var cachePath = Path.Combine(project.TargetPath, CacheFile);
         var cache = options.UseCache ? CompileCache.Load(cachePath, renderer.EnvironmentKey) : new CompileCache();
 

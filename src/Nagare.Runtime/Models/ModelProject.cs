@@ -179,28 +179,14 @@ public sealed partial class ModelProject
         var yml = YamlTree.Load(Path.Combine(root, "dbt_project.yml"), "dbt_project.yml");
         var name = yml.String("name") ?? throw new ModelProjectException("dbt_project.yml:1: name: missing; dbt projects need a name");
 
-        // Vars may be global or scoped to this project's name, as in dbt.
-        var vars = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (yml.Map("vars") is { } v)
-        {
-            foreach (var (k, value) in v)
-            {
-                if (k == name && value is YamlMap scoped)
-                {
-                    foreach (var (sk, sv) in scoped)
-                    {
-                        vars[sk] = sv;
-                    }
-                }
-                else
-                {
-                    vars.TryAdd(k, value);
-                }
-            }
-        }
+        // Vars may be global or scoped to this project's name, as in dbt; installed packages add their defaults.
+        var packagesPath = Path.Combine(root, yml.String("packages-install-path") ?? DefaultPackagesPath);
+        var packages = ReadPackages(packagesPath, name);
+        var vars = VarsWithPackages(yml.Map("vars"), name, packages);
 
         var profileName = yml.String("profile") ?? name;
         var target = LoadProfile(root, profileName, targetName, profilesDirectory, out var names);
+        var allVars = WithCliVars(vars, cliVars);
         return new ModelProject(root, name, ProjectFlavor.Dbt, "dbt_project.yml")
         {
             ModelPaths = yml.StringList("model-paths") ?? yml.StringList("source-paths") ?? [.. ProjectDefaults.ModelPaths],
@@ -208,12 +194,15 @@ public sealed partial class ModelProject
             MacroPaths = yml.StringList("macro-paths") ?? [.. ProjectDefaults.MacroPaths],
             TestPaths = yml.StringList("test-paths") ?? [.. ProjectDefaults.TestPaths],
             TargetPath = Path.Combine(root, yml.String("target-path") ?? ProjectDefaults.TargetPath),
-            ModelConfigs = FolderConfig.From(yml.Map("models")),
-            SeedConfigs = FolderConfig.From(yml.Map("seeds")),
-            TestConfigs = FolderConfig.From(yml.Map("data_tests") ?? yml.Map("tests")),
-            Vars = WithCliVars(vars, cliVars),
+            ModelConfigs = FolderConfig.From(RenderConfigs(yml.Map("models"), allVars, target)),
+            SeedConfigs = FolderConfig.From(RenderConfigs(yml.Map("seeds"), allVars, target)),
+            TestConfigs = FolderConfig.From(RenderConfigs(yml.Map("data_tests") ?? yml.Map("tests"), allVars, target)),
+            Vars = allVars,
             Target = target,
             TargetNames = names,
+            Packages = packages,
+            PackagesPath = packagesPath,
+            DispatchOrders = ReadDispatch(yml),
         };
     }
 

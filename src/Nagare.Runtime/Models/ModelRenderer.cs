@@ -22,7 +22,7 @@ internal sealed partial class ModelRenderer
     private readonly Dictionary<string, Template> _templates = new(StringComparer.Ordinal);
     private readonly Lock _templatesGate = new();
 
-    public ModelRenderer(ModelProject project, IReadOnlyList<(string Path, string Text)> macros, Action<string>? log)
+    public ModelRenderer(ModelProject project, IReadOnlyList<(string Path, string Text)> macros, Action<string>? log, IReadOnlyList<PackageMacroFile>? packageMacros = null)
     {
         _project = project;
         Log = log;
@@ -43,11 +43,13 @@ internal sealed partial class ModelRenderer
         Environment.AddGlobal("target", Target);
         Environment.AddGlobal("project_name", project.Name);
         Environment.RegisterFunction("var", Var);
-        Environment.AddGlobal("adapter", new Dictionary<string, object?>(StringComparer.Ordinal)
+        var adapter = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["quote"] = (TemplateFunction)(a => ProjectScanner.Quote(TemplateArguments.ToText(a.Get(0, "identifier")))),
             ["type"] = (TemplateFunction)(_ => "duckdb"),
-        });
+        };
+        AddAdapterFunctions(adapter);
+        Environment.AddGlobal("adapter", adapter);
         Environment.AddGlobal("exceptions", new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["raise_compiler_error"] = (TemplateFunction)(a => throw new ModelProjectException($"{a.TemplateName}: {TemplateArguments.ToText(a.Get(0, "msg"))}")),
@@ -76,6 +78,9 @@ internal sealed partial class ModelRenderer
             key.Append(k).Append('=').Append(ProjectScanner.Describe(v)).Append(';');
         }
 
+        AddDbtContext(packageMacros ?? [], key);
+        var root = new MacroNamespace(project.Name);
+        _namespaces[project.Name] = root;
         foreach (var (path, text) in macros)
         {
             Template template;
@@ -88,6 +93,7 @@ internal sealed partial class ModelRenderer
                 throw new ModelProjectException(e.Message, e);
             }
 
+            root.Add(template);
             foreach (var name in Environment.AddMacros(template))
             {
                 MacroChecksums[name] = ProjectScanner.Hash(MacroSource(text, name));
@@ -114,7 +120,7 @@ internal sealed partial class ModelRenderer
     /// <summary>Full-refresh runs answer <c>is_incremental()</c> with false.</summary>
     public bool FullRefresh { get; set; }
 
-    public bool HasMacro(string name) => MacroChecksums.ContainsKey(name);
+    public bool HasMacro(string name) => TryGetMacro(name, out _);
 
     /// <summary>Renders a node. Without <paramref name="lookup"/> it is the first render (placeholders, execute = false).</summary>
     public (string Text, RenderCapture Capture) Render(ModelNode node, NodeLookup? lookup, bool isIncremental, Func<DuckDbConnection>? connection)
@@ -149,6 +155,7 @@ internal sealed partial class ModelRenderer
                 ? new RelationValue($"{PlaceholderStart}T{PlaceholderEnd}", _project.Target.Database, _project.Target.Schema, node.Name, capture)
                 : lookup.Relation(node, null),
         };
+        Enter(capture, connection, out var previous);
         try
         {
             return (template.Render(context), capture);
@@ -156,6 +163,10 @@ internal sealed partial class ModelRenderer
         catch (TemplateException e)
         {
             throw new ModelProjectException(e.Message, e);
+        }
+        finally
+        {
+            Leave(previous);
         }
     }
 
@@ -167,6 +178,7 @@ internal sealed partial class ModelRenderer
             return text;
         }
 
+        Enter(null, null, out var previous);
         try
         {
             var template = Environment.Parse(text, name);
@@ -184,19 +196,37 @@ internal sealed partial class ModelRenderer
         {
             throw new ModelProjectException(e.Message, e);
         }
+        finally
+        {
+            Leave(previous);
+        }
     }
 
     /// <summary>Calls a macro with a final context (used for custom generic tests and generate_schema_name).</summary>
     public string CallMacro(string name, IReadOnlyList<object?> positional, IReadOnlyDictionary<string, object?>? keyword)
     {
+        Enter(null, null, out var previous);
         try
         {
-            var value = Environment.Call(name, positional, keyword, new Dictionary<string, object?>(StringComparer.Ordinal) { ["execute"] = true });
+            var context = new Dictionary<string, object?>(StringComparer.Ordinal) { ["execute"] = true };
+            var dot = name.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && TryGetMacro(name, out var macro))
+            {
+                // A package macro: called through a one-name context so the call itself stays the environment's.
+                context["__nagare_macro"] = macro;
+                name = "__nagare_macro";
+            }
+
+            var value = Environment.Call(name, positional, keyword, context);
             return TemplateArguments.ToText(value);
         }
         catch (TemplateException e)
         {
             throw new ModelProjectException(e.Message, e);
+        }
+        finally
+        {
+            Leave(previous);
         }
     }
 
@@ -373,31 +403,7 @@ internal sealed partial class ModelRenderer
             return QueryResult.Empty;
         }
 
-        var sql = TemplateArguments.ToText(a.Get(0, "sql"));
-        using var command = connection().CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) switch
-                {
-                    int v => (long)v,
-                    short v => (long)v,
-                    byte v => (long)v,
-                    float v => (double)v,
-                    var v => v,
-                };
-            }
-
-            rows.Add(row);
-        }
-
-        return new QueryResult(names, rows);
+        return Query(TemplateArguments.ToText(a.Get(0, "sql")), connection);
     }
 
     /// <summary>The text of one macro definition inside a macro file (for per-macro checksums).</summary>

@@ -20,6 +20,7 @@ public sealed class ModelRunner
         ArgumentNullException.ThrowIfNull(manifest);
         _manifest = manifest;
         _options = options ?? new RunOptions();
+        manifest.Renderer.Flags["FULL_REFRESH"] = _options.FullRefresh;
     }
 
     /// <summary>The connection string of the target's warehouse (a private in-memory target is shared by name within the process).</summary>

@@ -67,6 +67,7 @@ internal sealed partial class ProjectScanner
             }
         }
 
+        ScanPackages(yamlFiles);
         foreach (var file in yamlFiles.Order(StringComparer.Ordinal))
         {
             ReadProperties(file);
@@ -112,17 +113,17 @@ internal sealed partial class ProjectScanner
             : [];
     }
 
-    private List<string> Fqn(string dir, string file)
+    private List<string> Fqn(string dir, string file, ModelPackage? package = null)
     {
         var rel = Path.GetRelativePath(Path.Combine(_project.Root, dir), file).Replace('\\', '/');
         var parts = rel.Split('/');
-        var fqn = new List<string>(parts.Length + 1) { _project.Name };
+        var fqn = new List<string>(parts.Length + 1) { package?.Name ?? _project.Name };
         fqn.AddRange(parts[..^1]);
         fqn.Add(Path.GetFileNameWithoutExtension(parts[^1]));
         return fqn;
     }
 
-    private void AddModel(string dir, string file)
+    private void AddModel(string dir, string file, ModelPackage? package = null)
     {
         var name = Path.GetFileNameWithoutExtension(file);
         var rel = _project.Relative(file);
@@ -131,15 +132,16 @@ internal sealed partial class ProjectScanner
             throw new ModelProjectException($"{rel}: a model named '{name}' is already defined in {existing.Path}; model names must be unique");
         }
 
-        var fqn = Fqn(dir, file);
-        var node = new ModelNode(NodeType.Model, $"model.{_project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
+        var fqn = Fqn(dir, file, package);
+        var node = new ModelNode(NodeType.Model, $"model.{package?.Name ?? _project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
         var config = new NodeConfig();
+        package?.ModelConfigs.ApplyTo(config, fqn);
         _project.ModelConfigs.ApplyTo(config, fqn, ConfigStart);
         node.BaseConfig = config;
         _models[name] = node;
     }
 
-    private void AddSeed(string dir, string file)
+    private void AddSeed(string dir, string file, ModelPackage? package = null)
     {
         var name = Path.GetFileNameWithoutExtension(file);
         var rel = _project.Relative(file);
@@ -148,10 +150,11 @@ internal sealed partial class ProjectScanner
             throw new ModelProjectException($"{rel}: a seed named '{name}' is already defined in {existing.Path}");
         }
 
-        var fqn = Fqn(dir, file);
-        var node = new ModelNode(NodeType.Seed, $"seed.{_project.Name}.{name}", name, rel, fqn) { FilePath = file };
+        var fqn = Fqn(dir, file, package);
+        var node = new ModelNode(NodeType.Seed, $"seed.{package?.Name ?? _project.Name}.{name}", name, rel, fqn) { FilePath = file };
         var config = new NodeConfig();
         config.Set("materialized", "seed");
+        package?.SeedConfigs.ApplyTo(config, fqn);
         _project.SeedConfigs.ApplyTo(config, fqn, ConfigStart);
         node.BaseConfig = config;
         node.RawSql = string.Empty;

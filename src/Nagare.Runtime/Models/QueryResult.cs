@@ -19,6 +19,7 @@ internal sealed class QueryResult
             return (object?)row;
         })];
         Columns = [.. names.Select((n, i) => (object?)new QueryColumn(n, [.. rows.Select(r => r[i])]))];
+        Data = [.. rows.Select(r => (object?)r.ToList())];
     }
 
     public static QueryResult Empty { get; } = new([], []);
@@ -28,6 +29,9 @@ internal sealed class QueryResult
     public List<object?> Columns { get; }
 
     public List<object?> Rows { get; }
+
+    /// <summary>Rows as lists of values in column order (<c>load_result(...)['data']</c>).</summary>
+    public List<object?> Data { get; }
 
     public override string ToString() => $"<table {Rows.Count} rows>";
 }
