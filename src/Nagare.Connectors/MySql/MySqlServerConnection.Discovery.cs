@@ -95,7 +95,7 @@ public sealed partial class MySqlServerConnection
                 """);
         }
 
-        await using var command = new MySqlCommand(sql.ToString(), connection, transaction);
+        await using var command = Command(sql.ToString(), connection, transaction);
         for (var i = 0; i < databases.Count; i++)
         {
             command.Parameters.AddWithValue("@s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), databases[i]);

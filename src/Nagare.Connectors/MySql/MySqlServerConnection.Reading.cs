@@ -50,7 +50,7 @@ public sealed partial class MySqlServerConnection
         var finished = false;
         try
         {
-            command = new MySqlCommand(null, (snapshot?.Session ?? own!).Connection);
+            command = Command(null, (snapshot?.Session ?? own!).Connection);
             command.CommandText = SelectSql(request, columns, extra, command);
             try
             {
@@ -134,7 +134,7 @@ public sealed partial class MySqlServerConnection
         await using var session = await OpenSessionAsync($"splitting {stream.Id}", cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var command = new MySqlCommand($"SELECT CAST(MIN({key}) AS CHAR), CAST(MAX({key}) AS CHAR) FROM {Table(stream.Id)}", session.Connection);
+            await using var command = Command($"SELECT CAST(MIN({key}) AS CHAR), CAST(MAX({key}) AS CHAR) FROM {Table(stream.Id)}", session.Connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (reader.IsDBNull(0))
@@ -179,7 +179,7 @@ public sealed partial class MySqlServerConnection
         var session = await OpenSessionAsync("starting a snapshot", cancellationToken, limited: false).ConfigureAwait(false);
         try
         {
-            await using var command = new MySqlCommand(
+            await using var command = Command(
                 "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", session.Connection);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             var token = Guid.NewGuid().ToString("N");

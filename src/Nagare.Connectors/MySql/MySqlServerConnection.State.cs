@@ -23,7 +23,7 @@ public sealed partial class MySqlServerConnection
         try
         {
             await EnsureStateTableAsync(session.Connection, cancellationToken).ConfigureAwait(false);
-            await using var command = new MySqlCommand($"SELECT state_json FROM {StateTableName} WHERE sync_name = @sync AND state_key = @key", session.Connection);
+            await using var command = Command($"SELECT state_json FROM {StateTableName} WHERE sync_name = @sync AND state_key = @key", session.Connection);
             command.Parameters.AddWithValue("@sync", syncName);
             command.Parameters.AddWithValue("@key", stream);
             return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string json ? StreamStateJson.Deserialize(json) : null;
@@ -42,7 +42,7 @@ public sealed partial class MySqlServerConnection
         try
         {
             await EnsureStateTableAsync(session.Connection, cancellationToken).ConfigureAwait(false);
-            await using var command = new MySqlCommand($"SELECT state_key, state_json, updated_at FROM {StateTableName} WHERE sync_name = @sync ORDER BY state_key", session.Connection);
+            await using var command = Command($"SELECT state_key, state_json, updated_at FROM {StateTableName} WHERE sync_name = @sync ORDER BY state_key", session.Connection);
             command.Parameters.AddWithValue("@sync", syncName);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var states = new List<StoredStreamState>();
@@ -69,7 +69,7 @@ public sealed partial class MySqlServerConnection
         try
         {
             await EnsureStateTableAsync(session.Connection, cancellationToken).ConfigureAwait(false);
-            await using var command = new MySqlCommand($"DELETE FROM {StateTableName} WHERE sync_name = @sync AND state_key = @key", session.Connection);
+            await using var command = Command($"DELETE FROM {StateTableName} WHERE sync_name = @sync AND state_key = @key", session.Connection);
             command.Parameters.AddWithValue("@sync", syncName);
             command.Parameters.AddWithValue("@key", stream);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
@@ -88,7 +88,7 @@ public sealed partial class MySqlServerConnection
             return;
         }
 
-        await using var command = new MySqlCommand(
+        await using var command = Command(
             $"""
             CREATE TABLE IF NOT EXISTS {StateTableName} (
                 sync_name VARCHAR(255) NOT NULL, state_key VARCHAR(512) NOT NULL, state_json LONGTEXT NOT NULL, updated_at DATETIME(6) NOT NULL,
@@ -102,7 +102,7 @@ public sealed partial class MySqlServerConnection
     /// <summary>Stores <paramref name="state"/> inside <paramref name="transaction"/>.</summary>
     internal async Task SaveStateAsync(MySqlConnection connection, MySqlTransaction transaction, string syncName, string key, StreamState state, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand(
+        await using var command = Command(
             $"INSERT INTO {StateTableName} (sync_name, state_key, state_json, updated_at) VALUES (@sync, @key, @json, @now) " +
             "ON DUPLICATE KEY UPDATE state_json = VALUES(state_json), updated_at = VALUES(updated_at)",
             connection,

@@ -35,6 +35,7 @@ public sealed partial class MySqlServerConnection : ISource, IKeyRangeSource, IS
     private readonly SemaphoreSlim _sessions;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, MySqlSnapshot> _snapshots = new(StringComparer.Ordinal);
+    private long _commands;
 
     /// <summary>Creates the connection; nothing is opened until it is used.</summary>
     /// <param name="name">The connection's name in the project.</param>
@@ -69,6 +70,9 @@ public sealed partial class MySqlServerConnection : ISource, IKeyRangeSource, IS
     /// <inheritdoc/>
     public ISqlDialect Dialect => MySqlDialect.Instance;
 
+    /// <summary>Statements this connection has sent (not counting the writer's), for tests that count round trips.</summary>
+    internal long CommandCount => Interlocked.Read(ref _commands);
+
     /// <summary>The current time, for state rows.</summary>
     internal DateTimeOffset Now => _time.GetUtcNow();
 
@@ -78,7 +82,7 @@ public sealed partial class MySqlServerConnection : ISource, IKeyRangeSource, IS
         await using var session = await OpenSessionAsync("the connection test", cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var command = new MySqlCommand("SELECT VERSION(), DATABASE(), CURRENT_USER(), @@global.time_zone, @@system_time_zone", session.Connection);
+            await using var command = Command("SELECT VERSION(), DATABASE(), CURRENT_USER(), @@global.time_zone, @@system_time_zone", session.Connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var version = reader.GetString(0);
@@ -128,7 +132,7 @@ public sealed partial class MySqlServerConnection : ISource, IKeyRangeSource, IS
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (var setup = new MySqlCommand(SessionSetup, connection))
+            await using (var setup = Command(SessionSetup, connection))
             {
                 await setup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -150,6 +154,13 @@ public sealed partial class MySqlServerConnection : ISource, IKeyRangeSource, IS
 
             throw;
         }
+    }
+
+    /// <summary>A command on <paramref name="connection"/>, counted in <see cref="CommandCount"/>.</summary>
+    internal MySqlCommand Command(string? sql, MySqlConnection connection, MySqlTransaction? transaction = null)
+    {
+        Interlocked.Increment(ref _commands);
+        return new MySqlCommand(sql, connection, transaction);
     }
 
     /// <summary>
