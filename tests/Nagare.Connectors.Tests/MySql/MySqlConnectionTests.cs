@@ -207,4 +207,20 @@ public sealed class MySqlConnectionTests(MySqlFixture server) : IClassFixture<My
         Assert.Equal([2], byDecimal.Select(r => r[0]));
         Assert.Equal([2], byTime.Select(r => r[0]));
     }
+
+    [MySqlFact]
+    public async Task Sql_StatementsAndAColumnQuery_RunInTheConnectionsDatabase()
+    {
+        var database = await server.CreateDatabaseAsync("sqlstep");
+        await using var connection = server.CreateConnection(database);
+
+        var changed = await connection.ExecuteSqlAsync("CREATE TABLE t (v VARCHAR(10)); INSERT INTO t VALUES ('a'), ('b'), (NULL)", CancellationToken.None);
+        var values = await connection.QueryColumnAsync("SELECT v FROM t ORDER BY v", 10, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => connection.ExecuteSqlAsync("INSERT INTO missing VALUES (1)", CancellationToken.None));
+
+        Assert.Equal(3, changed);
+        Assert.Equal(["", "a", "b"], values);
+        Assert.Contains("SQL failed on connection test_mysql", error.Message, StringComparison.Ordinal);
+        Assert.Contains("missing", error.Message, StringComparison.Ordinal);
+    }
 }
