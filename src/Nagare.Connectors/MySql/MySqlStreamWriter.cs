@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MySqlConnector;
+using Nagare.Connectors.Common;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
 using Nagare.Core.Schema;
@@ -70,7 +71,7 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
     {
         var connection = session.Connection;
         var existing = await owner.DescribeAsync(connection, null, request.Target, cancellationToken).ConfigureAwait(false);
-        var columns = AlignNames(request.Columns, existing);
+        var columns = ColumnSpelling.AsExisting(request.Columns, existing);
         var soft = request.DeleteDetection == DeleteDetection.Soft;
         var target = owner.Table(request.Target);
         string insertTarget;
@@ -431,18 +432,6 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
         {
             await ExecuteAsync(connection, null, $"ALTER TABLE {target} {string.Join(", ", changes)}", cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static ImmutableArray<ColumnSchema> AlignNames(ImmutableArray<ColumnSchema> columns, StreamSchema? existing)
-    {
-        if (existing is null)
-        {
-            return columns;
-        }
-
-        // MySQL compares column names case-insensitively: keep the existing spelling.
-        var names = existing.Columns.ToDictionary(c => c.Name, c => c.Name, StringComparer.OrdinalIgnoreCase);
-        return [.. columns.Select(c => names.TryGetValue(c.Name, out var spelled) && spelled != c.Name ? c with { Name = spelled } : c)];
     }
 
     private static string ColumnList(IEnumerable<ColumnSchema> columns, ImmutableArray<string> primaryKey)

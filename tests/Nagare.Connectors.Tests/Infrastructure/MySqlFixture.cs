@@ -57,27 +57,6 @@ public sealed class MySqlFixture : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Runs a query and returns every row as boxed values.</summary>
-    public async Task<List<object?[]>> QueryAsync(string sql, string? database = null)
-    {
-        await using var connection = await OpenAsync(database);
-        await using var command = new MySqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
-
     /// <summary>An open connection of the test account.</summary>
     public async Task<MySqlConnection> OpenAsync(string? database = null)
     {
