@@ -27,7 +27,8 @@ public sealed partial class MySqlServerConnection
         // With zero_dates: error the message names the row's key, so key columns the projection lacks are read too.
         var keys = request.CustomSql is null && Options.ZeroDates == MySqlZeroDates.Error ? request.Stream.PrimaryKey : [];
         var extra = keys.Where(k => !columns.Any(c => c.Name == k)).ToImmutableArray();
-        var keyOrdinals = keys.Select(k => columns.IndexOf(columns.FirstOrDefault(c => c.Name == k)!) is var i and >= 0 ? i : columns.Length + extra.IndexOf(k)).ToArray();
+        var names = columns.Select(c => c.Name).Concat(extra).ToList();
+        var keyOrdinals = keys.Select(k => names.IndexOf(k)).ToArray();
 
         MySqlSnapshot? snapshot = null;
         if (request.Snapshot is { } token && !_snapshots.TryGetValue(token, out snapshot))
