@@ -1,3 +1,4 @@
+using MySqlConnector;
 using Nagare.Core.Connectors;
 
 namespace Nagare.Connectors.MySql;
@@ -28,7 +29,18 @@ internal sealed class MySqlSnapshot(MySqlSession session, string token, Action<s
         await Gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            // Closing the session ends the transaction; the pool resets the session before it is used again.
+            // Ended here, not by the pool: a pooled session is reset only when it is taken again, and until then its open
+            // transaction would keep the metadata locks of every table it read (a DROP or ALTER of them would wait).
+            await using var rollback = new MySqlCommand("ROLLBACK", Session.Connection);
+            await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MySqlException or InvalidOperationException)
+        {
+            // A broken session: the pool discards it, and the server ends its transaction.
+        }
+
+        try
+        {
             await Session.DisposeAsync().ConfigureAwait(false);
         }
         finally

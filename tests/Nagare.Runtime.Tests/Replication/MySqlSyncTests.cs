@@ -96,6 +96,17 @@ public sealed class MySqlSyncTests : IAsyncLifetime
         Assert.Equal([$"s|{mysql.Database}.customers"], await mysql.QueryAsync("SELECT sync_name, state_key FROM _nagare_sync_state"));
     }
 
+    [MySqlFact]
+    public async Task Sync_ChunkedCopyOfAnUnsignedKey_EveryRowOnceFromOneSnapshot()
+    {
+        await mysql.ExecuteAsync("CREATE TABLE big (id BIGINT UNSIGNED PRIMARY KEY, n INT); INSERT INTO big SELECT seq * 1000003, seq FROM seq_1_to_20000;");
+
+        var summary = await SyncAsync($"name: s\nsource: app\ntarget_schema: lake\nstreams:\n  - select: \"{mysql.Database}.big\"\n    chunking: {{ chunks: 4 }}\n");
+
+        Assert.True(summary.Succeeded, summary.Streams[0].Message);
+        Assert.Equal(["20000|20000|200010000"], project.QueryWarehouse("SELECT count(*), count(DISTINCT id), sum(n) FROM lake.big"));
+    }
+
     private void Warehouse(string sql)
     {
         var config = ProjectLoader.Load(project.Root);
