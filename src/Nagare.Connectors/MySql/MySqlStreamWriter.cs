@@ -64,7 +64,13 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
 
         // Into the merge staging, a later row of a key replaces the earlier one, as the rows arrived.
         var values = columns.Where(c => !request.PrimaryKey.Any(k => Same(k, c.Name))).Select(c => $"{Quote(c.Name)} = VALUES({Quote(c.Name)})").ToList();
-        _insertTail = insertTarget == MergeStaging && values.Count > 0 ? " ON DUPLICATE KEY UPDATE " + string.Join(", ", values) : "";
+        if (values.Count == 0 && !request.PrimaryKey.IsDefaultOrEmpty)
+        {
+            // Every column is part of the key: a repeated row changes nothing, but must not fail.
+            values.Add($"{Quote(request.PrimaryKey[0])} = VALUES({Quote(request.PrimaryKey[0])})");
+        }
+
+        _insertTail = insertTarget == MergeStaging ? " ON DUPLICATE KEY UPDATE " + string.Join(", ", values) : "";
     }
 
     public static async Task<MySqlStreamWriter> OpenAsync(MySqlServerConnection owner, MySqlSession session, WriteRequest request, CancellationToken cancellationToken)
@@ -385,7 +391,7 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
 
         var names = Names(_columns.Select(c => c.Name));
         var action = assignments.Count == 0
-            ? $" ON DUPLICATE KEY UPDATE {Quote(keys[0])} = {Quote(keys[0])}"
+            ? $" ON DUPLICATE KEY UPDATE {Quote(keys[0])} = VALUES({Quote(keys[0])})"
             : " ON DUPLICATE KEY UPDATE " + string.Join(", ", assignments);
         await ExecuteAsync(_session.Connection, _transaction, $"INSERT INTO {_target} ({names}) SELECT {names} FROM {MergeStaging}{action}", cancellationToken).ConfigureAwait(false);
         long deleted = 0;

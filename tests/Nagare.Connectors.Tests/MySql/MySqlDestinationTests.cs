@@ -52,6 +52,21 @@ public sealed class MySqlDestinationTests(MySqlFixture server) : IClassFixture<M
         ComplianceData.AssertRows([["B", 3], ["a", 1], ["b", 20]], await MySqlTypeTests.ReadAsync(connection, stream), columns);
     }
 
+    [MySqlFact]
+    public async Task Merge_EveryColumnInTheKeyAndARepeatedRow_InsertsItOnce()
+    {
+        var database = await server.CreateDatabaseAsync("allkey");
+        await using var connection = server.CreateConnection(database);
+        ImmutableArray<ColumnSchema> columns = [new("tag", ColumnType.String, false)];
+
+        await using var writer = await connection.OpenWriterAsync(new WriteRequest("t", "tags", new StreamId(database, "tags"), columns, WriteMode.Merge, ["tag"]), CancellationToken.None);
+        await writer.WriteAsync(ComplianceData.Batch(columns, [["a"], ["b"], ["a"]]), CancellationToken.None);
+        var result = await writer.CommitAsync(null, CancellationToken.None);
+
+        Assert.Equal((3L, 2L), (result.RowsWritten, result.RowsInserted));
+        ComplianceData.AssertRows([["a"], ["b"]], await MySqlTypeTests.ReadAsync(connection, await MySqlTypeTests.DiscoverAsync(connection, "tags")), columns);
+    }
+
     private static async Task<WriteResult> WriteAsync(
         IDestination destination, string database, string table, ImmutableArray<ColumnSchema> columns, IReadOnlyList<object?[]> rows, WriteMode mode = WriteMode.FullRefresh)
     {
