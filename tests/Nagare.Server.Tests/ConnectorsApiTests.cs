@@ -13,7 +13,7 @@ public sealed class ConnectorsApiTests(ServerFixture fixture) : IClassFixture<Se
     {
         var items = (await ConnectorsAsync()).GetProperty("items").EnumerateArray().ToList();
 
-        Assert.Equal(["duckdb", "files", "postgres", "sqlite"], items.Select(i => i.GetProperty("type").GetString()));
+        Assert.Equal(["duckdb", "files", "mariadb", "mysql", "postgres", "sqlite"], items.Select(i => i.GetProperty("type").GetString()));
         foreach (var type in BuiltInConnectors.All)
         {
             var item = items.Single(i => i.GetProperty("type").GetString() == type.Name);

@@ -120,16 +120,8 @@ internal static class DuckDbLoad
     /// The request's columns spelled as the existing table spells them: DuckDB compares names case-insensitively,
     /// so <c>Name</c> and <c>name</c> are one column.
     /// </summary>
-    public static ImmutableArray<ColumnSchema> AlignNames(ImmutableArray<ColumnSchema> columns, StreamSchema? existing)
-    {
-        if (existing is null)
-        {
-            return columns;
-        }
-
-        var names = existing.Columns.ToDictionary(c => c.Name, c => c.Name, StringComparer.OrdinalIgnoreCase);
-        return [.. columns.Select(c => names.TryGetValue(c.Name, out var spelled) && spelled != c.Name ? c with { Name = spelled } : c)];
-    }
+    public static ImmutableArray<ColumnSchema> AlignNames(ImmutableArray<ColumnSchema> columns, StreamSchema? existing) =>
+        Common.ColumnSpelling.AsExisting(columns, existing);
 
     /// <summary>Creates the target when missing, else adds and widens columns per the request's policy.</summary>
     /// <exception cref="SchemaChangeException">An incompatible change.</exception>

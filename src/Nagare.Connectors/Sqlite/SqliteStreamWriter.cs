@@ -64,7 +64,7 @@ internal sealed class SqliteStreamWriter : IKeyDeletingWriter
         try
         {
             var existing = owner.Describe(connection, transaction, request.Target);
-            var columns = AlignNames(request.Columns, existing);
+            var columns = ColumnSpelling.AsExisting(request.Columns, existing);
             var soft = request.DeleteDetection == DeleteDetection.Soft;
             var target = Quote(request.Target.Name);
             string insertTarget;
@@ -358,18 +358,6 @@ internal sealed class SqliteStreamWriter : IKeyDeletingWriter
         {
             Execute(connection, transaction, sql.ToString());
         }
-    }
-
-    private static ImmutableArray<ColumnSchema> AlignNames(ImmutableArray<ColumnSchema> columns, StreamSchema? existing)
-    {
-        if (existing is null)
-        {
-            return columns;
-        }
-
-        // SQLite compares column names case-insensitively: keep the existing spelling.
-        var names = existing.Columns.ToDictionary(c => c.Name, c => c.Name, StringComparer.OrdinalIgnoreCase);
-        return [.. columns.Select(c => names.TryGetValue(c.Name, out var spelled) && spelled != c.Name ? c with { Name = spelled } : c)];
     }
 
     private static string ColumnList(IEnumerable<ColumnSchema> columns, ImmutableArray<string> primaryKey)

@@ -23,10 +23,10 @@ internal static partial class ActivationReader
         ["changes"] = ActivationMode.Changes,
     }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
-    private static readonly HashSet<string> DatabaseTypes = new(StringComparer.Ordinal) { "postgres", "sqlite", "duckdb" };
+    private static readonly HashSet<string> DatabaseTypes = new(StringComparer.Ordinal) { "postgres", "mysql", "mariadb", "sqlite", "duckdb" };
 
     /// <summary>Connection types an activation's query can run on besides the warehouse.</summary>
-    private static readonly string[] SourceTypes = ["postgres", "sqlite", "duckdb"];
+    private static readonly string[] SourceTypes = ["postgres", "mysql", "mariadb", "sqlite", "duckdb"];
 
     /// <summary>Reads one activation file.</summary>
     public static ActivationConfig Read(YamlSection section, string fileStem, string root, IReadOnlyDictionary<string, ConnectionConfig> connections, IReadOnlySet<string> brokenConnections)
@@ -150,7 +150,7 @@ internal static partial class ActivationReader
             "s3" => ReadS3(section),
             "http" => HttpDestinationReader.Read(section),
             null => throw section.Error("connection", "is required: the database connection written to (or write type: files with path: for files)"),
-            _ => throw section.Error("type", $"destination type '{type}' is not supported in this version; supported: {string.Join(", ", ActivationDestination.SupportedTypes)} (a database is a postgres, sqlite or duckdb connection){YamlSection.Suggest(type, ActivationDestination.SupportedTypes)}"),
+            _ => throw section.Error("type", $"destination type '{type}' is not supported in this version; supported: {string.Join(", ", ActivationDestination.SupportedTypes)} (a database is a postgres, mysql, sqlite or duckdb connection){YamlSection.Suggest(type, ActivationDestination.SupportedTypes)}"),
         };
     }
 
@@ -166,7 +166,7 @@ internal static partial class ActivationReader
         {
             if (!DatabaseTypes.Contains(config.Type))
             {
-                throw section.Error("connection", $"'{connection}' is a {config.Type} connection; a database destination is a postgres, sqlite or duckdb connection{(config.Type == "files" ? " (for files write type: files and path:)" : string.Empty)}");
+                throw section.Error("connection", $"'{connection}' is a {config.Type} connection; a database destination is a postgres, mysql, sqlite or duckdb connection{(config.Type == "files" ? " (for files write type: files and path:)" : string.Empty)}");
             }
         }
         else if (!brokenConnections.Contains(connection))

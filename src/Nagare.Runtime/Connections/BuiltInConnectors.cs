@@ -6,5 +6,5 @@ namespace Nagare.Runtime.Connections;
 public static class BuiltInConnectors
 {
     /// <summary>Every built-in type.</summary>
-    public static ImmutableArray<ConnectorType> All { get; } = [PostgresConnectorType.Type, DuckDbConnectorType.Type, SqliteConnectorType.Type, FilesConnectorType.Type];
+    public static ImmutableArray<ConnectorType> All { get; } = [PostgresConnectorType.Type, MySqlConnectorType.Type, MySqlConnectorType.MariaDbType, DuckDbConnectorType.Type, SqliteConnectorType.Type, FilesConnectorType.Type];
 }

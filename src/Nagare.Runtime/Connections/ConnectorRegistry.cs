@@ -18,7 +18,7 @@ public sealed class ConnectorRegistry
         this.types = types.ToImmutableSortedDictionary(t => t.Name, t => t, StringComparer.Ordinal);
     }
 
-    /// <summary>postgres, sqlite, duckdb and files.</summary>
+    /// <summary>postgres, mysql (and its other name mariadb), sqlite, duckdb and files.</summary>
     public static ConnectorRegistry Default { get; } = new(BuiltInConnectors.All);
 
     /// <summary>Registered type names, sorted.</summary>

@@ -200,7 +200,7 @@ public sealed class S3ActivationTests : IDisposable
     [InlineData("type: s3\n  bucket: exports\n  secret_access_key: ${NOT_SET_ANYWHERE}\n  access_key_id: x", "activations/a.yml:5:22: destination.secret_access_key:", "environment variable NOT_SET_ANYWHERE is not set")]
     [InlineData("type: s3\n  bucket: exports\n  path: exports", "activations/a.yml:5:3: destination.path:", "unknown key")]
     [InlineData("type: s3\n  bucket: exports\n  max_rows: 10\n  file_name: out.csv", "activations/a.yml:6:", "must contain {{ part }}")]
-    [InlineData("type: s4\n  bucket: exports", "activations/a.yml:3:", "supported: database, files, s3, http (a database is a postgres, sqlite or duckdb connection) (did you mean 's3'?)")]
+    [InlineData("type: s4\n  bucket: exports", "activations/a.yml:3:", "supported: database, files, s3, http (a database is a postgres, mysql, sqlite or duckdb connection) (did you mean 's3'?)")]
     public void Load_BadS3Destination_ReportsFileLineAndKey(string destination, string where, string problem)
     {
         project.Write("activations/a.yml", "query: select 1\ndestination:\n  " + destination + "\n");
