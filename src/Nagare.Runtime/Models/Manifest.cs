@@ -96,7 +96,7 @@ public sealed class Manifest
     public void WriteArtifacts()
     {
         var compiledRoot = Path.Combine(Project.TargetPath, "compiled", Project.Name);
-        var files = Nodes.Values.Where(n => n.CompiledSql is not null && n.Type is NodeType.Model or NodeType.Test).ToList();
+        var files = Nodes.Values.Where(n => n.CompiledSql is not null && n.Type is NodeType.Model or NodeType.Test or NodeType.Snapshot or NodeType.Analysis).ToList();
         foreach (var dir in files.Select(n => Path.GetDirectoryName(CompiledPath(compiledRoot, n))!).Distinct())
         {
             Directory.CreateDirectory(dir);
@@ -146,7 +146,7 @@ public sealed class Manifest
         Path.GetRelativePath(project.Root, CompiledPath(Path.Combine(project.TargetPath, "compiled", project.Name), node)).Replace('\\', '/');
 
     private static string CompiledPath(string root, ModelNode node) =>
-        node.Type == NodeType.Test && node.TestName is not null
+        (node.Type == NodeType.Test && node.TestName is not null) || node.Type == NodeType.Snapshot
             ? Path.Combine(root, Path.GetDirectoryName(node.Path) ?? string.Empty, node.Name + ".sql")
             : Path.Combine(root, node.Path);
 
@@ -276,7 +276,7 @@ public sealed class Manifest
 
         w.WriteEndArray();
         w.WriteEndObject();
-        if (node.Type is NodeType.Model or NodeType.Test)
+        if (node.Type is NodeType.Model or NodeType.Test or NodeType.Snapshot or NodeType.Analysis)
         {
             w.WriteString("raw_code", node.RawSql);
             w.WriteString("compiled_code", node.CompiledSql);

@@ -4,7 +4,7 @@ using Nagare.DuckDb;
 namespace Nagare.Runtime.Models;
 
 /// <summary>Builds one node on one DuckDB connection: views, tables (swapped in atomically), incremental models, seeds, tests.</summary>
-internal sealed class Materializer
+internal sealed partial class Materializer
 {
     private const string TempSuffix = "__nagare_tmp";
     private readonly Manifest _manifest;
@@ -23,12 +23,12 @@ internal sealed class Materializer
     {
         RunHooks(node, node.Config.PreHooks, "pre_hook");
         var sql = node.CompiledSql;
-        if (node.Type == NodeType.Model && node.NeedsFinalRender)
+        if ((node.Type is NodeType.Model or NodeType.Snapshot) && node.NeedsFinalRender)
         {
             sql = ModelCompiler.InjectCtes(_manifest.Renderer.Render(node, _manifest.Lookup, false, () => _connection).Text, node.EphemeralParents);
         }
 
-        long? rows = node.Type == NodeType.Seed ? Seed(node) : node.Config.Materialized switch
+        long? rows = node.Type == NodeType.Seed ? Seed(node) : node.Type == NodeType.Snapshot ? Snapshot(node, sql!) : node.Config.Materialized switch
         {
             "view" => View(node, sql!),
             "table" => Table(node, sql!),

@@ -21,7 +21,7 @@ public static class ModelCompiler
         var cachePath = Path.Combine(project.TargetPath, CacheFile);
         var cache = options.UseCache ? CompileCache.Load(cachePath, renderer.EnvironmentKey) : new CompileCache();
 
-        var templated = scanner.Models.Values.Concat(scanner.Tests).ToList();
+        var templated = scanner.Models.Values.Concat(scanner.Snapshots.Values).Concat(scanner.Analyses.Values).Concat(scanner.Tests).ToList();
         try
         {
             Parallel.ForEach(
@@ -90,6 +90,8 @@ public static class ModelCompiler
     private static Manifest Resolve(ModelProject project, ProjectScanner scanner, ModelRenderer renderer, CompileOptions options)
     {
         var models = scanner.Models.Values.Where(m => m.Config.Enabled).ToList();
+        var snapshots = scanner.Snapshots.Values.Where(m => m.Config.Enabled).ToList();
+        var analyses = scanner.Analyses.Values.Where(m => m.Config.Enabled).ToList();
         var seeds = scanner.Seeds.Values.Where(s => s.BaseConfig.Enabled).ToList();
         foreach (var seed in seeds)
         {
@@ -98,11 +100,11 @@ public static class ModelCompiler
         }
 
         var refable = new Dictionary<string, ModelNode>(StringComparer.Ordinal);
-        foreach (var node in seeds.Concat(models))
+        foreach (var node in seeds.Concat(models).Concat(snapshots))
         {
             if (refable.TryGetValue(node.Name, out var other))
             {
-                throw new ModelProjectException($"{node.Path}: the name '{node.Name}' is used by {other.Path} too; models and seeds share one namespace");
+                throw new ModelProjectException($"{node.Path}: the name '{node.Name}' is used by {other.Path} too; models, seeds and snapshots share one namespace");
             }
 
             node.Schema = SchemaFor(project, renderer, node);
@@ -126,7 +128,8 @@ public static class ModelCompiler
 
         var lookup = new NodeLookup(project.Name, project.Target.Database, refable, scanner.Sources);
         var singular = scanner.Tests.Where(t => t.Config.Enabled).ToList();
-        foreach (var node in models.Concat(singular))
+        var templated = models.Concat(snapshots).Concat(analyses).Concat(singular).ToList();
+        foreach (var node in templated)
         {
             var deps = new List<string>();
             foreach (var call in node.Calls)
@@ -142,7 +145,7 @@ public static class ModelCompiler
         }
 
         var all = new Dictionary<string, ModelNode>(StringComparer.Ordinal);
-        foreach (var node in seeds.Concat(models).Concat(scanner.Sources.Values).Concat(singular))
+        foreach (var node in seeds.Concat(templated).Concat(scanner.Sources.Values))
         {
             all[node.UniqueId] = node;
         }
@@ -180,7 +183,7 @@ public static class ModelCompiler
         var manifest = new Manifest(project, all, renderer, lookup);
         manifest.CheckCycles();
 
-        foreach (var node in models.Concat(singular))
+        foreach (var node in templated)
         {
             // Without a warehouse (build), run_query() renders are redone by the runner once upstream nodes exist.
             var sql = node.NeedsFinalRender && options.Connection is not null
@@ -189,7 +192,7 @@ public static class ModelCompiler
             node.Resolved = sql;
         }
 
-        foreach (var node in models.Concat(singular))
+        foreach (var node in templated)
         {
             CollectEphemerals(node, all, node.EphemeralParents, []);
             node.CompiledSql = InjectCtes(node.Resolved, node.EphemeralParents);
@@ -213,6 +216,12 @@ public static class ModelCompiler
     internal static string SchemaFor(ModelProject project, ModelRenderer renderer, ModelNode node)
     {
         var custom = node.Config.Schema;
+        if (node.Type == NodeType.Snapshot && node.Config.Values.TryGetValue("target_schema", out var targetSchema) && targetSchema is string exact)
+        {
+            // A legacy snapshot's target_schema is used as written, as in dbt.
+            return exact;
+        }
+
         string schema;
         if (renderer.HasMacro("generate_schema_name"))
         {

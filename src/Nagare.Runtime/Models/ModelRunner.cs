@@ -72,7 +72,7 @@ public sealed class ModelRunner
     {
         ArgumentNullException.ThrowIfNull(selected);
         var started = _options.Time.GetTimestamp();
-        var run = selected.Select(id => _manifest.Nodes[id]).Where(n => n.Type != NodeType.Source && !n.IsEphemeral).ToDictionary(n => n.UniqueId, StringComparer.Ordinal);
+        var run = selected.Select(id => _manifest.Nodes[id]).Where(n => n.Type is not (NodeType.Source or NodeType.Analysis or NodeType.Operation) && !n.IsEphemeral).ToDictionary(n => n.UniqueId, StringComparer.Ordinal);
         var parents = run.Values.ToDictionary(n => n.UniqueId, n => EffectiveParents(n, run), StringComparer.Ordinal);
 
         // Single-parent tests gate the children of the node they test, as in dbt build.
@@ -100,6 +100,9 @@ public sealed class ModelRunner
         }
 
         EnsureSchemas(run.Values);
+
+        // One time for every snapshot of the run, as dbt takes it once per snapshot statement.
+        var snapshotTime = _options.Time.GetUtcNow();
         var results = new List<NodeResult>();
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var ready = new Queue<string>(run.Keys.Where(id => remaining[id] == 0).OrderBy(Priority));
@@ -141,7 +144,7 @@ public sealed class ModelRunner
 
             // Cancelling interrupts the statement running on this connection; DuckDB rolls it back.
             using var interrupt = cancellationToken.Register(connection.Interrupt);
-            var materializer = new Materializer(_manifest, connection, _options.FullRefresh);
+            var materializer = new Materializer(_manifest, connection, _options.FullRefresh) { SnapshotTime = snapshotTime };
             while (true)
             {
                 string id;

@@ -59,6 +59,8 @@ internal sealed partial class ProjectScanner
             yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
         }
 
+        yamlFiles.AddRange(ScanSnapshots());
+        ScanAnalyses();
         foreach (var dir in _project.MacroPaths)
         {
             foreach (var file in Files(dir, "*.sql"))
@@ -188,6 +190,7 @@ internal sealed partial class ProjectScanner
             }
         }
 
+        ReadSnapshotProperties(yml, rel);
         if (yml.List("sources") is { } sources)
         {
             foreach (var entry in sources)
