@@ -39,38 +39,6 @@ internal sealed partial class Materializer
         return rows;
     }
 
-    /// <summary>Runs a test; returns the failing row count and up to five samples.</summary>
-    public (long Failures, List<string> Columns, List<IReadOnlyList<object?>> Samples) Test(ModelNode node)
-    {
-        var sql = node.CompiledSql!.TrimEnd().TrimEnd(';');
-        var failures = Convert.ToInt64(_connection.ExecuteScalar<object>($"select count(*) from (\n{sql}\n) dbt_internal_test"), CultureInfo.InvariantCulture);
-        var columns = new List<string>();
-        var samples = new List<IReadOnlyList<object?>>();
-        if (failures > 0)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = $"select * from (\n{sql}\n) dbt_internal_test limit 5";
-            using var reader = command.ExecuteReader();
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                columns.Add(reader.GetName(i));
-            }
-
-            while (reader.Read())
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-
-                samples.Add(row);
-            }
-        }
-
-        return (failures, columns, samples);
-    }
-
     private void RunHooks(ModelNode node, IReadOnlyList<string> hooks, string kind)
     {
         for (var i = 0; i < hooks.Count; i++)

@@ -207,15 +207,23 @@ public static class ModelCompiler
             test.RawSql = test.CompiledSql;
         }
 
+        foreach (var test in singular.Concat(generic).Where(Materializer.StoresFailures))
+        {
+            // dbt's audit schema: generate_schema_name of the test's schema, by default dbt_test__audit.
+            test.Schema = SchemaFor(project, renderer, test, test.Config.Schema ?? "dbt_test__audit");
+            test.Identifier = test.Config.Alias ?? test.Name;
+            test.RelationName = $"{ProjectScanner.Quote(test.Schema)}.{ProjectScanner.Quote(test.Identifier)}";
+        }
+
         return manifest;
     }
 
     private static string InjectInline(ModelNode ephemeral) => $"({ephemeral.CompiledSql}) as {NodeLookup.CteName(ephemeral)}";
 
     /// <summary>The schema a node is built into, like dbt's generate_schema_name (a project macro of that name wins).</summary>
-    internal static string SchemaFor(ModelProject project, ModelRenderer renderer, ModelNode node)
+    internal static string SchemaFor(ModelProject project, ModelRenderer renderer, ModelNode node, string? customSchema = null)
     {
-        var custom = node.Config.Schema;
+        var custom = customSchema ?? node.Config.Schema;
         if (node.Type == NodeType.Snapshot && node.Config.Values.TryGetValue("target_schema", out var targetSchema) && targetSchema is string exact)
         {
             // A legacy snapshot's target_schema is used as written, as in dbt.

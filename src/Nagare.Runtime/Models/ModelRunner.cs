@@ -203,12 +203,14 @@ public sealed class ModelRunner
         {
             if (node.Type == NodeType.Test)
             {
-                var (failures, columns, samples) = materializer.Test(node);
-                var status = failures == 0 ? NodeStatus.Pass : node.Config.Severity == "warn" ? NodeStatus.Warn : NodeStatus.Fail;
-                return new NodeResult(node.UniqueId, node.Name, node.Type, status, failures, Elapsed(start), failures == 0 ? null : $"Got {failures} failing row{(failures == 1 ? string.Empty : "s")}")
+                var outcome = materializer.Test(node);
+
+                // As dbt decides: error_if counts only at severity error; warn_if makes a warning either way.
+                var status = outcome.ShouldError && node.Config.Severity != "warn" ? NodeStatus.Fail : outcome.ShouldWarn ? NodeStatus.Warn : NodeStatus.Pass;
+                return new NodeResult(node.UniqueId, node.Name, node.Type, status, outcome.Failures, Elapsed(start), status == NodeStatus.Pass ? null : outcome.Message)
                 {
-                    SampleColumns = columns,
-                    SampleRows = samples,
+                    SampleColumns = outcome.Columns,
+                    SampleRows = outcome.Samples,
                 };
             }
 
@@ -258,7 +260,8 @@ public sealed class ModelRunner
     /// <summary>Creates the schemas up front, one at a time: concurrent CREATE SCHEMA would conflict.</summary>
     private void EnsureSchemas(IEnumerable<ModelNode> nodes)
     {
-        var schemas = nodes.Where(n => n.Type != NodeType.Test).Select(n => n.Schema).Distinct(StringComparer.Ordinal).ToList();
+        // Tests have a schema only when they store their failures.
+        var schemas = nodes.Where(n => n.Schema.Length > 0).Select(n => n.Schema).Distinct(StringComparer.Ordinal).ToList();
         if (schemas.Count == 0)
         {
             return;

@@ -380,7 +380,7 @@ internal sealed partial class ProjectScanner
                             }
 
                             break;
-                        case "severity" or "tags" or "enabled" or "where" or "warn_if" or "error_if" or "store_failures":
+                        case "severity" or "tags" or "enabled" or "where" or "warn_if" or "error_if" or "store_failures" or "store_failures_as" or "limit" or "fail_calc" or "schema" or "alias":
                             config.Set(k, v);
                             break;
                         case "name" or "test_name" or "description" or "meta":
