@@ -104,6 +104,20 @@ public sealed class ModelRunner
         // One time for every snapshot of the run, as dbt takes it once per snapshot statement.
         var snapshotTime = _options.Time.GetUtcNow();
         var results = new List<NodeResult>();
+        var hooks = new ProjectHooks(_manifest, _options);
+        var schemas = run.Values.Where(n => n.Schema.Length > 0).Select(n => n.Schema).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (!hooks.Run("on-run-start", _manifest.Project.OnRunStart, schemas, results, r => _options.Progress?.Invoke(r)))
+        {
+            foreach (var node in run.Values.OrderBy(n => n.UniqueId, StringComparer.Ordinal))
+            {
+                var skipped = new NodeResult(node.UniqueId, node.Name, node.Type, NodeStatus.Skip, null, 0, "skipped: on-run-start failed");
+                results.Add(skipped);
+                _options.Progress?.Invoke(skipped);
+            }
+
+            return new RunResults(results, _options.Time.GetElapsedTime(started).TotalSeconds);
+        }
+
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var ready = new Queue<string>(run.Keys.Where(id => remaining[id] == 0).OrderBy(Priority));
         var gate = new object();
@@ -191,6 +205,11 @@ public sealed class ModelRunner
 
         // A cancelled run still returns what each node did, so the summary can say which were cancelled.
         await Task.WhenAll(workers).ConfigureAwait(false);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            hooks.Run("on-run-end", _manifest.Project.OnRunEnd, schemas, results, r => _options.Progress?.Invoke(r));
+        }
+
         return new RunResults(results, _options.Time.GetElapsedTime(started).TotalSeconds);
     }
 

@@ -1,0 +1,28 @@
+using Nagare.DuckDb;
+using Nagare.Templating;
+
+namespace Nagare.Runtime.Models;
+
+/// <summary>Renders the project hooks (<c>on-run-start</c>, <c>on-run-end</c>), which belong to no node.</summary>
+internal sealed partial class ModelRenderer
+{
+    /// <summary>Renders a project hook with the final context (execute = true, run_query) plus <paramref name="extra"/> values.</summary>
+    public string RenderProjectHook(string text, ModelNode hook, IReadOnlyDictionary<string, object?> extra, Func<DuckDbConnection> connection)
+    {
+        var capture = new RenderCapture(hook, true, false);
+        var context = new Dictionary<string, object?>(extra, StringComparer.Ordinal)
+        {
+            ["execute"] = true,
+            ["env_var"] = (TemplateFunction)(a => EnvVar(a, capture)),
+            ["run_query"] = (TemplateFunction)(a => RunQuery(a, capture, connection)),
+        };
+        try
+        {
+            return Environment.Parse(text, hook.Name).Render(context);
+        }
+        catch (TemplateException e)
+        {
+            throw new ModelProjectException(e.Message, e);
+        }
+    }
+}
