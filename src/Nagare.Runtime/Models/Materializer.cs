@@ -115,6 +115,8 @@ internal sealed partial class Materializer
         _connection.ExecuteNonQuery($"create or replace temp table {temp} as (\n{StripSemicolon(sql)}\n)");
         try
         {
+            using var tx = _connection.BeginTransaction();
+            ApplySchemaChange(node, temp);
             var targetColumns = Columns(node.RelationName);
             var newColumns = Columns(temp).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var common = targetColumns.Where(newColumns.Contains).Select(ProjectScanner.Quote).ToList();
@@ -126,7 +128,6 @@ internal sealed partial class Materializer
             var columnList = string.Join(", ", common);
             var strategy = node.Config.IncrementalStrategy;
             var keys = node.Config.UniqueKey;
-            using var tx = _connection.BeginTransaction();
             switch (strategy)
             {
                 case "append":
