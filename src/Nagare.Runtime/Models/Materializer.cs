@@ -33,7 +33,8 @@ internal sealed partial class Materializer
             "view" => View(node, sql!),
             "table" => Table(node, sql!),
             "incremental" => Incremental(node),
-            var other => throw new ModelProjectException($"{node.Path}: materialized='{other}' is not supported; use view, table, incremental or ephemeral"),
+            var other when CustomMaterialization(_manifest.Renderer, other) is { } macro => Custom(node, sql!, macro),
+            var other => throw new ModelProjectException($"{node.Path}: materialized='{other}' is not supported; use view, table, incremental or ephemeral, or define it with {{% materialization {other}, adapter='duckdb' %}} in macros/"),
         };
         RunHooks(node, node.Config.PostHooks, "post_hook");
         return rows;
