@@ -53,6 +53,54 @@ public sealed class DbtResourceCommandTests : IDisposable
         Assert.DoesNotContain("tier_counts", build.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Docs_ExposuresMetricsSemanticModelsAndSavedQueries_AreInTheManifestWithTheirDependencies()
+    {
+        Write("models/semantic.yml", """
+            version: 2
+            exposures:
+              - name: tier_dashboard
+                type: dashboard
+                owner: { name: Sales }
+                depends_on: [ref('customers'), ref('customers_history')]
+            semantic_models:
+              - name: customer_tiers
+                model: ref('customers')
+                entities: [{ name: customer, type: primary, expr: id }]
+            metrics:
+              - name: customer_count
+                label: Customers
+                type: simple
+                type_params: { measure: customers }
+            saved_queries:
+              - name: customers_by_tier
+                query_params: { metrics: [customer_count] }
+            """);
+
+        var docs = await CliRun.RunAsync("docs", "-p", _dir);
+
+        Assert.True(docs.ExitCode == 0, docs.Out + docs.Error);
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "target", "manifest.json")));
+        var exposure = manifest.RootElement.GetProperty("exposures").GetProperty("exposure.shop.tier_dashboard");
+        Assert.Equal("dashboard", exposure.GetProperty("type").GetString());
+        Assert.Equal(["model.shop.customers", "snapshot.shop.customers_history"], exposure.GetProperty("depends_on").GetProperty("nodes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("model.shop.customers", manifest.RootElement.GetProperty("semantic_models").GetProperty("semantic_model.shop.customer_tiers").GetProperty("depends_on").GetProperty("nodes")[0].GetString());
+        Assert.Equal("Customers", manifest.RootElement.GetProperty("metrics").GetProperty("metric.shop.customer_count").GetProperty("label").GetString());
+        Assert.Equal("saved_query", manifest.RootElement.GetProperty("saved_queries").GetProperty("saved_query.shop.customers_by_tier").GetProperty("resource_type").GetString());
+    }
+
+    [Fact]
+    public async Task Compile_ExposureNamingAMissingModel_NamesFileAndKey()
+    {
+        Write("models/exposures.yml", "version: 2\nexposures:\n  - name: board\n    type: dashboard\n    depends_on: [ref('customerz')]\n");
+
+        var run = await CliRun.RunAsync("compile", "-p", _dir);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("models/exposures.yml", run.Error, StringComparison.Ordinal);
+        Assert.Contains("board: ref('customerz') names no model, seed, snapshot or source (did you mean 'customers'?)", run.Error, StringComparison.Ordinal);
+    }
+
     private void Write(string path, string text)
     {
         var full = Path.Combine(_dir, path);

@@ -51,6 +51,9 @@ public sealed class Manifest
 
     internal NodeLookup Lookup { get; }
 
+    /// <summary>Exposures, metrics, semantic models and saved queries: in the manifest, never run.</summary>
+    public IReadOnlyList<DescribedResource> Described { get; internal init; } = [];
+
     /// <summary>Nodes that read from <paramref name="uniqueId"/>.</summary>
     public IReadOnlyList<string> ChildrenOf(string uniqueId) => _children.TryGetValue(uniqueId, out var c) ? c : [];
 
@@ -176,6 +179,38 @@ public sealed class Manifest
                     // Utf8JsonWriter keeps everything in memory until flushed; the manifest of a large project is megabytes.
                     w.Flush();
                 }
+            }
+
+            w.WriteEndObject();
+        }
+
+        foreach (var section in new[] { "exposures", "metrics", "semantic_models", "saved_queries" })
+        {
+            w.WriteStartObject(section);
+            foreach (var resource in Described.Where(d => d.Kind == section).OrderBy(d => d.UniqueId, StringComparer.Ordinal))
+            {
+                w.WriteStartObject(resource.UniqueId);
+                w.WriteString("unique_id", resource.UniqueId);
+                w.WriteString("resource_type", section == "saved_queries" ? "saved_query" : section[..^1]);
+                w.WriteString("name", resource.Name);
+                w.WriteString("original_file_path", resource.Path);
+                w.WriteString("description", resource.Description ?? string.Empty);
+                foreach (var (key, value) in resource.Properties.Where(kv => kv.Key is not ("name" or "description" or "depends_on")))
+                {
+                    w.WritePropertyName(key);
+                    WriteValue(w, value);
+                }
+
+                w.WriteStartObject("depends_on");
+                w.WriteStartArray("nodes");
+                foreach (var id in resource.DependsOn)
+                {
+                    w.WriteStringValue(id);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteEndObject();
             }
 
             w.WriteEndObject();

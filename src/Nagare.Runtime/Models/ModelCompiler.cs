@@ -180,7 +180,13 @@ public static class ModelCompiler
             all[test.UniqueId] = test;
         }
 
-        var manifest = new Manifest(project, all, renderer, lookup);
+        var described = scanner.Described.Select(d => d.Resource with
+        {
+            DependsOn = [.. d.Calls.Select(call => lookup.Refable.TryGetValue(call.Second, out var n) && !call.IsSource ? n.UniqueId
+                : call.IsSource && lookup.Sources.TryGetValue($"{call.First}.{call.Second}", out var s) ? s.UniqueId
+                : throw d.Map.Error(d.Map.ContainsKey("model") ? "model" : "depends_on", $"{d.Resource.Name}: {call} names no model, seed, snapshot or source{ProjectScanner.Suggest(call.Second, lookup.Refable.Keys)}"))],
+        }).ToList();
+        var manifest = new Manifest(project, all, renderer, lookup) { Described = described };
         manifest.CheckCycles();
 
         foreach (var node in templated)

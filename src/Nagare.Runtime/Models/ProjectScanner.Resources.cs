@@ -14,10 +14,14 @@ internal sealed partial class ProjectScanner
 
     private readonly Dictionary<string, ModelNode> _snapshots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ModelNode> _analyses = new(StringComparer.Ordinal);
+    private readonly List<(DescribedResource Resource, YamlMap Map, List<RelationCall> Calls)> _described = [];
 
     public IReadOnlyDictionary<string, ModelNode> Snapshots => _snapshots;
 
     public IReadOnlyDictionary<string, ModelNode> Analyses => _analyses;
+
+    /// <summary>Exposures, metrics, semantic models and saved queries, with the ref()/source() calls they name.</summary>
+    public IReadOnlyList<(DescribedResource Resource, YamlMap Map, List<RelationCall> Calls)> Described => _described;
 
     /// <summary>Reads the <c>{% snapshot %}</c> blocks of the snapshot folders; returns their property files.</summary>
     private IEnumerable<string> ScanSnapshots()
@@ -97,6 +101,31 @@ internal sealed partial class ProjectScanner
             }
 
             ApplyProperties(node, m);
+        }
+    }
+
+    /// <summary>Reads exposures, metrics, semantic models and saved queries: kept for the manifest, never run.</summary>
+    private void ReadDescribedResources(YamlMap yml, string rel)
+    {
+        foreach (var (kind, prefix) in new[] { ("exposures", "exposure"), ("metrics", "metric"), ("semantic_models", "semantic_model"), ("saved_queries", "saved_query") })
+        {
+            foreach (var entry in yml.List(kind) ?? [])
+            {
+                if (entry is not YamlMap m)
+                {
+                    throw yml.Error(kind, "expected a list of mappings with 'name:'");
+                }
+
+                var name = m.String("name") ?? throw m.Error("name", "missing");
+                var calls = new List<RelationCall>();
+                var named = (m.List("depends_on") ?? []).Append(m.String("model")).OfType<string>();
+                foreach (var text in named)
+                {
+                    calls.Add(GenericTests.ParseRelation(text) ?? throw m.Error(m.ContainsKey("model") ? "model" : "depends_on", $"'{text}' must be ref('model') or source('name', 'table')"));
+                }
+
+                _described.Add((new DescribedResource(kind, $"{prefix}.{_project.Name}.{name}", name, rel, m.String("description"), m, []), m, calls));
+            }
         }
     }
 

@@ -191,6 +191,7 @@ internal sealed partial class ProjectScanner
         }
 
         ReadSnapshotProperties(yml, rel);
+        ReadDescribedResources(yml, rel);
         if (yml.List("sources") is { } sources)
         {
             foreach (var entry in sources)
