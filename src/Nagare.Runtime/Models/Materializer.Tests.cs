@@ -52,7 +52,8 @@ internal sealed partial class Materializer
             shouldError = !reader.IsDBNull(2) && reader.GetBoolean(2);
         }
 
-        var outcome = new TestOutcome(failures, shouldWarn, shouldError, $"Got {failures} failing row{(failures == 1 ? string.Empty : "s")}");
+        var stored = StoresFailures(node) ? $"; see them with: select * from {node.RelationName}" : string.Empty;
+        var outcome = new TestOutcome(failures, shouldWarn, shouldError, $"Got {failures} failing row{(failures == 1 ? string.Empty : "s")}{stored}");
         if (shouldWarn || shouldError)
         {
             Samples(sql, outcome);

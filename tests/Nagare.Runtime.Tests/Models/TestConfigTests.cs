@@ -58,7 +58,9 @@ public sealed class TestConfigTests : IDisposable
 
         var first = _project.Build();
 
-        Assert.Equal(NodeStatus.Warn, Assert.Single(first.Results, r => r.Name.StartsWith("accepted_values", StringComparison.Ordinal)).Status);
+        var warned = Assert.Single(first.Results, r => r.Name.StartsWith("accepted_values", StringComparison.Ordinal));
+        Assert.Equal(NodeStatus.Warn, warned.Status);
+        Assert.Equal("Got 1 failing row; see them with: select * from \"main_dbt_test__audit\".\"accepted_values_orders_status__y\"", warned.Message);
         Assert.Equal(1L, _project.Scalar("select n_records from main_dbt_test__audit.accepted_values_orders_status__y where value_field = 'x'"));
         Assert.Equal(2L, _project.Scalar("select count(*) from main_dbt_test__audit.no_big_ids"));
 
