@@ -34,7 +34,7 @@ internal sealed partial class Materializer
                     {plan.ScdId("src")} as {plan.ScdIdColumn},
                     {plan.UpdatedAt("src")} as {plan.UpdatedAtColumn},
                     {plan.UpdatedAt("src")} as {plan.ValidFrom},
-                    nullif({plan.UpdatedAt("src")}, {plan.UpdatedAt("src")}) as {plan.ValidTo}{deleted}
+                    {plan.OpenEnd(plan.UpdatedAt("src"))} as {plan.ValidTo}{deleted}
                 from {source} as src
                 """);
             rows = _connection.ExecuteScalar<long>($"select count(*) from {target}");
@@ -61,7 +61,7 @@ internal sealed partial class Materializer
 
         var changes = ProjectScanner.Quote("dbt_snapshot_changes");
         var deletes = ProjectScanner.Quote("dbt_snapshot_deletes");
-        var current = $"(select * from {target} where {plan.ValidTo} is null)";
+        var current = $"(select * from {target} where {plan.IsCurrent(target)})";
         var match = string.Join(" and ", plan.Keys.Select(k => $"cur.{ProjectScanner.Quote(k)} = src.{ProjectScanner.Quote(k)}"));
         var revived = plan.HardDeletes == "new_record" ? $" or cur.{plan.IsDeleted} = 'True'" : string.Empty;
         _connection.ExecuteNonQuery($"""
@@ -75,13 +75,13 @@ internal sealed partial class Materializer
         var closed = _connection.ExecuteNonQuery($"""
             update {target} set {plan.ValidTo} = {plan.UpdatedAt("ch")}
             from {changes} as ch
-            where {target}.{plan.ScdIdColumn} = ch.dbt_close_scd_id and {target}.{plan.ValidTo} is null
+            where {target}.{plan.ScdIdColumn} = ch.dbt_close_scd_id and {plan.IsCurrent(target)}
             """);
         var deletedFlag = plan.HardDeletes == "new_record" ? $", {plan.IsDeleted}" : string.Empty;
         var notDeleted = plan.HardDeletes == "new_record" ? ", 'False'" : string.Empty;
         var inserted = _connection.ExecuteNonQuery($"""
             insert into {target} ({columns}, {plan.ScdIdColumn}, {plan.UpdatedAtColumn}, {plan.ValidFrom}, {plan.ValidTo}{deletedFlag})
-            select {columns}, {plan.ScdId("ch")}, {plan.UpdatedAt("ch")}, {plan.UpdatedAt("ch")}, null{notDeleted}
+            select {columns}, {plan.ScdId("ch")}, {plan.UpdatedAt("ch")}, {plan.UpdatedAt("ch")}, {plan.OpenEnd(plan.UpdatedAt("ch"))}{notDeleted}
             from {changes} as ch
             """);
         _connection.ExecuteNonQuery($"drop table {changes}");
@@ -99,7 +99,7 @@ internal sealed partial class Materializer
         var now = plan.Now;
         closed += _connection.ExecuteNonQuery($"""
             update {target} set {plan.ValidTo} = {now}
-            where {plan.ScdIdColumn} in (select {plan.ScdIdColumn} from {deletes}) and {plan.ValidTo} is null
+            where {plan.ScdIdColumn} in (select {plan.ScdIdColumn} from {deletes}) and {plan.IsCurrent(target)}
             """);
         if (plan.HardDeletes == "new_record")
         {
@@ -109,7 +109,7 @@ internal sealed partial class Materializer
                 .Select(ProjectScanner.Quote));
             inserted += _connection.ExecuteNonQuery($"""
                 insert into {target} ({kept}, {plan.ScdIdColumn}, {plan.UpdatedAtColumn}, {plan.ValidFrom}, {plan.ValidTo}, {plan.IsDeleted})
-                select {kept}, {plan.Hash(plan.Keys.Select(k => "del." + ProjectScanner.Quote(k)).Append(now))}, {now}, {now}, null, 'True'
+                select {kept}, {plan.Hash(plan.Keys.Select(k => "del." + ProjectScanner.Quote(k)).Append(now))}, {now}, {now}, {plan.OpenEnd(now)}, 'True'
                 from {deletes} as del
                 """);
         }
@@ -147,6 +147,9 @@ internal sealed partial class Materializer
         public string HardDeletes { get; private init; } = "ignore";
 
         public string Now { get; private init; } = string.Empty;
+
+        /// <summary>dbt 1.9's <c>dbt_valid_to_current</c>: the SQL value current versions carry instead of null.</summary>
+        public string? CurrentTo { get; private init; }
 
         public string ScdIdColumn { get; private init; } = string.Empty;
 
@@ -215,6 +218,7 @@ internal sealed partial class Materializer
                 UpdatedAtSource = updatedAt,
                 CheckCols = checkCols,
                 HardDeletes = hardDeletes,
+                CurrentTo = Text("dbt_valid_to_current") is { Length: > 0 } currentTo ? currentTo : null,
                 Now = $"'{time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'::timestamp",
                 ScdIdColumn = ProjectScanner.Quote(meta[0]),
                 UpdatedAtColumn = ProjectScanner.Quote(meta[1]),
@@ -242,6 +246,14 @@ internal sealed partial class Materializer
                 throw new ModelProjectException($"{node.Path}: snapshot {node.Name}: the query returns {string.Join(", ", clash)}, a column the snapshot adds itself; rename it in the query");
             }
         }
+
+        /// <summary>The <c>dbt_valid_to</c> of a current version starting at <paramref name="from"/>: null (typed like it), or <c>dbt_valid_to_current</c>.</summary>
+        public string OpenEnd(string from) => CurrentTo is null ? $"nullif({from}, {from})" : $"coalesce(nullif({from}, {from}), {CurrentTo})";
+
+        /// <summary>Whether a version of <paramref name="relation"/> is current (rows written before <c>dbt_valid_to_current</c> was set have null).</summary>
+        public string IsCurrent(string relation) => CurrentTo is null
+            ? $"{relation}.{ValidTo} is null"
+            : $"({relation}.{ValidTo} is null or {relation}.{ValidTo} = {CurrentTo})";
 
         /// <summary>When a version starts (and the previous one ends): the row's updated_at, or the run's time for check.</summary>
         public string UpdatedAt(string alias) => Strategy == "timestamp" ? $"{alias}.{ProjectScanner.Quote(UpdatedAtSource!)}" : Now;

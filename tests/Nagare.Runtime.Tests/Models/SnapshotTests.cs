@@ -105,6 +105,30 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Build_ValidToCurrent_MarksCurrentVersionsWithTheGivenValue()
+    {
+        _project.Write("history/orders_ts.sql", """
+            {% snapshot orders_ts %}
+            {{ config(target_schema='snapshots', unique_key='id', strategy='timestamp', updated_at='updated_at', dbt_valid_to_current="'9999-12-31'::timestamp") }}
+            select * from {{ source('raw', 'orders') }}
+            {% endsnapshot %}
+            """);
+        _project.Write("models/current_orders.sql", "select id, status from {{ ref('orders_ts') }} where dbt_valid_to = '9999-12-31'");
+        Source("""
+            create schema raw;
+            create table raw.orders (id integer, status varchar, updated_at timestamp);
+            insert into raw.orders values (1, 'placed', '2026-01-01 00:00');
+            """);
+        Day(1);
+        Source("update raw.orders set status = 'shipped', updated_at = '2026-01-02 00:00';");
+
+        Day(2);
+
+        Assert.Equal("1 placed 01-01 00h→01-02 00h|1 shipped 01-02 00h→12-31 00h", History("snapshots.orders_ts", deleted: false));
+        Assert.Equal("1:shipped", _project.Scalar("select string_agg(id || ':' || status, ',') from main.current_orders"));
+    }
+
+    [Fact]
     public void Build_SnapshotWithoutStrategy_FailsNamingTheSnapshot()
     {
         Source("create schema raw; create table raw.orders (id integer, status varchar, updated_at timestamp);");
