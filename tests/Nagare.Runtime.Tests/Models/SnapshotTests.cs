@@ -49,11 +49,7 @@ public sealed class SnapshotTests : IDisposable
     [Fact]
     public void Build_ThreeDaysOfChanges_KeepsEveryVersionWithBothStrategies()
     {
-        Source("""
-            create schema raw;
-            create table raw.orders (id integer, status varchar, updated_at timestamp);
-            insert into raw.orders values (1, 'placed', '2026-01-01 00:00'), (2, 'placed', '2026-01-01 00:00');
-            """);
+        Orders("(1, 'placed', '2026-01-01 00:00'), (2, 'placed', '2026-01-01 00:00')");
         Day(1);
 
         // Day 2: 1 ships, 2 is deleted, 3 arrives.
@@ -91,11 +87,7 @@ public sealed class SnapshotTests : IDisposable
     [Fact]
     public void Build_SourceGainsAColumn_AddsItToTheSnapshot()
     {
-        Source("""
-            create schema raw;
-            create table raw.orders (id integer, status varchar, updated_at timestamp);
-            insert into raw.orders values (1, 'placed', '2026-01-01 00:00');
-            """);
+        Orders("(1, 'placed', '2026-01-01 00:00')");
         Day(1);
         Source("alter table raw.orders add column channel varchar; update raw.orders set channel = 'web', status = 'paid', updated_at = '2026-01-02 00:00';");
 
@@ -114,11 +106,7 @@ public sealed class SnapshotTests : IDisposable
             {% endsnapshot %}
             """);
         _project.Write("models/current_orders.sql", "select id, status from {{ ref('orders_ts') }} where dbt_valid_to = '9999-12-31'");
-        Source("""
-            create schema raw;
-            create table raw.orders (id integer, status varchar, updated_at timestamp);
-            insert into raw.orders values (1, 'placed', '2026-01-01 00:00');
-            """);
+        Orders("(1, 'placed', '2026-01-01 00:00')");
         Day(1);
         Source("update raw.orders set status = 'shipped', updated_at = '2026-01-02 00:00';");
 
@@ -131,7 +119,7 @@ public sealed class SnapshotTests : IDisposable
     [Fact]
     public void Build_SnapshotWithoutStrategy_FailsNamingTheSnapshot()
     {
-        Source("create schema raw; create table raw.orders (id integer, status varchar, updated_at timestamp);");
+        Orders(null);
         _project.Write("history/orders_ts.sql", "{% snapshot orders_ts %}\n{{ config(unique_key='id') }}\nselect * from {{ source('raw', 'orders') }}\n{% endsnapshot %}\n");
 
         var result = Assert.Single(Day(1).Results, r => r.Name == "orders_ts");
@@ -165,6 +153,10 @@ public sealed class SnapshotTests : IDisposable
         select string_agg(id || ' ' || status || ' ' || strftime(dbt_valid_from, '%m-%d %Hh') || '→' || coalesce(strftime(dbt_valid_to, '%m-%d %Hh'), 'now'){(deleted ? " || ' ' || dbt_is_deleted" : string.Empty)}, '|' order by id, dbt_valid_from)
         from {table}
         """);
+
+    /// <summary>Creates the source table raw.orders with the given rows (SQL values lists), or empty.</summary>
+    private void Orders(string? values) =>
+        Source("create schema raw; create table raw.orders (id integer, status varchar, updated_at timestamp);" + (values is null ? string.Empty : $" insert into raw.orders values {values};"));
 
     private void Source(string sql)
     {
