@@ -29,6 +29,7 @@ public static class NagareCli
             BuildCommand.CreateRun(context),
             BuildCommand.CreateTest(context),
             BuildCommand.CreateSeed(context),
+            BuildCommand.CreateSnapshot(context),
             LsCommand.Create(context),
             ShowCommand.Create(context),
             DocsCommand.Create(context),

@@ -9,13 +9,13 @@ using Spectre.Console;
 namespace Nagare.Cli.Commands;
 
 /// <summary>
-/// <c>nagare build | run | test | seed</c>: build the selected seeds, models and tests of a model project in
+/// <c>nagare build | run | test | seed | snapshot</c>: build the selected seeds, models and tests of a model project in
 /// dependency order (build: all three; run: models; test: tests; seed: seeds), then print a summary.
 /// </summary>
 public static class BuildCommand
 {
     public static Command Create(CliContext context) =>
-        Create(context, "build", "Build seeds, models and tests in dependency order (tests gate their models' children).", _ => true);
+        Create(context, "build", "Build seeds, snapshots, models and tests in dependency order (tests gate their models' children).", _ => true);
 
     public static Command CreateRun(CliContext context) =>
         Create(context, "run", "Build the selected models.", n => n.Type == NodeType.Model);
@@ -25,6 +25,9 @@ public static class BuildCommand
 
     public static Command CreateSeed(CliContext context) =>
         Create(context, "seed", "Load the selected seed CSV files into tables.", n => n.Type == NodeType.Seed);
+
+    public static Command CreateSnapshot(CliContext context) =>
+        Create(context, "snapshot", "Record the changes of the selected snapshots' queries into their history tables.", n => n.Type == NodeType.Snapshot);
 
     /// <summary>
     /// <c>build</c>, <c>run</c>, <c>test</c> and <c>seed</c> while a server owns the warehouse: the server runs them (a
@@ -39,7 +42,7 @@ public static class BuildCommand
         }
 
         // run and seed are builds of one kind of node: each selected term is intersected with that kind.
-        var kind = name switch { "run" => "resource_type:model", "seed" => "resource_type:seed", _ => null };
+        var kind = name switch { "run" => "resource_type:model", "seed" => "resource_type:seed", "snapshot" => "resource_type:snapshot", _ => null };
         var terms = parse.GetValue(options.Select) is { Length: > 0 } given ? given : (kind is null ? [] : [kind]);
         var select = string.Join(' ', kind is null ? terms : terms.Select(t => t == kind ? t : $"{t},{kind}"));
         var endpoint = name == "test" ? "api/v1/models/test" : "api/v1/models/build";

@@ -13,7 +13,7 @@ public static class LsCommand
         var options = new BuildCommandOptions();
         var resourceType = new Option<string[]>("--resource-type")
         {
-            Description = "Only these kinds: model, seed, test, source.",
+            Description = "Only these kinds: model, seed, snapshot, analysis, test, source.",
             AllowMultipleArgumentsPerToken = true,
         };
         var output = new Option<string>("--output", "-o")

@@ -8,7 +8,7 @@ internal sealed class FolderConfig
         "materialized", "schema", "alias", "database", "tags", "enabled", "unique_key", "incremental_strategy",
         "pre_hook", "post_hook", "pre-hook", "post-hook", "full_refresh", "on_schema_change", "meta", "docs",
         "persist_docs", "column_types", "quote_columns", "delimiter", "severity", "grants", "contract", "group",
-        "access", "store_failures", "where", "limit", "warn_if", "error_if", "sql_header", "packages",
+        "access", "store_failures", "where", "limit", "warn_if", "error_if", "sql_header", "packages", "snapshot_meta_column_names",
     };
 
     public Dictionary<string, object?> Values { get; } = new(StringComparer.Ordinal);

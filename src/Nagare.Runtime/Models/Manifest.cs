@@ -51,6 +51,9 @@ public sealed class Manifest
 
     internal NodeLookup Lookup { get; }
 
+    /// <summary>Exposures, metrics, semantic models and saved queries: in the manifest, never run.</summary>
+    public IReadOnlyList<DescribedResource> Described { get; internal init; } = [];
+
     /// <summary>Nodes that read from <paramref name="uniqueId"/>.</summary>
     public IReadOnlyList<string> ChildrenOf(string uniqueId) => _children.TryGetValue(uniqueId, out var c) ? c : [];
 
@@ -96,7 +99,7 @@ public sealed class Manifest
     public void WriteArtifacts()
     {
         var compiledRoot = Path.Combine(Project.TargetPath, "compiled", Project.Name);
-        var files = Nodes.Values.Where(n => n.CompiledSql is not null && n.Type is NodeType.Model or NodeType.Test).ToList();
+        var files = Nodes.Values.Where(n => n.CompiledSql is not null && n.Type is NodeType.Model or NodeType.Test or NodeType.Snapshot or NodeType.Analysis).ToList();
         foreach (var dir in files.Select(n => Path.GetDirectoryName(CompiledPath(compiledRoot, n))!).Distinct())
         {
             Directory.CreateDirectory(dir);
@@ -146,7 +149,7 @@ public sealed class Manifest
         Path.GetRelativePath(project.Root, CompiledPath(Path.Combine(project.TargetPath, "compiled", project.Name), node)).Replace('\\', '/');
 
     private static string CompiledPath(string root, ModelNode node) =>
-        node.Type == NodeType.Test && node.TestName is not null
+        (node.Type == NodeType.Test && node.TestName is not null) || node.Type == NodeType.Snapshot
             ? Path.Combine(root, Path.GetDirectoryName(node.Path) ?? string.Empty, node.Name + ".sql")
             : Path.Combine(root, node.Path);
 
@@ -176,6 +179,38 @@ public sealed class Manifest
                     // Utf8JsonWriter keeps everything in memory until flushed; the manifest of a large project is megabytes.
                     w.Flush();
                 }
+            }
+
+            w.WriteEndObject();
+        }
+
+        foreach (var section in new[] { "exposures", "metrics", "semantic_models", "saved_queries" })
+        {
+            w.WriteStartObject(section);
+            foreach (var resource in Described.Where(d => d.Kind == section).OrderBy(d => d.UniqueId, StringComparer.Ordinal))
+            {
+                w.WriteStartObject(resource.UniqueId);
+                w.WriteString("unique_id", resource.UniqueId);
+                w.WriteString("resource_type", section == "saved_queries" ? "saved_query" : section[..^1]);
+                w.WriteString("name", resource.Name);
+                w.WriteString("original_file_path", resource.Path);
+                w.WriteString("description", resource.Description ?? string.Empty);
+                foreach (var (key, value) in resource.Properties.Where(kv => kv.Key is not ("name" or "description" or "depends_on")))
+                {
+                    w.WritePropertyName(key);
+                    WriteValue(w, value);
+                }
+
+                w.WriteStartObject("depends_on");
+                w.WriteStartArray("nodes");
+                foreach (var id in resource.DependsOn)
+                {
+                    w.WriteStringValue(id);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteEndObject();
             }
 
             w.WriteEndObject();
@@ -276,7 +311,7 @@ public sealed class Manifest
 
         w.WriteEndArray();
         w.WriteEndObject();
-        if (node.Type is NodeType.Model or NodeType.Test)
+        if (node.Type is NodeType.Model or NodeType.Test or NodeType.Snapshot or NodeType.Analysis)
         {
             w.WriteString("raw_code", node.RawSql);
             w.WriteString("compiled_code", node.CompiledSql);

@@ -4,7 +4,7 @@ using Nagare.DuckDb;
 namespace Nagare.Runtime.Models;
 
 /// <summary>Builds one node on one DuckDB connection: views, tables (swapped in atomically), incremental models, seeds, tests.</summary>
-internal sealed class Materializer
+internal sealed partial class Materializer
 {
     private const string TempSuffix = "__nagare_tmp";
     private readonly Manifest _manifest;
@@ -23,52 +23,21 @@ internal sealed class Materializer
     {
         RunHooks(node, node.Config.PreHooks, "pre_hook");
         var sql = node.CompiledSql;
-        if (node.Type == NodeType.Model && node.NeedsFinalRender)
+        if ((node.Type is NodeType.Model or NodeType.Snapshot) && node.NeedsFinalRender)
         {
             sql = ModelCompiler.InjectCtes(_manifest.Renderer.Render(node, _manifest.Lookup, false, () => _connection).Text, node.EphemeralParents);
         }
 
-        long? rows = node.Type == NodeType.Seed ? Seed(node) : node.Config.Materialized switch
+        long? rows = node.Type == NodeType.Seed ? Seed(node) : node.Type == NodeType.Snapshot ? Snapshot(node, sql!) : node.Config.Materialized switch
         {
             "view" => View(node, sql!),
             "table" => Table(node, sql!),
             "incremental" => Incremental(node),
-            var other => throw new ModelProjectException($"{node.Path}: materialized='{other}' is not supported; use view, table, incremental or ephemeral"),
+            var other when CustomMaterialization(_manifest.Renderer, other) is { } macro => Custom(node, sql!, macro),
+            var other => throw new ModelProjectException($"{node.Path}: materialized='{other}' is not supported; use view, table, incremental or ephemeral, or define it with {{% materialization {other}, adapter='duckdb' %}} in macros/"),
         };
         RunHooks(node, node.Config.PostHooks, "post_hook");
         return rows;
-    }
-
-    /// <summary>Runs a test; returns the failing row count and up to five samples.</summary>
-    public (long Failures, List<string> Columns, List<IReadOnlyList<object?>> Samples) Test(ModelNode node)
-    {
-        var sql = node.CompiledSql!.TrimEnd().TrimEnd(';');
-        var failures = Convert.ToInt64(_connection.ExecuteScalar<object>($"select count(*) from (\n{sql}\n) dbt_internal_test"), CultureInfo.InvariantCulture);
-        var columns = new List<string>();
-        var samples = new List<IReadOnlyList<object?>>();
-        if (failures > 0)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = $"select * from (\n{sql}\n) dbt_internal_test limit 5";
-            using var reader = command.ExecuteReader();
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                columns.Add(reader.GetName(i));
-            }
-
-            while (reader.Read())
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-
-                samples.Add(row);
-            }
-        }
-
-        return (failures, columns, samples);
     }
 
     private void RunHooks(ModelNode node, IReadOnlyList<string> hooks, string kind)
@@ -147,6 +116,8 @@ internal sealed class Materializer
         _connection.ExecuteNonQuery($"create or replace temp table {temp} as (\n{StripSemicolon(sql)}\n)");
         try
         {
+            using var tx = _connection.BeginTransaction();
+            ApplySchemaChange(node, temp);
             var targetColumns = Columns(node.RelationName);
             var newColumns = Columns(temp).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var common = targetColumns.Where(newColumns.Contains).Select(ProjectScanner.Quote).ToList();
@@ -158,7 +129,6 @@ internal sealed class Materializer
             var columnList = string.Join(", ", common);
             var strategy = node.Config.IncrementalStrategy;
             var keys = node.Config.UniqueKey;
-            using var tx = _connection.BeginTransaction();
             switch (strategy)
             {
                 case "append":

@@ -22,7 +22,7 @@ public static class ModelCompiler
         var cachePath = Path.Combine(project.TargetPath, CacheFile);
         var cache = options.UseCache ? CompileCache.Load(cachePath, renderer.EnvironmentKey) : new CompileCache();
 
-        var templated = scanner.Models.Values.Concat(scanner.Tests).ToList();
+        var templated = scanner.Models.Values.Concat(scanner.Snapshots.Values).Concat(scanner.Analyses.Values).Concat(scanner.Tests).ToList();
         try
         {
             Parallel.ForEach(
@@ -91,6 +91,8 @@ public static class ModelCompiler
     private static Manifest Resolve(ModelProject project, ProjectScanner scanner, ModelRenderer renderer, CompileOptions options)
     {
         var models = scanner.Models.Values.Where(m => m.Config.Enabled).ToList();
+        var snapshots = scanner.Snapshots.Values.Where(m => m.Config.Enabled).ToList();
+        var analyses = scanner.Analyses.Values.Where(m => m.Config.Enabled).ToList();
         var seeds = scanner.Seeds.Values.Where(s => s.BaseConfig.Enabled).ToList();
         foreach (var seed in seeds)
         {
@@ -99,11 +101,11 @@ public static class ModelCompiler
         }
 
         var refable = new Dictionary<string, ModelNode>(StringComparer.Ordinal);
-        foreach (var node in seeds.Concat(models))
+        foreach (var node in seeds.Concat(models).Concat(snapshots))
         {
             if (refable.TryGetValue(node.Name, out var other))
             {
-                throw new ModelProjectException($"{node.Path}: the name '{node.Name}' is used by {other.Path} too; models and seeds share one namespace");
+                throw new ModelProjectException($"{node.Path}: the name '{node.Name}' is used by {other.Path} too; models, seeds and snapshots share one namespace");
             }
 
             node.Schema = SchemaFor(project, renderer, node);
@@ -127,7 +129,8 @@ public static class ModelCompiler
 
         var lookup = new NodeLookup(project.Name, project.Target.Database, refable, scanner.Sources);
         var singular = scanner.Tests.Where(t => t.Config.Enabled).ToList();
-        foreach (var node in models.Concat(singular))
+        var templated = models.Concat(snapshots).Concat(analyses).Concat(singular).ToList();
+        foreach (var node in templated)
         {
             var deps = new List<string>();
             foreach (var call in node.Calls)
@@ -143,7 +146,7 @@ public static class ModelCompiler
         }
 
         var all = new Dictionary<string, ModelNode>(StringComparer.Ordinal);
-        foreach (var node in seeds.Concat(models).Concat(scanner.Sources.Values).Concat(singular))
+        foreach (var node in seeds.Concat(templated).Concat(scanner.Sources.Values))
         {
             all[node.UniqueId] = node;
         }
@@ -178,10 +181,16 @@ public static class ModelCompiler
             all[test.UniqueId] = test;
         }
 
-        var manifest = new Manifest(project, all, renderer, lookup);
+        var described = scanner.Described.Select(d => d.Resource with
+        {
+            DependsOn = [.. d.Calls.Select(call => lookup.Refable.TryGetValue(call.Second, out var n) && !call.IsSource ? n.UniqueId
+                : call.IsSource && lookup.Sources.TryGetValue($"{call.First}.{call.Second}", out var s) ? s.UniqueId
+                : throw d.Map.Error(d.Map.ContainsKey("model") ? "model" : "depends_on", $"{d.Resource.Name}: {call} names no model, seed, snapshot or source{ProjectScanner.Suggest(call.Second, lookup.Refable.Keys)}"))],
+        }).ToList();
+        var manifest = new Manifest(project, all, renderer, lookup) { Described = described };
         manifest.CheckCycles();
 
-        foreach (var node in models.Concat(singular))
+        foreach (var node in templated)
         {
             // Without a warehouse (build), run_query() renders are redone by the runner once upstream nodes exist.
             var sql = node.NeedsFinalRender && options.Connection is not null
@@ -190,7 +199,7 @@ public static class ModelCompiler
             node.Resolved = sql;
         }
 
-        foreach (var node in models.Concat(singular))
+        foreach (var node in templated)
         {
             CollectEphemerals(node, all, node.EphemeralParents, []);
             node.CompiledSql = InjectCtes(node.Resolved, node.EphemeralParents);
@@ -205,15 +214,29 @@ public static class ModelCompiler
             test.RawSql = test.CompiledSql;
         }
 
+        foreach (var test in singular.Concat(generic).Where(Materializer.StoresFailures))
+        {
+            // dbt's audit schema: generate_schema_name of the test's schema, by default dbt_test__audit.
+            test.Schema = SchemaFor(project, renderer, test, test.Config.Schema ?? "dbt_test__audit");
+            test.Identifier = test.Config.Alias ?? test.Name;
+            test.RelationName = $"{ProjectScanner.Quote(test.Schema)}.{ProjectScanner.Quote(test.Identifier)}";
+        }
+
         return manifest;
     }
 
     private static string InjectInline(ModelNode ephemeral) => $"({ephemeral.CompiledSql}) as {NodeLookup.CteName(ephemeral)}";
 
     /// <summary>The schema a node is built into, like dbt's generate_schema_name (a project macro of that name wins).</summary>
-    internal static string SchemaFor(ModelProject project, ModelRenderer renderer, ModelNode node)
+    internal static string SchemaFor(ModelProject project, ModelRenderer renderer, ModelNode node, string? customSchema = null)
     {
-        var custom = node.Config.Schema;
+        var custom = customSchema ?? node.Config.Schema;
+        if (node.Type == NodeType.Snapshot && node.Config.Values.TryGetValue("target_schema", out var targetSchema) && targetSchema is string exact)
+        {
+            // A legacy snapshot's target_schema is used as written, as in dbt.
+            return exact;
+        }
+
         string schema;
         if (renderer.HasMacro("generate_schema_name"))
         {

@@ -73,7 +73,7 @@ public sealed class ModelRunner
     {
         ArgumentNullException.ThrowIfNull(selected);
         var started = _options.Time.GetTimestamp();
-        var run = selected.Select(id => _manifest.Nodes[id]).Where(n => n.Type != NodeType.Source && !n.IsEphemeral).ToDictionary(n => n.UniqueId, StringComparer.Ordinal);
+        var run = selected.Select(id => _manifest.Nodes[id]).Where(n => n.Type is not (NodeType.Source or NodeType.Analysis or NodeType.Operation) && !n.IsEphemeral).ToDictionary(n => n.UniqueId, StringComparer.Ordinal);
         var parents = run.Values.ToDictionary(n => n.UniqueId, n => EffectiveParents(n, run), StringComparer.Ordinal);
 
         // Single-parent tests gate the children of the node they test, as in dbt build.
@@ -101,7 +101,24 @@ public sealed class ModelRunner
         }
 
         EnsureSchemas(run.Values);
+
+        // One time for every snapshot of the run, as dbt takes it once per snapshot statement.
+        var snapshotTime = _options.Time.GetUtcNow();
         var results = new List<NodeResult>();
+        var hooks = new ProjectHooks(_manifest, _options);
+        var schemas = run.Values.Where(n => n.Schema.Length > 0).Select(n => n.Schema).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (!hooks.Run("on-run-start", _manifest.Project.OnRunStart, schemas, results, r => _options.Progress?.Invoke(r)))
+        {
+            foreach (var node in run.Values.OrderBy(n => n.UniqueId, StringComparer.Ordinal))
+            {
+                var skipped = new NodeResult(node.UniqueId, node.Name, node.Type, NodeStatus.Skip, null, 0, "skipped: on-run-start failed");
+                results.Add(skipped);
+                _options.Progress?.Invoke(skipped);
+            }
+
+            return new RunResults(results, _options.Time.GetElapsedTime(started).TotalSeconds);
+        }
+
         var failed = new HashSet<string>(StringComparer.Ordinal);
         var ready = new Queue<string>(run.Keys.Where(id => remaining[id] == 0).OrderBy(Priority));
         var gate = new object();
@@ -142,7 +159,7 @@ public sealed class ModelRunner
 
             // Cancelling interrupts the statement running on this connection; DuckDB rolls it back.
             using var interrupt = cancellationToken.Register(connection.Interrupt);
-            var materializer = new Materializer(_manifest, connection, _options.FullRefresh);
+            var materializer = new Materializer(_manifest, connection, _options.FullRefresh) { SnapshotTime = snapshotTime };
             while (true)
             {
                 string id;
@@ -189,6 +206,11 @@ public sealed class ModelRunner
 
         // A cancelled run still returns what each node did, so the summary can say which were cancelled.
         await Task.WhenAll(workers).ConfigureAwait(false);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            hooks.Run("on-run-end", _manifest.Project.OnRunEnd, schemas, results, r => _options.Progress?.Invoke(r));
+        }
+
         return new RunResults(results, _options.Time.GetElapsedTime(started).TotalSeconds);
     }
 
@@ -201,12 +223,14 @@ public sealed class ModelRunner
         {
             if (node.Type == NodeType.Test)
             {
-                var (failures, columns, samples) = materializer.Test(node);
-                var status = failures == 0 ? NodeStatus.Pass : node.Config.Severity == "warn" ? NodeStatus.Warn : NodeStatus.Fail;
-                return new NodeResult(node.UniqueId, node.Name, node.Type, status, failures, Elapsed(start), failures == 0 ? null : $"Got {failures} failing row{(failures == 1 ? string.Empty : "s")}")
+                var outcome = materializer.Test(node);
+
+                // As dbt decides: error_if counts only at severity error; warn_if makes a warning either way.
+                var status = outcome.ShouldError && node.Config.Severity != "warn" ? NodeStatus.Fail : outcome.ShouldWarn ? NodeStatus.Warn : NodeStatus.Pass;
+                return new NodeResult(node.UniqueId, node.Name, node.Type, status, outcome.Failures, Elapsed(start), status == NodeStatus.Pass ? null : outcome.Message)
                 {
-                    SampleColumns = columns,
-                    SampleRows = samples,
+                    SampleColumns = outcome.Columns,
+                    SampleRows = outcome.Samples,
                 };
             }
 
@@ -256,7 +280,8 @@ public sealed class ModelRunner
     /// <summary>Creates the schemas up front, one at a time: concurrent CREATE SCHEMA would conflict.</summary>
     private void EnsureSchemas(IEnumerable<ModelNode> nodes)
     {
-        var schemas = nodes.Where(n => n.Type != NodeType.Test).Select(n => n.Schema).Distinct(StringComparer.Ordinal).ToList();
+        // Tests have a schema only when they store their failures.
+        var schemas = nodes.Where(n => n.Schema.Length > 0).Select(n => n.Schema).Distinct(StringComparer.Ordinal).ToList();
         if (schemas.Count == 0)
         {
             return;

@@ -59,6 +59,8 @@ internal sealed partial class ProjectScanner
             yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
         }
 
+        yamlFiles.AddRange(ScanSnapshots());
+        ScanAnalyses();
         foreach (var dir in _project.MacroPaths)
         {
             foreach (var file in Files(dir, "*.sql"))
@@ -191,6 +193,8 @@ internal sealed partial class ProjectScanner
             }
         }
 
+        ReadSnapshotProperties(yml, rel);
+        ReadDescribedResources(yml, rel);
         if (yml.List("sources") is { } sources)
         {
             foreach (var entry in sources)
@@ -380,7 +384,7 @@ internal sealed partial class ProjectScanner
                             }
 
                             break;
-                        case "severity" or "tags" or "enabled" or "where" or "warn_if" or "error_if" or "store_failures":
+                        case "severity" or "tags" or "enabled" or "where" or "warn_if" or "error_if" or "store_failures" or "store_failures_as" or "limit" or "fail_calc" or "schema" or "alias":
                             config.Set(k, v);
                             break;
                         case "name" or "test_name" or "description" or "meta":
