@@ -29,8 +29,8 @@ public sealed class PackagesTests : IDisposable
                 {% macro default__shout(text) %}upper({{ text }}){% endmacro %}
                 """)
             .Write($"{folder}/macros/tests.sql", """
-                {% test at_most(model, column_name, limit) %}
-                select * from {{ model }} where {{ column_name }} > {{ limit }}
+                {% test at_most(model, column_name, most) %}
+                select * from {{ model }} where {{ column_name }} > {{ most }}
                 {% endtest %}
                 """);
     }
@@ -48,8 +48,8 @@ public sealed class PackagesTests : IDisposable
                     columns:
                       - name: x
                         data_tests:
-                          - tools.at_most: { limit: 15 }
-                          - at_most: { limit: 100 }
+                          - tools.at_most: { most: 15 }
+                          - at_most: { most: 100 }
                 """);
 
         var results = _project.Build();
