@@ -545,7 +545,8 @@ public sealed class DuckDbWarehouseConnectionTests : IAsyncLifetime
                 Assert.True(batch.RowCount > 0);
             }
         });
-        Assert.Contains("past the limit", unlimited.Message, StringComparison.Ordinal);
+        // DuckDB reports the failing cast, or, when another of its threads stops first, the interruption of the query.
+        Assert.True(unlimited.Message.Contains("past the limit", StringComparison.Ordinal) || unlimited.Message.Contains("INTERRUPT Error", StringComparison.Ordinal), unlimited.Message);
     }
 
     private static object?[][] Rows(params int[] ids) => [.. ids.Select(i => new object?[] { (long)i, "n" + i, i + 0.5m })];

@@ -56,7 +56,7 @@ public sealed class BuiltInConnectorsTests
         Assert.Equal(["database", "user"], postgres.RequiredKeys.ToArray());
         Assert.Equal(["password"], postgres.SecretKeys.ToArray());
         Assert.Equal(["path"], FilesConnectorType.Type.RequiredKeys.ToArray());
-        Assert.Empty(FilesConnectorType.Type.SecretKeys);
+        Assert.Equal(["access_key_id", "secret_access_key", "session_token"], FilesConnectorType.Type.SecretKeys.ToArray());
     }
 
     [Theory]
