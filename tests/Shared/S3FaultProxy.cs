@@ -18,6 +18,7 @@ public sealed class S3FaultProxy : IAsyncDisposable
     private readonly ConcurrentQueue<ProxiedRequest> _log = new();
     private int _clock;
     private int _count;
+    private int _handling;
     private Func<string, string, bool>? _failOnce;
 
     public S3FaultProxy(Uri target)
@@ -40,7 +41,18 @@ public sealed class S3FaultProxy : IAsyncDisposable
     public Action<string, string>? OnRequest { get; set; }
 
     /// <summary>Requests so far, with their order of starting and ending.</summary>
-    public IReadOnlyList<ProxiedRequest> Requests => [.. _log.OrderBy(r => r.Started)];
+    /// <remarks>
+    /// A request is logged once its answer is sent, so a client can be done before the proxy has logged the last one:
+    /// this waits (up to 10 s) for requests still being handled.
+    /// </remarks>
+    public IReadOnlyList<ProxiedRequest> Requests
+    {
+        get
+        {
+            SpinWait.SpinUntil(() => Volatile.Read(ref _handling) == 0, TimeSpan.FromSeconds(10));
+            return [.. _log.OrderBy(r => r.Started)];
+        }
+    }
 
     /// <summary>Answers the first request for which <paramref name="predicate"/> (method, path and query) holds with a 500.</summary>
     public void FailOnce(Func<string, string, bool> predicate) => _failOnce = predicate;
@@ -98,6 +110,7 @@ public sealed class S3FaultProxy : IAsyncDisposable
     private async Task HandleAsync(HttpListenerContext context)
     {
         var request = context.Request;
+        Interlocked.Increment(ref _handling);
         var number = Interlocked.Increment(ref _count) - 1;
         var started = Interlocked.Increment(ref _clock);
         var url = request.RawUrl ?? "/";
@@ -161,6 +174,7 @@ public sealed class S3FaultProxy : IAsyncDisposable
         finally
         {
             _log.Enqueue(new ProxiedRequest(request.HttpMethod, url, body.Length, status, started, Interlocked.Increment(ref _clock)));
+            Interlocked.Decrement(ref _handling);
         }
     }
 }
