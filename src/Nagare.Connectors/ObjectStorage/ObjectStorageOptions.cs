@@ -119,6 +119,16 @@ public sealed record ObjectStorageOptions
     /// <summary>A prefix as <see cref="Prefix"/> keeps it: no leading or trailing <c>/</c>.</summary>
     public static string NormalizePrefix(string? prefix) => (prefix ?? string.Empty).Trim('/');
 
+    /// <summary>What to write when only one of an access key id and a secret access key is given.</summary>
+    public const string CredentialsTogether =
+        "access_key_id and secret_access_key go together: write both, or neither to use the environment's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, an instance role)";
+
+    /// <summary>Reads the <c>endpoint</c> setting: the server's address, or the problem with <paramref name="text"/> (then null).</summary>
+    public static (Uri? Endpoint, string? Problem) ReadEndpoint(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https" && endpoint.Host.Length > 0
+            ? (endpoint, null)
+            : (null, $"'{text}' is not an http:// or https:// address of an S3-compatible server (e.g. http://127.0.0.1:9000)");
+
     /// <summary>The bucket, prefix and endpoint; never the credentials.</summary>
     public override string ToString() =>
         $"{Display}{(Endpoint is null ? string.Empty : $" at {Endpoint}")} (region {Region ?? "default"}, path_style {PathStyle.ToString().ToLowerInvariant()}, credentials {(AccessKeyId is null ? "from the environment" : "configured")})";

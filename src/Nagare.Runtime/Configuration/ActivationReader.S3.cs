@@ -30,9 +30,10 @@ internal static partial class ActivationReader
         Uri? endpoint = null;
         if (section.String("endpoint") is { } text)
         {
-            if (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https") || endpoint.Host.Length == 0)
+            (endpoint, var problem) = ObjectStorageOptions.ReadEndpoint(text);
+            if (problem is not null)
             {
-                throw section.Error("endpoint", $"'{text}' is not an http:// or https:// address of an S3-compatible server (e.g. http://127.0.0.1:9000)");
+                throw section.Error("endpoint", problem);
             }
         }
 
@@ -43,8 +44,7 @@ internal static partial class ActivationReader
         var sessionToken = SecretReference(section, "session_token");
         if ((accessKeyId is null) != (secretAccessKey is null))
         {
-            throw section.Error(accessKeyId is null ? "access_key_id" : "secret_access_key",
-                "access_key_id and secret_access_key go together: write both, or neither to use the environment's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, an instance role)");
+            throw section.Error(accessKeyId is null ? "access_key_id" : "secret_access_key", ObjectStorageOptions.CredentialsTogether);
         }
 
         if (sessionToken is not null && accessKeyId is null)

@@ -7,6 +7,9 @@ namespace Nagare.Runtime.Connections;
 /// <summary><c>type: files</c>: a local folder, or an S3 bucket and prefix, of CSV/TSV/JSON/NDJSON/Parquet files.</summary>
 public static class FilesConnectorType
 {
+    /// <summary>Keys of an <c>s3://</c> path that a folder path refuses (rather than ignores).</summary>
+    private static readonly string[] S3Keys = ["endpoint", "access_key_id"];
+
     /// <summary>The type's keys and factory.</summary>
     public static ConnectorType Type { get; } = new(
         "files",
@@ -50,9 +53,9 @@ public static class FilesConnectorType
 
             var path = config.GetString("path")!;
             var storage = path.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? ObjectStorage(config, path) : null;
-            if (storage is null && (config.GetString("endpoint") ?? config.GetString("access_key_id")) is not null)
+            if (storage is null && S3Keys.FirstOrDefault(key => config.GetString(key) is not null) is { } s3Key)
             {
-                throw new ConfigException(config.LocationOf(config.GetString("endpoint") is null ? "access_key_id" : "endpoint"), config.GetString("endpoint") is null ? "access_key_id" : "endpoint", $"applies to s3:// paths only, and path is the folder '{path}'");
+                throw new ConfigException(config.LocationOf(s3Key), s3Key, $"applies to s3:// paths only, and path is the folder '{path}'");
             }
 
             var options = new FilesConnectorOptions(storage is null ? context.ResolvePath(path) : storage.Display, config.GetString("format") ?? defaults.Format, config.GetString("compression"))
@@ -92,9 +95,13 @@ public static class FilesConnectorType
         }
 
         Uri? endpoint = null;
-        if (config.GetString("endpoint") is { } text && (!Uri.TryCreate(text, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+        if (config.GetString("endpoint") is { } text)
         {
-            throw new ConfigException(config.LocationOf("endpoint"), "endpoint", $"'{text}' is not an http:// or https:// address of an S3-compatible server (e.g. http://127.0.0.1:9000)");
+            (endpoint, var problem) = ObjectStorageOptions.ReadEndpoint(text);
+            if (problem is not null)
+            {
+                throw new ConfigException(config.LocationOf("endpoint"), "endpoint", problem);
+            }
         }
 
         var accessKeyId = config.GetSecret("access_key_id")?.Reveal();
@@ -102,7 +109,7 @@ public static class FilesConnectorType
         if ((accessKeyId is null) != (secretAccessKey is null))
         {
             var missing = accessKeyId is null ? "access_key_id" : "secret_access_key";
-            throw new ConfigException(config.LocationOf(accessKeyId is null ? "secret_access_key" : "access_key_id"), missing, "access_key_id and secret_access_key go together: write both, or neither to use the environment's AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, an instance role)");
+            throw new ConfigException(config.LocationOf(accessKeyId is null ? "secret_access_key" : "access_key_id"), missing, ObjectStorageOptions.CredentialsTogether);
         }
 
         return storage with

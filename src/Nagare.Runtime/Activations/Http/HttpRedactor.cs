@@ -66,7 +66,7 @@ internal sealed class HttpRedactor
         var current = Volatile.Read(ref secrets);
         // A UTF-16 character takes at most three bytes (four bytes make two), so this many bytes hold enough characters.
         var characters = length + 1 + (current.Length == 0 ? 0 : current[0].Length);
-        var bytes = (long)characters * 3 + 3;
-        return bytes >= utf8.Length ? Keep(System.Text.Encoding.UTF8.GetString(utf8), length)! : Keep(System.Text.Encoding.UTF8.GetString(utf8[..(int)bytes]), length)!;
+        var bytes = (int)Math.Min(utf8.Length, ((long)characters * 3) + 3);
+        return Keep(System.Text.Encoding.UTF8.GetString(utf8[..bytes]), length)!;
     }
 }
