@@ -247,6 +247,11 @@ public static class SyncCommand
         }
 
         context.Console.Write(table);
+        foreach (var failed in preview.FailedSources)
+        {
+            context.Console.WriteLine($"not planned: {failed.Connection} could not be discovered (a run would leave its rows as they are): {failed.Message}");
+        }
+
         context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{preview.Sync}: {preview.Tables.Length} streams from '{preview.Source}' into '{preview.Destination}' (dry run: nothing was written)"));
     }
 
@@ -261,6 +266,7 @@ public static class SyncCommand
             destination = preview.Destination,
             dry_run = true,
             renames = RenamesJson(preview.Renames),
+            failed_sources = preview.FailedSources.Select(f => new { connection = f.Connection, message = f.Message }),
             streams = preview.Tables.Select(t => new
             {
                 stream = t.Stream,

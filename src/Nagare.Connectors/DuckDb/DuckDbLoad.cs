@@ -57,6 +57,24 @@ internal static class DuckDbLoad
         var schema = request.Target.Namespace ?? "main";
         var stagingName = request.Target.Name + DuckDbWarehouseConnection.StagingSuffix;
         var staging = DuckDbDialect.Instance.QuoteTable(schema, stagingName);
+        if (request.Mode == WriteMode.FullRefresh && request.Scope is { } scope)
+        {
+            // One source's rows in a table several sources fill: the others' rows stay, so the table is evolved (not
+            // replaced), this source's old rows deleted and its new ones appended, all in the caller's transaction.
+            var current = owner.DescribeForWrite(connection, request.Target);
+            var aligned = AlignNames(request.Columns, current);
+            PrepareTarget(connection, request, aligned, current, softDelete: false);
+            if (current is not null)
+            {
+                using var delete = connection.CreateCommand();
+                delete.CommandText = $"DELETE FROM {DuckDbWarehouseConnection.Table(request.Target)} WHERE starts_with({DuckDbDialect.Quote(scope.Column)}, $1)";
+                delete.Parameters.AddPositional(scope.Prefix);
+                delete.ExecuteNonQuery();
+            }
+
+            return new LoadTarget(aligned, current, null, (schema, request.Target.Name));
+        }
+
         if (request.Mode == WriteMode.FullRefresh && request.DeleteDetection == DeleteDetection.None)
         {
             // A plain replacement needs no staging table: the transaction replaces the table, other connections
@@ -247,6 +265,8 @@ internal static class DuckDbLoad
         }
 
         var match = KeyMatch(keys, "s", "t");
+        // Rows another source owns are never this load's deletes.
+        var owned = request.Scope is { } scope ? $" AND starts_with(t.{DuckDbDialect.Quote(scope.Column)}, {DuckDbDialect.Literal(scope.Prefix)})" : string.Empty;
         long updated = 0;
         if (assignments.Count > 0)
         {
@@ -260,11 +280,11 @@ internal static class DuckDbLoad
         var missing = $"NOT EXISTS (SELECT 1 FROM {staging} s WHERE {match})";
         if (request.DeleteDetection == DeleteDetection.Hard)
         {
-            deleted = connection.ExecuteNonQuery($"DELETE FROM {target} AS t WHERE {missing}");
+            deleted = connection.ExecuteNonQuery($"DELETE FROM {target} AS t WHERE {missing}{owned}");
         }
         else if (soft is not null)
         {
-            deleted = connection.ExecuteNonQuery($"UPDATE {target} AS t SET {DuckDbDialect.Quote(soft)} = now() WHERE t.{DuckDbDialect.Quote(soft)} IS NULL AND {missing}");
+            deleted = connection.ExecuteNonQuery($"UPDATE {target} AS t SET {DuckDbDialect.Quote(soft)} = now() WHERE t.{DuckDbDialect.Quote(soft)} IS NULL AND {missing}{owned}");
         }
 
         return (inserted, updated, deleted, distinct - inserted - updated);

@@ -74,7 +74,10 @@ public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource
     public DuckDbConnectorOptions Options { get; }
 
     /// <inheritdoc/>
-    public ConnectorCapabilities Capabilities { get; } = new("duckdb", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true, SupportsKeyRangeChunks: true, SupportsCastOnRead: true);
+    public ConnectorCapabilities Capabilities { get; } = new("duckdb", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true, SupportsKeyRangeChunks: true, SupportsCastOnRead: true)
+    {
+        SupportsScopedWrites = true,
+    };
 
     /// <inheritdoc/>
     public ISqlDialect Dialect => DuckDbDialect.Instance;

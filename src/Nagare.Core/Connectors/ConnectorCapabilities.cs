@@ -21,4 +21,11 @@ public sealed record ConnectorCapabilities(
     bool SupportsFilterPushdown = false,
     bool SupportsKeyRangeChunks = false,
     bool SupportsSnapshots = false,
-    bool SupportsCastOnRead = false);
+    bool SupportsCastOnRead = false)
+{
+    /// <summary>
+    /// Honours <see cref="WriteRequest.Scope"/>: a full refresh replaces, and delete detection looks at, only the rows
+    /// of one source in a table several sources load into.
+    /// </summary>
+    public bool SupportsScopedWrites { get; init; }
+}

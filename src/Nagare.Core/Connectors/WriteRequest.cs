@@ -25,6 +25,13 @@ public sealed record WriteRequest(
     string SoftDeleteColumn = "_deleted_at")
 {
     /// <summary>
+    /// The rows this write owns in a table other writes load too (one shard's rows in a table every shard fills), or
+    /// null when it owns the whole table. A full refresh then replaces only these rows, and delete detection only
+    /// looks at them; other rows are never touched.
+    /// </summary>
+    public WriteScope? Scope { get; init; }
+
+    /// <summary>
     /// Why <paramref name="destination"/> cannot take this request, in the one wording every destination uses, or null.
     /// A planned sync never gets here (planning checks the same); destinations guard their other callers with it.
     /// </summary>
@@ -42,6 +49,11 @@ public sealed record WriteRequest(
             return $"A {destination.Type} destination cannot write {Target} with mode {Mode.Name()}; it writes {modes}.";
         }
 
+        if (Scope is not null && (Mode == WriteMode.FullRefresh || DeleteDetection != DeleteDetection.None) && !destination.SupportsScopedWrites)
+        {
+            return $"A {destination.Type} destination cannot replace or delete only the rows of one source in {Target} ({Scope.Column} starting '{Scope.Prefix}'); it loads them with modes append, incremental or merge without delete detection.";
+        }
+
         if ((Mode == WriteMode.Merge || DeleteDetection != DeleteDetection.None) && PrimaryKey.IsDefaultOrEmpty)
         {
             var what = Mode == WriteMode.Merge ? "Merge" : $"Delete detection ({DeleteDetection.ToString().ToLowerInvariant()})";
@@ -51,3 +63,8 @@ public sealed record WriteRequest(
         return null;
     }
 }
+
+/// <summary>The rows of a table one write owns: those whose <paramref name="Column"/> starts with <paramref name="Prefix"/>.</summary>
+/// <param name="Column">The column naming each row's source (<c>_source</c>).</param>
+/// <param name="Prefix">The text every owned row's value starts with (<c>shard1:</c>).</param>
+public sealed record WriteScope(string Column, string Prefix);

@@ -16,6 +16,15 @@ public sealed record ConnectionConfig(
     ImmutableDictionary<string, ConfigSetting> Settings,
     ConfigLocation Location)
 {
+    /// <summary>
+    /// For a template (a connection file with <c>shards:</c>), the names of the connections its shards define
+    /// (<c>NAME.SHARD</c>); empty for a plain connection. A sync whose source is the template reads every shard.
+    /// </summary>
+    public ImmutableArray<string> Shards { get; init; } = [];
+
+    /// <summary>For a shard, the template that defines it; null otherwise.</summary>
+    public string? Template { get; init; }
+
     /// <summary>A plain value, or null when absent.</summary>
     public string? GetString(string key) => Settings.TryGetValue(key, out var setting) ? setting.Text ?? setting.Secret?.Reveal() : null;
 

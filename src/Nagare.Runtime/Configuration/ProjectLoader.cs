@@ -105,13 +105,21 @@ public static class ProjectLoader
                     throw section.Error("name", "'warehouse' is the built-in connection to the embedded warehouse; choose another name (set the warehouse file with 'warehouse:' in nagare.yml)");
                 }
 
-                if (origins.TryGetValue(connection.Name, out var first))
+                // A template's shards are connections of their own (NAME.SHARD), defined where their entries are.
+                var shards = ReadShards(section, connection, registry);
+                foreach (var defined in shards.Prepend(connection))
                 {
-                    throw section.Error("name", $"connection '{connection.Name}' is already defined at {first}");
+                    if (origins.TryGetValue(defined.Name, out var first))
+                    {
+                        throw section.Error("name", $"connection '{defined.Name}' is already defined at {first}");
+                    }
                 }
 
-                origins[connection.Name] = connection.Location;
-                connections[connection.Name] = connection;
+                foreach (var defined in shards.Prepend(connection))
+                {
+                    origins[defined.Name] = defined.Location;
+                    connections[defined.Name] = defined;
+                }
             }
             catch (ConfigException e)
             {
@@ -499,6 +507,82 @@ public static class ProjectLoader
         var typeName = section.RequiredString("type");
         var type = registry.Find(typeName) ?? throw section.Error("type", $"unknown connector type '{typeName}'{YamlSection.Suggest(typeName, registry.TypeNames)}. Known: {string.Join(", ", registry.TypeNames)}");
         var maxConcurrency = section.Int("max_concurrency", 1, 1000) ?? defaults.MaxConcurrency;
+        var settings = ReadSettings(section, type);
+        var shardSections = section.SectionList("shards");
+        if (shardSections.Count == 0)
+        {
+            RequireKeys(section, typeName, type, settings);
+        }
+
+        section.RejectUnknownKeys();
+        return new ConnectionConfig(name, typeName, maxConcurrency, settings, section.Location)
+        {
+            Shards = [.. shardSections.Select((s, i) => ShardName(name, s, i))],
+        };
+    }
+
+    /// <summary>
+    /// The connections a template's <c>shards:</c> entries define: the template's keys with the entry's keys over them,
+    /// named <c>TEMPLATE.SHARD</c>.
+    /// </summary>
+    private static List<ConnectionConfig> ReadShards(YamlSection section, ConnectionConfig template, ConnectorRegistry registry)
+    {
+        var result = new List<ConnectionConfig>();
+        if (template.Shards.IsEmpty)
+        {
+            return result;
+        }
+
+        var type = registry.Find(template.Type)!;
+        var sections = section.SectionList("shards");
+        for (var i = 0; i < sections.Count; i++)
+        {
+            var entry = sections[i];
+            var name = ShardName(template.Name, entry, i);
+            var settings = template.Settings.SetItems(ReadSettings(entry, type));
+            RequireKeys(entry, template.Type, type, settings);
+            entry.RejectUnknownKeys();
+            result.Add(new ConnectionConfig(name, template.Type, template.MaxConcurrency, settings, entry.Location) { Template = template.Name });
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A shard's connection name: <c>TEMPLATE.</c> and the entry's <c>name:</c>, or else the values it sets, joined by
+    /// <c>_</c> (<c>database: app_01</c> gives <c>TEMPLATE.app_01</c>).
+    /// </summary>
+    private static string ShardName(string template, YamlSection entry, int index)
+    {
+        var own = entry.String("name");
+        if (own is null)
+        {
+            var values = entry.Keys.Where(k => k != "name").Select(k => entry.Node(k) is YamlScalarNode { Value: { } v } ? v : null).ToList();
+            if (values.Count == 0 || values.Any(v => v is null || v.Contains("${", StringComparison.Ordinal)))
+            {
+                throw entry.Error("name", $"is required for shard {index + 1}: its keys do not name it (give each shard a name, e.g. name: s{index + 1:00})");
+            }
+
+            own = string.Join('_', values);
+        }
+
+        var clean = new string([.. own.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')]);
+        return $"{template}.{clean}";
+    }
+
+    private static void RequireKeys(YamlSection section, string typeName, ConnectorType type, ImmutableDictionary<string, ConfigSetting> settings)
+    {
+        foreach (var key in type.RequiredKeys)
+        {
+            if (!settings.ContainsKey(key))
+            {
+                throw section.Error(key, $"is required for a {typeName} connection");
+            }
+        }
+    }
+
+    private static ImmutableDictionary<string, ConfigSetting> ReadSettings(YamlSection section, ConnectorType type)
+    {
         var settings = ImmutableDictionary.CreateBuilder<string, ConfigSetting>(StringComparer.Ordinal);
         foreach (var key in type.Keys)
         {
@@ -522,16 +606,7 @@ public static class ProjectLoader
         static string? EnvironmentReference(YamlNode node) =>
             node is YamlScalarNode { Value: { } text } && text.Contains("${", StringComparison.Ordinal) && !text.Contains("${secret:", StringComparison.Ordinal) ? text : null;
 
-        foreach (var key in type.RequiredKeys)
-        {
-            if (!settings.ContainsKey(key))
-            {
-                throw section.Error(key, $"is required for a {typeName} connection");
-            }
-        }
-
-        section.RejectUnknownKeys();
-        return new ConnectionConfig(name, typeName, maxConcurrency, settings.ToImmutable(), section.Location);
+        return settings.ToImmutable();
     }
 
     private static ImmutableSortedDictionary<string, string> ReadPlainMap(YamlSection section)
@@ -548,13 +623,8 @@ public static class ProjectLoader
     private static SyncConfig ReadSync(YamlSection section, string fileStem, ImmutableSortedDictionary<string, ConnectionConfig>.Builder connections, IReadOnlySet<string> brokenConnections, ProjectDefaults defaults)
     {
         var name = section.String("name") ?? fileStem;
-        var source = section.RequiredString("source");
-
-        // A connection whose own file is broken still exists: the sync is fine, it just cannot run until that file is fixed.
-        if (!connections.ContainsKey(source) && !brokenConnections.Contains(source))
-        {
-            throw section.Error("source", $"no connection named '{source}'{YamlSection.Suggest(source, connections.Keys)}. Known: {string.Join(", ", connections.Keys)}");
-        }
+        var sources = ReadSources(section, connections, brokenConnections);
+        var source = sources[0];
 
         var destination = section.String("destination") ?? ProjectConfig.WarehouseConnection;
         if (!connections.ContainsKey(destination) && !brokenConnections.Contains(destination))
@@ -611,7 +681,57 @@ public static class ProjectLoader
             throw ConfigException.Combine(problems);
         }
 
-        return new SyncConfig(name, source, destination, targetSchema, naming, streams.MoveToImmutable(), columns, vars, schemaChanges, softDeleteColumn, section.Location);
+        return new SyncConfig(name, source, destination, targetSchema, naming, streams.MoveToImmutable(), columns, vars, schemaChanges, softDeleteColumn, section.Location)
+        {
+            Sources = sources,
+        };
+    }
+
+    /// <summary>
+    /// The sync's source connections: <c>source:</c> (one connection or a template, which stands for its shards) or
+    /// <c>sources:</c> (a list of them), each existing, none twice.
+    /// </summary>
+    private static ImmutableArray<string> ReadSources(YamlSection section, ImmutableSortedDictionary<string, ConnectionConfig>.Builder connections, IReadOnlySet<string> brokenConnections)
+    {
+        var key = section.Has("sources") ? "sources" : "source";
+        if (key == "sources" && section.Has("source"))
+        {
+            throw section.Error("source", "and 'sources:' cannot both be given: list every connection under 'sources:'");
+        }
+
+        var names = key == "sources" ? section.StringList("sources") : [section.RequiredString("source")];
+        if (names.IsEmpty)
+        {
+            throw section.Error("sources", "lists no connection; write e.g. sources: [shard1, shard2]");
+        }
+
+        var result = new List<string>();
+        foreach (var name in names)
+        {
+            // A connection whose own file is broken still exists: the sync is fine, it just cannot run until that file is fixed.
+            if (!connections.TryGetValue(name, out var connection))
+            {
+                if (!brokenConnections.Contains(name))
+                {
+                    throw section.Error(key, $"no connection named '{name}'{YamlSection.Suggest(name, connections.Keys)}. Known: {string.Join(", ", connections.Keys)}");
+                }
+
+                result.Add(name);
+                continue;
+            }
+
+            foreach (var one in connection.Shards.IsEmpty ? [name] : connection.Shards)
+            {
+                if (result.Contains(one, StringComparer.Ordinal))
+                {
+                    throw section.Error(key, $"connection '{one}' is listed twice");
+                }
+
+                result.Add(one);
+            }
+        }
+
+        return [.. result];
     }
 
     private static void ValidateNaming(YamlSection section, string naming)

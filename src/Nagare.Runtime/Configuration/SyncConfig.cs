@@ -5,7 +5,7 @@ namespace Nagare.Runtime.Configuration;
 
 /// <summary>A <c>syncs/*.yml</c> file: which streams of a source are copied where, and how.</summary>
 /// <param name="Name">The sync's name.</param>
-/// <param name="Source">Source connection name.</param>
+/// <param name="Source">Source connection name (the first of <see cref="Sources"/>).</param>
 /// <param name="Destination">Destination connection name (<c>warehouse</c> by default).</param>
 /// <param name="TargetSchema">Schema (or folder) the tables are written to, or null for the destination's default.</param>
 /// <param name="Naming">Destination table name template with <c>{schema}</c> and <c>{table}</c>.</param>
@@ -28,6 +28,21 @@ public sealed record SyncConfig(
     string SoftDeleteColumn,
     ConfigLocation Location)
 {
+    /// <summary>
+    /// Every source connection, in order: <see cref="Source"/> alone, or the shards of a template and the
+    /// connections listed under <c>sources:</c>. Tables of the same name from several sources load into one table.
+    /// </summary>
+    public ImmutableArray<string> Sources
+    {
+        get => sources.IsDefaultOrEmpty ? [Source] : sources;
+        init => sources = value;
+    }
+
+    /// <summary>True when the sync reads more than one source connection.</summary>
+    public bool IsSharded => Sources.Length > 1;
+
+    private readonly ImmutableArray<string> sources;
+
     /// <summary>The default naming template.</summary>
     public const string DefaultNaming = "{table}";
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Nagare.Core;
 using Nagare.Core.Connectors;
 using Nagare.Runtime.Configuration;
 
@@ -34,6 +35,14 @@ public sealed class ConnectorRegistry
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(context);
         var type = Find(config.Type) ?? throw new ConfigException(config.Location, "type", $"unknown connector type '{config.Type}'. Known: {string.Join(", ", TypeNames)}");
+        if (!config.Shards.IsEmpty)
+        {
+            throw new NagareException($"Connection '{config.Name}' is a template of {config.Shards.Length} shards ({string.Join(", ", config.Shards)}): a sync with source '{config.Name}' reads them all; anything else names one shard.")
+            {
+                Hint = $"Use one of them, e.g. {config.Shards[0]}.",
+            };
+        }
+
         try
         {
             return type.Create(config, context);

@@ -94,9 +94,10 @@ public sealed class StepRunner
         var config = project;
         if (step.Source is { } source)
         {
-            var connection = project.GetConnection(render(source, "the source")).Name;
-            config = project with { Syncs = project.Syncs.SetItem(name, sync with { Source = connection }) };
-            log($"source: {connection}");
+            var connection = project.GetConnection(render(source, "the source"));
+            ImmutableArray<string> sources = connection.Shards.IsEmpty ? [connection.Name] : connection.Shards;
+            config = project with { Syncs = project.Syncs.SetItem(name, sync with { Source = sources[0], Sources = sources }) };
+            log($"source: {connection.Name}");
         }
 
         // The run's parameters are the sync's query variables: {{ since }} in a stream's custom sql.

@@ -25,7 +25,7 @@ internal sealed class BatchTransformer
         this.source = source;
         this.targetColumns = targetColumns;
         this.onError = onError;
-        streamName = source.Stream.Id.ToString();
+        streamName = source.SourceName ?? source.Stream.Id.ToString();
     }
 
     /// <summary>The transformed batch (the input itself when nothing changes); bad values go to <paramref name="rejected"/>.</summary>

@@ -13,7 +13,7 @@ public sealed partial class ReplicationExecutor
         var sourcePlan = table.Sources[0];
         var keyType = sourcePlan.Stream.Find(key)!.Type;
         var label = table.Target.ToString();
-        var splitter = (IKeyRangeSource)source;
+        var splitter = (IKeyRangeSource)SourceOf(table);
         var state = await destination.LoadStateAsync(plan.Sync.Name, table.StateKey, cancellationToken).ConfigureAwait(false);
 
         // With a stored cursor every chunk reads only its rows past it, as an unchunked run would read the table.
@@ -81,7 +81,7 @@ public sealed partial class ReplicationExecutor
 
         var rejectedAll = new List<RejectedRow>();
         ISourceSnapshot? snapshot = null;
-        if (source is ISnapshotSource snapshots && todo.Count > 1)
+        if (SourceOf(table) is ISnapshotSource snapshots && todo.Count > 1)
         {
             snapshot = await snapshots.BeginSnapshotAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -22,12 +22,18 @@ public sealed partial class ReplicationExecutor
     /// <summary>How many streams may wait for a group commit at once.</summary>
     private const int GroupCommitWaiters = 256;
 
-    private readonly ISource source;
+    private readonly ISource? source;
     private readonly IDestination destination;
     private readonly ExecutorOptions options;
     private readonly SemaphoreSlim threads;
     private readonly SemaphoreSlim sourceSlots;
     private readonly SemaphoreSlim destinationSlots;
+
+    /// <summary>In a sync over several source connections: each connection and its own <c>max_concurrency</c> slots.</summary>
+    private readonly Dictionary<string, (ISource Source, SemaphoreSlim Slots)> connections = new(StringComparer.Ordinal);
+
+    /// <summary>In a sync over several source connections: one load at a time into each table they share.</summary>
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> sharedTables = new(StringComparer.Ordinal);
 
     /// <summary>Streams waiting for a group commit after giving back their slots (each holds its rows meanwhile).</summary>
     private readonly SemaphoreSlim groupCommits = new(GroupCommitWaiters);
@@ -57,6 +63,31 @@ public sealed partial class ReplicationExecutor
         destinationSlots = options.SameConnection ? sourceSlots : new SemaphoreSlim(Math.Max(1, options.DestinationConcurrency));
     }
 
+    /// <summary>
+    /// An executor for a sync over several source connections: each table plan reads from its
+    /// <see cref="TablePlan.Connection"/>, within that connection's limit (the <c>Limit</c> of <paramref name="sources"/>, its
+    /// <c>max_concurrency</c>).
+    /// </summary>
+    public ReplicationExecutor(IReadOnlyList<(string Connection, ISource Source, int Limit)> sources, IDestination destination, ExecutorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        this.destination = destination;
+        this.options = options;
+        threads = new SemaphoreSlim(Math.Max(1, options.Threads));
+        sourceSlots = new SemaphoreSlim(Math.Max(1, options.SourceConcurrency));
+        destinationSlots = new SemaphoreSlim(Math.Max(1, options.DestinationConcurrency));
+        foreach (var (name, connection, limit) in sources)
+        {
+            connections[name] = (connection, new SemaphoreSlim(Math.Max(1, limit)));
+        }
+    }
+
+    /// <summary>The source <paramref name="table"/> is read from.</summary>
+    private ISource SourceOf(TablePlan table) =>
+        table.Connection is { } name ? connections[name].Source : source ?? throw new InvalidOperationException("The executor was made for several sources; plan " + table.Target + " names none.");
+
     /// <summary>Copies every table of <paramref name="plan"/>; never throws for a single table's failure.</summary>
     public async Task<SyncSummary> RunAsync(ReplicationPlan plan, CancellationToken cancellationToken)
     {
@@ -67,9 +98,49 @@ public sealed partial class ReplicationExecutor
             ? plan.Tables.Sum(t => t.Sources.Sum(s => s.Stream.EstimatedRows!.Value))
             : null;
         Report(force: true);
-        var results = await Task.WhenAll(plan.Tables.Select(t => RunTableAsync(plan, t, cancellationToken))).ConfigureAwait(false);
+        // A source connection that could not be discovered is a failure of its own: its tables are left as they are.
+        var unreachable = plan.FailedSources.Select(f => new StreamResult(
+            f.Connection + ":*", "(not planned)", plan.Sync.Streams[0].Mode, 0, 0, 0, 0, StreamStatus.Failed, f.Message, 0, 0, null)).ToList();
+        foreach (var result in unreachable)
+        {
+            options.StreamFinished?.Invoke(result);
+        }
+
+        var results = await Task.WhenAll(plan.Tables.Select(t => RunSharedAsync(plan, t, cancellationToken))).ConfigureAwait(false);
         Report(force: true);
-        return new SyncSummary(plan.Sync.Name, [.. results], plan.Renames, options.Time.GetElapsedTime(startedAt).TotalSeconds);
+        return new SyncSummary(plan.Sync.Name, [.. unreachable, .. results], plan.Renames, options.Time.GetElapsedTime(startedAt).TotalSeconds);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="table"/>, after the other connections' loads into the same table (in a sync over several):
+    /// each creates or evolves the table and deletes its own rows, which concurrent loads into one table would
+    /// conflict on. The wait holds no slot.
+    /// </summary>
+    private async Task<StreamResult> RunSharedAsync(ReplicationPlan plan, TablePlan table, CancellationToken cancellationToken)
+    {
+        if (table.Connection is null)
+        {
+            return await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false);
+        }
+
+        var gate = sharedTables.GetOrAdd(table.Target.ToString(), _ => new SemaphoreSlim(1));
+        try
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private async Task<StreamResult> RunTableAsync(ReplicationPlan plan, TablePlan table, CancellationToken cancellationToken)
@@ -82,7 +153,7 @@ public sealed partial class ReplicationExecutor
         string? message = null;
         try
         {
-            if (table.Chunking is { } chunking && source is IKeyRangeSource)
+            if (table.Chunking is { } chunking && SourceOf(table) is IKeyRangeSource)
             {
                 note = await RunChunkedAsync(plan, table, chunking.Key, chunking.Chunks, counters, cancellationToken).ConfigureAwait(false);
             }
@@ -92,7 +163,7 @@ public sealed partial class ReplicationExecutor
                     async (attempt, ct) =>
                     {
                         counters.Reset();
-                        await WithSlotsAsync(label, counters, lease => CopyWholeAsync(plan, table, counters, lease, ct), ct).ConfigureAwait(false);
+                        await WithSlotsAsync(label, counters, lease => CopyWholeAsync(plan, table, counters, lease, ct), ct, table.Connection).ConfigureAwait(false);
                         return true;
                     },
                     options.Time,
@@ -147,15 +218,18 @@ public sealed partial class ReplicationExecutor
     private async Task WithSlotsAsync(string label, TableCounters counters, Func<Task> work, CancellationToken cancellationToken) =>
         await WithSlotsAsync(label, counters, _ => work(), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Runs <paramref name="work"/> holding a thread, a source and a destination slot; the work may hand them back early.</summary>
-    private async Task WithSlotsAsync(string label, TableCounters counters, Func<SlotLease, Task> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> holding a thread, a source (of <paramref name="connection"/> in a sync over several)
+    /// and a destination slot; the work may hand them back early.
+    /// </summary>
+    private async Task WithSlotsAsync(string label, TableCounters counters, Func<SlotLease, Task> work, CancellationToken cancellationToken, string? connection = null)
     {
-        var lease = new SlotLease(this, label);
+        var lease = new SlotLease(this, label, connection is null ? sourceSlots : connections[connection].Slots);
         try
         {
             await threads.WaitAsync(cancellationToken).ConfigureAwait(false);
             lease.Threads = true;
-            await sourceSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await lease.SourceSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
             lease.Source = true;
             if (!options.SameConnection)
             {
@@ -175,8 +249,10 @@ public sealed partial class ReplicationExecutor
     }
 
     /// <summary>The slots one stream holds; <see cref="Release"/> gives back whatever is still held.</summary>
-    private sealed class SlotLease(ReplicationExecutor owner, string label)
+    private sealed class SlotLease(ReplicationExecutor owner, string label, SemaphoreSlim sourceSlots)
     {
+        public SemaphoreSlim SourceSlots => sourceSlots;
+
         public bool Threads { get; set; }
 
         public bool Source { get; set; }
@@ -195,7 +271,7 @@ public sealed partial class ReplicationExecutor
             if (Source)
             {
                 Source = false;
-                owner.sourceSlots.Release();
+                sourceSlots.Release();
             }
 
             if (Threads)
@@ -211,13 +287,18 @@ public sealed partial class ReplicationExecutor
         table.StateKey,
         table.Target,
         table.Columns,
-        table.Mode,
+        // One connection's rows of a shared table, replaced with delete detection: the old rows that did not come
+        // again must be told apart from the new ones by key, which is what a merge with delete detection does.
+        table.Scope is not null && table.Mode == WriteMode.FullRefresh && table.Config.DeleteDetection != DeleteDetection.None ? WriteMode.Merge : table.Mode,
         // Appended rows may repeat a key (append and incremental keep every version), so only modes that
         // keep one row per key declare it.
         table.Mode is WriteMode.Merge or WriteMode.FullRefresh ? table.PrimaryKey : [],
         plan.Sync.SchemaChanges,
         table.Mode is WriteMode.FullRefresh or WriteMode.Merge ? table.Config.DeleteDetection : DeleteDetection.None,
-        plan.Sync.SoftDeleteColumn);
+        plan.Sync.SoftDeleteColumn)
+    {
+        Scope = table.Scope,
+    };
 
     private static string CursorStateKey(SourcePlan source) => "cursor:" + source.Stream.Id;
 
@@ -289,7 +370,7 @@ public sealed partial class ReplicationExecutor
     {
         var transformer = new BatchTransformer(sourcePlan, table.Columns, table.Config.OnError);
         object? max = null;
-        await foreach (var batch in Read(request, table.Config.OnError, rejected, counters, cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in Read(SourceOf(table), request, table.Config.OnError, rejected, counters, cancellationToken).ConfigureAwait(false))
         {
             var rows = batch.RowCount;
             if (rows == 0)
@@ -325,7 +406,7 @@ public sealed partial class ReplicationExecutor
         return max;
     }
 
-    private IAsyncEnumerable<ColumnBatch> Read(ReadRequest request, OnError onError, List<RejectedRow> rejected, TableCounters counters, CancellationToken cancellationToken)
+    private static IAsyncEnumerable<ColumnBatch> Read(ISource source, ReadRequest request, OnError onError, List<RejectedRow> rejected, TableCounters counters, CancellationToken cancellationToken)
     {
         if (source is IRejectingSource rejecting)
         {

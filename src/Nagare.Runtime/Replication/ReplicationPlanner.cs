@@ -35,6 +35,71 @@ public static class ReplicationPlanner
     {
         ArgumentNullException.ThrowIfNull(destination);
         var plan = await PlanAsync(sync, source, destination.Dialect, options, cancellationToken).ConfigureAwait(false);
+        CheckWritable(sync, destination, plan);
+        return plan;
+    }
+
+    /// <summary>
+    /// Discovers every source connection of a sync over several (at most <see cref="ParallelDiscoveries"/> at once)
+    /// and plans it for <paramref name="destination"/>. A connection whose discovery fails is left out and listed in
+    /// <see cref="ReplicationPlan.FailedSources"/>: its tables keep what they hold, the other connections go on.
+    /// </summary>
+    /// <exception cref="NagareException">No connection could be discovered, a selection cannot be planned, or the destination cannot write what the plan needs.</exception>
+    public static async Task<ReplicationPlan> PlanAsync(SyncConfig sync, IReadOnlyList<(string Connection, ISource Source)> sources, IDestination destination, PlanOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        var request = DiscoverRequestFor(sync, options);
+        var found = new List<DiscoveredStream>[sources.Count];
+        var failures = new Exception?[sources.Count];
+        using var gate = new SemaphoreSlim(ParallelDiscoveries);
+        await Task.WhenAll(sources.Select(async (s, i) =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var streams = new List<DiscoveredStream>();
+                await foreach (var stream in s.Source.DiscoverAsync(request, cancellationToken).ConfigureAwait(false))
+                {
+                    streams.Add(new DiscoveredStream(s.Connection, stream));
+                }
+
+                found[i] = streams;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failures[i] = e;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        })).ConfigureAwait(false);
+        if (failures.All(f => f is not null))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]!);
+        }
+
+        var all = found.Where(f => f is not null).SelectMany(f => f).ToList();
+        var castOnRead = sources.All(s => s.Source.Capabilities.SupportsCastOnRead);
+        var plan = Plan(sync, all, destination.Dialect, options, castOnRead, keyRanges: false);
+        plan = plan with
+        {
+            FailedSources = [.. sources.Select((s, i) => (s.Connection, Failure: failures[i])).Where(f => f.Failure is not null).Select(f => new FailedSource(f.Connection, Describe(f.Failure!)))],
+        };
+        CheckWritable(sync, destination, plan);
+        return plan;
+    }
+
+    /// <summary>Source connections discovered at once by a sync over several.</summary>
+    public const int ParallelDiscoveries = 8;
+
+    private static string Describe(Exception e) => e is NagareException { Hint: { Length: > 0 } hint } ? $"{e.Message} Hint: {hint}" : e.Message;
+
+    private static void CheckWritable(SyncConfig sync, IDestination destination, ReplicationPlan plan)
+    {
         var modes = destination.Capabilities.WriteModes;
         if (plan.Tables.FirstOrDefault(t => !modes.Contains(t.Mode)) is { } unwritable)
         {
@@ -45,7 +110,15 @@ public static class ReplicationPlanner
             };
         }
 
-        return plan;
+        if (!destination.Capabilities.SupportsScopedWrites &&
+            plan.Tables.FirstOrDefault(t => t.Scope is not null && (t.Mode == WriteMode.FullRefresh || t.Config.DeleteDetection != DeleteDetection.None)) is { } scoped)
+        {
+            throw new NagareException(
+                $"Sync '{sync.Name}': {scoped.SourceLabel} would replace only the rows of '{scoped.Connection}' in {scoped.Target} (mode {scoped.Mode.Name()}{(scoped.Config.DeleteDetection == DeleteDetection.None ? string.Empty : $", delete_detection {scoped.Config.DeleteDetection.ToString().ToLowerInvariant()}")}), which destination '{sync.Destination}' ({destination.Capabilities.Type}) cannot do.")
+            {
+                Hint = "Load a sync over several sources into the warehouse, or use mode append, incremental or merge without delete detection.",
+            };
+        }
     }
 
     /// <summary>What to ask discovery for: the schemas named literally by every selection, and the one glob when there is only one.</summary>
@@ -84,9 +157,22 @@ public static class ReplicationPlanner
     /// <param name="keyRanges">The source can split a table into key ranges (<see cref="IKeyRangeSource"/>), so big tables are planned in chunks.</param>
     public static ReplicationPlan Plan(SyncConfig sync, IReadOnlyList<StreamSchema> discovered, ISqlDialect? destinationDialect, PlanOptions options, bool castOnRead = false, bool keyRanges = false)
     {
+        ArgumentNullException.ThrowIfNull(discovered);
+        return Plan(sync, [.. discovered.Select(s => new DiscoveredStream(null, s))], destinationDialect, options, castOnRead, keyRanges);
+    }
+
+    /// <summary>
+    /// Plans a sync over the streams of one or several source connections. With several, tables of the same
+    /// destination name from different connections load into one table (a fan-in with the source column holding
+    /// <c>connection:schema.table</c>), planned once per connection so each loads, fails and keeps its state alone.
+    /// </summary>
+    /// <exception cref="NagareException">A selection cannot be planned (missing cursor or key, incompatible fan-in, name clash).</exception>
+    public static ReplicationPlan Plan(SyncConfig sync, IReadOnlyList<DiscoveredStream> discovered, ISqlDialect? destinationDialect, PlanOptions options, bool castOnRead, bool keyRanges)
+    {
         ArgumentNullException.ThrowIfNull(sync);
         ArgumentNullException.ThrowIfNull(discovered);
         ArgumentNullException.ThrowIfNull(options);
+        var sharded = discovered.Any(d => d.Connection is not null);
         var renames = new List<NameChange>();
         var vars = sync.Vars.SetItems(options.Vars ?? ImmutableDictionary<string, string>.Empty);
         var sanitize = destinationDialect is null ? (Func<string, string>)(n => n) : destinationDialect.SanitizeIdentifier;
@@ -97,11 +183,13 @@ public static class ReplicationPlanner
         }
 
         // Each stream goes to the first selection that matches it; groups keyed by destination table.
-        var groups = new Dictionary<string, (StreamId Target, StreamConfig Config, List<(StreamSchema Stream, MappedStream Mapped)> Members)>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, (StreamId Target, StreamConfig Config, List<Member> Members)>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var stream in discovered.OrderBy(s => s.Id))
+        var connections = sync.Sources;
+        foreach (var (connection, stream) in discovered.OrderBy(s => s.Stream.Id).ThenBy(s => s.Connection is null ? 0 : connections.IndexOf(s.Connection)))
         {
             var id = stream.Id.ToString();
+            var sourceName = connection is null ? null : $"{connection}:{id}";
             var config = sync.Streams.FirstOrDefault(c => c.Select.Any(p => GlobPattern.IsMatch(p, id)) && !c.Exclude.Any(p => GlobPattern.IsMatch(p, id)));
             if (config is null)
             {
@@ -117,7 +205,7 @@ public static class ReplicationPlanner
 
             // --select names the source stream, or the destination table with or without its schema (as `nagare state` lists it).
             if (options.Select is { } only && !GlobPattern.IsMatch(only, id) && !GlobPattern.IsMatch(only, tableName) &&
-                !GlobPattern.IsMatch(only, new StreamId(targetSchema, tableName).ToString()))
+                !GlobPattern.IsMatch(only, new StreamId(targetSchema, tableName).ToString()) && (sourceName is null || !GlobPattern.IsMatch(only, sourceName)))
             {
                 continue;
             }
@@ -126,19 +214,22 @@ public static class ReplicationPlanner
             var key = tableName;
             if (groups.TryGetValue(key, out var group))
             {
-                if (config.Into is null || group.Config.Into is null)
+                // Several connections fill one table with their tables of that name; within one connection two
+                // tables meet only through 'into:'.
+                if ((config.Into is null || group.Config.Into is null) && group.Members.FirstOrDefault(m => m.Connection == connection) is { } clash)
                 {
-                    throw new NagareException($"Sync '{sync.Name}': streams {group.Members[0].Stream.Id} and {id} would both load into table '{tableName}'.")
+                    var first = clash.SourceName ?? clash.Stream.Id.ToString();
+                    throw new NagareException($"Sync '{sync.Name}': streams {first} and {sourceName ?? id} would both load into table '{tableName}'.")
                     {
                         Hint = "Use a naming template that keeps them apart, e.g. naming: \"{schema}_{table}\", or load them together with 'into:'.",
                     };
                 }
 
-                group.Members.Add((stream, mapped));
+                group.Members.Add(new Member(connection, sourceName, stream, mapped));
             }
             else
             {
-                groups[key] = (new StreamId(targetSchema, tableName), config, [(stream, mapped)]);
+                groups[key] = (new StreamId(targetSchema, tableName), config, [new Member(connection, sourceName, stream, mapped)]);
                 order.Add(key);
             }
         }
@@ -146,9 +237,10 @@ public static class ReplicationPlanner
         // A selection naming one table exactly is a promise that the table exists: a typo must not pass silently.
         foreach (var pattern in sync.Streams.SelectMany(c => c.Select).Where(GlobPattern.IsLiteral).Distinct(StringComparer.Ordinal))
         {
-            if (!discovered.Any(s => GlobPattern.IsMatch(pattern, s.Id.ToString())))
+            if (!discovered.Any(s => GlobPattern.IsMatch(pattern, s.Stream.Id.ToString())))
             {
-                throw new NagareException($"Sync '{sync.Name}': stream selection '{pattern}' names no table of '{sync.Source}'{YamlSection.Suggest(pattern, discovered.Select(s => s.Id.ToString()))}.")
+                var where = sharded ? $"any of {string.Join(", ", connections.Select(c => $"'{c}'"))}" : $"'{sync.Source}'";
+                throw new NagareException($"Sync '{sync.Name}': stream selection '{pattern}' names no table of {where}{YamlSection.Suggest(pattern, discovered.Select(s => s.Stream.Id.ToString()))}.")
                 {
                     Hint = $"List what is there with: nagare connection discover {sync.Source}",
                 };
@@ -159,13 +251,31 @@ public static class ReplicationPlanner
         foreach (var key in order)
         {
             var (target, config, members) = groups[key];
-            var table = config.Into is null
+            if (sharded)
+            {
+                // Columns are the union over every connection's tables, so each connection's load writes the same
+                // columns; each connection then loads its own rows. No key-range chunks: a chunked load publishes
+                // the whole table.
+                var table = PlanFanIn(sync, target, config, members, sanitize, vars, options);
+                foreach (var connection in connections)
+                {
+                    var own = table.Sources.Where(s => s.SourceName!.StartsWith(connection + ":", StringComparison.Ordinal)).ToImmutableArray();
+                    if (!own.IsEmpty)
+                    {
+                        tables.Add(table with { Sources = own, Connection = connection });
+                    }
+                }
+
+                continue;
+            }
+
+            var plan = config.Into is null
                 ? PlanSingle(sync, target, config, members[0].Stream, members[0].Mapped, vars, options)
                 : PlanFanIn(sync, target, config, members, sanitize, vars, options);
-            tables.Add(keyRanges ? table with { Chunking = ChunkingFor(table) } : table);
+            tables.Add(keyRanges ? plan with { Chunking = ChunkingFor(plan) } : plan);
         }
 
-        return new ReplicationPlan(sync, tables.MoveToImmutable(), [.. renames.Distinct()], discovered.Count);
+        return new ReplicationPlan(sync, tables.ToImmutable(), [.. renames.Distinct()], discovered.Count);
     }
 
     private static TablePlan PlanSingle(SyncConfig sync, StreamId target, StreamConfig config, StreamSchema stream, MappedStream mapped, ImmutableDictionary<string, string> vars, PlanOptions options)
@@ -182,18 +292,19 @@ public static class ReplicationPlanner
         return new TablePlan(target, [source], columns, mode, config.Cursor, PrimaryKey(sync, config, stream, mapped, null), config, false);
     }
 
-    private static TablePlan PlanFanIn(SyncConfig sync, StreamId target, StreamConfig config, List<(StreamSchema Stream, MappedStream Mapped)> members, Func<string, string> sanitize, ImmutableDictionary<string, string> vars, PlanOptions options)
+    private static TablePlan PlanFanIn(SyncConfig sync, StreamId target, StreamConfig config, List<Member> members, Func<string, string> sanitize, ImmutableDictionary<string, string> vars, PlanOptions options)
     {
         // Union of the members' columns in first-seen order, each widened to hold every member's values.
         var union = new List<ColumnSchema>();
-        var firstSeen = new Dictionary<string, (int Index, StreamId From)>(StringComparer.Ordinal);
-        foreach (var (stream, mapped) in members)
+        var firstSeen = new Dictionary<string, (int Index, string From)>(StringComparer.Ordinal);
+        foreach (var (_, sourceName, stream, mapped) in members)
         {
+            var from = sourceName ?? stream.Id.ToString();
             foreach (var column in mapped.Columns)
             {
                 if (!firstSeen.TryGetValue(column.Target.Name, out var seen))
                 {
-                    firstSeen[column.Target.Name] = (union.Count, stream.Id);
+                    firstSeen[column.Target.Name] = (union.Count, from);
                     union.Add(column.Target);
                     continue;
                 }
@@ -201,7 +312,7 @@ public static class ReplicationPlanner
                 var existing = union[seen.Index];
                 var widened = SchemaEvolution.Widen(existing.Type, column.Target.Type)
                     ?? throw new NagareException(
-                        $"Sync '{sync.Name}': fan-in into '{target.Name}': column '{column.Target.Name}' is {existing.Type} in {seen.From} but {column.Target.Type} in {stream.Id}; the tables are not compatible.")
+                        $"Sync '{sync.Name}': fan-in into '{target.Name}': column '{column.Target.Name}' is {existing.Type} in {seen.From} but {column.Target.Type} in {from}; the tables are not compatible.")
                     {
                         Hint = $"Exclude {stream.Id} from the selection, or cast the column to one type: columns: {{ {column.Target.Name}: {{ cast: string }} }}.",
                     };
@@ -218,7 +329,7 @@ public static class ReplicationPlanner
             };
         }
 
-        foreach (var (_, mapped) in members)
+        foreach (var (_, _, _, mapped) in members)
         {
             for (var i = 0; i < union.Count; i++)
             {
@@ -231,7 +342,7 @@ public static class ReplicationPlanner
 
         var columns = union.Append(new ColumnSchema(sourceColumn, ColumnType.String, false)).ToImmutableArray();
         var sources = ImmutableArray.CreateBuilder<SourcePlan>(members.Count);
-        foreach (var (stream, mapped) in members)
+        foreach (var (_, sourceName, stream, mapped) in members)
         {
             var plans = ImmutableArray.CreateBuilder<TargetColumnPlan>(columns.Length);
             foreach (var column in union)
@@ -253,6 +364,7 @@ public static class ReplicationPlanner
             sources.Add(new SourcePlan(stream, [.. mapped.Columns.Select(c => c.Source)], plans.MoveToImmutable(), RenderSql(sync, config, stream, vars), CursorIndex(sync, config, stream, mapped))
             {
                 Filter = RenderFilter(sync, config, stream, vars),
+                SourceName = sourceName,
             });
         }
 
@@ -459,4 +571,16 @@ public static class ReplicationPlanner
     }
 
     private sealed record MappedStream(List<MappedColumn> Columns);
+
+    private sealed record Member(string? Connection, string? SourceName, StreamSchema Stream, MappedStream Mapped);
 }
+
+/// <summary>A stream as discovered, and the source connection it came from in a sync over several (else null).</summary>
+/// <param name="Connection">The source connection, or null in a sync over one.</param>
+/// <param name="Stream">The stream.</param>
+public sealed record DiscoveredStream(string? Connection, StreamSchema Stream);
+
+/// <summary>A source connection of a sync over several that could not be discovered: its tables were not loaded.</summary>
+/// <param name="Connection">The connection.</param>
+/// <param name="Message">Why.</param>
+public sealed record FailedSource(string Connection, string Message);

@@ -19,6 +19,12 @@ public sealed record SourcePlan(
     /// <summary>True when batches can be written as read (same columns, no transformation).</summary>
     public bool IsIdentity { get; init; }
 
+    /// <summary>
+    /// What a fan-in's source column holds for this stream's rows: null for <c>schema.table</c>, or, in a sync over
+    /// several connections, <c>connection:schema.table</c>.
+    /// </summary>
+    public string? SourceName { get; init; }
+
     /// <summary>The rendered row filter (a predicate in the source's SQL), or null to read every row.</summary>
     public string? Filter { get; init; }
 }

@@ -29,6 +29,25 @@ public sealed class SyncRunner
     public async Task<SyncSummary> RunAsync(string syncName, SyncRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var sharded = project.GetSync(syncName);
+        if (sharded.IsSharded)
+        {
+            return await WithShardedPlanAsync(sharded, options, async (sources, destination, plan) =>
+            {
+                var executorOptions = new ExecutorOptions(
+                    options.Threads ?? project.Defaults.Parallelism,
+                    DestinationConcurrency: project.GetConnection(sharded.Destination).MaxConcurrency,
+                    BatchSize: project.Defaults.BatchSize)
+                {
+                    Time = time,
+                    Progress = options.Progress,
+                    StreamFinished = options.StreamFinished,
+                };
+                var limits = sources.Select(s => (s.Connection, s.Source, project.GetConnection(s.Connection).MaxConcurrency)).ToList();
+                return await new ReplicationExecutor(limits, destination, executorOptions).RunAsync(plan, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
         return await WithPlanAsync(syncName, options, async (sync, source, destination, plan) =>
         {
             var executorOptions = new ExecutorOptions(
@@ -54,7 +73,7 @@ public sealed class SyncRunner
     public async Task<SyncPreview> PreviewAsync(string syncName, SyncRunOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return await WithPlanAsync(syncName, options, async (sync, source, destination, plan) =>
+        async Task<SyncPreview> Preview(SyncConfig sync, IDestination destination, ReplicationPlan plan)
         {
             var tables = ImmutableArray.CreateBuilder<TablePreview>(plan.Tables.Length);
             foreach (var table in plan.Tables)
@@ -62,8 +81,16 @@ public sealed class SyncRunner
                 tables.Add(await PreviewTableAsync(plan, table, destination, cancellationToken).ConfigureAwait(false));
             }
 
-            return new SyncPreview(sync.Name, sync.Source, sync.Destination, tables.MoveToImmutable(), plan.Renames);
-        }, cancellationToken).ConfigureAwait(false);
+            return new SyncPreview(sync.Name, string.Join(", ", sync.Sources), sync.Destination, tables.MoveToImmutable(), plan.Renames)
+            {
+                FailedSources = plan.FailedSources,
+            };
+        }
+
+        var sharded = project.GetSync(syncName);
+        return sharded.IsSharded
+            ? await WithShardedPlanAsync(sharded, options, (_, destination, plan) => Preview(sharded, destination, plan), cancellationToken).ConfigureAwait(false)
+            : await WithPlanAsync(syncName, options, (sync, _, destination, plan) => Preview(sync, destination, plan), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The stream states stored for sync <paramref name="syncName"/> in its destination (<c>nagare state list</c>).</summary>
@@ -183,6 +210,62 @@ public sealed class SyncRunner
             {
                 await destinationConnection.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Opens the connections of a sync over several sources, plans it with one discovery per source (a source that
+    /// cannot be discovered is reported in the plan, not thrown), runs <paramref name="work"/>, and closes them.
+    /// </summary>
+    private async Task<T> WithShardedPlanAsync<T>(SyncConfig sync, SyncRunOptions options, Func<IReadOnlyList<(string Connection, ISource Source)>, IDestination, ReplicationPlan, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (sync.Sources.Contains(sync.Destination, StringComparer.Ordinal))
+        {
+            throw new NagareException($"Sync '{sync.Name}': destination '{sync.Destination}' is also one of its sources; a sync over several sources writes into another connection.");
+        }
+
+        var destinationConfig = project.GetConnection(sync.Destination);
+        var opened = new List<IConnection>();
+        try
+        {
+            var destination = Track(registry.Create(project, sync.Destination, time, options.LockWait)) as IDestination
+                ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Destination}' ({destinationConfig.Type}) cannot be written to.");
+            var sources = new List<(string, ISource)>(sync.Sources.Length);
+            foreach (var name in sync.Sources)
+            {
+                var config = project.GetConnection(name);
+                sources.Add((name, Track(registry.Create(project, name, time, options.LockWait)) as ISource
+                    ?? throw new NagareException($"Sync '{sync.Name}': connection '{name}' ({config.Type}) cannot be read from.")));
+            }
+
+            var plan = await ReplicationPlanner.PlanAsync(sync, sources, destination, new PlanOptions(options.Select, options.FullRefresh, options.Vars), cancellationToken).ConfigureAwait(false);
+            if (plan.Tables.IsEmpty && plan.FailedSources.IsEmpty)
+            {
+                throw NothingSelected(sync, plan, options);
+            }
+
+            if (plan.Tables.FirstOrDefault(t => t.Sources.Any(s => s.Filter is not null) && !sources.First(s => s.Item1 == t.Connection).Item2.Capabilities.SupportsFilterPushdown) is { } filtered)
+            {
+                throw new NagareException($"Sync '{sync.Name}': connection '{filtered.Connection}' ({project.GetConnection(filtered.Connection!).Type}) cannot filter rows where it reads them, so the filter of {filtered.SourceLabel} cannot be applied.")
+                {
+                    Hint = "Remove 'filter:' from the stream, or filter in a model after the sync.",
+                };
+            }
+
+            return await work(sources, destination, plan).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var connection in opened)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        IConnection Track(IConnection connection)
+        {
+            opened.Add(connection);
+            return connection;
         }
     }
 

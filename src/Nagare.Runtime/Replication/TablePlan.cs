@@ -24,8 +24,17 @@ public sealed record TablePlan(
     StreamConfig Config,
     bool IsFanIn)
 {
-    /// <summary>The key the sync state is stored under.</summary>
-    public string StateKey => Target.ToString();
+    /// <summary>
+    /// In a sync over several source connections, the one this table's streams are read from (each connection's
+    /// streams into a table are a table plan of their own, writing only their rows); null in a sync over one.
+    /// </summary>
+    public string? Connection { get; init; }
+
+    /// <summary>The key the sync state is stored under: the table, and in a sync over several connections <c>@connection</c>.</summary>
+    public string StateKey => Connection is null ? Target.ToString() : $"{Target}@{Connection}";
+
+    /// <summary>The rows this table plan owns when other plans load the same table (see <see cref="Connection"/>), or null.</summary>
+    public WriteScope? Scope => Connection is null ? null : new WriteScope(Columns[^1].Name, Connection + ":");
 
     /// <summary>Whether a run reads past the stored cursor (and not every row): a cursor, in a mode other than full refresh.</summary>
     public bool UsesCursor => Cursor is not null && Mode != WriteMode.FullRefresh;
@@ -34,5 +43,7 @@ public sealed record TablePlan(
     public ChunkPlan? Chunking { get; init; }
 
     /// <summary>The source stream names, for messages: one name, or the first and a count.</summary>
-    public string SourceLabel => Sources.Length == 1 ? Sources[0].Stream.Id.ToString() : $"{Sources[0].Stream.Id} (+{Sources.Length - 1} more)";
+    public string SourceLabel => Sources.Length == 1 ? First : $"{First} (+{Sources.Length - 1} more)";
+
+    private string First => Connection is null ? Sources[0].Stream.Id.ToString() : $"{Connection}:{Sources[0].Stream.Id}";
 }

@@ -14,7 +14,7 @@ public static class SyncsApi
 {
     /// <summary>A sync as listed; one whose file has problems has an empty source and destination, no streams and its <paramref name="Problem"/>.</summary>
     /// <param name="Name">The sync's name.</param>
-    /// <param name="Source">Its source connection.</param>
+    /// <param name="Source">Its source connection (several, comma-separated, for a sync over several).</param>
     /// <param name="Destination">Its destination connection.</param>
     /// <param name="TargetSchema">The schema it writes into, when set.</param>
     /// <param name="Streams">How many stream entries it has.</param>
@@ -42,7 +42,7 @@ public static class SyncsApi
         {
             var project = HealthApi.Server(context).Project;
             var items = project.Syncs.Values
-                .Select(s => new SyncView(s.Name, s.Source, s.Destination, s.TargetSchema, s.Streams.Length, Path.GetRelativePath(project.Root, s.Location.File)))
+                .Select(s => new SyncView(s.Name, string.Join(", ", s.Sources), s.Destination, s.TargetSchema, s.Streams.Length, Path.GetRelativePath(project.Root, s.Location.File)))
                 .Concat(project.Broken.Where(b => b.Kind == "sync").Select(b => new SyncView(
                     b.Name, string.Empty, string.Empty, null, 0, Path.GetRelativePath(project.Root, b.File), Redaction.Redact(Relative(project, b.Problem.Message)))))
                 .OrderBy(v => v.Name, StringComparer.Ordinal);

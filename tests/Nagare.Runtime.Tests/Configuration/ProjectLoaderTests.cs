@@ -223,6 +223,65 @@ public sealed class ProjectLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_ConnectionWithShards_DefinesOneConnectionPerShardAndSyncsReadThemAll()
+    {
+        project.Write("connections/app.yml", "name: app\ntype: postgres\nhost: db1\nuser: etl\nshards:\n  - database: app_01\n  - { name: east, host: db2, database: app_02 }\n");
+        project.Write("syncs/s.yml", "name: s\nsources: [app, inbox]\nstreams:\n  - select: \"*\"\n");
+
+        var config = ProjectLoader.Load(project.Root, environment: Env());
+
+        Assert.Equal(["app.app_01", "app.east"], config.Connections["app"].Shards.ToArray());
+        Assert.Equal(("db1", "app_01", "app"), (config.Connections["app.app_01"].GetString("host"), config.Connections["app.app_01"].GetString("database"), config.Connections["app.app_01"].Template));
+        Assert.Equal(("db2", "app_02", "etl"), (config.Connections["app.east"].GetString("host"), config.Connections["app.east"].GetString("database"), config.Connections["app.east"].GetString("user")));
+        Assert.Equal(["app.app_01", "app.east", "inbox"], config.Syncs["s"].Sources.ToArray());
+        Assert.Equal("app.app_01", config.Syncs["s"].Source);
+    }
+
+    [Fact]
+    public void Load_ShardWithoutItsRequiredKey_NamesTheEntry()
+    {
+        project.Write("connections/app.yml", "name: app\ntype: postgres\nuser: etl\nshards:\n  - database: app_01\n  - { name: east, host: db2 }\n");
+
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: Env()).GetConnection("app"));
+
+        Assert.True(e.Message.Contains("shards[1].database: is required for a postgres connection", StringComparison.Ordinal), e.Message);
+    }
+
+    [Fact]
+    public void Load_SyncWithSourceAndSources_SaysToListThemAllUnderSources()
+    {
+        project.Write("syncs/s.yml", "name: s\nsource: inbox\nsources: [inbox]\nstreams:\n  - select: \"*\"\n");
+
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: Env()));
+
+        Assert.Equal("source", e.Key);
+        Assert.Contains("and 'sources:' cannot both be given: list every connection under 'sources:'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SyncListingAConnectionTwice_IsAnError()
+    {
+        project.Write("connections/app.yml", "name: app\ntype: postgres\nhost: db1\nuser: etl\nshards:\n  - database: a\n  - database: b\n");
+        project.Write("syncs/s.yml", "name: s\nsources: [app, app.b]\nstreams:\n  - select: \"*\"\n");
+
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: Env()));
+
+        Assert.Contains("connection 'app.b' is listed twice", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_TemplateAsOneConnection_SaysItIsATemplateAndNamesAShard()
+    {
+        project.Write("connections/app.yml", "name: app\ntype: postgres\nhost: db1\nuser: etl\nshards:\n  - database: a\n  - database: b\n");
+        var config = ProjectLoader.Load(project.Root, environment: Env());
+
+        var e = Assert.Throws<Nagare.Core.NagareException>(() => Nagare.Runtime.Connections.ConnectorRegistry.Default.Create(config, "app", TimeProvider.System));
+
+        Assert.Equal("Connection 'app' is a template of 2 shards (app.a, app.b): a sync with source 'app' reads them all; anything else names one shard.", e.Message);
+        Assert.Equal("Use one of them, e.g. app.a.", e.Hint);
+    }
+
+    [Fact]
     public void Load_IncrementalWithoutCursor_IsAnError()
     {
         project.Write("syncs/s.yml", "name: s\nsource: inbox\nstreams:\n  - select: \"*\"\n    mode: incremental\n");

@@ -84,6 +84,12 @@ describe("reading sync files", () => {
     expect(() => readYaml('a: "open\n')).toThrow(/line 1/);
   });
 
+  it("leaves a sync over several sources to its file, since the form edits one source", () => {
+    expect(() => syncFromDocument(readYaml("sources: [shard1, shard2]\nstreams:\n  - select: public.orders\n"), "shards")).toThrow(
+      "sources: a sync over several source connections is edited in its file",
+    );
+  });
+
   it("round-trips a hand-written sync through the form, keeping what the form does not edit", () => {
     const form = syncFromDocument(readYaml(init), "example");
     expect(form.source).toBe("app_db");

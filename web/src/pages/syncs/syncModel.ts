@@ -130,6 +130,8 @@ export function syncFromDocument(doc: YamlValue, fileStem: string): SyncForm {
   if (!isMap(doc)) throw new UnsupportedSync("the file is not a mapping of keys");
   const streams = doc.streams;
   if (streams !== undefined && streams !== null && !Array.isArray(streams)) throw new UnsupportedSync("streams: a list is expected");
+  // The form edits one source; a list would be lost on saving.
+  if (doc.sources !== undefined) throw new UnsupportedSync("sources: a sync over several source connections is edited in its file");
   return {
     name: text(doc.name) || fileStem,
     source: text(doc.source),

@@ -1,0 +1,214 @@
+using Nagare.Core.Connectors;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
+using Nagare.Runtime.Replication;
+using Nagare.Runtime.Tests.Infrastructure;
+using Nagare.Testing;
+using Npgsql;
+
+namespace Nagare.Runtime.Tests.Replication;
+
+/// <summary>
+/// One sync over several source connections (a template's shards, real PostgreSQL databases and MariaDB databases):
+/// same-named tables land in one warehouse table with <c>_source</c> naming connection and table, each connection
+/// loads, fails and keeps its state alone, and a full refresh or delete detection touches only that connection's rows.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class ShardedSyncTests : IAsyncLifetime
+{
+    private readonly TempProject project = new();
+    private readonly string prefix = "nagare_shard_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<string> databases = [];
+
+    public Task InitializeAsync()
+    {
+        project.Write("nagare.yml", "name: t\n");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var database in databases)
+        {
+            await AdminAsync($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+        }
+
+        project.Dispose();
+    }
+
+    [Fact]
+    public async Task Sync_FourPostgresShards_OneTablePerShapeWithSourceColumn()
+    {
+        await ShardsAsync("a", "b", "c", "d");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: \"public.*\"\n");
+
+        var summary = await RunAsync();
+
+        Assert.True(summary.Succeeded, string.Join("; ", summary.Streams.Select(s => s.Message)));
+        Assert.Equal(
+            ["pg.a:public.orders", "pg.b:public.orders", "pg.c:public.orders", "pg.d:public.orders"],
+            summary.Streams.Where(s => s.Table == "lake.orders").Select(s => s.Stream).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["1|a-1|pg.a:public.orders", "1|b-1|pg.b:public.orders", "1|c-1|pg.c:public.orders", "1|d-1|pg.d:public.orders",
+             "2|a-2|pg.a:public.orders", "2|b-2|pg.b:public.orders", "2|c-2|pg.c:public.orders", "2|d-2|pg.d:public.orders"],
+            project.QueryWarehouse("SELECT id, note, _source FROM lake.orders ORDER BY id, _source"));
+        Assert.Equal(["4"], project.QueryWarehouse("SELECT count(*) FROM lake.customers"));
+    }
+
+    [Fact]
+    public async Task Sync_OneShardUnreachable_OthersLoadAndItsRowsStay()
+    {
+        await ShardsAsync("a", "b");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: public.orders\n");
+        Assert.True((await RunAsync()).Succeeded);
+        await ExecuteAsync("b", "INSERT INTO orders VALUES (3, 'b-3')");
+        await AdminAsync($"DROP DATABASE \"{prefix}_a\" WITH (FORCE)");
+
+        var summary = await RunAsync();
+
+        Assert.False(summary.Succeeded);
+        var failed = Assert.Single(summary.Streams, s => s.Status == StreamStatus.Failed);
+        Assert.Equal("pg.a:*", failed.Stream);
+        Assert.Contains($"{prefix}_a", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            ["pg.a:public.orders|2", "pg.b:public.orders|3"],
+            project.QueryWarehouse("SELECT _source, count(*) FROM lake.orders GROUP BY _source ORDER BY _source"));
+    }
+
+    [Fact]
+    public async Task Sync_IncrementalPerShard_StateKeptPerShardAndOnlyNewRowsRead()
+    {
+        await ShardsAsync("a", "b");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: public.orders\n    mode: incremental\n    cursor: id\n");
+        Assert.Equal(4, (await RunAsync()).RowsWritten);
+        await ExecuteAsync("b", "INSERT INTO orders VALUES (3, 'b-3'), (4, 'b-4')");
+
+        var second = await RunAsync();
+
+        Assert.True(second.Succeeded);
+        Assert.Equal([("pg.a:public.orders", 0L), ("pg.b:public.orders", 2L)], second.Streams.Select(s => (s.Stream, s.RowsWritten)).Order());
+        var states = await new SyncRunner(ProjectLoader.Load(project.Root), ConnectorRegistry.Default, TimeProvider.System).ListStatesAsync("s", CancellationToken.None);
+        Assert.Equal(["lake.orders@pg.a", "lake.orders@pg.b"], states.Select(s => s.Stream).Order(StringComparer.Ordinal));
+        Assert.Equal(["6"], project.QueryWarehouse("SELECT count(*) FROM lake.orders"));
+    }
+
+    [Fact]
+    public async Task Sync_FullRefreshWithSoftDeletes_MarksOnlyThatShardsMissingRows()
+    {
+        await ShardsAsync("a", "b");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: public.orders\n    delete_detection: soft\n");
+        Assert.True((await RunAsync()).Succeeded);
+        await ExecuteAsync("a", "DELETE FROM orders WHERE id = 1");
+        await ExecuteAsync("b", "UPDATE orders SET note = 'b-2 changed' WHERE id = 2");
+
+        var summary = await RunAsync();
+
+        Assert.True(summary.Succeeded, string.Join("; ", summary.Streams.Select(s => s.Message)));
+        Assert.Equal(
+            ["1|a-1|pg.a:public.orders|True", "1|b-1|pg.b:public.orders|False", "2|a-2|pg.a:public.orders|False", "2|b-2 changed|pg.b:public.orders|False"],
+            project.QueryWarehouse("SELECT id, note, _source, _deleted_at IS NOT NULL FROM lake.orders ORDER BY id, _source"));
+    }
+
+    [Fact]
+    public async Task Sync_FullRefreshOfOneShardBySelect_LeavesTheOtherShardsRows()
+    {
+        await ShardsAsync("a", "b");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: public.orders\n");
+        Assert.True((await RunAsync()).Succeeded);
+        await ExecuteAsync("a", "DELETE FROM orders; INSERT INTO orders VALUES (9, 'a-9')");
+        await ExecuteAsync("b", "DELETE FROM orders");
+
+        var summary = await RunAsync(new SyncRunOptions(Select: "pg.a:*"));
+
+        Assert.Equal(["pg.a:public.orders"], summary.Streams.Select(s => s.Stream));
+        Assert.Equal(
+            ["1|pg.b:public.orders", "2|pg.b:public.orders", "9|pg.a:public.orders"],
+            project.QueryWarehouse("SELECT id, _source FROM lake.orders ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Sync_ShardsIntoDestinationWithoutScopedWrites_RefusesFullRefreshSayingWhy()
+    {
+        await ShardsAsync("a", "b");
+        project.Write("connections/out.yml", "name: out\ntype: sqlite\npath: out.db\n");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\nstreams:\n  - select: public.orders\n");
+
+        var error = await Assert.ThrowsAsync<Nagare.Core.NagareException>(() => RunAsync());
+
+        Assert.Equal(
+            "Sync 's': pg.a:public.orders would replace only the rows of 'pg.a' in orders (mode full_refresh), which destination 'out' (sqlite) cannot do.",
+            error.Message);
+        Assert.Equal("Load a sync over several sources into the warehouse, or use mode append, incremental or merge without delete detection.", error.Hint);
+    }
+
+    [MySqlFact]
+    public async Task Sync_PostgresAndMariaDbShardsListedUnderSources_LandInOneTable()
+    {
+        await ShardsAsync("a", "b");
+        await using var m1 = await TestMySql.CreateAsync("rt_shard");
+        await using var m2 = await TestMySql.CreateAsync("rt_shard");
+        foreach (var my in new[] { m1, m2 })
+        {
+            await my.ExecuteAsync($"CREATE TABLE orders (id INT PRIMARY KEY, note VARCHAR(20)); INSERT INTO orders VALUES (1, '{my.Database}');");
+        }
+
+        var template = m1.ConnectionYaml("my", "mariadb").Replace($"database: {m1.Database}\n", string.Empty, StringComparison.Ordinal);
+        project.Write("connections/my.yml", $"{template}shards:\n  - database: {m1.Database}\n  - {{ name: second, database: {m2.Database} }}\n");
+        project.Write("syncs/s.yml", "name: s\nsources: [pg, my]\ntarget_schema: lake\nstreams:\n  - select: \"*.orders\"\n    mode: merge\n");
+
+        var summary = await RunAsync(environment: name => name == "MYSQL_TEST_PASSWORD" ? m1.Password : Environment.GetEnvironmentVariable(name));
+
+        Assert.True(summary.Succeeded, string.Join("; ", summary.Streams.Select(s => s.Message)));
+        Assert.Equal(
+            [$"my.{m1.Database}:{m1.Database}.orders|1", $"my.second:{m2.Database}.orders|1", "pg.a:public.orders|2", "pg.b:public.orders|2"],
+            project.QueryWarehouse("SELECT _source, count(*) FROM lake.orders GROUP BY _source ORDER BY _source"));
+    }
+
+    private async Task<SyncSummary> RunAsync(SyncRunOptions? options = null, Func<string, string?>? environment = null)
+    {
+        var config = ProjectLoader.Load(project.Root, environment: environment);
+        return await new SyncRunner(config, ConnectorRegistry.Default, TimeProvider.System).RunAsync("s", options ?? new SyncRunOptions(), CancellationToken.None);
+    }
+
+    /// <summary>Creates a database per shard with tables orders and customers, and a template connection <c>pg</c> over them.</summary>
+    private async Task ShardsAsync(params string[] shards)
+    {
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var yaml = $"name: pg\ntype: postgres\nhost: {b.Host}\nport: {b.Port}\nuser: {b.Username}\nsslmode: disable\nshards:\n";
+        foreach (var shard in shards)
+        {
+            var database = $"{prefix}_{shard}";
+            await AdminAsync($"CREATE DATABASE \"{database}\"");
+            databases.Add(database);
+            await ExecuteAsync(shard, $"""
+                CREATE TABLE orders (id int PRIMARY KEY, note text);
+                INSERT INTO orders VALUES (1, '{shard}-1'), (2, '{shard}-2');
+                CREATE TABLE customers (id int PRIMARY KEY, name text);
+                INSERT INTO customers VALUES (1, '{shard}');
+                """);
+            yaml += $"  - {{ name: {shard}, database: {database} }}\n";
+        }
+
+        project.Write("connections/pg.yml", yaml);
+    }
+
+    private static string ConnectionString => Environment.GetEnvironmentVariable("NAGARE_TEST_PG")
+        ?? throw new InvalidOperationException("set NAGARE_TEST_PG or run scripts/test (it starts a PostgreSQL server for the tests)");
+
+    private static async Task AdminAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task ExecuteAsync(string shard, string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = $"{prefix}_{shard}", Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
