@@ -25,6 +25,9 @@ namespace Nagare.Connectors.ObjectStorage;
 public sealed class S3ObjectStore : IDisposable
 {
     private const int MaxParts = 10_000;
+
+    /// <summary>The largest object S3 copies in one request: 5 GiB.</summary>
+    private const long MaxSingleCopy = 5L << 30;
     private readonly IAmazonS3 _client;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _uploads;
@@ -208,6 +211,86 @@ public sealed class S3ObjectStore : IDisposable
         }
         while (token is not null);
     }
+
+    /// <summary>
+    /// Copies object <paramref name="sourceKey"/> (of <paramref name="size"/> bytes) to <paramref name="targetKey"/> in the
+    /// same bucket, on the server: no byte passes through this process. The target appears whole or not at all. An
+    /// object larger than a single copy allows (5 GiB) is copied as a multipart upload of ranges, aborted on failure.
+    /// </summary>
+    public async Task CopyAsync(string sourceKey, string targetKey, long size, CancellationToken cancellationToken)
+    {
+        if (size <= MaxSingleCopy)
+        {
+            await SendAsync($"copy of {sourceKey} to {targetKey}", ct => _client.CopyObjectAsync(new CopyObjectRequest
+            {
+                SourceBucket = Options.Bucket,
+                SourceKey = sourceKey,
+                DestinationBucket = Options.Bucket,
+                DestinationKey = targetKey,
+            }, ct), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var partSize = Math.Max(Options.PartSize, (size + MaxParts - 1) / MaxParts);
+        var parts = (int)((size + partSize - 1) / partSize);
+        var initiate = new InitiateMultipartUploadRequest { BucketName = Options.Bucket, Key = targetKey };
+        var uploadId = (await SendAsync($"start of the multipart copy to {targetKey}", ct => _client.InitiateMultipartUploadAsync(initiate, ct), cancellationToken).ConfigureAwait(false)).UploadId;
+        try
+        {
+            var etags = new ConcurrentDictionary<int, string>();
+            await Parallel.ForAsync(1, parts + 1, new ParallelOptions { MaxDegreeOfParallelism = Options.ParallelUploads, CancellationToken = cancellationToken }, async (number, ct) =>
+            {
+                var first = (number - 1) * partSize;
+                var last = Math.Min(first + partSize, size) - 1;
+                etags[number] = (await SendAsync($"copy of part {number} of {parts} to {targetKey}", token => _client.CopyPartAsync(new CopyPartRequest
+                {
+                    SourceBucket = Options.Bucket,
+                    SourceKey = sourceKey,
+                    DestinationBucket = Options.Bucket,
+                    DestinationKey = targetKey,
+                    UploadId = uploadId,
+                    PartNumber = number,
+                    FirstByte = first,
+                    LastByte = last,
+                }, token), ct).ConfigureAwait(false)).ETag;
+            }).ConfigureAwait(false);
+            var complete = new CompleteMultipartUploadRequest
+            {
+                BucketName = Options.Bucket,
+                Key = targetKey,
+                UploadId = uploadId,
+                PartETags = etags.OrderBy(p => p.Key).Select(p => new PartETag(p.Key, p.Value)).ToList(),
+            };
+            await SendAsync($"completion of the multipart copy to {targetKey}", ct => _client.CompleteMultipartUploadAsync(complete, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var abort = await AbortAsync(targetKey, uploadId).ConfigureAwait(false);
+            if (abort is null || e is not ConnectorException failure)
+            {
+                throw;
+            }
+
+            throw new ConnectorException($"{e.Message}; {abort}", e) { IsTransient = failure.IsTransient, Hint = failure.Hint };
+        }
+    }
+
+    /// <summary>The bytes of the small object <paramref name="key"/> (state, a commit record), or null when there is no such object.</summary>
+    public Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken) =>
+        SendAsync<byte[]?>($"download of {key}", async ct =>
+        {
+            try
+            {
+                using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = key }, ct).ConfigureAwait(false);
+                using var bytes = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(bytes, ct).ConfigureAwait(false);
+                return bytes.ToArray();
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is "NoSuchKey" or "NotFound" or null or "")
+            {
+                return null;
+            }
+        }, cancellationToken);
 
     /// <summary>Opens object <paramref name="key"/> for reading; the caller disposes the stream.</summary>
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
