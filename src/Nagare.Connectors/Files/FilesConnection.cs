@@ -62,7 +62,7 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
     /// <inheritdoc/>
     public ISqlDialect? Dialect => null;
 
-    /// <summary>The root folder, absolute.</summary>
+    /// <summary>The root folder, absolute, or the <c>s3://bucket/prefix/</c> location.</summary>
     public string Root => _catalog.Root;
 
     private FileFormat? Format { get; }

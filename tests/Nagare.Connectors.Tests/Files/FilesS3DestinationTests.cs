@@ -115,8 +115,7 @@ public sealed class FilesS3DestinationTests
     {
         await using var server = await S3rverServer.StartAsync("out");
         await using var proxy = new S3FaultProxy(server.Endpoint);
-        var storage = server.Options("out", "exports") with { Endpoint = proxy.Endpoint, Retries = 0, ParallelUploads = 1 };
-        await using var s3 = Connection(new FilesConnectorOptions("s3", "csv") { MaxRowsPerFile = 2 }, storage);
+        await using var s3 = Proxied(server, proxy, retries: 0);
         await WriteAsync(s3, "s", WriteMode.Incremental, State("3"), [Rows(1, 3)]);
         var before = await ContentsAsync(server);
         proxy.FailOnce((method, url) => method == "PUT" && url.Contains("/parts/s/s_00004.csv", StringComparison.Ordinal));
@@ -128,7 +127,7 @@ public sealed class FilesS3DestinationTests
             @"Nothing was committed: the files and state under s3://out/exports/ are as before\.$",
             e.Message);
         Assert.Equal(before, await ContentsAsync(server));
-        await using var fresh = Connection(new FilesConnectorOptions("s3", "csv"), server.Options("out", "exports"));
+        await using var fresh = Direct(server);
         Assert.Equal("3", (await fresh.LoadStateAsync("sync", "s", CancellationToken.None))!.Cursor);
     }
 
@@ -137,8 +136,7 @@ public sealed class FilesS3DestinationTests
     {
         await using var server = await S3rverServer.StartAsync("out");
         await using var proxy = new S3FaultProxy(server.Endpoint);
-        var storage = server.Options("out", "exports") with { Endpoint = proxy.Endpoint, Retries = 1, ParallelUploads = 1 };
-        await using var s3 = Connection(new FilesConnectorOptions("s3", "csv") { MaxRowsPerFile = 2 }, storage);
+        await using var s3 = Proxied(server, proxy, retries: 1);
         await WriteAsync(s3, "s", WriteMode.FullRefresh, null, [Rows(1, 3)]);
         await WriteAsync(s3, "s", WriteMode.Incremental, State("3"), []);
         var before = await ContentsAsync(server);
@@ -158,7 +156,7 @@ public sealed class FilesS3DestinationTests
         var after = await ContentsAsync(server);
         Assert.Equal(before, after.Where(f => !f.Key.StartsWith("exports/.nagare-", StringComparison.Ordinal)).ToDictionary());
         Assert.Equal(["s/s_00001.csv"], after.Keys.Where(k => k.StartsWith("exports/.nagare-", StringComparison.Ordinal)).Select(k => k[(k.IndexOf("/parts/", StringComparison.Ordinal) + 7)..]));
-        await using var fresh = Connection(new FilesConnectorOptions("s3", "csv"), server.Options("out", "exports"));
+        await using var fresh = Direct(server);
         var stream = await FilesTestKit.StreamAsync(fresh, "s");
         Assert.Equal(["1", "2", "3"], (await FilesTestKit.ReadAllAsync(fresh.ReadAsync(new ReadRequest(stream, [stream.Find("id")!]), CancellationToken.None))).Select(r => Convert.ToString(r[0], System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
         Assert.Equal("3", (await fresh.LoadStateAsync("sync", "s", CancellationToken.None))!.Cursor);
@@ -169,15 +167,14 @@ public sealed class FilesS3DestinationTests
     {
         await using var server = await S3rverServer.StartAsync("out");
         await using var proxy = new S3FaultProxy(server.Endpoint);
-        var storage = server.Options("out", "exports") with { Endpoint = proxy.Endpoint, Retries = 0, ParallelUploads = 1 };
-        await using var s3 = Connection(new FilesConnectorOptions("s3", "csv") { MaxRowsPerFile = 2 }, storage);
+        await using var s3 = Proxied(server, proxy, retries: 0);
         await WriteAsync(s3, "s", WriteMode.Incremental, State("3"), [Rows(1, 3)]);
         // The copy of the second new part into place fails: the commit is recorded, its parts staged.
         proxy.FailOnce((method, url) => method == "PUT" && url.Contains("/exports/s/s_00004.csv", StringComparison.Ordinal) && !url.Contains(".nagare-", StringComparison.Ordinal));
 
         var e = await Assert.ThrowsAsync<ConnectorException>(() => WriteAsync(s3, "s", WriteMode.Incremental, State("6"), [Rows(4, 6)]));
         var between = await server.KeysAsync("out");
-        await using var next = Connection(new FilesConnectorOptions("s3", "csv"), server.Options("out", "exports"));
+        await using var next = Direct(server);
         var stateBefore = await next.ListStatesAsync("sync", CancellationToken.None);
         var state = await next.LoadStateAsync("sync", "s", CancellationToken.None);
 
@@ -194,6 +191,13 @@ public sealed class FilesS3DestinationTests
 
     private static FilesConnection Connection(FilesConnectorOptions options, Nagare.Connectors.ObjectStorage.ObjectStorageOptions storage) =>
         new("out", options with { Root = storage.Display, ObjectStorage = storage });
+
+    /// <summary>CSV parts of two rows, uploaded one request at a time through <paramref name="proxy"/>.</summary>
+    private static FilesConnection Proxied(S3rverServer server, S3FaultProxy proxy, int retries) =>
+        Connection(new FilesConnectorOptions("s3", "csv") { MaxRowsPerFile = 2 }, server.Options("out", "exports") with { Endpoint = proxy.Endpoint, Retries = retries, ParallelUploads = 1 });
+
+    /// <summary>A new connection on the same prefix, straight to the server: what the next run sees.</summary>
+    private static FilesConnection Direct(S3rverServer server) => Connection(new FilesConnectorOptions("s3", "csv"), server.Options("out", "exports"));
 
     private static StreamState State(string cursor) => new(cursor, "id", [], ImmutableDictionary<string, string>.Empty);
 
