@@ -132,7 +132,7 @@ public sealed class FilesS3DestinationTests
     }
 
     [S3Fact]
-    public async Task Commit_ServerGoesAwayMidUpload_LeavesThePreviousFilesAndState_WithStagedPartsHidden()
+    public async Task Commit_ServerGoesAwayMidUpload_LeavesThePreviousFilesAndState_WithStagedPartsHiddenForADay()
     {
         await using var server = await S3rverServer.StartAsync("out");
         await using var proxy = new S3FaultProxy(server.Endpoint);
@@ -160,6 +160,10 @@ public sealed class FilesS3DestinationTests
         var stream = await FilesTestKit.StreamAsync(fresh, "s");
         Assert.Equal(["1", "2", "3"], (await FilesTestKit.ReadAllAsync(fresh.ReadAsync(new ReadRequest(stream, [stream.Find("id")!]), CancellationToken.None))).Select(r => Convert.ToString(r[0], System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
         Assert.Equal("3", (await fresh.LoadStateAsync("sync", "s", CancellationToken.None))!.Cursor);
+        Assert.Contains(await server.KeysAsync("out"), k => k.StartsWith("exports/.nagare-", StringComparison.Ordinal));
+        await using var dayLater = Direct(server, new LaterClock(TimeSpan.FromHours(25)));
+        Assert.Equal("3", (await dayLater.LoadStateAsync("sync", "s", CancellationToken.None))!.Cursor);
+        Assert.Equal(before.Keys, await server.KeysAsync("out"));
     }
 
     [S3Fact]
@@ -189,15 +193,15 @@ public sealed class FilesS3DestinationTests
             [System.Text.Encoding.UTF8.GetString(await server.DownloadAsync("out", "exports/s/s_00003.csv")), System.Text.Encoding.UTF8.GetString(await server.DownloadAsync("out", "exports/s/s_00004.csv"))]);
     }
 
-    private static FilesConnection Connection(FilesConnectorOptions options, Nagare.Connectors.ObjectStorage.ObjectStorageOptions storage) =>
-        new("out", options with { Root = storage.Display, ObjectStorage = storage });
+    private static FilesConnection Connection(FilesConnectorOptions options, Nagare.Connectors.ObjectStorage.ObjectStorageOptions storage, TimeProvider? time = null) =>
+        new("out", options with { Root = storage.Display, ObjectStorage = storage }, time);
 
     /// <summary>CSV parts of two rows, uploaded one request at a time through <paramref name="proxy"/>.</summary>
     private static FilesConnection Proxied(S3rverServer server, S3FaultProxy proxy, int retries) =>
         Connection(new FilesConnectorOptions("s3", "csv") { MaxRowsPerFile = 2 }, server.Options("out", "exports") with { Endpoint = proxy.Endpoint, Retries = retries, ParallelUploads = 1 });
 
     /// <summary>A new connection on the same prefix, straight to the server: what the next run sees.</summary>
-    private static FilesConnection Direct(S3rverServer server) => Connection(new FilesConnectorOptions("s3", "csv"), server.Options("out", "exports"));
+    private static FilesConnection Direct(S3rverServer server, TimeProvider? time = null) => Connection(new FilesConnectorOptions("s3", "csv"), server.Options("out", "exports"), time);
 
     private static StreamState State(string cursor) => new(cursor, "id", [], ImmutableDictionary<string, string>.Empty);
 
@@ -228,4 +232,10 @@ public sealed class FilesS3DestinationTests
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The system's clock, <paramref name="ahead"/> later: what a run a day after a failure sees.</summary>
+    private sealed class LaterClock(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + ahead;
+    }
 }
