@@ -131,6 +131,33 @@ internal sealed class FileNameTemplate
         return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant);
     }
 
+    /// <summary>
+    /// The folder (relative, ending in <c>/</c>, or empty) every file of <see cref="SetPattern"/> lies in: the
+    /// template's text up to the last <c>/</c> before its first placeholder that varies between files.
+    /// </summary>
+    public string SetFolder(FileNameValues values)
+    {
+        var fixedText = new StringBuilder();
+        foreach (var (literal, name, _) in _segments)
+        {
+            if (name is "date" or "part" || (name == "sync" && values.Sync is null))
+            {
+                break;
+            }
+
+            fixedText.Append(literal?.Replace('\\', '/') ?? name switch
+            {
+                "stream" => PathSafe(values.Stream),
+                "namespace" => PathSafe(values.Namespace ?? ""),
+                "sync" => PathSafe(values.Sync!),
+                _ => values.Extension,
+            });
+        }
+
+        var text = fixedText.ToString().TrimStart('/');
+        return text[..(text.LastIndexOf('/') + 1)];
+    }
+
     private static string PathSafe(string value) =>
         value.Replace('/', '_').Replace('\\', '_').Replace('\0', '_');
 }

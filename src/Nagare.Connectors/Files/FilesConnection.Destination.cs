@@ -10,21 +10,58 @@ namespace Nagare.Connectors.Files;
 public sealed partial class FilesConnection
 {
     /// <inheritdoc/>
-    /// <remarks>The columns of the table's current file set (any sync; files matched by column name), or null when it has none.</remarks>
-    public Task<StreamSchema?> DescribeAsync(StreamId table, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The columns of the table's current file set (any sync; files matched by column name), or null when it has none.
+    /// Under an S3 prefix the newest object of the set is downloaded and described.
+    /// </remarks>
+    public async Task<StreamSchema?> DescribeAsync(StreamId table, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         var (format, compression) = WriteFormat();
         var template = new FileNameTemplate(_options.FileNameTemplate);
         var values = new FileNameValues(table.Name, table.Namespace, null, default, FileKinds.Extension(format, compression));
-        var files = FilesStreamWriter.ExistingSet(Root, template.SetPattern(values));
-        if (files.Count == 0)
+        if (_objects is null)
         {
-            return Task.FromResult<StreamSchema?>(null);
+            var files = FilesStreamWriter.ExistingSet(Root, template.SetPattern(values));
+            if (files.Count == 0)
+            {
+                return null;
+            }
+
+            var paths = files.Select(f => Path.Combine(Root, f)).ToList();
+            return DescribeFiles(table, format, paths, paths.MaxBy(File.GetLastWriteTimeUtc)!);
         }
 
-        var paths = files.Select(f => Path.Combine(Root, f)).ToList();
-        var newest = paths.MaxBy(File.GetLastWriteTimeUtc)!;
+        var objects = await _objects.ExistingAsync(template.SetFolder(values), template.SetPattern(values), cancellationToken).ConfigureAwait(false);
+        if (objects.Count == 0)
+        {
+            return null;
+        }
+
+        var newest = objects.MaxBy(o => o.LastModified)!;
+        var copies = Directory.CreateTempSubdirectory("nagare-files-");
+        try
+        {
+            string copy;
+            try
+            {
+                copy = await _objects.DownloadAsync(newest, copies.FullName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ConnectorException or IOException)
+            {
+                throw Failure($"Cannot read the schema of '{Root}{newest.RelativePath}': {e.Message}", table.ToString(), e);
+            }
+
+            return DescribeFiles(table, format, [copy], Root + newest.RelativePath);
+        }
+        finally
+        {
+            copies.Delete(recursive: true);
+        }
+    }
+
+    private StreamSchema DescribeFiles(StreamId table, FileFormat format, List<string> paths, string shown)
+    {
         using var engine = OpenEngine();
         var call = FileScan.Call(format, null, paths, _options with { Header = _options.Header ?? true }, null, storeRejects: false);
         var columns = ImmutableArray.CreateBuilder<ColumnSchema>();
@@ -45,27 +82,29 @@ public sealed partial class FilesConnection
         }
         catch (DuckDbException e)
         {
-            throw Failure($"Cannot read the schema of '{newest}': {e.Message}", table.ToString(), e);
+            throw Failure($"Cannot read the schema of '{shown}': {e.Message}", table.ToString(), e);
         }
 
-        return Task.FromResult<StreamSchema?>(new StreamSchema(table, columns.ToImmutable(), [], []));
+        return new StreamSchema(table, columns.ToImmutable(), [], []);
     }
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<StoredStreamState>> ListStatesAsync(string syncName, CancellationToken cancellationToken) =>
-        _store is not null ? Task.FromResult<IReadOnlyList<StoredStreamState>>([]) : new FilesStateStore(Root).ListAsync(syncName, cancellationToken);
+        States().ListAsync(syncName, cancellationToken);
 
     /// <inheritdoc/>
     public Task<bool> ResetStateAsync(string syncName, string stream, CancellationToken cancellationToken) =>
-        new FilesStateStore(Root).RemoveAsync(syncName, stream, cancellationToken);
+        States().RemoveAsync(syncName, stream, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<StreamState?> LoadStateAsync(string syncName, string stream, CancellationToken cancellationToken)
     {
-        ThrowIfObjectStorage("keeping a sync's state");
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
-        return await new FilesStateStore(Root).LoadAsync(syncName, stream, cancellationToken).ConfigureAwait(false);
+        return await States().LoadAsync(syncName, stream, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Where the sync state lives: <c>_nagare_state/</c> in the folder or under the S3 prefix.</summary>
+    private FilesStateStore States() => _store is null ? new FilesStateStore(Root) : new FilesStateStore(_store);
 
     /// <summary>Once per connection object: finishes commits a crashed writer had decided, removes abandoned work.</summary>
     private Task RecoverAsync(CancellationToken cancellationToken)
@@ -74,7 +113,9 @@ public sealed partial class FilesConnection
         {
             if (_recovery is null || _recovery.IsFaulted || _recovery.IsCanceled)
             {
-                _recovery = FilesCommitJournal.RecoverAsync(Root, new FilesStateStore(Root), cancellationToken);
+                _recovery = _objects is null
+                    ? FilesCommitJournal.RecoverAsync(Root, States(), cancellationToken)
+                    : _objects.RecoverAsync(States(), cancellationToken);
             }
 
             return _recovery;
@@ -89,7 +130,6 @@ public sealed partial class FilesConnection
     public async Task<IStreamWriter> OpenWriterAsync(WriteRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ThrowIfObjectStorage("writing files");
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         var stream = request.Target.ToString();
         if (request.ProblemFor(Capabilities) is { } problem)
@@ -109,9 +149,12 @@ public sealed partial class FilesConnection
         var firstPart = 1;
         if (request.Mode != WriteMode.FullRefresh && template.HasPart)
         {
-            foreach (var present in FilesStreamWriter.ExistingSet(Root, setPattern))
+            var present = _objects is null
+                ? FilesStreamWriter.ExistingSet(Root, setPattern)
+                : (await _objects.ExistingAsync(template.SetFolder(values), setPattern, cancellationToken).ConfigureAwait(false)).Select(f => f.RelativePath);
+            foreach (var file in present)
             {
-                var match = setPattern.Match(present);
+                var match = setPattern.Match(file);
                 if (match.Groups["part"].Success && int.TryParse(match.Groups["part"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
                 {
                     firstPart = Math.Max(firstPart, number + 1);
@@ -119,9 +162,20 @@ public sealed partial class FilesConnection
             }
         }
 
-        Directory.CreateDirectory(Root);
-        var work = Path.Combine(Root, FileCatalog.WorkFolderPrefix + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
+        // In a folder the parts are written beside their final place, so the commit is a rename; for S3 they are
+        // written on local disk and uploaded at commit.
+        string work;
+        if (_objects is null)
+        {
+            Directory.CreateDirectory(Root);
+            work = Path.Combine(Root, FileCatalog.WorkFolderPrefix + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(work);
+        }
+        else
+        {
+            work = Directory.CreateTempSubdirectory("nagare-files-").FullName;
+        }
+
         try
         {
             var names = new PartNames(template, values, work, firstPart);
@@ -132,7 +186,7 @@ public sealed partial class FilesConnection
                 FileFormat.Parquet when _options.MaxBytesPerFile is null => new ParquetStreamSink(request.Columns, n, _options.MaxRowsPerFile, ParquetCodec(), stream, work),
                 FileFormat.Parquet => new ParquetPartSink(request.Columns, n, _options.MaxRowsPerFile, _options.MaxBytesPerFile, ParquetCodec(), stream, work),
                 _ => new TextPartSink(Encoder(format, request), n, _options.MaxRowsPerFile, _options.MaxBytesPerFile, compression == FileCompression.Gzip, writers, stream),
-            }, names, setPattern, new FilesStateStore(Root));
+            }, names, setPattern, States(), _objects is null ? null : (_objects, template.SetFolder(values)));
             return writer;
         }
         catch

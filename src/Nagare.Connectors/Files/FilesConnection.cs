@@ -5,14 +5,16 @@ using Nagare.DuckDb;
 namespace Nagare.Connectors.Files;
 
 /// <summary>
-/// A local folder as a source of file sets (CSV/TSV, JSON/NDJSON, Parquet, optionally gzip/zstd compressed, read by
-/// DuckDB) and as a destination of split, templated files written atomically. See <c>docs/connectors/files.md</c>.
+/// A local folder, or a prefix of an S3 bucket, as a source of file sets (CSV/TSV, JSON/NDJSON, Parquet, optionally
+/// gzip/zstd compressed, read by DuckDB) and as a destination of split, templated files committed atomically (in S3:
+/// staged, recorded, then copied in place; see <see cref="S3FileSet"/>). See <c>docs/connectors/files.md</c>.
 /// </summary>
 public sealed partial class FilesConnection : IRejectingSource, IStreamStateStore
 {
     private readonly FilesConnectorOptions _options;
     private readonly FileCatalog _catalog;
     private readonly ObjectStorage.S3ObjectStore? _store;
+    private readonly S3FileSet? _objects;
     private readonly TimeProvider _time;
     private readonly Lock _recoveryGate = new();
     private Task? _recovery;
@@ -43,6 +45,7 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
         }
 
         _store = options.ObjectStorage is { } storage ? new ObjectStorage.S3ObjectStore(storage, _time) : null;
+        _objects = _store is null ? null : new S3FileSet(_store, _time);
         _catalog = new FileCatalog(options.Root, options.Streams, _store);
     }
 
@@ -59,7 +62,7 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
     /// <inheritdoc/>
     public ISqlDialect? Dialect => null;
 
-    /// <summary>The root folder, absolute.</summary>
+    /// <summary>The root folder, absolute, or the <c>s3://bucket/prefix/</c> location.</summary>
     public string Root => _catalog.Root;
 
     private FileFormat? Format { get; }
@@ -113,19 +116,6 @@ public sealed partial class FilesConnection : IRejectingSource, IStreamStateStor
     {
         _store?.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Refuses what an object-storage location cannot do here (writing, keeping state).</summary>
-    private void ThrowIfObjectStorage(string what)
-    {
-        if (_store is not null)
-        {
-            throw new ConnectorException($"Connection '{Name}': {Root} is read-only in this version; {what} needs a local folder.")
-            {
-                Connection = Name,
-                Hint = "To write files to S3, use an activation with destination type: s3.",
-            };
-        }
     }
 
     private static DuckDbConnection OpenEngine()

@@ -25,7 +25,8 @@ public sealed record FilesConnectorOptions(string Root, string Format = "auto", 
     /// <summary>
     /// The bucket and prefix (and server, credentials) when the files are objects in S3 or an S3-compatible server
     /// (<c>path: s3://bucket/prefix</c>); null for a local folder. Objects are listed, and those a read needs are
-    /// streamed to temporary local files that DuckDB reads; the connection is then a source only.
+    /// streamed to temporary local files that DuckDB reads. Written files are made on local disk, uploaded under a
+    /// hidden prefix and copied into place at commit; sync state is kept under the prefix.
     /// </summary>
     public ObjectStorage.ObjectStorageOptions? ObjectStorage { get; init; }
 

@@ -7,7 +7,8 @@ namespace Nagare.Connectors.Files;
 /// Writes one stream into part files inside a work folder (<c>.nagare-…</c> under the root, on the same file system)
 /// and moves them into place at commit. Full refresh then replaces the stream's previous set of files (the files its
 /// template matches): the old set is renamed away, the new set moved in, the old set deleted; if moving in fails the
-/// old set is put back. Disposing without commit deletes the work folder.
+/// old set is put back. Under an S3 prefix the work folder is a local temporary folder and the commit is
+/// <see cref="S3FileSet.CommitAsync"/>'s. Disposing without commit deletes the work folder.
 /// </summary>
 internal sealed class FilesStreamWriter : IStreamWriter
 {
@@ -18,11 +19,13 @@ internal sealed class FilesStreamWriter : IStreamWriter
     private readonly PartNames _names;
     private readonly System.Text.RegularExpressions.Regex _setPattern;
     private readonly FilesStateStore _state;
+    private readonly (S3FileSet Files, string Folder)? _objects;
     private readonly FileStream _lock;
     private bool _done;
+    private bool _sinkClosed;
 
     public FilesStreamWriter(string root, WriteRequest request, string workFolder, Func<PartNames, IPartSink> sink, PartNames names,
-        System.Text.RegularExpressions.Regex setPattern, FilesStateStore state)
+        System.Text.RegularExpressions.Regex setPattern, FilesStateStore state, (S3FileSet Files, string Folder)? objects = null)
     {
         _root = root;
         _request = request;
@@ -30,6 +33,7 @@ internal sealed class FilesStreamWriter : IStreamWriter
         _names = names;
         _setPattern = setPattern;
         _state = state;
+        _objects = objects;
         _lock = FilesCommitJournal.Lock(workFolder);
         try
         {
@@ -60,12 +64,29 @@ internal sealed class FilesStreamWriter : IStreamWriter
     {
         ObjectDisposedException.ThrowIf(_done, this);
         await _sink.CompleteAsync(emptyPartIfNoRows: _request.Mode == WriteMode.FullRefresh, cancellationToken).ConfigureAwait(false);
-        await _sink.DisposeAsync().ConfigureAwait(false);
+        await CloseSinkAsync().ConfigureAwait(false);
         var parts = _names.Parts;
+        if (_objects is { } objects)
+        {
+            await objects.Files.CommitAsync(_request, objects.Folder, _setPattern, parts, state, _state, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await CommitLocallyAsync(parts, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        _done = true;
+        await _lock.DisposeAsync().ConfigureAwait(false);
+        DeleteWorkFolder();
+        return new WriteResult(_sink.Rows, _sink.Rows);
+    }
+
+    private async Task CommitLocallyAsync(IReadOnlyList<WrittenPart> parts, StreamState? state, CancellationToken cancellationToken)
+    {
         var replace = _request.Mode == WriteMode.FullRefresh;
         if (!replace)
         {
-            CheckNoneExists(parts);
+            ThrowIfPresent(StreamName, parts, relative => File.Exists(Final(relative)));
         }
 
         // The decision is recorded before anything moves: a crash from here on is rolled forward by the next run.
@@ -93,11 +114,6 @@ internal sealed class FilesStreamWriter : IStreamWriter
             // Not cancellable: the files are in, and the state must follow them (a crash here is rolled forward).
             await _state.SaveAsync(_request.SyncName, _request.StateKey, state, CancellationToken.None).ConfigureAwait(false);
         }
-
-        _done = true;
-        await _lock.DisposeAsync().ConfigureAwait(false);
-        DeleteWorkFolder();
-        return new WriteResult(_sink.Rows, _sink.Rows);
     }
 
     public async ValueTask DisposeAsync()
@@ -108,9 +124,19 @@ internal sealed class FilesStreamWriter : IStreamWriter
         }
 
         _done = true;
-        await _sink.DisposeAsync().ConfigureAwait(false);
+        await CloseSinkAsync().ConfigureAwait(false);
         await _lock.DisposeAsync().ConfigureAwait(false);
         DeleteWorkFolder();
+    }
+
+    /// <summary>Disposes the sink once: a commit that fails after completing the parts is disposed again by its caller.</summary>
+    private async ValueTask CloseSinkAsync()
+    {
+        if (!_sinkClosed)
+        {
+            _sinkClosed = true;
+            await _sink.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>The stream's current files: relative paths its template matches (outside the connector's own folders).</summary>
@@ -150,15 +176,16 @@ internal sealed class FilesStreamWriter : IStreamWriter
         }
     }
 
-    private void CheckNoneExists(IReadOnlyList<WrittenPart> parts)
+    /// <summary>Refuses an append whose parts would overwrite files that are there (<paramref name="exists"/> of a relative path).</summary>
+    public static void ThrowIfPresent(string stream, IReadOnlyList<WrittenPart> parts, Func<string, bool> exists)
     {
         foreach (var part in parts)
         {
-            if (File.Exists(Final(part.RelativePath)))
+            if (exists(part.RelativePath))
             {
                 throw new ConnectorException(
-                    $"Stream '{StreamName}': '{part.RelativePath}' already exists; appending would overwrite it. Put {{part}} or {{date:yyyyMMddHHmmss}} in the file name template.")
-                { Stream = StreamName };
+                    $"Stream '{stream}': '{part.RelativePath}' already exists; appending would overwrite it. Put {{part}} or {{date:yyyyMMddHHmmss}} in the file name template.")
+                { Stream = stream };
             }
         }
     }

@@ -48,6 +48,22 @@ public static class S3ClientFactory
             { AccessKeyId: { } id, SecretAccessKey: { } secret } => new BasicAWSCredentials(id, secret),
             _ => null,
         };
-        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        var client = credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        client.BeforeRequestEvent += KeepCopySourceSlashes;
+        return client;
+    }
+
+    /// <summary>
+    /// Sends the source of a copy as <c>bucket/key</c> with its slashes as they are (each name's other characters
+    /// still encoded). The SDK encodes the slashes too; S3 reads both forms, but S3-compatible servers that decode the
+    /// header as a path (s3rver among them) then find no bucket. Runs before the request is signed.
+    /// </summary>
+    private static void KeepCopySourceSlashes(object sender, RequestEventArgs e)
+    {
+        const string header = "x-amz-copy-source";
+        if (e is WebServiceRequestEventArgs request && request.Headers.TryGetValue(header, out var source))
+        {
+            request.Headers[header] = source.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        }
     }
 }

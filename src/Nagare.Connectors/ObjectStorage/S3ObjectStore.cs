@@ -25,6 +25,9 @@ namespace Nagare.Connectors.ObjectStorage;
 public sealed class S3ObjectStore : IDisposable
 {
     private const int MaxParts = 10_000;
+
+    /// <summary>The largest object S3 copies in one request: 5 GiB.</summary>
+    private const long MaxSingleCopy = 5L << 30;
     private readonly IAmazonS3 _client;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _uploads;
@@ -119,53 +122,22 @@ public sealed class S3ObjectStore : IDisposable
             return 1;
         }
 
-        var partSize = Math.Max(Options.PartSize, (length + MaxParts - 1) / MaxParts);
-        var parts = (int)((length + partSize - 1) / partSize);
         var initiate = new InitiateMultipartUploadRequest { BucketName = Options.Bucket, Key = key };
         AddMetadata(initiate.Metadata, metadata);
-        var uploadId = (await SendAsync($"start of the multipart upload of {key}", ct => _client.InitiateMultipartUploadAsync(initiate, ct), cancellationToken).ConfigureAwait(false)).UploadId;
-        try
-        {
-            var etags = new ConcurrentDictionary<int, string>();
-            await Parallel.ForAsync(1, parts + 1, new ParallelOptions { MaxDegreeOfParallelism = Options.ParallelUploads, CancellationToken = cancellationToken }, async (number, ct) =>
-            {
-                var offset = (number - 1) * partSize;
-                var size = (int)Math.Min(partSize, length - offset);
-                etags[number] = await SendPartAsync(file, offset, size, $"upload of part {number} of {parts} of {key}", async (body, md5, token) =>
-                    (await _client.UploadPartAsync(new UploadPartRequest
-                    {
-                        BucketName = Options.Bucket,
-                        Key = key,
-                        UploadId = uploadId,
-                        PartNumber = number,
-                        PartSize = size,
-                        InputStream = body,
-                        MD5Digest = md5,
-                        IsLastPart = number == parts,
-                        UseChunkEncoding = false,
-                    }, token).ConfigureAwait(false)).ETag, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-
-            var complete = new CompleteMultipartUploadRequest
-            {
-                BucketName = Options.Bucket,
-                Key = key,
-                UploadId = uploadId,
-                PartETags = etags.OrderBy(p => p.Key).Select(p => new PartETag(p.Key, p.Value)).ToList(),
-            };
-            await SendAsync($"completion of the multipart upload of {key}", ct => _client.CompleteMultipartUploadAsync(complete, ct), cancellationToken).ConfigureAwait(false);
-            return parts;
-        }
-        catch (Exception e)
-        {
-            var abort = await AbortAsync(key, uploadId).ConfigureAwait(false);
-            if (abort is null || e is not ConnectorException failure)
-            {
-                throw;
-            }
-
-            throw new ConnectorException($"{e.Message}; {abort}", e) { IsTransient = failure.IsTransient, Hint = failure.Hint };
-        }
+        return await MultipartAsync(initiate, length, $"upload of {key}", async (part, uploadId, ct) =>
+            await SendPartAsync(file, part.Offset, part.Size, $"upload of part {part.Number} of {part.Count} of {key}", async (body, md5, token) =>
+                (await _client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = Options.Bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartNumber = part.Number,
+                    PartSize = part.Size,
+                    InputStream = body,
+                    MD5Digest = md5,
+                    IsLastPart = part.Number == part.Count,
+                    UseChunkEncoding = false,
+                }, token).ConfigureAwait(false)).ETag, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the objects <paramref name="keys"/> (missing ones are no error), a thousand per request.</summary>
@@ -208,6 +180,57 @@ public sealed class S3ObjectStore : IDisposable
         }
         while (token is not null);
     }
+
+    /// <summary>
+    /// Copies object <paramref name="sourceKey"/> (of <paramref name="size"/> bytes) to <paramref name="targetKey"/> in the
+    /// same bucket, on the server: no byte passes through this process. The target appears whole or not at all. An
+    /// object larger than a single copy allows (5 GiB) is copied as a multipart upload of ranges, aborted on failure.
+    /// </summary>
+    public async Task CopyAsync(string sourceKey, string targetKey, long size, CancellationToken cancellationToken)
+    {
+        if (size <= MaxSingleCopy)
+        {
+            await SendAsync($"copy of {sourceKey} to {targetKey}", ct => _client.CopyObjectAsync(new CopyObjectRequest
+            {
+                SourceBucket = Options.Bucket,
+                SourceKey = sourceKey,
+                DestinationBucket = Options.Bucket,
+                DestinationKey = targetKey,
+            }, ct), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var initiate = new InitiateMultipartUploadRequest { BucketName = Options.Bucket, Key = targetKey };
+        await MultipartAsync(initiate, size, $"copy to {targetKey}", async (part, uploadId, ct) =>
+            (await SendAsync($"copy of part {part.Number} of {part.Count} to {targetKey}", token => _client.CopyPartAsync(new CopyPartRequest
+            {
+                SourceBucket = Options.Bucket,
+                SourceKey = sourceKey,
+                DestinationBucket = Options.Bucket,
+                DestinationKey = targetKey,
+                UploadId = uploadId,
+                PartNumber = part.Number,
+                FirstByte = part.Offset,
+                LastByte = part.Offset + part.Size - 1,
+            }, token), ct).ConfigureAwait(false)).ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The bytes of the small object <paramref name="key"/> (state, a commit record), or null when there is no such object.</summary>
+    public Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken) =>
+        SendAsync<byte[]?>($"download of {key}", async ct =>
+        {
+            try
+            {
+                using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = Options.Bucket, Key = key }, ct).ConfigureAwait(false);
+                using var bytes = new MemoryStream();
+                await response.ResponseStream.CopyToAsync(bytes, ct).ConfigureAwait(false);
+                return bytes.ToArray();
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is "NoSuchKey" or "NotFound" or null or "")
+            {
+                return null;
+            }
+        }, cancellationToken);
 
     /// <summary>Opens object <paramref name="key"/> for reading; the caller disposes the stream.</summary>
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken)
@@ -257,6 +280,49 @@ public sealed class S3ObjectStore : IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
             _uploads.Release();
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="length"/> bytes as one multipart upload: started, its parts sent side by side by
+    /// <paramref name="send"/> (which returns each part's ETag), completed; aborted when anything fails, so no part
+    /// stays billed (when the server cannot abort, the message says so). Returns the number of parts.
+    /// </summary>
+    private async Task<int> MultipartAsync(
+        InitiateMultipartUploadRequest initiate, long length, string what, Func<MultipartPart, string, CancellationToken, Task<string>> send, CancellationToken cancellationToken)
+    {
+        var key = initiate.Key;
+        var partSize = Math.Max(Options.PartSize, (length + MaxParts - 1) / MaxParts);
+        var parts = (int)((length + partSize - 1) / partSize);
+        var uploadId = (await SendAsync($"start of the multipart {what}", ct => _client.InitiateMultipartUploadAsync(initiate, ct), cancellationToken).ConfigureAwait(false)).UploadId;
+        try
+        {
+            var etags = new ConcurrentDictionary<int, string>();
+            await Parallel.ForAsync(1, parts + 1, new ParallelOptions { MaxDegreeOfParallelism = Options.ParallelUploads, CancellationToken = cancellationToken }, async (number, ct) =>
+            {
+                var offset = (number - 1) * partSize;
+                etags[number] = await send(new MultipartPart(number, parts, offset, (int)Math.Min(partSize, length - offset)), uploadId, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+
+            var complete = new CompleteMultipartUploadRequest
+            {
+                BucketName = Options.Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = etags.OrderBy(p => p.Key).Select(p => new PartETag(p.Key, p.Value)).ToList(),
+            };
+            await SendAsync($"completion of the multipart {what}", ct => _client.CompleteMultipartUploadAsync(complete, ct), cancellationToken).ConfigureAwait(false);
+            return parts;
+        }
+        catch (Exception e)
+        {
+            var abort = await AbortAsync(key, uploadId).ConfigureAwait(false);
+            if (abort is null || e is not ConnectorException failure)
+            {
+                throw;
+            }
+
+            throw new ConnectorException($"{e.Message}; {abort}", e) { IsTransient = failure.IsTransient, Hint = failure.Hint };
         }
     }
 
@@ -343,4 +409,7 @@ public sealed class S3ObjectStore : IDisposable
 
         return text;
     }
+
+    /// <summary>One part of a multipart upload: its number (from 1) of <paramref name="Count"/>, and its bytes' place.</summary>
+    private readonly record struct MultipartPart(int Number, int Count, long Offset, int Size);
 }

@@ -7,7 +7,7 @@ using Nagare.Testing;
 
 namespace Nagare.Connectors.Tests.Files;
 
-/// <summary>A files connection on <c>s3://bucket/prefix</c> against a real s3rver: discovery, globs, reads, file cursors, refusals.</summary>
+/// <summary>A files connection on <c>s3://bucket/prefix</c> against a real s3rver: discovery, globs, reads, file cursors, a missing bucket.</summary>
 [Trait("Category", "Integration")]
 public sealed class FilesS3SourceTests
 {
@@ -51,18 +51,19 @@ public sealed class FilesS3SourceTests
     }
 
     [S3Fact]
-    public async Task Test_ABucketThatDoesNotExist_NamesTheLocation_AndWritingIsRefused()
+    public async Task Test_ABucketThatDoesNotExist_NamesTheLocation()
     {
         await using var server = await SeededAsync();
         await using var missing = new FilesConnection("logs", new FilesConnectorOptions("s3") { ObjectStorage = server.Options("nope", "app") });
         await using var files = new FilesConnection("logs", new FilesConnectorOptions("s3") { ObjectStorage = server.Options("logs", "app") });
 
         var listing = await Assert.ThrowsAsync<ConnectorException>(() => missing.TestAsync(CancellationToken.None));
-        var writing = await Assert.ThrowsAsync<ConnectorException>(() => files.OpenWriterAsync(
+        var writing = await Assert.ThrowsAsync<ConnectorException>(() => missing.OpenWriterAsync(
             new WriteRequest("s", "out", new Core.Schema.StreamId(null, "out"), [new Core.Schema.ColumnSchema("id", Core.Types.ColumnType.Int64)], WriteMode.Append, []), CancellationToken.None));
 
         Assert.StartsWith("Connection 'logs': s3://nope/app/ cannot be listed:", listing.Message, StringComparison.Ordinal);
-        Assert.Equal("Connection 'logs': s3://logs/app/ is read-only in this version; writing files needs a local folder.", writing.Message);
+        Assert.StartsWith("s3://nope/app/: listing of app/.nagare-* failed: NoSuchBucket (HTTP 404)", writing.Message, StringComparison.Ordinal);
+        Assert.Equal("Create the bucket 'nope', or check bucket:, endpoint: and region:.", writing.Hint);
         Assert.Equal(("s3://logs/app/", "s3://logs/app/"), (files.Root, (await files.TestAsync(CancellationToken.None)).Details["location"]));
     }
 
