@@ -15,7 +15,7 @@ public static class FilesConnectorType
         "files",
         "Folder of CSV, TSV, JSON, NDJSON or Parquet files",
         [
-            new("path", ConnectorOptionKind.Path, "The folder (the connection's root), or s3://bucket/prefix for objects in S3 or an S3-compatible server (read only); stream globs and file-name templates are relative to it.", Required: true),
+            new("path", ConnectorOptionKind.Path, "The folder (the connection's root), or s3://bucket/prefix for objects in S3 or an S3-compatible server (read and written); stream globs and file-name templates are relative to it.", Required: true),
             new("endpoint", ConnectorOptionKind.String, "s3:// paths: the address of an S3-compatible server (e.g. http://127.0.0.1:9000); none given: AWS itself."),
             new("region", ConnectorOptionKind.String, "s3:// paths: the region (none given: AWS_REGION, else us-east-1)."),
             new("path_style", ConnectorOptionKind.Boolean, "s3:// paths: address buckets as endpoint/bucket/key (most S3-compatible servers need it; the default when endpoint is given)."),
