@@ -124,6 +124,32 @@ public sealed class MySqlConnectionTests(MySqlFixture server) : IClassFixture<My
     }
 
     [MySqlFact]
+    public async Task Read_DecimalsUpToAndPast28Digits_ExactAtTheColumnsScale()
+    {
+        var database = await server.CreateDatabaseAsync("decimals");
+        await server.ExecuteAsync(
+            """
+            CREATE TABLE d (id INT PRIMARY KEY, small DECIMAL(28,4), big DECIMAL(38,6));
+            INSERT INTO d VALUES (1, 999999999999999999999999.9999, 12345678901234567890123456789012.123456),
+              (2, -0.0001, -0.000001), (3, 0, 0), (4, 12.5, -99999999999999999999999999999999.999999);
+            """,
+            database);
+        await using var connection = server.CreateConnection(database);
+        var stream = await MySqlTypeTests.DiscoverAsync(connection, "d");
+
+        var rows = await MySqlTypeTests.ReadAsync(connection, stream);
+
+        Assert.Equal(
+            [
+                "1 999999999999999999999999.9999 12345678901234567890123456789012.123456",
+                "2 -0.0001 -0.000001",
+                "3 0.0000 0.000000",
+                "4 12.5000 -99999999999999999999999999999999.999999",
+            ],
+            rows.Select(r => string.Join(' ', r.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))));
+    }
+
+    [MySqlFact]
     public async Task Snapshot_ReadsOfTwoTablesAfterChanges_SeeTheDatabaseAsItWasWhenItBegan()
     {
         var database = await server.CreateDatabaseAsync("snap");
