@@ -248,6 +248,15 @@ machine() {
   if [[ -n "${BLOCK_SIZE:-}" ]]; then printf '; warehouse_block_size %s' "$BLOCK_SIZE"; fi
 }
 
+# One Markdown row of the throughput tables: TABLE ROWS HOW SECONDS REFERENCE_SECONDS TWO_STEP_SECONDS CPU; the
+# two-step job's seconds (empty for rows without one) give the "faster than the two-step job" column.
+throughput_row() {
+  local table="$1" rows="$2" how="$3" secs="$4" ref="$5" two="$6" cpu="$7" versus=""
+  if [[ -n "$two" ]]; then versus="$(printf '%.2f×' "$(echo "$two / $secs" | bc -l)") (target ≥ 1.25×)"; fi
+  printf '| %s | %s | %s | %.2f | %s | %.2f× | %s | %s |\n' "$table" "$(fmt_int "$rows")" "$how" "$secs" \
+    "$(fmt_int "$(echo "$rows / $secs" | bc -l)")" "$(echo "$ref / $secs" | bc -l)" "$versus" "$cpu"
+}
+
 # Best (smallest) of numbers on stdin.
 best() { sort -g | head -1; }
 

@@ -69,12 +69,7 @@ for impl in client duckdb parquet two_duckdb two_parquet; do
     two_duckdb) how="two steps: mariadb --quick --batch -e \"SELECT …\" > file (tab-separated), then DuckDB CREATE TABLE … AS SELECT * FROM read_csv(…)" ;;
     two_parquet) how="two steps: mariadb --quick --batch -e \"SELECT …\" > file (tab-separated), then DuckDB COPY (FROM read_csv(…)) TO … (FORMAT parquet)" ;;
   esac
-  case "$impl" in
-    duckdb) versus="$(printf '%.2f×' "$(echo "$two_duckdb / $secs" | bc -l)") (target ≥ 1.25×)" ;;
-    parquet) versus="$(printf '%.2f×' "$(echo "$two_parquet / $secs" | bc -l)") (target ≥ 1.25×)" ;;
-    *) versus="" ;;
-  esac
+  case "$impl" in duckdb) two="$two_duckdb" ;; parquet) two="$two_parquet" ;; *) two="" ;; esac
   cpu="$(awk -v i="$impl" -v s="$secs" '$1 == i && $3 == s { print $4 " + " $5; exit }' "$results")"
-  printf '| %s | %s | %s | %.2f | %s | %.2f× | %s | %s |\n' "$table" "$(fmt_int "$rows")" "$how" "$secs" \
-    "$(fmt_int "$(echo "$rows / $secs" | bc -l)")" "$(echo "$ref / $secs" | bc -l)" "$versus" "$cpu"
+  throughput_row "$table" "$rows" "$how" "$secs" "$ref" "$two" "$cpu"
 done
