@@ -78,6 +78,13 @@ SQL
   sql -c "ANALYZE" >/dev/null
 }
 
+# The many-tables benchmarks' sizes: TABLES (10,000) tables × ROWS (100) rows in SCHEMAS (10) schemas or
+# databases, THREADS (4) streams at once.
+many_tables_settings() {
+  tables="${TABLES:-10000}" rows="${ROWS:-100}" schemas="${SCHEMAS:-10}" threads="${THREADS:-4}"
+  per_schema=$((tables / schemas))
+}
+
 # Seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 

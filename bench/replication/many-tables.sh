@@ -12,11 +12,7 @@
 #   bench/replication/many-tables.sh                  TABLES=10000 ROWS=100 SCHEMAS=10 THREADS=4
 #   TABLES=1000 RUNS=1 bench/replication/many-tables.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-tables="${TABLES:-10000}"
-rows="${ROWS:-100}"
-schemas="${SCHEMAS:-10}"
-threads="${THREADS:-4}"
-per_schema=$((tables / schemas))
+many_tables_settings
 
 build_nagare
 "$root/scripts/bootstrap" --bench >&2
