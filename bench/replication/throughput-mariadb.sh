@@ -22,7 +22,7 @@ columns="aid, bid, abalance, filler"
 build_nagare
 start_mariadb
 log "$table: $((scale * 100000)) rows"
-my nagare_test <<SQL
+my nagare_test >/dev/null <<SQL
 CREATE TABLE $table (aid int PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL, filler char(84)) ENGINE = InnoDB;
 INSERT INTO $table SELECT seq, (seq - 1) DIV 100000 + 1, 0, '' FROM seq_1_to_$((scale * 100000));
 ANALYZE TABLE $table;
