@@ -1,14 +1,17 @@
 # Shared by the replication benchmarks (sourced, not run): builds Nagare, starts a throw-away PostgreSQL
-# (scripts/pg-test-server, stopped on exit), and offers timing and project helpers.
+# (scripts/pg-test-server) or MariaDB (scripts/mysql-test-server), stopped on exit, and offers timing and
+# project helpers.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 runs="${RUNS:-3}"
 work="$(mktemp -d /tmp/nagare-bench.XXXXXX)"
 pg_data=""
+mysql_data=""
 
 cleanup() {
   [[ -n "$pg_data" ]] && "$root/scripts/pg-test-server" stop "$pg_data"
+  [[ -n "$mysql_data" ]] && "$root/scripts/mysql-test-server" stop "$mysql_data"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,6 +45,20 @@ start_pg() {
 
 sql() { psql -qAt -v ON_ERROR_STOP=1 "$@"; }
 
+# A throw-away MariaDB; `my` is its command-line client over TCP as the benchmark user (as the connection
+# 'my' of make_project connects), in batch mode; the password travels in MYSQL_PWD, never on a command line.
+start_mariadb() {
+  local exports
+  exports="$("$root/scripts/mysql-test-server" start)"
+  eval "$exports"
+  mysql_data="$NAGARE_TEST_MYSQL_DATA"
+  MYSQL_PWD="$(sed -n 's/.*Password=\([^;]*\);.*/\1/p' <<<"$NAGARE_TEST_MYSQL")"
+  export MYSQL_PWD
+  log "MariaDB $(my -N -e 'SELECT VERSION()') on port $NAGARE_TEST_MYSQL_PORT ($mysql_data)"
+}
+
+my() { mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$NAGARE_TEST_MYSQL_PORT" -u nagare --batch "$@"; }
+
 # create_many_tables TABLES SCHEMAS: empty tables of five columns, d1.t1 … dSCHEMAS.tN, for discovery benchmarks.
 create_many_tables() {
   local tables="$1" schemas="$2" per_schema=$(($1 / $2)) s
@@ -61,6 +78,13 @@ SQL
   sql -c "ANALYZE" >/dev/null
 }
 
+# The many-tables benchmarks' sizes: TABLES (10,000) tables × ROWS (100) rows in SCHEMAS (10) schemas or
+# databases, THREADS (4) streams at once.
+many_tables_settings() {
+  tables="${TABLES:-10000}" rows="${ROWS:-100}" schemas="${SCHEMAS:-10}" threads="${THREADS:-4}"
+  per_schema=$((tables / schemas))
+}
+
 # Seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 
@@ -74,13 +98,19 @@ wall() {
   echo "$end - $start" | bc -l
 }
 
-# CPU seconds PostgreSQL's finished backends have used so far (the postmaster's reaped children).
+# CPU seconds the database server has used so far: PostgreSQL's finished backends (the postmaster's reaped
+# children), or the MariaDB server's own (one process, a thread per session).
 server_cpu() {
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / hz }' "/proc/$(head -1 "$pg_data/db/postmaster.pid")/stat"
+  if [[ -n "$pg_data" ]]; then
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / hz }' "/proc/$(head -1 "$pg_data/db/postmaster.pid")/stat"
+  else
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$(cat "$mysql_data/mysqld.pid")/stat"
+  fi
 }
 
 # Runs a command (output to stderr) and prints "seconds client_cpu server_cpu": its wall time, its own user +
-# system CPU (GNU time) and the CPU of the PostgreSQL backends that served it (sessions that ended meanwhile).
+# system CPU (bash's time) and the CPU of the database server that served it (for PostgreSQL: the backends of
+# sessions that ended meanwhile).
 wall_cpu() {
   local out="$work/time.txt" before after TIMEFORMAT='%R %U %S'
   before="$(server_cpu)"
@@ -99,8 +129,8 @@ wall_rss() {
   awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$out"
 }
 
-# A project folder with connection 'pg' (the benchmark server), 'out' (a files connection writing
-# Parquet) and the built-in warehouse (block size from BLOCK_SIZE when set).
+# A project folder with connection 'pg' or 'my' (the benchmark's PostgreSQL or MariaDB, `type: mariadb`),
+# 'out' (a files connection writing Parquet) and the built-in warehouse (block size from BLOCK_SIZE when set).
 make_project() {
   local dir="$1" parallelism="${2:-4}"
   mkdir -p "$dir/connections" "$dir/syncs"
@@ -115,7 +145,8 @@ YML
   if [[ -n "${BLOCK_SIZE:-}" ]]; then echo "warehouse_block_size: $BLOCK_SIZE" >>"$dir/nagare.yml"; fi
   # COMPRESSION=light sets the warehouse's compression (nagare.yml warehouse_compression); auto otherwise.
   if [[ -n "${COMPRESSION:-}" ]]; then echo "warehouse_compression: $COMPRESSION" >>"$dir/nagare.yml"; fi
-  cat >"$dir/connections/pg.yml" <<YML
+  if [[ -n "$pg_data" ]]; then
+    cat >"$dir/connections/pg.yml" <<YML
 name: pg
 type: postgres
 host: 127.0.0.1
@@ -124,6 +155,19 @@ database: nagare_test
 user: nagare
 max_concurrency: $parallelism
 YML
+  fi
+  if [[ -n "$mysql_data" ]]; then
+    cat >"$dir/connections/my.yml" <<YML
+name: my
+type: mariadb
+host: 127.0.0.1
+port: $NAGARE_TEST_MYSQL_PORT
+database: nagare_test
+user: nagare
+password: \${MYSQL_PWD}
+max_concurrency: $parallelism
+YML
+  fi
   cat >"$dir/connections/out.yml" <<YML
 name: out
 type: files
@@ -177,17 +221,47 @@ run_sync() {
   fi
 }
 
+# Runs one sync as its own process (as run_sync does) under GNU time and prints
+# "seconds client_cpu server_cpu max_rss_mb": the sync process's user + system CPU and peak memory, and the
+# CPU of the database server that served it.
+measure_sync() {
+  local dir="$1" name="$2" out="$3" times="$work/gnu-time.txt" before after
+  local command=(dotnet "$root/.cache/bench-cli/nagare.dll" sync "$name" --json -p "$dir")
+  [[ "$sync_runner" == cli ]] || command=(dotnet "$root/.cache/bench/Nagare.Bench.dll" sync "$dir" "$name")
+  before="$(server_cpu)"
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$times" "${command[@]}" >"$out" 2>"$out.err"; then
+    cat "$out" "$out.err" >&2
+    log "failed: ${command[*]}"
+    kill -TERM $$
+    exit 1
+  fi
+  sleep 0.5
+  after="$(server_cpu)"
+  awk -v b="$before" -v a="$after" '{ printf "%s %.2f %.2f %.0f\n", $1, $2 + $3, a - b, $4 / 1024 }' "$times"
+}
+
 sync_command() {
   if [[ "$sync_runner" == cli ]]; then echo "nagare sync $1 --json"; else echo "Nagare.Bench sync PROJECT $1"; fi
 }
 
 # Prints a machine line for the reports.
 machine() {
-  printf '%s cores, %s, %s GB RAM, PostgreSQL %s, %s' "$(nproc)" \
+  local server
+  if [[ -n "$pg_data" ]]; then server="PostgreSQL $(sql -c 'SHOW server_version' | cut -d' ' -f1)"; else server="MariaDB $(my -N -e 'SELECT VERSION()' | cut -d- -f1)"; fi
+  printf '%s cores, %s, %s GB RAM, %s, %s, load average %s' "$(nproc)" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" \
     "$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" \
-    "$(sql -c 'SHOW server_version' | cut -d' ' -f1)" "$(date -u +%Y-%m-%d)"
+    "$server" "$(date -u +%Y-%m-%d)" "$(cut -d' ' -f1-3 /proc/loadavg)"
   if [[ -n "${BLOCK_SIZE:-}" ]]; then printf '; warehouse_block_size %s' "$BLOCK_SIZE"; fi
+}
+
+# One Markdown row of the throughput tables: TABLE ROWS HOW SECONDS REFERENCE_SECONDS TWO_STEP_SECONDS CPU; the
+# two-step job's seconds (empty for rows without one) give the "faster than the two-step job" column.
+throughput_row() {
+  local table="$1" rows="$2" how="$3" secs="$4" ref="$5" two="$6" cpu="$7" versus=""
+  if [[ -n "$two" ]]; then versus="$(printf '%.2f×' "$(echo "$two / $secs" | bc -l)") (target ≥ 1.25×)"; fi
+  printf '| %s | %s | %s | %.2f | %s | %.2f× | %s | %s |\n' "$table" "$(fmt_int "$rows")" "$how" "$secs" \
+    "$(fmt_int "$(echo "$rows / $secs" | bc -l)")" "$(echo "$ref / $secs" | bc -l)" "$versus" "$cpu"
 }
 
 # Best (smallest) of numbers on stdin.

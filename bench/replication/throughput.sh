@@ -78,13 +78,8 @@ for table in pgbench_accounts wide; do
       two_duckdb) how="two steps: psql \\copy … TO file (FORMAT csv, HEADER), then DuckDB CREATE TABLE … AS SELECT * FROM read_csv(…)" ;;
       two_parquet) how="two steps: psql \\copy … TO file (FORMAT csv, HEADER), then DuckDB COPY (FROM read_csv(…)) TO … (FORMAT parquet)" ;;
     esac
-    case "$impl" in
-      duckdb) versus="$(printf '%.2f×' "$(echo "$two_duckdb / $secs" | bc -l)") (target ≥ 1.25×)" ;;
-      parquet) versus="$(printf '%.2f×' "$(echo "$two_parquet / $secs" | bc -l)") (target ≥ 1.25×)" ;;
-      *) versus="" ;;
-    esac
+    case "$impl" in duckdb) two="$two_duckdb" ;; parquet) two="$two_parquet" ;; *) two="" ;; esac
     cpu="$(awk -v t="$table" -v i="$impl" -v s="$secs" '$1 == t && $2 == i && $4 == s { print $5 " + " $6; exit }' "$results")"
-    printf '| %s | %s | %s | %.2f | %s | %.2f× | %s | %s |\n' "$table" "$(fmt_int "$rows")" "$how" "$secs" \
-      "$(fmt_int "$(echo "$rows / $secs" | bc -l)")" "$(echo "$ref / $secs" | bc -l)" "$versus" "$cpu"
+    throughput_row "$table" "$rows" "$how" "$secs" "$ref" "$two" "$cpu"
   done
 done

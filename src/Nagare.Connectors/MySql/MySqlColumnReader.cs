@@ -58,6 +58,8 @@ internal sealed class MySqlColumnReader
             ColumnKind.UInt64 => (r, o, v, i) => Set(v, i, r.GetUInt64(o)),
             ColumnKind.Float32 => (r, o, v, i) => Set(v, i, (float)r.GetDouble(o)),
             ColumnKind.Float64 => (r, o, v, i) => Set(v, i, r.GetDouble(o)),
+            // Up to 28 digits System.Decimal holds the value exactly, and the driver parses it without a string per value.
+            ColumnKind.Decimal when decimalSource && type.Precision <= 28 => (r, o, v, i) => Set(v, i, Decimal(r.GetDecimal(o), type)),
             ColumnKind.Decimal => (r, o, v, i) => Set(v, i, Decimal(decimalSource ? r.GetMySqlDecimal(o).ToString() : Text(r, o), type)),
             ColumnKind.String or ColumnKind.Json => (r, o, v, i) => Set<string?>(v, i, decimalSource ? r.GetMySqlDecimal(o).ToString() : Text(r, o)),
             ColumnKind.Bytes => (r, o, v, i) => Set<byte[]?>(v, i, r.GetValue(o) is byte[] bytes ? bytes : System.Text.Encoding.UTF8.GetBytes(Text(r, o))),
@@ -129,6 +131,11 @@ internal sealed class MySqlColumnReader
         UnscaledDecimal.TryParse(text, type.Scale, out var unscaled) && UnscaledDecimal.FitsPrecision(unscaled, type.Precision)
             ? unscaled
             : throw new OverflowException($"the value {text} does not fit {type}");
+
+    private static Int128 Decimal(decimal value, ColumnType type) =>
+        UnscaledDecimal.TryFromDecimal(value, type.Scale, out var unscaled) && UnscaledDecimal.FitsPrecision(unscaled, type.Precision)
+            ? unscaled
+            : throw new OverflowException($"the value {value.ToString(CultureInfo.InvariantCulture)} does not fit {type}");
 
     /// <summary>A SET value's members (<c>a,b</c>); the empty set is an empty list.</summary>
     private static object?[] SetMembers(string text) => text.Length == 0 ? [] : [.. text.Split(',')];

@@ -43,7 +43,9 @@ public sealed partial class MySqlServerConnection
         }
         else
         {
-            own = await OpenSessionAsync($"reading {stream}", cancellationToken).ConfigureAwait(false);
+            // The session's settings travel with the SELECT: a sync of thousands of small tables pays one round trip
+            // per table fewer.
+            own = await OpenSessionAsync($"reading {stream}", cancellationToken, settingsSent: false).ConfigureAwait(false);
         }
 
         MySqlCommand? command = null;
@@ -52,7 +54,7 @@ public sealed partial class MySqlServerConnection
         try
         {
             command = Command(null, (snapshot?.Session ?? own!).Connection);
-            command.CommandText = SelectSql(request, columns, extra, command);
+            command.CommandText = (own is null ? "" : SessionSetup + ";\n") + SelectSql(request, columns, extra, command);
             try
             {
                 reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

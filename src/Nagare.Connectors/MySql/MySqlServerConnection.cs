@@ -120,8 +120,12 @@ public sealed partial class MySqlServerConnection : ISource, IKeyRangeSource, IS
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    /// <summary>Opens a pooled session with Nagare's session settings, waiting for a free slot under <see cref="MySqlConnectorOptions.MaxConcurrency"/>.</summary>
-    internal async Task<MySqlSession> OpenSessionAsync(string purpose, CancellationToken cancellationToken, bool limited = true)
+    /// <summary>
+    /// Opens a pooled session with Nagare's session settings, waiting for a free slot under <see cref="MySqlConnectorOptions.MaxConcurrency"/>.
+    /// With <paramref name="settingsSent"/> false the settings are left to the caller's first command (<see cref="SessionSetup"/>
+    /// put before its SQL), which saves a round trip per session.
+    /// </summary>
+    internal async Task<MySqlSession> OpenSessionAsync(string purpose, CancellationToken cancellationToken, bool limited = true, bool settingsSent = true)
     {
         if (limited)
         {
@@ -132,8 +136,9 @@ public sealed partial class MySqlServerConnection : ISource, IKeyRangeSource, IS
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (var setup = Command(SessionSetup, connection))
+            if (settingsSent)
             {
+                await using var setup = Command(SessionSetup, connection);
                 await setup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

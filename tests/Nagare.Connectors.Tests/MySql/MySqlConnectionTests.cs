@@ -99,6 +99,57 @@ public sealed class MySqlConnectionTests(MySqlFixture server) : IClassFixture<My
     }
 
     [MySqlFact]
+    public async Task Read_OwnSession_SettingsTravelWithTheSelectInOneCommand()
+    {
+        var database = await server.CreateDatabaseAsync("settings");
+        await server.ExecuteAsync("CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1), (2);", database);
+        await using var connection = server.CreateConnection(database);
+        var stream = await MySqlTypeTests.DiscoverAsync(connection, "t");
+        var before = connection.CommandCount;
+
+        var rows = new List<object?[]>();
+        var request = new ReadRequest(
+            stream,
+            [new("id", ColumnType.Int32), new("mode", ColumnType.String), new("write_timeout", ColumnType.Int64)],
+            CustomSql: "SELECT id, @@session.sql_mode AS mode, @@session.net_write_timeout AS write_timeout FROM t ORDER BY id");
+        await foreach (var batch in connection.ReadAsync(request, CancellationToken.None))
+        {
+            rows.AddRange(ComplianceData.Rows(batch));
+        }
+
+        Assert.Equal(1, connection.CommandCount - before);
+        Assert.Equal([1, 2], rows.Select(r => r[0]));
+        Assert.All(rows, r => Assert.Equal("NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION", r[1]));
+        Assert.All(rows, r => Assert.Equal(3600L, r[2]));
+    }
+
+    [MySqlFact]
+    public async Task Read_DecimalsUpToAndPast28Digits_ExactAtTheColumnsScale()
+    {
+        var database = await server.CreateDatabaseAsync("decimals");
+        await server.ExecuteAsync(
+            """
+            CREATE TABLE d (id INT PRIMARY KEY, small DECIMAL(28,4), big DECIMAL(38,6));
+            INSERT INTO d VALUES (1, 999999999999999999999999.9999, 12345678901234567890123456789012.123456),
+              (2, -0.0001, -0.000001), (3, 0, 0), (4, 12.5, -99999999999999999999999999999999.999999);
+            """,
+            database);
+        await using var connection = server.CreateConnection(database);
+        var stream = await MySqlTypeTests.DiscoverAsync(connection, "d");
+
+        var rows = await MySqlTypeTests.ReadAsync(connection, stream);
+
+        Assert.Equal(
+            [
+                "1 999999999999999999999999.9999 12345678901234567890123456789012.123456",
+                "2 -0.0001 -0.000001",
+                "3 0.0000 0.000000",
+                "4 12.5000 -99999999999999999999999999999999.999999",
+            ],
+            rows.Select(r => string.Join(' ', r.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)))));
+    }
+
+    [MySqlFact]
     public async Task Snapshot_ReadsOfTwoTablesAfterChanges_SeeTheDatabaseAsItWasWhenItBegan()
     {
         var database = await server.CreateDatabaseAsync("snap");
