@@ -741,9 +741,9 @@ public static class ProjectLoader
         {
             var end = naming.IndexOf('}', position);
             var placeholder = end < 0 ? naming[position..] : naming[position..(end + 1)];
-            if (placeholder is not ("{schema}" or "{table}"))
+            if (placeholder is not ("{schema}" or "{table}" or "{source}"))
             {
-                throw section.Error("naming", $"unknown placeholder '{placeholder}'; use {{schema}} and {{table}}, e.g. \"{{schema}}_{{table}}\"");
+                throw section.Error("naming", $"unknown placeholder '{placeholder}'; use {{schema}}, {{table}} and {{source}}, e.g. \"{{schema}}_{{table}}\"");
             }
 
             position = end + 1;

@@ -76,7 +76,9 @@ public sealed partial class ReplicationExecutor
         this.destination = destination;
         this.options = options;
         threads = new SemaphoreSlim(Math.Max(1, options.Threads));
-        sourceSlots = new SemaphoreSlim(Math.Max(1, options.SourceConcurrency));
+        // A table loaded from every connection takes each connection's slot while it reads from it (below); this
+        // limit only counts the loads of one connection's own rows, which hold their connection's slot instead.
+        sourceSlots = new SemaphoreSlim(Math.Max(1, options.Threads));
         destinationSlots = new SemaphoreSlim(Math.Max(1, options.DestinationConcurrency));
         foreach (var (name, connection, limit) in sources)
         {
@@ -84,9 +86,10 @@ public sealed partial class ReplicationExecutor
         }
     }
 
-    /// <summary>The source <paramref name="table"/> is read from.</summary>
-    private ISource SourceOf(TablePlan table) =>
-        table.Connection is { } name ? connections[name].Source : source ?? throw new InvalidOperationException("The executor was made for several sources; plan " + table.Target + " names none.");
+    /// <summary>The source <paramref name="table"/> (or its stream <paramref name="stream"/>) is read from.</summary>
+    private ISource SourceOf(TablePlan table, SourcePlan? stream = null) =>
+        (stream?.Connection ?? table.Connection) is { } name ? connections[name].Source
+        : source ?? throw new InvalidOperationException("The executor was made for several sources; plan " + table.Target + " names none.");
 
     /// <summary>Copies every table of <paramref name="plan"/>; never throws for a single table's failure.</summary>
     public async Task<SyncSummary> RunAsync(ReplicationPlan plan, CancellationToken cancellationToken)
@@ -108,7 +111,7 @@ public sealed partial class ReplicationExecutor
 
         var results = await Task.WhenAll(plan.Tables.Select(t => RunSharedAsync(plan, t, cancellationToken))).ConfigureAwait(false);
         Report(force: true);
-        return new SyncSummary(plan.Sync.Name, [.. unreachable, .. results], plan.Renames, options.Time.GetElapsedTime(startedAt).TotalSeconds);
+        return new SyncSummary(plan.Sync.Name, [.. unreachable, .. results.SelectMany(r => r)], plan.Renames, options.Time.GetElapsedTime(startedAt).TotalSeconds);
     }
 
     /// <summary>
@@ -116,11 +119,32 @@ public sealed partial class ReplicationExecutor
     /// each creates or evolves the table and deletes its own rows, which concurrent loads into one table would
     /// conflict on. The wait holds no slot.
     /// </summary>
-    private async Task<StreamResult> RunSharedAsync(ReplicationPlan plan, TablePlan table, CancellationToken cancellationToken)
+    private async Task<StreamResult[]> RunSharedAsync(ReplicationPlan plan, TablePlan table, CancellationToken cancellationToken)
     {
-        if (table.Connection is null)
+        if (!table.Fallback.IsEmpty)
         {
-            return await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false);
+            // One load from every connection; when it fails (a connection's read, a bad row), each connection's rows
+            // are loaded alone, so the failure stays with the connection that has it.
+            var whole = await RunTableAsync(plan, table, cancellationToken, reportFailure: false).ConfigureAwait(false);
+            if (whole.Status != StreamStatus.Failed)
+            {
+                return [whole];
+            }
+
+            Interlocked.Add(ref tablesTotal, table.Fallback.Length - 1);
+            Interlocked.Decrement(ref tablesDone);
+            var alone = new List<StreamResult>(table.Fallback.Length);
+            foreach (var unit in table.Fallback)
+            {
+                alone.Add(await RunTableAsync(plan, unit, cancellationToken).ConfigureAwait(false));
+            }
+
+            return [.. alone];
+        }
+
+        if (!table.IsShared)
+        {
+            return [await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false)];
         }
 
         var gate = sharedTables.GetOrAdd(table.Target.ToString(), _ => new SemaphoreSlim(1));
@@ -130,12 +154,12 @@ public sealed partial class ReplicationExecutor
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false);
+            return [await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false)];
         }
 
         try
         {
-            return await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false);
+            return [await RunTableAsync(plan, table, cancellationToken).ConfigureAwait(false)];
         }
         finally
         {
@@ -143,7 +167,11 @@ public sealed partial class ReplicationExecutor
         }
     }
 
-    private async Task<StreamResult> RunTableAsync(ReplicationPlan plan, TablePlan table, CancellationToken cancellationToken)
+    /// <param name="plan">The run's plan.</param>
+    /// <param name="table">The table to load.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    /// <param name="reportFailure">False when a failure will be retried another way: it is then neither counted nor reported.</param>
+    private async Task<StreamResult> RunTableAsync(ReplicationPlan plan, TablePlan table, CancellationToken cancellationToken, bool reportFailure = true)
     {
         var started = options.Time.GetTimestamp();
         var counters = new TableCounters();
@@ -181,7 +209,10 @@ public sealed partial class ReplicationExecutor
         {
             status = StreamStatus.Failed;
             message = Describe(e);
-            Interlocked.Increment(ref tablesFailed);
+            if (reportFailure)
+            {
+                Interlocked.Increment(ref tablesFailed);
+            }
         }
 
         Interlocked.Increment(ref tablesDone);
@@ -201,7 +232,11 @@ public sealed partial class ReplicationExecutor
             counters.Chunks,
             counters.ChunksResumed,
             status == StreamStatus.Succeeded ? counters.Changes : null);
-        options.StreamFinished?.Invoke(result);
+        if (reportFailure || status != StreamStatus.Failed)
+        {
+            options.StreamFinished?.Invoke(result);
+        }
+
         return result;
     }
 
@@ -300,9 +335,9 @@ public sealed partial class ReplicationExecutor
         Scope = table.Scope,
     };
 
-    private static string CursorStateKey(SourcePlan source) => "cursor:" + source.Stream.Id;
+    private static string CursorStateKey(SourcePlan source) => "cursor:" + (source.SourceName ?? source.Stream.Id.ToString());
 
-    private static string SeenStateKey(SourcePlan source) => "seen:" + source.Stream.Id;
+    private static string SeenStateKey(SourcePlan source) => "seen:" + (source.SourceName ?? source.Stream.Id.ToString());
 
     private async Task CopyWholeAsync(ReplicationPlan plan, TablePlan table, TableCounters counters, SlotLease lease, CancellationToken cancellationToken)
     {
@@ -328,7 +363,23 @@ public sealed partial class ReplicationExecutor
                     CustomSql: sourcePlan.CustomSql,
                     BatchSize: options.BatchSize,
                     Seen: seen);
-                var max = await CopySourceAsync(sourcePlan, table, request, writer, rejected, counters, cancellationToken).ConfigureAwait(false);
+                // A table read from several connections holds each one's slot only while it reads from it.
+                var slot = table.Connection is null && sourcePlan.Connection is { } connection ? connections[connection].Slots : null;
+                if (slot is not null)
+                {
+                    await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                object? max;
+                try
+                {
+                    max = await CopySourceAsync(sourcePlan, table, request, writer, rejected, counters, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slot?.Release();
+                }
+
                 extra = seen?.Current is { } current ? extra.SetItem(SeenStateKey(sourcePlan), current) : extra.Remove(SeenStateKey(sourcePlan));
                 if (sourcePlan.CursorIndex >= 0)
                 {
@@ -370,7 +421,7 @@ public sealed partial class ReplicationExecutor
     {
         var transformer = new BatchTransformer(sourcePlan, table.Columns, table.Config.OnError);
         object? max = null;
-        await foreach (var batch in Read(SourceOf(table), request, table.Config.OnError, rejected, counters, cancellationToken).ConfigureAwait(false))
+        await foreach (var batch in Read(SourceOf(table, sourcePlan), request, table.Config.OnError, rejected, counters, cancellationToken).ConfigureAwait(false))
         {
             var rows = batch.RowCount;
             if (rows == 0)

@@ -35,8 +35,7 @@ public static class ReplicationPlanner
     {
         ArgumentNullException.ThrowIfNull(destination);
         var plan = await PlanAsync(sync, source, destination.Dialect, options, cancellationToken).ConfigureAwait(false);
-        CheckWritable(sync, destination, plan);
-        return plan;
+        return CheckWritable(sync, destination, plan);
     }
 
     /// <summary>
@@ -84,13 +83,13 @@ public static class ReplicationPlanner
 
         var all = found.Where(f => f is not null).SelectMany(f => f).ToList();
         var castOnRead = sources.All(s => s.Source.Capabilities.SupportsCastOnRead);
-        var plan = Plan(sync, all, destination.Dialect, options, castOnRead, keyRanges: false);
+        // Every connection answered and none is left out: a shared table's full refresh may replace it whole.
+        var plan = Plan(sync, all, destination.Dialect, options, castOnRead, keyRanges: false, replaceWhole: failures.All(f => f is null) && options.Select is null);
         plan = plan with
         {
             FailedSources = [.. sources.Select((s, i) => (s.Connection, Failure: failures[i])).Where(f => f.Failure is not null).Select(f => new FailedSource(f.Connection, Describe(f.Failure!)))],
         };
-        CheckWritable(sync, destination, plan);
-        return plan;
+        return CheckWritable(sync, destination, plan);
     }
 
     /// <summary>Source connections discovered at once by a sync over several.</summary>
@@ -98,7 +97,11 @@ public static class ReplicationPlanner
 
     private static string Describe(Exception e) => e is NagareException { Hint: { Length: > 0 } hint } ? $"{e.Message} Hint: {hint}" : e.Message;
 
-    private static void CheckWritable(SyncConfig sync, IDestination destination, ReplicationPlan plan)
+    /// <summary>
+    /// Refuses what the destination cannot write, and drops per-connection fallbacks a destination without scoped
+    /// writes could not run (its shared tables are then replaced from every connection or not at all).
+    /// </summary>
+    private static ReplicationPlan CheckWritable(SyncConfig sync, IDestination destination, ReplicationPlan plan)
     {
         var modes = destination.Capabilities.WriteModes;
         if (plan.Tables.FirstOrDefault(t => !modes.Contains(t.Mode)) is { } unwritable)
@@ -119,6 +122,10 @@ public static class ReplicationPlanner
                 Hint = "Load a sync over several sources into the warehouse, or use mode append, incremental or merge without delete detection.",
             };
         }
+
+        return destination.Capabilities.SupportsScopedWrites || plan.Tables.All(t => t.Fallback.IsEmpty)
+            ? plan
+            : plan with { Tables = [.. plan.Tables.Select(t => t with { Fallback = [] })] };
     }
 
     /// <summary>What to ask discovery for: the schemas named literally by every selection, and the one glob when there is only one.</summary>
@@ -167,7 +174,18 @@ public static class ReplicationPlanner
     /// <c>connection:schema.table</c>), planned once per connection so each loads, fails and keeps its state alone.
     /// </summary>
     /// <exception cref="NagareException">A selection cannot be planned (missing cursor or key, incompatible fan-in, name clash).</exception>
-    public static ReplicationPlan Plan(SyncConfig sync, IReadOnlyList<DiscoveredStream> discovered, ISqlDialect? destinationDialect, PlanOptions options, bool castOnRead, bool keyRanges)
+    /// <param name="sync">The sync.</param>
+    /// <param name="discovered">The streams of every source connection.</param>
+    /// <param name="destinationDialect">The destination's identifier rules; null keeps names as they are.</param>
+    /// <param name="options">Run-time choices.</param>
+    /// <param name="castOnRead">The sources convert columns to the types they are asked for where they read them.</param>
+    /// <param name="keyRanges">The source can split a table into key ranges (a sync over one source).</param>
+    /// <param name="replaceWhole">
+    /// Every source connection of the sync is in <paramref name="discovered"/> (none failed or was left out): a full
+    /// refresh (without delete detection) of a shared table then replaces it in one load from all of them, as a
+    /// fan-in does, with the per-connection loads as its <see cref="TablePlan.Fallback"/> when that fails.
+    /// </param>
+    public static ReplicationPlan Plan(SyncConfig sync, IReadOnlyList<DiscoveredStream> discovered, ISqlDialect? destinationDialect, PlanOptions options, bool castOnRead, bool keyRanges, bool replaceWhole = false)
     {
         ArgumentNullException.ThrowIfNull(sync);
         ArgumentNullException.ThrowIfNull(discovered);
@@ -196,7 +214,7 @@ public static class ReplicationPlanner
                 continue;
             }
 
-            var rawName = config.Into ?? RenderName(sync.Naming, stream.Id);
+            var rawName = config.Into ?? RenderName(sync.Naming, stream.Id, connection);
             var tableName = sanitize(rawName);
             if (tableName != rawName && config.Into is null)
             {
@@ -257,13 +275,21 @@ public static class ReplicationPlanner
                 // columns; each connection then loads its own rows. No key-range chunks: a chunked load publishes
                 // the whole table.
                 var table = PlanFanIn(sync, target, config, members, sanitize, vars, options);
-                foreach (var connection in connections)
+                // A table named after its connection ({source}) is that connection's alone.
+                var shared = config.Into is not null || !sync.Naming.Contains("{source}", StringComparison.Ordinal);
+                var units = connections
+                    .Select(c => table with { Sources = [.. table.Sources.Where(s => s.Connection == c)], Connection = c, IsShared = shared })
+                    .Where(u => !u.Sources.IsEmpty)
+                    .ToImmutableArray();
+                if (shared && replaceWhole && units.Length > 1 && table.Mode == WriteMode.FullRefresh && config.DeleteDetection == DeleteDetection.None)
                 {
-                    var own = table.Sources.Where(s => s.SourceName!.StartsWith(connection + ":", StringComparison.Ordinal)).ToImmutableArray();
-                    if (!own.IsEmpty)
-                    {
-                        tables.Add(table with { Sources = own, Connection = connection });
-                    }
+                    // Loads of one table by each connection in turn cost a transaction, a delete and new storage
+                    // segments each: replacing it once from all of them is what a nightly full refresh needs.
+                    tables.Add(table with { Fallback = units });
+                }
+                else
+                {
+                    tables.AddRange(units);
                 }
 
                 continue;
@@ -342,7 +368,7 @@ public static class ReplicationPlanner
 
         var columns = union.Append(new ColumnSchema(sourceColumn, ColumnType.String, false)).ToImmutableArray();
         var sources = ImmutableArray.CreateBuilder<SourcePlan>(members.Count);
-        foreach (var (_, sourceName, stream, mapped) in members)
+        foreach (var (connection, sourceName, stream, mapped) in members)
         {
             var plans = ImmutableArray.CreateBuilder<TargetColumnPlan>(columns.Length);
             foreach (var column in union)
@@ -365,6 +391,7 @@ public static class ReplicationPlanner
             {
                 Filter = RenderFilter(sync, config, stream, vars),
                 SourceName = sourceName,
+                Connection = connection,
             });
         }
 
@@ -406,8 +433,12 @@ public static class ReplicationPlanner
         return rows > chunkRows ? new ChunkPlan(key, (int)Math.Min(MaxChunks, (rows + chunkRows - 1) / chunkRows)) : null;
     }
 
-    /// <summary>Applies the naming template; without a namespace, <c>{schema}</c> and the separator after it are dropped.</summary>
-    public static string RenderName(string naming, StreamId stream)
+    /// <summary>
+    /// Applies the naming template; without a namespace, <c>{schema}</c> and the separator after it are dropped.
+    /// <c>{source}</c> is the source connection (<paramref name="connection"/>, in a sync over several; else the
+    /// empty text) with characters other than letters, digits, <c>_</c> and <c>-</c> as <c>_</c>.
+    /// </summary>
+    public static string RenderName(string naming, StreamId stream, string? connection = null)
     {
         ArgumentNullException.ThrowIfNull(naming);
         ArgumentNullException.ThrowIfNull(stream);
@@ -427,7 +458,10 @@ public static class ReplicationPlanner
             }
         }
 
-        return template.Replace("{schema}", stream.Namespace ?? string.Empty, StringComparison.Ordinal).Replace("{table}", stream.Name, StringComparison.Ordinal);
+        var source = connection is null ? string.Empty : new string([.. connection.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')]);
+        return template.Replace("{schema}", stream.Namespace ?? string.Empty, StringComparison.Ordinal)
+            .Replace("{source}", source, StringComparison.Ordinal)
+            .Replace("{table}", stream.Name, StringComparison.Ordinal);
     }
 
     private static int CursorIndex(SyncConfig sync, StreamConfig config, StreamSchema stream, MappedStream mapped)

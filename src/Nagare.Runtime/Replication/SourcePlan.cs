@@ -25,6 +25,9 @@ public sealed record SourcePlan(
     /// </summary>
     public string? SourceName { get; init; }
 
+    /// <summary>In a sync over several source connections, the connection this stream is read from; else null.</summary>
+    public string? Connection { get; init; }
+
     /// <summary>The rendered row filter (a predicate in the source's SQL), or null to read every row.</summary>
     public string? Filter { get; init; }
 }

@@ -33,8 +33,20 @@ public sealed record TablePlan(
     /// <summary>The key the sync state is stored under: the table, and in a sync over several connections <c>@connection</c>.</summary>
     public string StateKey => Connection is null ? Target.ToString() : $"{Target}@{Connection}";
 
-    /// <summary>The rows this table plan owns when other plans load the same table (see <see cref="Connection"/>), or null.</summary>
-    public WriteScope? Scope => Connection is null ? null : new WriteScope(Columns[^1].Name, Connection + ":");
+    /// <summary>
+    /// True when other connections of the sync load the same table (no <c>{source}</c> in its name), so this plan
+    /// owns only its connection's rows of it.
+    /// </summary>
+    public bool IsShared { get; init; }
+
+    /// <summary>
+    /// For a shared table replaced whole from every connection: the loads of each connection's rows alone, run
+    /// instead when the whole load fails, so that one failing connection leaves the others loaded. Empty otherwise.
+    /// </summary>
+    public ImmutableArray<TablePlan> Fallback { get; init; } = [];
+
+    /// <summary>The rows this table plan owns when other plans load the same table (see <see cref="IsShared"/>), or null.</summary>
+    public WriteScope? Scope => Connection is null || !IsShared ? null : new WriteScope(Columns[^1].Name, Connection + ":");
 
     /// <summary>Whether a run reads past the stored cursor (and not every row): a cursor, in a mode other than full refresh.</summary>
     public bool UsesCursor => Cursor is not null && Mode != WriteMode.FullRefresh;
@@ -45,5 +57,5 @@ public sealed record TablePlan(
     /// <summary>The source stream names, for messages: one name, or the first and a count.</summary>
     public string SourceLabel => Sources.Length == 1 ? First : $"{First} (+{Sources.Length - 1} more)";
 
-    private string First => Connection is null ? Sources[0].Stream.Id.ToString() : $"{Connection}:{Sources[0].Stream.Id}";
+    private string First => Sources[0].SourceName ?? Sources[0].Stream.Id.ToString();
 }

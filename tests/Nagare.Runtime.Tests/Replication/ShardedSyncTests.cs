@@ -45,9 +45,8 @@ public sealed class ShardedSyncTests : IAsyncLifetime
         var summary = await RunAsync();
 
         Assert.True(summary.Succeeded, string.Join("; ", summary.Streams.Select(s => s.Message)));
-        Assert.Equal(
-            ["pg.a:public.orders", "pg.b:public.orders", "pg.c:public.orders", "pg.d:public.orders"],
-            summary.Streams.Where(s => s.Table == "lake.orders").Select(s => s.Stream).Order(StringComparer.Ordinal));
+        // Every shard answered: each table is replaced once, from all of them.
+        Assert.Equal(["pg.a:public.orders (+3 more)"], summary.Streams.Where(s => s.Table == "lake.orders").Select(s => s.Stream));
         Assert.Equal(
             ["1|a-1|pg.a:public.orders", "1|b-1|pg.b:public.orders", "1|c-1|pg.c:public.orders", "1|d-1|pg.d:public.orders",
              "2|a-2|pg.a:public.orders", "2|b-2|pg.b:public.orders", "2|c-2|pg.c:public.orders", "2|d-2|pg.d:public.orders"],
@@ -73,6 +72,29 @@ public sealed class ShardedSyncTests : IAsyncLifetime
         Assert.Equal(
             ["pg.a:public.orders|2", "pg.b:public.orders|3"],
             project.QueryWarehouse("SELECT _source, count(*) FROM lake.orders GROUP BY _source ORDER BY _source"));
+    }
+
+    [Fact]
+    public async Task Sync_FullRefreshWhereOneShardsRowsFail_LoadsTheOthersAloneAndKeepsThatShardsRows()
+    {
+        await ShardsAsync("a", "b", "c");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: public.orders\n    columns:\n      note: { cast: int32 }\n");
+        await ExecuteAsync("a", "UPDATE orders SET note = id::text");
+        await ExecuteAsync("b", "UPDATE orders SET note = (id * 10)::text");
+        await ExecuteAsync("c", "UPDATE orders SET note = (id * 100)::text");
+        Assert.True((await RunAsync()).Succeeded);
+        await ExecuteAsync("a", "UPDATE orders SET note = id::text || '0'");
+        await ExecuteAsync("b", "UPDATE orders SET note = 'not a number' WHERE id = 2");
+        await ExecuteAsync("c", "UPDATE orders SET note = id::text || '000'");
+
+        var summary = await RunAsync();
+
+        Assert.Equal(
+            [("pg.a:public.orders", StreamStatus.Succeeded), ("pg.b:public.orders", StreamStatus.Failed), ("pg.c:public.orders", StreamStatus.Succeeded)],
+            summary.Streams.Select(s => (s.Stream, s.Status)));
+        Assert.Equal(
+            ["pg.a:public.orders|10", "pg.a:public.orders|20", "pg.b:public.orders|10", "pg.b:public.orders|20", "pg.c:public.orders|1000", "pg.c:public.orders|2000"],
+            project.QueryWarehouse("SELECT _source, note FROM lake.orders ORDER BY _source, id"));
     }
 
     [Fact]
@@ -127,18 +149,37 @@ public sealed class ShardedSyncTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sync_ShardsIntoDestinationWithoutScopedWrites_RefusesFullRefreshSayingWhy()
+    public async Task Sync_ShardsIntoDestinationWithoutScopedWrites_ReplacesWholeButRefusesOneShardsRefresh()
     {
         await ShardsAsync("a", "b");
         project.Write("connections/out.yml", "name: out\ntype: sqlite\npath: out.db\n");
         project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\nstreams:\n  - select: public.orders\n");
+        var whole = await RunAsync();
 
-        var error = await Assert.ThrowsAsync<Nagare.Core.NagareException>(() => RunAsync());
+        var error = await Assert.ThrowsAsync<Nagare.Core.NagareException>(() => RunAsync(new SyncRunOptions(Select: "pg.a:*")));
 
+        Assert.True(whole.Succeeded, string.Join("; ", whole.Streams.Select(s => s.Message)));
+        Assert.Equal(4, whole.RowsWritten);
         Assert.Equal(
             "Sync 's': pg.a:public.orders would replace only the rows of 'pg.a' in orders (mode full_refresh), which destination 'out' (sqlite) cannot do.",
             error.Message);
         Assert.Equal("Load a sync over several sources into the warehouse, or use mode append, incremental or merge without delete detection.", error.Hint);
+    }
+
+    [Fact]
+    public async Task Sync_NamingWithSource_OneTablePerShardEvenWhereTheDestinationCannotReplaceSomeRows()
+    {
+        await ShardsAsync("a", "b");
+        project.Write("connections/out.yml", "name: out\ntype: sqlite\npath: out.db\n");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\nnaming: \"{source}_{table}\"\nstreams:\n  - select: public.orders\n");
+
+        var first = await RunAsync();
+        await ExecuteAsync("a", "DELETE FROM orders WHERE id = 1");
+        var second = await RunAsync();
+
+        Assert.True(first.Succeeded && second.Succeeded, string.Join("; ", second.Streams.Select(s => s.Message)));
+        Assert.Equal(["pg.a:public.orders → pg_a_orders", "pg.b:public.orders → pg_b_orders"], second.Streams.Select(s => $"{s.Stream} → {s.Table}").Order(StringComparer.Ordinal));
+        Assert.Equal((1L, 2L), (second.Streams.Single(s => s.Table == "pg_a_orders").RowsWritten, second.Streams.Single(s => s.Table == "pg_b_orders").RowsWritten));
     }
 
     [MySqlFact]
