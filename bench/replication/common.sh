@@ -85,6 +85,23 @@ many_tables_settings() {
   per_schema=$((tables / schemas))
 }
 
+# fill_tables PREFIX TABLES ROWS [psql args…]: tables PREFIXt1 … PREFIXtTABLES (int key, text, numeric(12,2),
+# timestamptz) of ROWS generated rows each, committed every 250 tables (PREFIX: a schema and a dot, or empty).
+fill_tables() {
+  local prefix="$1" count="$2" rows="$3"
+  shift 3
+  sql "$@" <<SQL
+DO \$\$
+BEGIN
+  FOR t IN 1..$count LOOP
+    EXECUTE format('CREATE TABLE ${prefix}t%s (id int PRIMARY KEY, name text, amount numeric(12,2), created_at timestamptz)', t);
+    EXECUTE format('INSERT INTO ${prefix}t%s SELECT g, ''name '' || g, g * 1.25, timestamptz ''2024-01-01'' + g * interval ''1 minute'' FROM generate_series(1, $rows) g', t);
+    IF t % 250 = 0 THEN COMMIT; END IF;
+  END LOOP;
+END \$\$;
+SQL
+}
+
 # Seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
 

@@ -20,17 +20,8 @@ block_size="${BLOCK_SIZE:-65536}"
 start_pg
 log "creating $tables tables × $rows rows in $schemas schemas"
 for ((s = 1; s <= schemas; s++)); do
-  sql <<SQL
-CREATE SCHEMA s$s;
-DO \$\$
-BEGIN
-  FOR t IN 1..$per_schema LOOP
-    EXECUTE format('CREATE TABLE s$s.t%s (id int PRIMARY KEY, name text, amount numeric(12,2), created_at timestamptz)', t);
-    EXECUTE format('INSERT INTO s$s.t%s SELECT g, ''name '' || g, g * 1.25, timestamptz ''2024-01-01'' + g * interval ''1 minute'' FROM generate_series(1, $rows) g', t);
-    IF t % 250 = 0 THEN COMMIT; END IF;
-  END LOOP;
-END \$\$;
-SQL
+  sql -c "CREATE SCHEMA s$s"
+  fill_tables "s$s." "$per_schema" "$rows"
 done
 sql -c "VACUUM ANALYZE" >/dev/null
 

@@ -21,16 +21,7 @@ start_pg
 for ((s = 1; s <= shards; s++)); do
   log "shard $s/$shards: creating $tables tables × $rows rows"
   sql -c "CREATE DATABASE shard$s" >/dev/null
-  sql -d "shard$s" <<SQL
-DO \$\$
-BEGIN
-  FOR t IN 1..$tables LOOP
-    EXECUTE format('CREATE TABLE t%s (id int PRIMARY KEY, name text, amount numeric(12,2), created_at timestamptz)', t);
-    EXECUTE format('INSERT INTO t%s SELECT g, ''name '' || g, g * 1.25, timestamptz ''2024-01-01'' + g * interval ''1 minute'' FROM generate_series(1, $rows) g', t);
-    IF t % 250 = 0 THEN COMMIT; END IF;
-  END LOOP;
-END \$\$;
-SQL
+  fill_tables "" "$tables" "$rows" -d "shard$s"
   sql -d "shard$s" -c "VACUUM ANALYZE" >/dev/null
 done
 
