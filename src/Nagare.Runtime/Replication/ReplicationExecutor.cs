@@ -115,9 +115,10 @@ public sealed partial class ReplicationExecutor
     }
 
     /// <summary>
-    /// Runs <paramref name="table"/>, after the other connections' loads into the same table (in a sync over several):
-    /// each creates or evolves the table and deletes its own rows, which concurrent loads into one table would
-    /// conflict on. The wait holds no slot.
+    /// Runs <paramref name="table"/>. In a sync over several connections: a table replaced whole falls back to its
+    /// per-connection loads when that fails; a per-connection load of a shared table waits for the other
+    /// connections' loads into it (each creates or evolves the table and deletes its own rows, which concurrent
+    /// loads into one table would conflict on). The wait holds no slot.
     /// </summary>
     private async Task<StreamResult[]> RunSharedAsync(ReplicationPlan plan, TablePlan table, CancellationToken cancellationToken)
     {
