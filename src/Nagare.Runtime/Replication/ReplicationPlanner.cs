@@ -78,7 +78,18 @@ public static class ReplicationPlanner
         })).ConfigureAwait(false);
         if (failures.All(f => f is not null))
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]!);
+            if (failures.Length == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]!);
+            }
+
+            // Nothing to load: one error that names every connection and why, so none has to be found by trial.
+            throw new NagareException(
+                $"Sync '{sync.Name}': none of its {failures.Length} source connections could be discovered: " +
+                string.Join("; ", sources.Select((s, i) => $"{s.Connection}: {failures[i]!.Message}")))
+            {
+                Hint = (failures[0] as NagareException)?.Hint,
+            };
         }
 
         var all = found.Where(f => f is not null).SelectMany(f => f).ToList();

@@ -98,6 +98,19 @@ public sealed class ShardedSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sync_EveryShardUnreachable_OneErrorNamesEachShard()
+    {
+        project.Write("connections/pg.yml", "name: pg\ntype: postgres\nhost: 127.0.0.1\nport: 1\nuser: nobody\nshards:\n  - database: a\n  - { name: east, database: b }\n");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\nstreams:\n  - select: public.orders\n");
+
+        var error = await Assert.ThrowsAsync<Nagare.Core.NagareException>(() => RunAsync());
+
+        Assert.StartsWith("Sync 's': none of its 2 source connections could be discovered: pg.a: PostgreSQL at 127.0.0.1:1, database 'a': ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("; pg.east: PostgreSQL at 127.0.0.1:1, database 'b': ", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Check that the server is running and reachable from this machine (host, port, firewall).", error.Hint);
+    }
+
+    [Fact]
     public async Task Sync_IncrementalPerShard_StateKeptPerShardAndOnlyNewRowsRead()
     {
         await ShardsAsync("a", "b");
