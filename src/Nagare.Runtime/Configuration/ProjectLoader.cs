@@ -517,7 +517,7 @@ public static class ProjectLoader
         section.RejectUnknownKeys();
         return new ConnectionConfig(name, typeName, maxConcurrency, settings, section.Location)
         {
-            Shards = [.. shardSections.Select((s, i) => ShardName(name, s, i))],
+            Shards = [.. shardSections.Select((s, i) => ShardName(name, s, i, type))],
         };
     }
 
@@ -538,7 +538,7 @@ public static class ProjectLoader
         for (var i = 0; i < sections.Count; i++)
         {
             var entry = sections[i];
-            var name = ShardName(template.Name, entry, i);
+            var name = ShardName(template.Name, entry, i, type);
             var settings = template.Settings.SetItems(ReadSettings(entry, type));
             RequireKeys(entry, template.Type, type, settings);
             entry.RejectUnknownKeys();
@@ -552,14 +552,17 @@ public static class ProjectLoader
     /// A shard's connection name: <c>TEMPLATE.</c> and the entry's <c>name:</c>, or else the values it sets, joined by
     /// <c>_</c> (<c>database: app_01</c> gives <c>TEMPLATE.app_01</c>).
     /// </summary>
-    private static string ShardName(string template, YamlSection entry, int index)
+    private static string ShardName(string template, YamlSection entry, int index, ConnectorType type)
     {
         var own = entry.String("name");
         if (own is null)
         {
-            var values = entry.Keys.Where(k => k != "name").Select(k => entry.Node(k) is YamlScalarNode { Value: { } v } ? v : null).ToList();
+            // Only the connector's keys: a misspelt key must stay unread, for the unknown-key error to name it.
+            var values = entry.Keys.Where(type.Keys.Contains).Select(k => entry.Node(k) is YamlScalarNode { Value: { } v } ? v : null).ToList();
             if (values.Count == 0 || values.Any(v => v is null || v.Contains("${", StringComparison.Ordinal)))
             {
+                // A misspelt key is the likelier mistake: its did-you-mean says more than "name is required".
+                entry.RejectUnknownKeys([.. type.Keys, "name"]);
                 throw entry.Error("name", $"is required for shard {index + 1}: its keys do not name it (give each shard a name, e.g. name: s{index + 1:00})");
             }
 

@@ -248,6 +248,16 @@ public sealed class ProjectLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_ShardWithAMisspeltKey_NamesTheKeyAndTheRightOne()
+    {
+        project.Write("connections/app.yml", "name: app\ntype: postgres\nuser: etl\nshards:\n  - database: app_01\n  - databse: app_02\n");
+
+        var e = Assert.Throws<ConfigException>(() => ProjectLoader.Load(project.Root, environment: Env()).GetConnection("app"));
+
+        Assert.True(e.Message.Contains("shards[1].databse", StringComparison.Ordinal) && e.Message.Contains("did you mean 'database'?", StringComparison.Ordinal), e.Message);
+    }
+
+    [Fact]
     public void Load_SyncWithSourceAndSources_SaysToListThemAllUnderSources()
     {
         project.Write("syncs/s.yml", "name: s\nsource: inbox\nsources: [inbox]\nstreams:\n  - select: \"*\"\n");
