@@ -244,9 +244,11 @@ public sealed class SyncRunner
                 throw NothingSelected(sync, plan, options);
             }
 
-            if (plan.Tables.FirstOrDefault(t => t.Sources.Any(s => s.Filter is not null) && !sources.First(s => s.Item1 == t.Connection).Item2.Capabilities.SupportsFilterPushdown) is { } filtered)
+            // Each stream names its connection (a table replaced whole reads from several).
+            var readers = sources.ToDictionary(s => s.Item1, s => s.Item2, StringComparer.Ordinal);
+            if (plan.Tables.SelectMany(t => t.Sources).FirstOrDefault(s => s.Filter is not null && !readers[s.Connection!].Capabilities.SupportsFilterPushdown) is { } filtered)
             {
-                throw new NagareException($"Sync '{sync.Name}': connection '{filtered.Connection}' ({project.GetConnection(filtered.Connection!).Type}) cannot filter rows where it reads them, so the filter of {filtered.SourceLabel} cannot be applied.")
+                throw new NagareException($"Sync '{sync.Name}': connection '{filtered.Connection}' ({project.GetConnection(filtered.Connection!).Type}) cannot filter rows where it reads them, so the filter of {filtered.SourceName} cannot be applied.")
                 {
                     Hint = "Remove 'filter:' from the stream, or filter in a model after the sync.",
                 };

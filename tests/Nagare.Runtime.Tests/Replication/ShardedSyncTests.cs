@@ -98,6 +98,18 @@ public sealed class ShardedSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sync_FullRefreshWithFilter_FiltersEveryShardsRowsWhereTheyAreRead()
+    {
+        await ShardsAsync("a", "b");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: public.orders\n    filter: \"id > 1\"\n");
+
+        var summary = await RunAsync();
+
+        Assert.True(summary.Succeeded, string.Join("; ", summary.Streams.Select(s => s.Message)));
+        Assert.Equal(["2|pg.a:public.orders", "2|pg.b:public.orders"], project.QueryWarehouse("SELECT id, _source FROM lake.orders ORDER BY _source"));
+    }
+
+    [Fact]
     public async Task Sync_EveryShardUnreachable_OneErrorNamesEachShard()
     {
         project.Write("connections/pg.yml", "name: pg\ntype: postgres\nhost: 127.0.0.1\nport: 1\nuser: nobody\nshards:\n  - database: a\n  - { name: east, database: b }\n");
