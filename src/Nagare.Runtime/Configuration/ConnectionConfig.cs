@@ -25,6 +25,13 @@ public sealed record ConnectionConfig(
     /// <summary>For a shard, the template that defines it; null otherwise.</summary>
     public string? Template { get; init; }
 
+    /// <summary><paramref name="text"/> with characters other than letters, digits, <c>_</c> and <c>-</c> as <c>_</c>: a shard's name, <c>{source}</c> in a table name.</summary>
+    public static string Slug(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new string([.. text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')]);
+    }
+
     /// <summary>A plain value, or null when absent.</summary>
     public string? GetString(string key) => Settings.TryGetValue(key, out var setting) ? setting.Text ?? setting.Secret?.Reveal() : null;
 

@@ -538,11 +538,11 @@ public static class ProjectLoader
         for (var i = 0; i < sections.Count; i++)
         {
             var entry = sections[i];
-            var name = ShardName(template.Name, entry, i, type);
             var settings = template.Settings.SetItems(ReadSettings(entry, type));
             RequireKeys(entry, template.Type, type, settings);
-            entry.RejectUnknownKeys();
-            result.Add(new ConnectionConfig(name, template.Type, template.MaxConcurrency, settings, entry.Location) { Template = template.Name });
+            // 'name' was read when the template named its shards.
+            entry.RejectUnknownKeys([.. type.Keys, "name"]);
+            result.Add(new ConnectionConfig(template.Shards[i], template.Type, template.MaxConcurrency, settings, entry.Location) { Template = template.Name });
         }
 
         return result;
@@ -569,8 +569,7 @@ public static class ProjectLoader
             own = string.Join('_', values);
         }
 
-        var clean = new string([.. own.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')]);
-        return $"{template}.{clean}";
+        return $"{template}.{ConnectionConfig.Slug(own)}";
     }
 
     private static void RequireKeys(YamlSection section, string typeName, ConnectorType type, ImmutableDictionary<string, ConfigSetting> settings)

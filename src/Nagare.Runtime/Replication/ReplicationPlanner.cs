@@ -469,7 +469,7 @@ public static class ReplicationPlanner
             }
         }
 
-        var source = connection is null ? string.Empty : new string([.. connection.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')]);
+        var source = connection is null ? string.Empty : ConnectionConfig.Slug(connection);
         return template.Replace("{schema}", stream.Namespace ?? string.Empty, StringComparison.Ordinal)
             .Replace("{source}", source, StringComparison.Ordinal)
             .Replace("{table}", stream.Name, StringComparison.Ordinal);
