@@ -134,7 +134,7 @@ public sealed class PipelineService : IAsyncDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var options = new SchedulerOptions { Schedules = false, Tick = TimeSpan.FromMilliseconds(200) };
         var scheduler = NewScheduler(options with { Id = InProcessScheduler + options.Id }, signal);
-        var loops = Task.WhenAll(scheduler.RunAsync(stop.Token), NewWorker(worker, signal).RunAsync(stop.Token));
+        var loops = Task.WhenAll(scheduler.RunAsync(stop.Token), NewWorker(worker, signal).RunAsync(stop.Token, cancellationToken));
         try
         {
             while (true)

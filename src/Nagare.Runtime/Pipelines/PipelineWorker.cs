@@ -46,16 +46,26 @@ public sealed class PipelineWorker
     public int Running => running.Count;
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled; tasks still running are stopped and left to their leases (another worker runs them again).</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) => RunAsync(CancellationToken.None, cancellationToken);
+
+    /// <summary>
+    /// Runs until <paramref name="finish"/> is cancelled, then claims nothing more and returns once the tasks it is
+    /// running have ended and been recorded. A command that runs its own run stops so: a task of another run it took
+    /// meanwhile ends here instead of being killed half-way and left to its lease, which would hold that run back until
+    /// the lease expired and then run the task a second time. <paramref name="cancellationToken"/> still stops at once
+    /// as <see cref="RunAsync(CancellationToken)"/> does.
+    /// </summary>
+    public async Task RunAsync(CancellationToken finish, CancellationToken cancellationToken)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, finish);
         var heartbeat = HeartbeatLoopAsync(stopping.Token);
         var logs = LogLoopAsync(stopping.Token);
         var listening = store.ListenForReadyAsync(Signal.Wake, stopping.Token);
         var tasks = new List<Task>();
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!idle.IsCancellationRequested)
             {
                 var claimed = false;
                 try
@@ -82,8 +92,20 @@ public sealed class PipelineWorker
                 tasks.RemoveAll(t => t.IsCompleted);
                 if (!claimed || running.Count >= Options.Slots)
                 {
-                    await Signal.WaitAsync(Options.IdlePoll, time, cancellationToken).ConfigureAwait(false);
+                    await Signal.WaitAsync(Options.IdlePoll, time, idle.Token).ConfigureAwait(false);
                 }
+            }
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested)
+        {
+        }
+
+        try
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                // Finishing: the tasks run to their ends (heartbeats keep their leases) unless the caller stops us.
+                await Task.WhenAll(tasks).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

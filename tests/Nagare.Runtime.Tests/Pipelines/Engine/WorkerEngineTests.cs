@@ -225,6 +225,42 @@ public sealed class WorkerEngineTests
     }
 
     [Fact]
+    public async Task RunToEndAsync_TaskOfAnotherRunStillRunningAtTheEnd_LetsItFinishOnceInsteadOfLeavingItToItsLease()
+    {
+        await using var h = new EngineHarness(Start);
+        h.Project.Write("pipelines/gated.yml", """
+            name: gated
+            steps:
+              - command: [sh, -c, 'while [ ! -f go ]; do sleep 0.05; done; echo ran >> gated.log']
+            """);
+        h.Project.Write("pipelines/quick.yml", """
+            name: quick
+            steps:
+              - command: [sh, -c, 'echo ran >> quick.log']
+            """);
+        await h.Load();
+        var service = h.Service();
+        var gated = await service.StartAsync("gated", null, null, null, CancellationToken.None);
+        var quick = await service.StartAsync("quick", null, null, null, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(EngineHarness.Patience);
+
+        // The command's worker takes both runs' tasks; its own run ends while the other's task still waits.
+        var end = service.RunToEndAsync(quick.Id, new WorkerOptions(), timeout.Token);
+        await h.UntilAsync(async () => (await h.RunAsync(gated.Id)).Tasks[0].State == RunStates.Running, TimeSpan.Zero, "the gated task's claim");
+        await h.UntilAsync(async () => (await h.Store.FindRunAsync(quick.Id, CancellationToken.None))!.Followed, TimeSpan.FromMilliseconds(100), "the quick run's end and follow-up");
+        await File.WriteAllTextAsync(h.Project.PathOf("go"), "");
+        await h.UntilAsync(() => Task.FromResult(end.IsCompleted), TimeSpan.FromMilliseconds(100), "the command's end");
+        var record = await end;
+
+        // The clock moved far less than a lease: a task left to its lease would still be running, its run held back.
+        Assert.Equal(RunStates.Succeeded, record.State);
+        var other = await h.RunAsync(gated.Id);
+        Assert.Equal(RunStates.Succeeded, other.Run.State);
+        Assert.Equal(RunStates.Succeeded, Assert.Single(other.Attempts).State);
+        Assert.Equal(1, await LinesAsync(h, "gated.log"));
+    }
+
+    [Fact]
     public async Task DrainAsync_TaskLongerThanLeaseWhileSchedulerReaps_KeepsItAndLearnsCancel()
     {
         await using var h = new EngineHarness(Start);
