@@ -129,8 +129,10 @@ public static partial class WarehouseFile
                 var left = options.Wait - waited;
                 if (left <= TimeSpan.Zero)
                 {
+                    // The wait asked for, not the time measured: a last try on a busy machine can end well past it, and
+                    // "after waiting 2 s" for --wait 1 reads like a wrong option.
                     throw new WarehouseLockedException(
-                        builder.DataSource, processId, processId is { } pid ? CommandLineOf(pid) : null, options.Wait > TimeSpan.Zero ? waited : TimeSpan.Zero, e);
+                        builder.DataSource, processId, processId is { } pid ? CommandLineOf(pid) : null, options.Wait > TimeSpan.Zero ? options.Wait : TimeSpan.Zero, e);
                 }
 
                 cancellationToken.WaitHandle.WaitOne(left < delay ? left : delay);

@@ -27,7 +27,7 @@ public sealed class WarehouseLockedException : ConnectorException
     /// <param name="path">The database file.</param>
     /// <param name="processId">The holder's process id, when DuckDB named it.</param>
     /// <param name="commandLine">The holder's command line, when it could be read.</param>
-    /// <param name="waited">How long this process waited for the file before giving up.</param>
+    /// <param name="waited">How long this process was to wait for the file (it waited at least that long), or zero.</param>
     /// <param name="innerException">DuckDB's error.</param>
     public WarehouseLockedException(string path, int? processId, string? commandLine, TimeSpan waited, Exception innerException)
         : base(Describe(path, processId, commandLine, waited), innerException)
@@ -50,7 +50,7 @@ public sealed class WarehouseLockedException : ConnectorException
     /// <summary>The holder's command line (from /proc), when it could be read.</summary>
     public string? CommandLine { get; }
 
-    /// <summary>How long this process waited for the file.</summary>
+    /// <summary>How long this process was to wait for the file before giving up (at least that long passed), or zero.</summary>
     public TimeSpan Waited { get; }
 
     private static string Describe(string path, int? processId, string? commandLine, TimeSpan waited)
