@@ -16,6 +16,9 @@ namespace Nagare.Runtime.Activations.Http;
 /// </remarks>
 internal sealed class HttpRequestPacer
 {
+    /// <summary>How far behind its schedule the pacer may start requests to catch up.</summary>
+    internal static readonly TimeSpan CatchUp = TimeSpan.FromMilliseconds(50);
+
     private readonly object gate = new();
     private readonly TimeProvider time;
     private readonly TimeSpan interval;
@@ -120,15 +123,19 @@ internal sealed class HttpRequestPacer
         }
     }
 
-    /// <summary>The next start slot, after any pause: how long from now.</summary>
+    /// <summary>
+    /// The next start slot, after any pause: how long from now. Slots missed by less than <see cref="CatchUp"/> (a
+    /// timer that fired late, senders all busy) are still taken, at once, so the rate is kept over the run instead of
+    /// every late start pushing all later ones back; the window above still caps any second at the limit.
+    /// </summary>
     private TimeSpan Reserve()
     {
         var now = time.GetUtcNow();
-        var start = now;
-        start = next > start ? next : start;
+        var start = next == DateTimeOffset.MinValue ? now : next;
+        start = now - CatchUp > start ? now - CatchUp : start;
         start = pausedUntil > start ? pausedUntil : start;
         next = start + interval;
-        return start - now;
+        return start > now ? start - now : TimeSpan.Zero;
     }
 
     /// <summary>

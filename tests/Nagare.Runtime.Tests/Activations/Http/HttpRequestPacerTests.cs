@@ -43,6 +43,48 @@ public sealed class HttpRequestPacerTests
         await third.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Theory]
+    [InlineData(20, 20)] // behind by 20 slots: all taken at once
+    [InlineData(1000, 51)] // behind by a second: only the slots of the last 50 ms, and the one now
+    public async Task WaitAsync_BehindItsSchedule_TakesTheSlotsMissedWithinTheCatchUpAtOnce(int stalledMs, int atOnce)
+    {
+        var clock = new ManualClock(Start);
+        var pacer = new HttpRequestPacer(1000, clock);
+        await pacer.WaitAsync(CancellationToken.None);
+        pacer.Answered();
+
+        // The senders were all busy (or a timer fired late): the slots of that time were not used.
+        clock.Advance(TimeSpan.FromMilliseconds(stalledMs));
+        for (var i = 0; i < atOnce; i++)
+        {
+            var turn = pacer.WaitAsync(CancellationToken.None);
+            Assert.True(turn.IsCompleted, $"turn {i + 1} waited");
+            await turn;
+            pacer.Answered();
+        }
+
+        var next = pacer.WaitAsync(CancellationToken.None);
+        Assert.False(next.IsCompleted);
+        await WhenTimersAsync(clock, 1);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await next.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task WaitAsync_OnSchedule_SpacesStartsOneIntervalApartFromTheFirst()
+    {
+        var clock = new ManualClock(Start);
+        var pacer = new HttpRequestPacer(1000, clock);
+
+        await pacer.WaitAsync(CancellationToken.None);
+        var second = pacer.WaitAsync(CancellationToken.None);
+
+        Assert.False(second.IsCompleted);
+        await WhenTimersAsync(clock, 1);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     [Fact]
     public async Task WaitAsync_NoRate_NeverWaits()
     {
