@@ -77,12 +77,9 @@ public static class ModelCompiler
             sum.Append('|').Append(k).Append('=').Append(ProjectScanner.Describe(v));
         }
 
-        foreach (var name in ModelRenderer.CallPattern().Matches(node.RawSql).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal))
+        foreach (var (name, macroSum) in ModelRenderer.CalledMacros(node.RawSql, renderer.MacroChecksums))
         {
-            if (renderer.MacroChecksums.TryGetValue(name, out var macroSum))
-            {
-                sum.Append("|macro:").Append(name).Append('=').Append(macroSum);
-            }
+            sum.Append("|macro:").Append(name).Append('=').Append(macroSum);
         }
 
         node.Checksum = ProjectScanner.Hash(sum.ToString());

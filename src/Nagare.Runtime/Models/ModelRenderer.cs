@@ -413,6 +413,56 @@ internal sealed partial class ModelRenderer
         return match.Success ? match.Value : text;
     }
 
-    [GeneratedRegex(@"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")]
-    internal static partial Regex CallPattern();
+    /// <summary>
+    /// The macros of <paramref name="checksums"/> that <paramref name="text"/> calls, with their checksums, in ordinal
+    /// order of name: every name written before a parenthesis (<c>name(</c> or <c>name (</c>), as the regular
+    /// expression <c>\b([A-Za-z_][A-Za-z0-9_]*)\s*\(</c> finds them, but looking back from each parenthesis instead
+    /// of trying every position, and without a string per name that is no macro.
+    /// </summary>
+    internal static List<KeyValuePair<string, string>> CalledMacros(string text, Dictionary<string, string> checksums)
+    {
+        var found = new List<KeyValuePair<string, string>>();
+        if (checksums.Count == 0)
+        {
+            return found;
+        }
+
+        var lookup = checksums.GetAlternateLookup<ReadOnlySpan<char>>();
+        var span = text.AsSpan();
+        var from = 0;
+        while (span[from..].IndexOf('(') is var offset && offset >= 0)
+        {
+            var end = from + offset;
+            from = end + 1;
+            while (end > 0 && char.IsWhiteSpace(span[end - 1]))
+            {
+                end--;
+            }
+
+            var start = end;
+            while (start > 0 && (char.IsAsciiLetterOrDigit(span[start - 1]) || span[start - 1] == '_'))
+            {
+                start--;
+            }
+
+            if (start == end || char.IsAsciiDigit(span[start]) || (start > 0 && IsWordCharacter(span[start - 1]))
+                || !lookup.TryGetValue(span[start..end], out var name, out var sum))
+            {
+                continue;
+            }
+
+            if (!found.Exists(f => ReferenceEquals(f.Key, name)))
+            {
+                found.Add(new(name, sum));
+            }
+        }
+
+        found.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return found;
+    }
+
+    /// <summary>A character of a word for <c>\b</c>: a letter, a digit, a joining mark or connector, or a zero-width (non-)joiner.</summary>
+    private static bool IsWordCharacter(char c) =>
+        char.IsLetterOrDigit(c) || c is '_' or '\u200C' or '\u200D'
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.ConnectorPunctuation;
 }
