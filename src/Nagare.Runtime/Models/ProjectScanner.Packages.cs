@@ -19,7 +19,7 @@ internal sealed partial class ProjectScanner
             {
                 foreach (var file in Files(dir, "*.sql"))
                 {
-                    AddModel(dir, file, package);
+                    AddModel(dir, file, File.ReadAllText(file), package);
                 }
 
                 yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));

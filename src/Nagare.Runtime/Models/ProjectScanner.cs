@@ -16,6 +16,7 @@ internal sealed partial class ProjectScanner
     private readonly List<(string Path, string Text)> _macros = [];
     private readonly List<PendingTest> _pendingTests = [];
     private readonly List<ConfigException> _unknownKeys = [];
+    private Dictionary<string, Task<YamlMap>> _parsing = new(StringComparer.Ordinal);
 
     public ProjectScanner(ModelProject project) => _project = project;
 
@@ -39,14 +40,25 @@ internal sealed partial class ProjectScanner
     public void Scan()
     {
         var yamlFiles = new List<string>();
+        var modelFiles = new List<(string Dir, string File)>();
         foreach (var dir in _project.ModelPaths)
         {
-            foreach (var file in Files(dir, "*.sql"))
-            {
-                AddModel(dir, file);
-            }
-
+            modelFiles.AddRange(Files(dir, "*.sql").Select(file => (dir, file)));
             yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
+        }
+
+        foreach (var dir in _project.SeedPaths)
+        {
+            yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
+        }
+
+        // Property files are parsed while the model files are read (a large project's schema.yml alone takes as long
+        // as reading thousands of models); each is applied below, in order, once every node exists.
+        _parsing = yamlFiles.Distinct(StringComparer.Ordinal).ToDictionary(file => file, file => Task.Run(() => YamlTree.Load(file, _project.Relative(file))), StringComparer.Ordinal);
+        var texts = ReadAll(modelFiles.Select(m => m.File).ToList());
+        for (var i = 0; i < modelFiles.Count; i++)
+        {
+            AddModel(modelFiles[i].Dir, modelFiles[i].File, texts[i]);
         }
 
         foreach (var dir in _project.SeedPaths)
@@ -55,8 +67,6 @@ internal sealed partial class ProjectScanner
             {
                 AddSeed(dir, file);
             }
-
-            yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
         }
 
         yamlFiles.AddRange(ScanSnapshots());
@@ -125,7 +135,23 @@ internal sealed partial class ProjectScanner
         return fqn;
     }
 
-    private void AddModel(string dir, string file, ModelPackage? package = null)
+    /// <summary>The texts of <paramref name="files"/>, read in parallel: on a cold compile thousands of small reads are mostly waits.</summary>
+    private static string[] ReadAll(List<string> files)
+    {
+        var texts = new string[files.Count];
+        try
+        {
+            Parallel.For(0, files.Count, i => texts[i] = File.ReadAllText(files[i]));
+        }
+        catch (AggregateException e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        return texts;
+    }
+
+    private void AddModel(string dir, string file, string text, ModelPackage? package = null)
     {
         var name = Path.GetFileNameWithoutExtension(file);
         var rel = _project.Relative(file);
@@ -135,7 +161,7 @@ internal sealed partial class ProjectScanner
         }
 
         var fqn = Fqn(dir, file, package);
-        var node = new ModelNode(NodeType.Model, $"model.{package?.Name ?? _project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
+        var node = new ModelNode(NodeType.Model, $"model.{package?.Name ?? _project.Name}.{name}", name, rel, fqn) { RawSql = text };
         var config = new NodeConfig();
         package?.ModelConfigs.ApplyTo(config, fqn);
         _project.ModelConfigs.ApplyTo(config, fqn, ConfigStart);
@@ -166,7 +192,7 @@ internal sealed partial class ProjectScanner
     private void ReadProperties(string file)
     {
         var rel = _project.Relative(file);
-        var yml = YamlTree.Load(file, rel);
+        var yml = _parsing.TryGetValue(file, out var parsed) ? parsed.GetAwaiter().GetResult() : YamlTree.Load(file, rel);
         CheckKeys(yml, ModelYamlKeys.File);
         foreach (var (kind, lookup) in new[] { ("models", _models), ("seeds", _seeds) })
         {
