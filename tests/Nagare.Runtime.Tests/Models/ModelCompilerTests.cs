@@ -71,6 +71,29 @@ public sealed class ModelCompilerTests : IDisposable
     }
 
     [Fact]
+    public void Compile_ThousandsOfModels_ManifestMadeInSlicesIsOneValidObjectInOrder()
+    {
+        for (var i = 0; i < 2_500; i++)
+        {
+            _project.Write($"models/many/m{i:D4}.sql", $"select {i} as id, '\"quoted\" ✓ {i}' as note\n-- {{{{ this }}}}\nfrom {{{{ ref('orders') }}}}");
+        }
+
+        var manifest = _project.Compile();
+
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_project.Root, "target", "manifest.json")));
+        var nodes = json.RootElement.GetProperty("nodes").EnumerateObject().ToList();
+        Assert.Equal(manifest.Nodes.Values.Where(n => n.Type != NodeType.Source).Select(n => n.UniqueId).Order(StringComparer.Ordinal), nodes.Select(n => n.Name));
+        foreach (var node in nodes)
+        {
+            Assert.Equal(node.Name, node.Value.GetProperty("unique_id").GetString());
+            Assert.Equal(manifest.Nodes[node.Name].CompiledSql, node.Value.TryGetProperty("compiled_code", out var code) ? code.GetString() : null);
+        }
+
+        Assert.Equal("source.shop.app.orders", Assert.Single(json.RootElement.GetProperty("sources").EnumerateObject()).Name);
+        Assert.Contains("'\"quoted\" ✓ 7' as note", manifest.Nodes["model.shop.m0007"].CompiledSql, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compile_RefsSourcesAndConfig_FormTheGraphAndSchemas()
     {
         var manifest = _project.Compile();
