@@ -65,48 +65,45 @@ public sealed class PipelineWorker
         var tasks = new List<Task>();
         try
         {
-            while (!idle.IsCancellationRequested)
+            try
             {
-                var claimed = false;
-                try
+                while (!idle.IsCancellationRequested)
                 {
-                    while (running.Count < Options.Slots)
+                    var claimed = false;
+                    try
                     {
-                        var task = await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false);
-                        if (task is null)
+                        while (running.Count < Options.Slots && !idle.IsCancellationRequested)
                         {
-                            break;
-                        }
+                            var task = await store.ClaimAsync(info, time.GetUtcNow(), Options.Lease, cancellationToken).ConfigureAwait(false);
+                            if (task is null)
+                            {
+                                break;
+                            }
 
-                        claimed = true;
-                        tasks.Add(RunTaskAsync(task, cancellationToken));
+                            claimed = true;
+                            tasks.Add(RunTaskAsync(task, cancellationToken));
+                        }
+                    }
+                    catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+                    {
+                        // The store is away for a moment (a PostgreSQL restart): keep the running tasks, ask again later.
+                        HeartbeatFailed?.Invoke(e);
+                        claimed = false;
+                    }
+
+                    tasks.RemoveAll(t => t.IsCompleted);
+                    if (!claimed || running.Count >= Options.Slots)
+                    {
+                        await Signal.WaitAsync(Options.IdlePoll, time, idle.Token).ConfigureAwait(false);
                     }
                 }
-                catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
-                {
-                    // The store is away for a moment (a PostgreSQL restart): keep the running tasks, ask again later.
-                    HeartbeatFailed?.Invoke(e);
-                    claimed = false;
-                }
-
-                tasks.RemoveAll(t => t.IsCompleted);
-                if (!claimed || running.Count >= Options.Slots)
-                {
-                    await Signal.WaitAsync(Options.IdlePoll, time, idle.Token).ConfigureAwait(false);
-                }
             }
-        }
-        catch (OperationCanceledException) when (idle.IsCancellationRequested)
-        {
-        }
-
-        try
-        {
-            if (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                // Finishing: the tasks run to their ends (heartbeats keep their leases) unless the caller stops us.
-                await Task.WhenAll(tasks).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            // Finishing: the tasks run to their ends (heartbeats keep their leases) unless the caller stops us.
+            await Task.WhenAll(tasks).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
