@@ -16,6 +16,24 @@ public sealed class InitCommandTests : IDisposable
         var config = Runtime.Configuration.ProjectLoader.Load(dir, environment: _ => null);
         Assert.Equal(["app_db", "warehouse"], config.Connections.Keys);
         Assert.Equal("app_db", config.Syncs["example"].Source);
+        var pipeline = config.GetPipeline("daily");
+        Assert.Equal(["example", "build"], pipeline.Steps.Select(s => s.Name));
+        Assert.Equal<string>(["example"], pipeline.Steps[1].After);
+    }
+
+    [Fact]
+    public async Task Init_ExampleModel_CompilesIntoTheMartSchema()
+    {
+        await CliRun.RunAsync("init", dir);
+
+        var run = await CliRun.RunAsync("compile", "--project", dir, "--select", "orders_daily");
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error);
+        Assert.Contains("from lake_app.orders", run.Out, StringComparison.Ordinal);
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "target", "manifest.json")));
+        var model = Assert.Single(manifest.RootElement.GetProperty("nodes").EnumerateObject(), n => n.Name.EndsWith(".orders_daily", StringComparison.Ordinal)).Value;
+        Assert.Equal("mart", model.GetProperty("schema").GetString());
+        Assert.Equal("table", model.GetProperty("config").GetProperty("materialized").GetString());
     }
 
     [Fact]

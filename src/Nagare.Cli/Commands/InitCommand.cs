@@ -60,10 +60,37 @@ public static class InitCommand
 
         """;
 
+    internal const string ExampleModel = """
+        -- A model: a SELECT that `nagare build` makes a table (or view) in the warehouse, here mart.orders_daily.
+        -- It reads what the example sync lands in lake_app. Models read other models with ref('name') inside
+        -- double braces, which chains them into a DAG that build runs in order.
+        {{ config(materialized='table') }}
+
+        select cast(created_at as date) as day, count(*) as orders
+        from lake_app.orders
+        group by 1
+
+        """;
+
+    internal const string ExamplePipeline = """
+        # A pipeline: steps run in the order `after:` gives. `nagare serve` starts it on its schedule;
+        # `nagare pipeline run daily` runs it now. Reference: docs/pipelines.md
+        name: daily
+        schedule:
+          cron: "0 3 * * *"              # every day at 03:00
+          timezone: UTC
+        retries: 2
+        steps:
+          - sync: example                # step name: the sync's name
+          - build: "+orders_daily"       # the model and everything upstream of it
+            after: [example]
+
+        """;
+
     public static Command Create(CliContext context)
     {
         var dir = new Argument<string>("dir") { Description = "Folder to create the project in.", DefaultValueFactory = _ => "." };
-        var command = new Command("init", "Create a project folder: nagare.yml, connections/, syncs/.") { dir };
+        var command = new Command("init", "Create a project folder: nagare.yml, connections/, syncs/, models/, pipelines/.") { dir };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var root = parse.GetValue(dir)!;
@@ -72,6 +99,8 @@ public static class InitCommand
                 (Path.Combine(root, "nagare.yml"), ProjectFile.Replace("my_project", ProjectName(root), StringComparison.Ordinal)),
                 (Path.Combine(root, "connections", "app_db.yml"), ExampleConnection),
                 (Path.Combine(root, "syncs", "example.yml"), ExampleSync),
+                (Path.Combine(root, "models", "mart", "orders_daily.sql"), ExampleModel),
+                (Path.Combine(root, "pipelines", "daily.yml"), ExamplePipeline),
             };
             foreach (var (path, _) in files)
             {
@@ -91,7 +120,7 @@ public static class InitCommand
                 await context.Out.WriteLineAsync($"created {path}").ConfigureAwait(false);
             }
 
-            await context.Out.WriteLineAsync("Next: edit connections/app_db.yml and syncs/example.yml, then run: nagare sync example").ConfigureAwait(false);
+            await context.Out.WriteLineAsync("Next: edit connections/app_db.yml and syncs/example.yml, then run: nagare sync example (then nagare build, or the whole pipeline: nagare pipeline run daily)").ConfigureAwait(false);
             return ExitCodes.Success;
         });
         return command;
