@@ -19,7 +19,7 @@ internal sealed partial class ProjectScanner
             {
                 foreach (var file in Files(dir, "*.sql"))
                 {
-                    AddModel(dir, file, File.ReadAllText(file), package);
+                    AddModel(dir, file, ReadText(file), package);
                 }
 
                 yamlFiles.AddRange(Files(dir, "*.yml").Concat(Files(dir, "*.yaml")));
@@ -56,7 +56,7 @@ internal sealed partial class ProjectScanner
 
         foreach (var file in Directory.EnumerateFiles(folder, "*.sql", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            _packageMacros.Add(new PackageMacroFile(package.Name, _project.Relative(file), File.ReadAllText(file)));
+            _packageMacros.Add(new PackageMacroFile(package.Name, _project.Relative(file), ReadText(file)));
         }
     }
 }

@@ -31,7 +31,7 @@ internal sealed partial class ProjectScanner
         {
             foreach (var file in Files(dir, "*.sql"))
             {
-                var text = File.ReadAllText(file);
+                var text = ReadText(file);
                 var rel = _project.Relative(file);
                 var folders = Fqn(dir, file)[..^1];
                 foreach (Match block in SnapshotBlock().Matches(text))
@@ -142,7 +142,7 @@ internal sealed partial class ProjectScanner
                     throw new ModelProjectException($"{rel}: an analysis named '{name}' is already defined in {existing.Path}");
                 }
 
-                var node = new ModelNode(NodeType.Analysis, $"analysis.{_project.Name}.{name}", name, rel, Fqn(dir, file)) { RawSql = File.ReadAllText(file) };
+                var node = new ModelNode(NodeType.Analysis, $"analysis.{_project.Name}.{name}", name, rel, Fqn(dir, file)) { RawSql = ReadText(file) };
                 var config = new NodeConfig();
                 config.Set("materialized", "analysis");
                 node.BaseConfig = config;

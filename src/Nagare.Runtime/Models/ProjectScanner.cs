@@ -75,7 +75,7 @@ internal sealed partial class ProjectScanner
         {
             foreach (var file in Files(dir, "*.sql"))
             {
-                _macros.Add((_project.Relative(file), File.ReadAllText(file)));
+                _macros.Add((_project.Relative(file), ReadText(file)));
             }
         }
 
@@ -93,13 +93,13 @@ internal sealed partial class ProjectScanner
                 if (IsGenericTestFile(dir, file))
                 {
                     // As in dbt: tests/generic/ holds {% test %} definitions, i.e. macros, not singular tests.
-                    _macros.Add((rel, File.ReadAllText(file)));
+                    _macros.Add((rel, ReadText(file)));
                     continue;
                 }
 
                 var name = Path.GetFileNameWithoutExtension(file);
                 var fqn = Fqn(dir, file);
-                var node = new ModelNode(NodeType.Test, $"test.{_project.Name}.{name}", name, rel, fqn) { RawSql = File.ReadAllText(file) };
+                var node = new ModelNode(NodeType.Test, $"test.{_project.Name}.{name}", name, rel, fqn) { RawSql = ReadText(file) };
                 var config = new NodeConfig();
                 _project.TestConfigs.ApplyTo(config, fqn, ConfigStart);
                 node.BaseConfig = config;
@@ -141,7 +141,7 @@ internal sealed partial class ProjectScanner
         var texts = new string[files.Count];
         try
         {
-            Parallel.For(0, files.Count, i => texts[i] = File.ReadAllText(files[i]));
+            Parallel.For(0, files.Count, i => texts[i] = ReadText(files[i]));
         }
         catch (AggregateException e)
         {
@@ -349,7 +349,59 @@ internal sealed partial class ProjectScanner
 
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    internal static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    internal static string Hash(string text)
+    {
+        // From a pooled buffer: a compile hashes every file two or three times.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            Span<byte> hash = stackalloc byte[32];
+            System.Security.Cryptography.SHA256.HashData(buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer)), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A project file's text, as <see cref="File.ReadAllText(string)"/> reads it (UTF-8, a byte-order mark skipped, a
+    /// UTF-16 or UTF-32 one honoured), without a reader and its buffers per file: they were the most memory a compile
+    /// of thousands of files allocated.
+    /// </summary>
+    internal static string ReadText(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
+        if (length > 64 << 20)
+        {
+            return File.ReadAllText(path);
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            var read = 0;
+            while (read < length && RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read) is var n and > 0)
+            {
+                read += n;
+            }
+
+            var bytes = buffer.AsSpan(0, read);
+            if (bytes.Length >= 2 && (bytes[0] is 0xFE or 0xFF || (bytes.Length >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0xFE && bytes[3] == 0xFF)))
+            {
+                // A UTF-16 or UTF-32 file (or bytes that start like one): the reader that detects it.
+                return File.ReadAllText(path);
+            }
+
+            return Encoding.UTF8.GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     internal static string Suggest(string name, IEnumerable<string> known)
     {

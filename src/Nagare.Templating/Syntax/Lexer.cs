@@ -14,13 +14,16 @@ internal sealed class Lexer
     private readonly string _source;
     private readonly string _name;
     private readonly TemplateOptions _options;
-    private readonly List<Token> _tokens = [];
+    private readonly List<Token> _tokens;
     private readonly List<int> _lineStarts = [0];
     private int _pos;
 
     private Lexer(string source, string name, TemplateOptions options)
     {
         _source = Normalize(source, options.KeepTrailingNewline);
+
+        // About a token per 16 characters in SQL templates: sized once rather than grown through every power of two.
+        _tokens = new List<Token>(Math.Min(_source.Length / 16, 1 << 16) + 4);
         _name = name;
         _options = options;
         for (var i = 0; i < _source.Length; i++)
