@@ -113,12 +113,21 @@ public sealed class ServerContext : IAsyncDisposable
     /// pipeline service's, so endpoints, the scheduler and tasks claimed from now on see the same project).
     /// </summary>
     /// <exception cref="ConfigException">nagare.yml has become invalid; the project in use stays as it was.</exception>
-    public async Task<ProjectConfig> ReloadProjectAsync(CancellationToken cancellationToken)
+    public Task<ProjectConfig> ReloadProjectAsync(CancellationToken cancellationToken) => Pipelines.ReloadFromFilesAsync(cancellationToken);
+
+    /// <summary>Reads the project's files again after someone edited them by hand, one change at a time with those made through this server.</summary>
+    /// <exception cref="ConfigException">nagare.yml has become invalid; the project in use stays as it was.</exception>
+    public async Task ReloadEditedFilesAsync(CancellationToken cancellationToken)
     {
-        var secrets = await StoredSecrets.ReadAsync(Store, Project.Root, cancellationToken).ConfigureAwait(false);
-        var project = ProjectLoader.Read(Project.Root, Pipelines.Registry, SecretReferences.Lookup(secrets.Find));
-        Pipelines.Reload(project);
-        return project;
+        await ProjectWrites.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ReloadProjectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ProjectWrites.Release();
+        }
     }
 
     /// <summary>Forgets cached roles and tokens after a change through this server.</summary>

@@ -61,6 +61,19 @@ public sealed class PipelineService : IAsyncDisposable
         Volatile.Write(ref project, reloaded);
     }
 
+    /// <summary>
+    /// Reads the project's files again, with the store's secrets for <c>${secret:…}</c>, and uses the result from now
+    /// on (<see cref="Reload"/>).
+    /// </summary>
+    /// <exception cref="ConfigException">nagare.yml has become invalid; the project in use stays as it was.</exception>
+    public async Task<ProjectConfig> ReloadFromFilesAsync(CancellationToken cancellationToken)
+    {
+        var secrets = await Access.StoredSecrets.ReadAsync(Store, Project.Root, cancellationToken).ConfigureAwait(false);
+        var reloaded = ProjectLoader.Read(Project.Root, registry, SecretReferences.Lookup(secrets.Find));
+        Reload(reloaded);
+        return reloaded;
+    }
+
     /// <summary>Starts a run of <paramref name="pipeline"/> now, for <paramref name="date"/> (default: today in the pipeline's zone).</summary>
     /// <exception cref="Configuration.ConfigException">No such pipeline, or its file has problems.</exception>
     /// <exception cref="PipelineException">A parameter is unknown, of the wrong type or missing.</exception>

@@ -76,6 +76,28 @@ public sealed class ServeProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task PipelineFileAddedByHand_WhileServeRuns_TheServerReadsItAndRunsIt()
+    {
+        await using var serve = NagareProcess.Start("serve", "--slots", "1", "--listen", "127.0.0.1:0", "--project", dir);
+        await serve.WaitForOutputAsync("is the leader", Startup);
+
+        Write("pipelines/later.yml", """
+            name: later
+            steps:
+              - name: note
+                command: [sh, -c, "echo added later >> later.txt; echo noted by the server"]
+
+            """);
+        await serve.WaitForOutputAsync("project files changed: read again", Bound);
+        var run = await RealClockCli.RunAsync("pipeline", "run", "later", "--wait", "--project", dir);
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Error + serve.Output);
+        Assert.Contains("run 1 succeeded", run.Out, StringComparison.Ordinal);
+        await serve.WaitForOutputAsync(@"\[later #1 note\]", Bound);
+        Assert.Equal("added later\n", File.ReadAllText(Path.Combine(dir, "later.txt")));
+    }
+
+    [Fact]
     public async Task Serve_Sigterm_ExitsZeroAndLetsCommandsRunInProcessAgain()
     {
         await using var serve = NagareProcess.Start("serve", "--listen", "127.0.0.1:0", "--project", dir);

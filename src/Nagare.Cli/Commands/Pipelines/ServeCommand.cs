@@ -51,6 +51,7 @@ public static class ServeCommand
             }
 
             await using (server)
+            using (Watch(service, server, context))
             {
                 await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"nagare serve: {(server is null ? "no API" : $"API at {server.Address}")}, {service.Project.Pipelines.Count} pipeline(s), store {service.Store.Display}{(worker is null ? ", no worker" : $", a worker of {worker.Slots} slots")}; Ctrl+C stops")).ConfigureAwait(false);
                 await service.ServeAsync(scheduler: true, worker, null, cancellationToken).ConfigureAwait(false);
@@ -60,6 +61,37 @@ public static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Reads the project again when its files are edited by hand (through the server, so that such a reload and one
+    /// made by an API call do not overlap). Null, after saying so, when the folder cannot be watched.
+    /// </summary>
+    private static ProjectWatcher? Watch(PipelineService service, NagareServer? server, CliContext context)
+    {
+        try
+        {
+            return new ProjectWatcher(
+                service.Project.Root,
+                async ct =>
+                {
+                    if (server is null)
+                    {
+                        await service.ReloadFromFilesAsync(ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await server.Context.ReloadEditedFilesAsync(ct).ConfigureAwait(false);
+                    }
+                },
+                line => context.Error.WriteLine("nagare serve: " + line),
+                context.Time);
+        }
+        catch (IOException e)
+        {
+            context.Error.WriteLine($"nagare serve: project files edited by hand are read again only after a restart ({e.Message})");
+            return null;
+        }
     }
 
     /// <summary>The built web UI: the option, NAGARE_WEB_ROOT, a copy beside the program, or web/dist of the checkout above it.</summary>
