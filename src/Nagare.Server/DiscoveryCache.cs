@@ -60,5 +60,8 @@ public sealed class DiscoveryCache
         }
     }
 
+    /// <summary>Forgets every listing (connection files were edited by hand, so any of them may have changed).</summary>
+    public void ForgetAll() => listings.Clear();
+
     private sealed record Listing(DateTimeOffset At, IReadOnlyList<StreamSchema> Streams);
 }

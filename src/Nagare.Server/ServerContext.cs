@@ -123,6 +123,7 @@ public sealed class ServerContext : IAsyncDisposable
         try
         {
             await ReloadProjectAsync(cancellationToken).ConfigureAwait(false);
+            Discoveries.ForgetAll();
         }
         finally
         {
