@@ -51,6 +51,8 @@ public sealed class ProjectWatcher : IDisposable
                 Changed();
             }
         };
+        // Events were lost (too many changes at once, a git checkout): read the project again rather than miss one.
+        watcher.Error += (_, _) => Changed();
         watcher.EnableRaisingEvents = true;
         loop = Task.Run(() => RunAsync(stop.Token));
     }
