@@ -388,8 +388,8 @@ public sealed class Manifest
         w.WriteEndObject();
         if (node.Type is NodeType.Model or NodeType.Test or NodeType.Snapshot or NodeType.Analysis)
         {
-            JsonFormat.WriteText(w, "raw_code", node.RawSql);
-            JsonFormat.WriteText(w, "compiled_code", node.CompiledSql);
+            w.WriteString("raw_code", node.RawSql);
+            w.WriteString("compiled_code", node.CompiledSql);
         }
     }
 
