@@ -125,49 +125,99 @@ public static class ActivateCommand
         return PipelineOptions.ExitCode(run);
     }
 
-    internal static string PlanJson(ActivationPlan plan) => JsonSerializer.Serialize(
-        new
+    internal static string PlanJson(ActivationPlan plan) => JsonText.Indented(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("activation", plan.Activation);
+        json.WriteString("destination", plan.Destination);
+        json.WriteString("mode", plan.Mode);
+        json.WriteBoolean("dry_run", true);
+        json.WriteNumber("result_rows", plan.ResultRows);
+        json.WriteNumber("inserts", plan.Inserts);
+        json.WriteNumber("updates", plan.Updates);
+        json.WriteNumber("deletes", plan.Deletes);
+        json.WriteNumber("unchanged", plan.Unchanged);
+        json.WriteBoolean("sends_all", plan.SendsAll);
+        json.WriteBoolean("first_run", plan.FirstRun);
+        json.WriteNumber("records_sent", plan.HasChanges ? plan.RecordsSent : 0);
+        json.WriteStartObject("samples");
+        foreach (var (kind, records) in plan.Samples)
         {
-            activation = plan.Activation,
-            destination = plan.Destination,
-            mode = plan.Mode,
-            dry_run = true,
-            result_rows = plan.ResultRows,
-            inserts = plan.Inserts,
-            updates = plan.Updates,
-            deletes = plan.Deletes,
-            unchanged = plan.Unchanged,
-            sends_all = plan.SendsAll,
-            first_run = plan.FirstRun,
-            records_sent = plan.HasChanges ? plan.RecordsSent : 0,
-            samples = plan.Samples,
-            requests = plan.Requests.Select(r => new { operation = r.Operation, records = r.Records, method = r.Method, url = r.Url, body = r.Body }),
-        },
-        ConnectionCommand.JsonOptions);
+            json.WriteStartArray(kind);
+            foreach (var record in records)
+            {
+                json.WriteStartObject();
+                foreach (var (field, value) in record)
+                {
+                    json.WriteString(field, value);
+                }
 
-    internal static string ResultJson(ActivationResult result) => JsonSerializer.Serialize(
-        new
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        json.WriteStartArray("requests");
+        foreach (var r in plan.Requests)
         {
-            activation = result.Plan.Activation,
-            destination = result.Plan.Destination,
-            mode = result.Plan.Mode,
-            dry_run = false,
-            succeeded = true,
-            result_rows = result.Plan.ResultRows,
-            inserted = result.Inserted,
-            updated = result.Updated,
-            deleted = result.Deleted,
-            rejected = result.Rejected,
-            unchanged = result.Plan.Unchanged,
-            sent_whole_result = result.Plan.SendsAll,
-            files = result.Files,
-            bytes = result.Bytes,
-            manifest = result.Manifest,
-            requests = result.Receipts?.Requests,
-            rejected_records = result.Receipts?.Rejections.Take(ShownRejections).Select(r => new { key = r.DescribeKey(), operation = r.Operation, status = r.Status, error = r.Error, response = r.Response }),
-            seconds = Math.Round(result.Seconds, 3),
-        },
-        ConnectionCommand.JsonOptions);
+            json.WriteStartObject();
+            json.WriteString("operation", r.Operation);
+            json.WriteNumber("records", r.Records);
+            json.WriteString("method", r.Method);
+            json.WriteString("url", r.Url);
+            json.WriteString("body", r.Body);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
+    internal static string ResultJson(ActivationResult result) => JsonText.Indented(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("activation", result.Plan.Activation);
+        json.WriteString("destination", result.Plan.Destination);
+        json.WriteString("mode", result.Plan.Mode);
+        json.WriteBoolean("dry_run", false);
+        json.WriteBoolean("succeeded", true);
+        json.WriteNumber("result_rows", result.Plan.ResultRows);
+        json.WriteNumber("inserted", result.Inserted);
+        json.WriteNumber("updated", result.Updated);
+        json.WriteNumber("deleted", result.Deleted);
+        json.WriteNumber("rejected", result.Rejected);
+        json.WriteNumber("unchanged", result.Plan.Unchanged);
+        json.WriteBoolean("sent_whole_result", result.Plan.SendsAll);
+        json.WriteNumber("files", result.Files);
+        json.WriteNumber("bytes", result.Bytes);
+        json.WriteString("manifest", result.Manifest);
+        json.WriteNumberOrNull("requests", result.Receipts?.Requests);
+        if (result.Receipts is { } receipts)
+        {
+            json.WriteStartArray("rejected_records");
+            foreach (var r in receipts.Rejections.Take(ShownRejections))
+            {
+                json.WriteStartObject();
+                json.WriteString("key", r.DescribeKey());
+                json.WriteString("operation", r.Operation);
+                json.WriteNumberOrNull("status", r.Status);
+                json.WriteString("error", r.Error);
+                json.WriteString("response", r.Response);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteNull("rejected_records");
+        }
+
+        json.WriteNumber("seconds", Math.Round(result.Seconds, 3));
+        json.WriteEndObject();
+    });
 
     private static void RenderPlan(CliContext context, ActivationPlan plan)
     {

@@ -255,34 +255,61 @@ public static class SyncCommand
         context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{preview.Sync}: {preview.Tables.Length} streams from '{preview.Source}' into '{preview.Destination}' (dry run: nothing was written)"));
     }
 
-    private static IEnumerable<object> RenamesJson(ImmutableArray<NameChange> renames) =>
-        renames.Select(r => new { stream = r.Stream, column = r.Column, from = r.From, to = r.To });
-
-    internal static string PreviewJson(SyncPreview preview) => JsonSerializer.Serialize(
-        new
+    private static void WriteRenames(Utf8JsonWriter json, ImmutableArray<NameChange> renames)
+    {
+        json.WriteStartArray("renames");
+        foreach (var r in renames)
         {
-            sync = preview.Sync,
-            source = preview.Source,
-            destination = preview.Destination,
-            dry_run = true,
-            renames = RenamesJson(preview.Renames),
-            failed_sources = preview.FailedSources.Select(f => new { connection = f.Connection, message = f.Message }),
-            streams = preview.Tables.Select(t => new
-            {
-                stream = t.Stream,
-                table = t.Table,
-                mode = t.Mode.Name(),
-                primary_key = t.PrimaryKey,
-                cursor_column = t.CursorColumn,
-                cursor = t.Cursor,
-                estimated_rows = t.EstimatedRows,
-                action = t.Action,
-                chunks_staged = t.ChunksStaged,
-                chunk_key = t.Chunking?.Key,
-                chunks = t.Chunking?.Chunks,
-            }),
-        },
-        ConnectionCommand.JsonOptions);
+            json.WriteStartObject();
+            json.WriteString("stream", r.Stream);
+            json.WriteString("column", r.Column);
+            json.WriteString("from", r.From);
+            json.WriteString("to", r.To);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    internal static string PreviewJson(SyncPreview preview) => JsonText.Indented(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("sync", preview.Sync);
+        json.WriteString("source", preview.Source);
+        json.WriteString("destination", preview.Destination);
+        json.WriteBoolean("dry_run", true);
+        WriteRenames(json, preview.Renames);
+        json.WriteStartArray("failed_sources");
+        foreach (var f in preview.FailedSources)
+        {
+            json.WriteStartObject();
+            json.WriteString("connection", f.Connection);
+            json.WriteString("message", f.Message);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("streams");
+        foreach (var t in preview.Tables)
+        {
+            json.WriteStartObject();
+            json.WriteString("stream", t.Stream);
+            json.WriteString("table", t.Table);
+            json.WriteString("mode", t.Mode.Name());
+            json.WriteStrings("primary_key", t.PrimaryKey.IsDefault ? [] : t.PrimaryKey);
+            json.WriteString("cursor_column", t.CursorColumn);
+            json.WriteString("cursor", t.Cursor);
+            json.WriteNumberOrNull("estimated_rows", t.EstimatedRows);
+            json.WriteString("action", t.Action);
+            json.WriteNumber("chunks_staged", t.ChunksStaged);
+            json.WriteString("chunk_key", t.Chunking?.Key);
+            json.WriteNumberOrNull("chunks", t.Chunking?.Chunks);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
 
     /// <summary>What a merge or a delete-detecting load did to existing rows, for the summary table; null otherwise.</summary>
     private static string? ChangesText(StreamResult s) => s.Changes is not { } c || (s.Mode != WriteMode.Merge && c.RowsDeleted == 0)
@@ -291,33 +318,38 @@ public static class SyncCommand
             CultureInfo.InvariantCulture,
             $"inserted {c.RowsInserted:N0}, updated {c.RowsUpdated:N0}, unchanged {c.RowsUnchanged:N0}, deleted {c.RowsDeleted:N0}");
 
-    internal static string ToJson(SyncSummary summary) => JsonSerializer.Serialize(
-        new
+    internal static string ToJson(SyncSummary summary) => JsonText.Indented(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("sync", summary.Sync);
+        json.WriteBoolean("succeeded", summary.Succeeded);
+        json.WriteBoolean("cancelled", summary.Cancelled);
+        json.WriteNumber("seconds", Math.Round(summary.Seconds, 3));
+        json.WriteNumber("rows_written", summary.RowsWritten);
+        WriteRenames(json, summary.Renames);
+        json.WriteStartArray("streams");
+        foreach (var s in summary.Streams)
         {
-            sync = summary.Sync,
-            succeeded = summary.Succeeded,
-            cancelled = summary.Cancelled,
-            seconds = Math.Round(summary.Seconds, 3),
-            rows_written = summary.RowsWritten,
-            renames = RenamesJson(summary.Renames),
-            streams = summary.Streams.Select(s => new
-            {
-                stream = s.Stream,
-                table = s.Table,
-                mode = s.Mode.Name(),
-                rows_read = s.RowsRead,
-                rows_written = s.RowsWritten,
-                rows_rejected = s.RowsRejected,
-                rows_inserted = s.Changes?.RowsInserted,
-                rows_updated = s.Changes?.RowsUpdated,
-                rows_unchanged = s.Changes?.RowsUnchanged,
-                rows_deleted = s.Changes?.RowsDeleted,
-                seconds = Math.Round(s.Seconds, 3),
-                status = s.Status.ToString().ToLowerInvariant(),
-                message = s.Message,
-                chunks = s.Chunks,
-                chunks_resumed = s.ChunksResumed,
-            }),
-        },
-        ConnectionCommand.JsonOptions);
+            json.WriteStartObject();
+            json.WriteString("stream", s.Stream);
+            json.WriteString("table", s.Table);
+            json.WriteString("mode", s.Mode.Name());
+            json.WriteNumber("rows_read", s.RowsRead);
+            json.WriteNumber("rows_written", s.RowsWritten);
+            json.WriteNumber("rows_rejected", s.RowsRejected);
+            json.WriteNumberOrNull("rows_inserted", s.Changes?.RowsInserted);
+            json.WriteNumberOrNull("rows_updated", s.Changes?.RowsUpdated);
+            json.WriteNumberOrNull("rows_unchanged", s.Changes?.RowsUnchanged);
+            json.WriteNumberOrNull("rows_deleted", s.Changes?.RowsDeleted);
+            json.WriteNumber("seconds", Math.Round(s.Seconds, 3));
+            json.WriteString("status", s.Status.ToString().ToLowerInvariant());
+            json.WriteString("message", s.Message);
+            json.WriteNumber("chunks", s.Chunks);
+            json.WriteNumber("chunks_resumed", s.ChunksResumed);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
 }
