@@ -9,19 +9,15 @@ namespace Nagare.Runtime.Configuration;
 /// <summary>Reads <c>activations/*.yml</c> for <see cref="ProjectLoader"/>; every problem names file, line, column and key.</summary>
 internal static partial class ActivationReader
 {
-    private static readonly ImmutableSortedDictionary<string, ActivationMode> DatabaseModes = new Dictionary<string, ActivationMode>
-    {
-        ["insert"] = ActivationMode.Insert,
-        ["upsert"] = ActivationMode.Upsert,
-        ["replace"] = ActivationMode.Replace,
-        ["mirror"] = ActivationMode.Mirror,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<ActivationMode> DatabaseModes = new(
+        ("insert", ActivationMode.Insert),
+        ("upsert", ActivationMode.Upsert),
+        ("replace", ActivationMode.Replace),
+        ("mirror", ActivationMode.Mirror));
 
-    private static readonly ImmutableSortedDictionary<string, ActivationMode> FileModes = new Dictionary<string, ActivationMode>
-    {
-        ["full"] = ActivationMode.Full,
-        ["changes"] = ActivationMode.Changes,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<ActivationMode> FileModes = new(
+        ("full", ActivationMode.Full),
+        ("changes", ActivationMode.Changes));
 
     private static readonly HashSet<string> DatabaseTypes = new(StringComparer.Ordinal) { "postgres", "mysql", "mariadb", "sqlite", "duckdb" };
 
@@ -175,7 +171,7 @@ internal static partial class ActivationReader
         }
 
         var table = ReadTable(section);
-        var mode = section.Choice("mode", DatabaseModes) ?? throw section.Error("mode", $"is required: one of {string.Join(", ", DatabaseModes.Keys)}");
+        var mode = section.Choice("mode", DatabaseModes) ?? throw section.Error("mode", $"is required: one of {string.Join(", ", DatabaseModes.Names)}");
         var key = section.StringList("key");
         section.RejectUnknownKeys();
         if (key.IsEmpty && mode is ActivationMode.Upsert or ActivationMode.Mirror)

@@ -10,11 +10,9 @@ namespace Nagare.Runtime.Configuration;
 /// <summary>Reads the destination of an activation that sends to an HTTP API (<c>type: http</c>) for <see cref="ActivationReader"/>.</summary>
 internal static partial class HttpDestinationReader
 {
-    private static readonly ImmutableSortedDictionary<string, ActivationMode> Modes = new Dictionary<string, ActivationMode>
-    {
-        ["full"] = ActivationMode.Full,
-        ["changes"] = ActivationMode.Changes,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<ActivationMode> Modes = new(
+        ("full", ActivationMode.Full),
+        ("changes", ActivationMode.Changes));
 
     private static readonly string[] Methods = ["DELETE", "PATCH", "POST", "PUT"];
 

@@ -17,43 +17,33 @@ internal static partial class PipelineReader
 {
     private const string StepKindList = "sync, build, test, sql, sql_file, command, activate";
 
-    private static readonly ImmutableSortedDictionary<string, CatchUp> CatchUps = new Dictionary<string, CatchUp>
-    {
-        ["skip"] = CatchUp.Skip,
-        ["latest"] = CatchUp.Latest,
-        ["all"] = CatchUp.All,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<CatchUp> CatchUps = new(
+        ("skip", CatchUp.Skip),
+        ("latest", CatchUp.Latest),
+        ("all", CatchUp.All));
 
-    private static readonly ImmutableSortedDictionary<string, WhenRunning> WhenRunnings = new Dictionary<string, WhenRunning>
-    {
-        ["queue"] = WhenRunning.Queue,
-        ["skip"] = WhenRunning.Skip,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<WhenRunning> WhenRunnings = new(
+        ("queue", WhenRunning.Queue),
+        ("skip", WhenRunning.Skip));
 
-    private static readonly ImmutableSortedDictionary<string, ParamType> ParamTypes = new Dictionary<string, ParamType>
-    {
-        ["string"] = ParamType.String,
-        ["int"] = ParamType.Int,
-        ["number"] = ParamType.Number,
-        ["bool"] = ParamType.Bool,
-        ["date"] = ParamType.Date,
-        ["timestamp"] = ParamType.Timestamp,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<ParamType> ParamTypes = new(
+        ("string", ParamType.String),
+        ("int", ParamType.Int),
+        ("number", ParamType.Number),
+        ("bool", ParamType.Bool),
+        ("date", ParamType.Date),
+        ("timestamp", ParamType.Timestamp));
 
-    private static readonly ImmutableSortedDictionary<string, NotificationKind> NotificationKinds = new Dictionary<string, NotificationKind>
-    {
-        ["failure"] = NotificationKind.Failure,
-        ["recovery"] = NotificationKind.Recovery,
-        ["late"] = NotificationKind.Late,
-        ["at_risk"] = NotificationKind.AtRisk,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<NotificationKind> NotificationKinds = new(
+        ("failure", NotificationKind.Failure),
+        ("recovery", NotificationKind.Recovery),
+        ("late", NotificationKind.Late),
+        ("at_risk", NotificationKind.AtRisk));
 
-    private static readonly ImmutableSortedDictionary<string, ChannelType> ChannelTypes = new Dictionary<string, ChannelType>
-    {
-        ["slack"] = ChannelType.Slack,
-        ["webhook"] = ChannelType.Webhook,
-        ["email"] = ChannelType.Email,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<ChannelType> ChannelTypes = new(
+        ("slack", ChannelType.Slack),
+        ("webhook", ChannelType.Webhook),
+        ("email", ChannelType.Email));
 
     /// <summary>The keys that say what a step runs; a step has exactly one.</summary>
     private static readonly string[] StepKindKeys = ["sync", "build", "test", "sql", "sql_file", "command", "activate"];
@@ -574,7 +564,7 @@ internal static partial class PipelineReader
                 }
 
                 on = notify.Has("on") ? [.. kinds.Select(k => NotificationKinds.TryGetValue(k.Name, out var kind) ? kind
-                    : throw new ConfigException(k.Location, k.KeyPath, $"'{k.Name}' is not one of {string.Join(", ", NotificationKinds.Keys)}{YamlSection.Suggest(k.Name, NotificationKinds.Keys)}")).Distinct()]
+                    : throw new ConfigException(k.Location, k.KeyPath, $"'{k.Name}' is not one of {string.Join(", ", NotificationKinds.Names)}{YamlSection.Suggest(k.Name, NotificationKinds.Names)}")).Distinct()]
                     : NotifyConfig.None.On;
                 break;
             default:

@@ -15,39 +15,29 @@ namespace Nagare.Runtime.Configuration;
 /// </summary>
 public static class ProjectLoader
 {
-    private static readonly ImmutableSortedDictionary<string, WriteMode> Modes = new Dictionary<string, WriteMode>
-    {
-        ["full_refresh"] = WriteMode.FullRefresh,
-        ["append"] = WriteMode.Append,
-        ["incremental"] = WriteMode.Incremental,
-        ["merge"] = WriteMode.Merge,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<WriteMode> Modes = new(
+        ("full_refresh", WriteMode.FullRefresh),
+        ("append", WriteMode.Append),
+        ("incremental", WriteMode.Incremental),
+        ("merge", WriteMode.Merge));
 
-    private static readonly ImmutableSortedDictionary<string, OnError> OnErrors = new Dictionary<string, OnError>
-    {
-        ["fail"] = OnError.Fail,
-        ["skip"] = OnError.Skip,
-        ["quarantine"] = OnError.Quarantine,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<OnError> OnErrors = new(
+        ("fail", OnError.Fail),
+        ("skip", OnError.Skip),
+        ("quarantine", OnError.Quarantine));
 
-    private static readonly ImmutableSortedDictionary<string, DeleteDetection> DeleteDetections = new Dictionary<string, DeleteDetection>
-    {
-        ["none"] = DeleteDetection.None,
-        ["soft"] = DeleteDetection.Soft,
-        ["hard"] = DeleteDetection.Hard,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<DeleteDetection> DeleteDetections = new(
+        ("none", DeleteDetection.None),
+        ("soft", DeleteDetection.Soft),
+        ("hard", DeleteDetection.Hard));
 
-    private static readonly ImmutableSortedDictionary<string, SchemaChangePolicy> SchemaPolicies = new Dictionary<string, SchemaChangePolicy>
-    {
-        ["evolve"] = SchemaChangePolicy.Evolve,
-        ["fail"] = SchemaChangePolicy.Fail,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<SchemaChangePolicy> SchemaPolicies = new(
+        ("evolve", SchemaChangePolicy.Evolve),
+        ("fail", SchemaChangePolicy.Fail));
 
-    private static readonly ImmutableSortedDictionary<string, MaskKind> Masks = new Dictionary<string, MaskKind>
-    {
-        ["sha256"] = MaskKind.Sha256,
-        ["hmac"] = MaskKind.Hmac,
-    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    private static readonly Choices<MaskKind> Masks = new(
+        ("sha256", MaskKind.Sha256),
+        ("hmac", MaskKind.Hmac));
 
     /// <summary>
     /// The warehouse file (absolute) that <paramref name="directory"/>'s nagare.yml names, or null without a nagare.yml.

@@ -158,7 +158,7 @@ internal sealed class YamlSection
         };
     }
 
-    public T? Choice<T>(string key, IReadOnlyDictionary<string, T> choices)
+    public T? Choice<T>(string key, Choices<T> choices)
         where T : struct
     {
         var text = String(key);
@@ -169,7 +169,7 @@ internal sealed class YamlSection
 
         return choices.TryGetValue(text, out var value)
             ? value
-            : throw Error(key, $"'{text}' is not one of {string.Join(", ", choices.Keys)}{Suggest(text, choices.Keys)}");
+            : throw Error(key, $"'{text}' is not one of {string.Join(", ", choices.Names)}{Suggest(text, choices.Names)}");
     }
 
     public ImmutableArray<string> StringList(string key)
