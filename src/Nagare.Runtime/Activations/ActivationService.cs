@@ -49,9 +49,8 @@ public sealed class ActivationService
         ArgumentNullException.ThrowIfNull(options);
         var activation = project.GetActivation(name);
         await using var target = CreateTarget(activation, options);
-        var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
-        var sql = await SourceQueryAsync(activation, options, cancellationToken).ConfigureAwait(false);
-        using var warehouse = OpenWarehouse(options, cancellationToken);
+        var (types, sql, opened) = await OpenAsync(activation, target, options, cancellationToken).ConfigureAwait(false);
+        using var warehouse = opened;
         var (diff, plan) = Compute(warehouse, activation, sql, types, options);
         if (target is IActivationPreview preview && plan.HasChanges && options.SampleSize > 0)
         {
@@ -71,9 +70,8 @@ public sealed class ActivationService
         var stamp = new ActivationRunStamp(options.RunId, time.GetUtcNow());
         var activation = project.GetActivation(name);
         await using var target = CreateTarget(activation, options);
-        var types = await target.DescribeAsync(cancellationToken).ConfigureAwait(false);
-        var sql = await SourceQueryAsync(activation, options, cancellationToken).ConfigureAwait(false);
-        using var warehouse = OpenWarehouse(options, cancellationToken);
+        var (types, sql, opened) = await OpenAsync(activation, target, options, cancellationToken).ConfigureAwait(false);
+        using var warehouse = opened;
         var (diff, plan) = Compute(warehouse, activation, sql, types, options with { SampleSize = 0 });
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{plan.ResultRows:N0} records in the result: {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged{(plan.SendsAll ? "; sending the whole result" : string.Empty)}"));
         ActivationResult result;
@@ -122,6 +120,39 @@ public sealed class ActivationService
         using var warehouse = OpenWarehouse(options, cancellationToken);
         Translate(activation, () => ActivationDiff.Forget(warehouse, activation.Name));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Describes the destination (for a database: connects and reads the table's columns) while the source query runs
+    /// and the warehouse opens. Neither needs the other, and a connection's first use in a process costs tens of
+    /// milliseconds. A destination that cannot be described is reported first, as when the two ran one after the other.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, Core.Types.ColumnType> Types, string Sql, DuckDbConnection Warehouse)> OpenAsync(ActivationConfig activation, IActivationTarget target, ActivationRunOptions options, CancellationToken cancellationToken)
+    {
+        var describing = Task.Run(() => target.DescribeAsync(cancellationToken), cancellationToken);
+        string sql;
+        DuckDbConnection warehouse;
+        try
+        {
+            sql = await SourceQueryAsync(activation, options, cancellationToken).ConfigureAwait(false);
+            warehouse = OpenWarehouse(options, cancellationToken);
+        }
+        catch (Exception) when (!describing.IsCompletedSuccessfully)
+        {
+            // Throws the destination's own failure when it has one; otherwise this exception goes on.
+            await describing.ConfigureAwait(false);
+            throw;
+        }
+
+        try
+        {
+            return (await describing.ConfigureAwait(false), sql, warehouse);
+        }
+        catch
+        {
+            warehouse.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

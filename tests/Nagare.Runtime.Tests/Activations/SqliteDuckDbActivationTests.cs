@@ -57,6 +57,29 @@ public sealed class SqliteDuckDbActivationTests : IDisposable
     }
 
     [Fact]
+    public async Task DestinationUnreachable_AndQueryFailing_ReportsTheDestination()
+    {
+        // The destination is described while the query runs; when both fail, the destination's failure is the one told, as
+        // when the destination was described first.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        project.Write("connections/down.yml", $"type: postgres\nhost: 127.0.0.1\nport: {port}\ndatabase: app\nuser: app\n");
+        ActivationProject.Sqlite(project.Project.PathOf("app.db"), "CREATE TABLE other (id INTEGER)");
+        project.Write("activations/plans.yml", """
+            source: app
+            query: select id from no_such_table
+            destination: { connection: down, table: public.plans, mode: upsert, key: [id] }
+            """);
+
+        var error = await Assert.ThrowsAnyAsync<Core.NagareException>(() => project.RunAsync("plans"));
+
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("no_such_table", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ASourceOtherThanTheWarehouse_IsReadIntoTheWarehouse_AndOnlyItsChangesAreSent()
     {
         ActivationProject.Sqlite(project.Project.PathOf("app.db"), "CREATE TABLE plans (id INTEGER PRIMARY KEY, name TEXT, seats INTEGER); INSERT INTO plans VALUES (1, 'free', 1), (2, 'team', 10), (3, 'business', 50)");
