@@ -48,8 +48,8 @@ public sealed class ActivationService
     {
         ArgumentNullException.ThrowIfNull(options);
         var activation = project.GetActivation(name);
-        await using var target = CreateTarget(activation, options);
-        var (types, sql, opened) = await OpenAsync(activation, target, options, cancellationToken).ConfigureAwait(false);
+        var (created, types, sql, opened) = await OpenAsync(activation, options, cancellationToken).ConfigureAwait(false);
+        await using var target = created;
         using var warehouse = opened;
         var (diff, plan) = Compute(warehouse, activation, sql, types, options);
         if (target is IActivationPreview preview && plan.HasChanges && options.SampleSize > 0)
@@ -69,8 +69,8 @@ public sealed class ActivationService
         var started = Stopwatch.StartNew();
         var stamp = new ActivationRunStamp(options.RunId, time.GetUtcNow());
         var activation = project.GetActivation(name);
-        await using var target = CreateTarget(activation, options);
-        var (types, sql, opened) = await OpenAsync(activation, target, options, cancellationToken).ConfigureAwait(false);
+        var (created, types, sql, opened) = await OpenAsync(activation, options, cancellationToken).ConfigureAwait(false);
+        await using var target = created;
         using var warehouse = opened;
         var (diff, plan) = Compute(warehouse, activation, sql, types, options with { SampleSize = 0 });
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{plan.ResultRows:N0} records in the result: {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged{(plan.SendsAll ? "; sending the whole result" : string.Empty)}"));
@@ -123,13 +123,27 @@ public sealed class ActivationService
     }
 
     /// <summary>
-    /// Describes the destination (for a database: connects and reads the table's columns) while the source query runs
-    /// and the warehouse opens. Neither needs the other, and a connection's first use in a process costs tens of
-    /// milliseconds. A destination that cannot be described is reported first, as when the two ran one after the other.
+    /// Creates and describes the destination (for a database: connects and reads the table's columns) while the source
+    /// query runs and the warehouse opens. Neither needs the other, and a connection's first use in a process costs tens
+    /// of milliseconds. A destination that cannot be described is reported first, as when the two ran one after the other.
     /// </summary>
-    private async Task<(IReadOnlyDictionary<string, Core.Types.ColumnType> Types, string Sql, DuckDbConnection Warehouse)> OpenAsync(ActivationConfig activation, IActivationTarget target, ActivationRunOptions options, CancellationToken cancellationToken)
+    private async Task<(IActivationTarget Target, IReadOnlyDictionary<string, Core.Types.ColumnType> Types, string Sql, DuckDbConnection Warehouse)> OpenAsync(ActivationConfig activation, ActivationRunOptions options, CancellationToken cancellationToken)
     {
-        var describing = Task.Run(() => target.DescribeAsync(cancellationToken), cancellationToken);
+        var describing = Task.Run(
+            async () =>
+            {
+                var target = CreateTarget(activation, options);
+                try
+                {
+                    return (Target: target, Types: await target.DescribeAsync(cancellationToken).ConfigureAwait(false));
+                }
+                catch
+                {
+                    await target.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+            },
+            cancellationToken);
         string sql;
         DuckDbConnection warehouse;
         try
@@ -137,16 +151,18 @@ public sealed class ActivationService
             sql = await SourceQueryAsync(activation, options, cancellationToken).ConfigureAwait(false);
             warehouse = OpenWarehouse(options, cancellationToken);
         }
-        catch (Exception) when (!describing.IsCompletedSuccessfully)
+        catch (Exception)
         {
             // Throws the destination's own failure when it has one; otherwise this exception goes on.
-            await describing.ConfigureAwait(false);
+            var (target, _) = await describing.ConfigureAwait(false);
+            await target.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
         try
         {
-            return (await describing.ConfigureAwait(false), sql, warehouse);
+            var (target, types) = await describing.ConfigureAwait(false);
+            return (target, types, sql, warehouse);
         }
         catch
         {
