@@ -32,6 +32,12 @@ public sealed class ActivationDelivery
     /// <summary>The key fields (empty when the activation has no key).</summary>
     public ImmutableArray<string> Key => _diff.Key;
 
+    /// <summary>
+    /// Checks still running beside the send (the keys, on another warehouse connection), or null: a destination that
+    /// commits once awaits it before committing, and commits nothing when it fails.
+    /// </summary>
+    internal Task? Checked { get; init; }
+
     /// <summary>Variables for names the destination renders (<c>activation</c>, <c>run_date</c>, <c>run_id</c>, <c>ts</c>).</summary>
     public IReadOnlyDictionary<string, object?> TemplateContext { get; }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,32 +13,38 @@ using Nagare.DuckDb;
 namespace Nagare.Runtime.Activations;
 
 /// <summary>
-/// An activation's records computed inside the warehouse, in temporary tables of one DuckDB connection: the result
-/// (destination fields, coerced, each row with a hash of its values), then, against the snapshot of what was last
-/// delivered (key and hash per record in <c>_nagare_activations."NAME__snapshot"</c>), the records to insert, update
-/// and delete, by SQL joins on the key and the hash. Nothing outside the temporary tables changes until
-/// <see cref="SaveSnapshot"/>, which the caller runs only once the destination has committed.
+/// An activation's records computed inside the warehouse: the result (destination fields, coerced, each row with a
+/// hash of its values) in an in-memory database attached for the run, which a second connection can read while the
+/// records are sent (<see cref="StartBeside"/>); then, against the snapshot of what was last delivered (key and hash
+/// per record in <c>_nagare_activations."NAME__snapshot"</c>), the records to insert, update and delete, by SQL joins
+/// on the key and the hash, in temporary tables. Nothing in the warehouse file changes until the snapshot is saved,
+/// which the caller does only once the destination has committed. Disposing detaches the run's database.
 /// </summary>
-internal sealed partial class ActivationDiff
+internal sealed partial class ActivationDiff : IDisposable
 {
     /// <summary>The warehouse schema holding what activations delivered.</summary>
     public const string Schema = "_nagare_activations";
 
-    private const string Result = "_nagare_result";
+    /// <summary>Numbers the in-memory databases of runs in this process (a server runs several at once).</summary>
+    private static long s_runs;
+
     private const string Changes = "_nagare_changes";
     private const string Deletes = "_nagare_deletes";
     private const string Hash = "_nagare_hash";
     private const string Op = "_nagare_op";
 
     private readonly DuckDbConnection _db;
+    private readonly string _work;
     private readonly ActivationConfig _activation;
     private readonly ImmutableArray<string> _natives;
     private string _fingerprint = string.Empty;
     private bool _firstRun;
 
-    private ActivationDiff(DuckDbConnection db, ActivationConfig activation, ImmutableArray<ColumnSchema> columns, ImmutableArray<string> natives)
+    private ActivationDiff(DuckDbConnection db, string work, ActivationConfig activation, ImmutableArray<ColumnSchema> columns, ImmutableArray<string> natives)
     {
         _db = db;
+        _work = work;
+        Result = $"{Q(work)}.result";
         _activation = activation;
         Columns = columns;
         _natives = natives;
@@ -45,6 +52,9 @@ internal sealed partial class ActivationDiff
     }
 
     public ImmutableArray<ColumnSchema> Columns { get; }
+
+    /// <summary>The result table, in the run's in-memory database.</summary>
+    private string Result { get; }
 
     public ImmutableArray<string> Key { get; }
 
@@ -56,10 +66,33 @@ internal sealed partial class ActivationDiff
 
     /// <summary>
     /// Runs the query into the result table: fields mapped and converted (to a configured cast, else to the type the
-    /// destination already has), hashed, and checked (conversions, keys present and unique).
+    /// destination already has), hashed, and checked (conversions, and, unless <paramref name="checkKeyValues"/> is false because the caller checks them beside
+    /// the send (<see cref="StartBeside"/>) or later (<see cref="CheckKeyValues"/>), keys present and unique).
     /// </summary>
-    public static ActivationDiff Prepare(DuckDbConnection db, ActivationConfig activation, string sql, IReadOnlyDictionary<string, ColumnType> destinationTypes)
+    public static ActivationDiff Prepare(DuckDbConnection db, ActivationConfig activation, string sql, IReadOnlyDictionary<string, ColumnType> destinationTypes, bool checkKeyValues = true)
     {
+        var work = "_nagare_activation_run_" + Interlocked.Increment(ref s_runs).ToString(CultureInfo.InvariantCulture);
+        db.ExecuteNonQuery($"ATTACH ':memory:' AS {Q(work)}");
+        try
+        {
+            var diff = Prepare(db, work, activation, sql, destinationTypes);
+            if (checkKeyValues)
+            {
+                diff.CheckKeyValues();
+            }
+
+            return diff;
+        }
+        catch
+        {
+            db.ExecuteNonQuery($"DETACH DATABASE IF EXISTS {Q(work)}");
+            throw;
+        }
+    }
+
+    private static ActivationDiff Prepare(DuckDbConnection db, string work, ActivationConfig activation, string sql, IReadOnlyDictionary<string, ColumnType> destinationTypes)
+    {
+        var result = $"{Q(work)}.result";
         var source = Describe(db, $"SELECT * FROM ({sql.TrimEnd().TrimEnd(';')}) AS q", activation.Name, "the query");
         var mapping = activation.Columns.IsDefaultOrEmpty
             ? [.. source.Select(c => new ActivationColumn(c.Name, c.Name))]
@@ -88,16 +121,16 @@ internal sealed partial class ActivationDiff
 
         var fields = mapping.Select(c => Q(c.Field)).ToList();
         db.ExecuteNonQuery($"""
-            CREATE OR REPLACE TEMP TABLE {Result} AS
+            CREATE OR REPLACE TABLE {result} AS
             SELECT m.*, hash({string.Join(", ", fields.Select(f => "m." + f))}) AS {Hash}
             FROM (SELECT {string.Join(", ", select)} FROM ({sql.TrimEnd().TrimEnd(';')}) AS q) AS m
             """);
-        var described = Describe(db, $"SELECT {string.Join(", ", fields)} FROM {Result}", activation.Name, "the result");
+        var described = Describe(db, $"SELECT {string.Join(", ", fields)} FROM {result}", activation.Name, "the result");
         var columns = described.Select(c => new ColumnSchema(c.Name, DuckDbTypeMapping.FromTypeName(c.Type), Nullable: true, NativeType: c.Type)).ToImmutableArray();
-        var diff = new ActivationDiff(db, activation, columns, [.. described.Select(c => c.Type)]);
+        var diff = new ActivationDiff(db, work, activation, columns, [.. described.Select(c => c.Type)]);
         foreach (var (field, original, type) in originals)
         {
-            var failed = diff.FirstRecord($"{Q(original)} IS NOT NULL AND {Q(field)} IS NULL", $"CAST({Q(original)} AS VARCHAR)");
+            var failed = diff.FirstRecord(db, $"{Q(original)} IS NOT NULL AND {Q(field)} IS NULL", $"CAST({Q(original)} AS VARCHAR)");
             if (failed is { } record)
             {
                 throw new ActivationException($"Activation '{activation.Name}': record {record.Key}: field '{field}' cannot be converted to {type}: '{record.Extra}'.")
@@ -107,9 +140,12 @@ internal sealed partial class ActivationDiff
             }
         }
 
-        diff.CheckKeys();
+        diff.CheckKeyFields();
         return diff;
     }
+
+    /// <summary>Detaches the run's in-memory database (the result goes with it).</summary>
+    public void Dispose() => _db.ExecuteNonQuery($"DETACH DATABASE IF EXISTS {Q(_work)}");
 
     /// <summary>Compares the result with the snapshot and counts (and samples) what a run sends; writes only temporary tables.</summary>
     public ActivationPlan Plan(bool full, int sampleSize, bool onlyRejected = false)
@@ -238,31 +274,43 @@ internal sealed partial class ActivationDiff
         }
 
         using var transaction = _db.BeginTransaction();
+        WriteSnapshot(_db, plan, receipts, stamp);
+        transaction.Commit();
+    }
+
+    /// <summary>Whether the snapshot <paramref name="plan"/> leaves is the whole result (so another connection can write it: it reads nothing of this connection's temporary tables).</summary>
+    private bool SnapshotIsWholeResult(ActivationPlan plan) => _firstRun || plan.SendsAll;
+
+    /// <summary>The statements of <see cref="SaveSnapshot"/>, in the caller's transaction on <paramref name="db"/>.</summary>
+    private void WriteSnapshot(DuckDbConnection db, ActivationPlan plan, ActivationReceipts? receipts, ActivationRunStamp? stamp)
+    {
         var keys = Names(Key);
         var match = string.Join(" AND ", Key.Select(k => $"s.{Q(k)} = c.{Q(k)}"));
-        // A destination that confirms record by record advances the snapshot by exactly the records it confirmed.
+        // A destination that confirms record by record advances the snapshot by exactly the records it confirmed (its
+        // receipts are kept in this connection's temporary tables).
+        Debug.Assert(receipts is null || db == _db, "receipts are written on the run's own connection");
         var confirmed = receipts is { AllConfirmed: false } ? LoadConfirmed(receipts) : string.Empty;
-        _db.ExecuteNonQuery($"CREATE SCHEMA IF NOT EXISTS {Q(Schema)}");
-        _db.ExecuteNonQuery($"CREATE TABLE IF NOT EXISTS {Q(Schema)}.state (activation VARCHAR, fingerprint VARCHAR, delivered_at TIMESTAMP WITH TIME ZONE, result_rows BIGINT)");
-        if (_firstRun || plan.SendsAll)
+        db.ExecuteNonQuery($"CREATE SCHEMA IF NOT EXISTS {Q(Schema)}");
+        db.ExecuteNonQuery($"CREATE TABLE IF NOT EXISTS {Q(Schema)}.state (activation VARCHAR, fingerprint VARCHAR, delivered_at TIMESTAMP WITH TIME ZONE, result_rows BIGINT)");
+        if (SnapshotIsWholeResult(plan))
         {
-            _db.ExecuteNonQuery($"CREATE OR REPLACE TABLE {SnapshotTable} AS SELECT {keys}, {Hash} FROM {Result} AS c WHERE true{confirmed}");
+            db.ExecuteNonQuery($"CREATE OR REPLACE TABLE {SnapshotTable} AS SELECT {keys}, {Hash} FROM {Result} AS c WHERE true{confirmed}");
         }
         else
         {
             if (plan.Inserts + plan.Updates > 0)
             {
-                _db.ExecuteNonQuery($"DELETE FROM {SnapshotTable} AS s USING {Changes} AS c WHERE {match}{confirmed}");
-                _db.ExecuteNonQuery($"INSERT INTO {SnapshotTable} ({keys}, {Hash}) SELECT {keys}, {Hash} FROM {Changes} AS c WHERE true{confirmed}");
+                db.ExecuteNonQuery($"DELETE FROM {SnapshotTable} AS s USING {Changes} AS c WHERE {match}{confirmed}");
+                db.ExecuteNonQuery($"INSERT INTO {SnapshotTable} ({keys}, {Hash}) SELECT {keys}, {Hash} FROM {Changes} AS c WHERE true{confirmed}");
             }
 
             if (plan.Deletes > 0)
             {
-                _db.ExecuteNonQuery($"DELETE FROM {SnapshotTable} AS s USING {Deletes} AS c WHERE {match}{confirmed}");
+                db.ExecuteNonQuery($"DELETE FROM {SnapshotTable} AS s USING {Deletes} AS c WHERE {match}{confirmed}");
             }
         }
 
-        using (var command = _db.CreateCommand())
+        using (var command = db.CreateCommand())
         {
             command.CommandText = $"DELETE FROM {Q(Schema)}.state WHERE activation = $1; INSERT INTO {Q(Schema)}.state VALUES ($1, $2, now(), $3)";
             command.Parameters.AddPositional(Name);
@@ -275,8 +323,6 @@ internal sealed partial class ActivationDiff
         {
             SaveReceipts(plan, receipts, stamp ?? new ActivationRunStamp(0, DateTimeOffset.UnixEpoch));
         }
-
-        transaction.Commit();
     }
 
     /// <summary>Forgets what was delivered (the next run sends everything again).</summary>
@@ -308,13 +354,8 @@ internal sealed partial class ActivationDiff
     private string Read(string expression, ColumnSchema column, int index) =>
         DuckDbTypeMapping.NeedsCast(_natives[index], column.Type) ? $"CAST({expression} AS {DuckDbTypeMapping.TypeName(column.Type)}) AS {Q(column.Name)}" : expression;
 
-    private void CheckKeys()
+    private void CheckKeyFields()
     {
-        if (Key.IsEmpty)
-        {
-            return;
-        }
-
         foreach (var key in Key)
         {
             if (Columns.All(c => c.Name != key))
@@ -322,13 +363,23 @@ internal sealed partial class ActivationDiff
                 throw new ActivationException($"Activation '{Name}': key field '{key}' is not a field of the result ({string.Join(", ", Columns.Select(c => c.Name))}).");
             }
         }
+    }
 
-        if (FirstRecord(string.Join(" OR ", Key.Select(k => $"{Q(k)} IS NULL")), null) is { } missing)
+    /// <summary>Every record has its whole key, and no key appears twice; on <paramref name="db"/> (the run's connection when null).</summary>
+    public void CheckKeyValues(DuckDbConnection? db = null)
+    {
+        db ??= _db;
+        if (Key.IsEmpty)
+        {
+            return;
+        }
+
+        if (FirstRecord(db, string.Join(" OR ", Key.Select(k => $"{Q(k)} IS NULL")), null) is { } missing)
         {
             throw new ActivationException($"Activation '{Name}': record {missing.Key} has no value in a key field; every record needs its whole key ({string.Join(", ", Key)}).");
         }
 
-        using var command = _db.CreateCommand();
+        using var command = db.CreateCommand();
         command.CommandText = $"SELECT {Names(Key)}, count(*) FROM {Result} GROUP BY ALL HAVING count(*) > 1 LIMIT 1";
         using var reader = command.ExecuteReader();
         if (reader.Read())
@@ -342,10 +393,10 @@ internal sealed partial class ActivationDiff
     }
 
     /// <summary>The first record matching <paramref name="where"/>: its key as text, and <paramref name="extra"/>'s value.</summary>
-    private (string Key, string Extra)? FirstRecord(string where, string? extra)
+    private (string Key, string Extra)? FirstRecord(DuckDbConnection db, string where, string? extra)
     {
         ImmutableArray<string>? names = Key.IsEmpty ? null : Key;
-        using var command = _db.CreateCommand();
+        using var command = db.CreateCommand();
         var keyList = names is null ? "rowid + 1" : Names(names.Value);
         command.CommandText = $"SELECT {keyList}{(extra is null ? string.Empty : ", " + extra)} FROM {Result} WHERE {where} LIMIT 1";
         using var reader = command.ExecuteReader();

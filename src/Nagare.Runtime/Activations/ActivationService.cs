@@ -51,7 +51,8 @@ public sealed class ActivationService
         var (created, types, sql, opened) = await OpenAsync(activation, options, cancellationToken).ConfigureAwait(false);
         await using var target = created;
         using var warehouse = opened;
-        var (diff, plan) = Compute(warehouse, activation, sql, types, options);
+        var (computed, plan) = Compute(warehouse, activation, sql, types, options, checkKeyValues: true);
+        using var diff = computed;
         if (target is IActivationPreview preview && plan.HasChanges && options.SampleSize > 0)
         {
             var delivery = new ActivationDelivery(activation, plan, diff, TemplateContext(activation, options));
@@ -72,13 +73,34 @@ public sealed class ActivationService
         var (created, types, sql, opened) = await OpenAsync(activation, options, cancellationToken).ConfigureAwait(false);
         await using var target = created;
         using var warehouse = opened;
-        var (diff, plan) = Compute(warehouse, activation, sql, types, options with { SampleSize = 0 });
+        // A destination that commits once is sent the records while a second connection checks the keys and writes the
+        // snapshot (a check that fails stops the send before the commit); for the others the keys are checked first.
+        var beside = target is DatabaseTarget && !activation.Destination.Key.IsEmpty;
+        var (computed, plan) = Compute(warehouse, activation, sql, types, options with { SampleSize = 0 }, checkKeyValues: !beside);
+        using var diff = computed;
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{plan.ResultRows:N0} records in the result: {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged{(plan.SendsAll ? "; sending the whole result" : string.Empty)}"));
         ActivationResult result;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var checking = beside && plan.HasChanges ? diff.StartBeside(plan, work => Translate(activation, work), stop.Cancel) : null;
+        if (beside && !plan.HasChanges)
+        {
+            Translate(activation, () => diff.CheckKeyValues());
+        }
+
         if (plan.HasChanges)
         {
-            var delivery = new ActivationDelivery(activation, plan, diff, TemplateContext(activation, options));
-            result = await target.SendAsync(delivery, cancellationToken).ConfigureAwait(false);
+            var delivery = new ActivationDelivery(activation, plan, diff, TemplateContext(activation, options)) { Checked = checking?.Checked };
+            try
+            {
+                result = await target.SendAsync(delivery, stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (checking is not null)
+            {
+                // A failed key check is why the send stopped, or a truer reason than the destination's own complaint.
+                await checking.ThrowIfFailedAsync().ConfigureAwait(false);
+                throw;
+            }
+
             options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{(result.Receipts is null ? "committed to" : "answered by")} {activation.Destination.Display}: {result.Inserted:N0} inserted, {result.Updated:N0} updated, {result.Deleted:N0} deleted{(result.Receipts is { } r ? $", {r.Rejected:N0} rejected, {r.Requests:N0} request(s)" : string.Empty)}{(result.Files > 0 ? $", {result.Files:N0} file(s), {result.Bytes:N0} bytes" : string.Empty)}"));
         }
         else
@@ -90,7 +112,10 @@ public sealed class ActivationService
         if (plan.HasChanges || plan.FirstRun)
         {
             // The destination has committed: from here the snapshot must follow, whatever the caller's token says.
-            Translate(activation, () => diff.SaveSnapshot(plan, result.Receipts, stamp));
+            if (checking?.CommitSnapshot() != true)
+            {
+                Translate(activation, () => diff.SaveSnapshot(plan, result.Receipts, stamp));
+            }
         }
 
         if (result.Receipts?.Failure is { } failure)
@@ -200,21 +225,34 @@ public sealed class ActivationService
         return "SELECT * FROM " + table;
     }
 
-    private (ActivationDiff Diff, ActivationPlan Plan) Compute(DuckDbConnection warehouse, ActivationConfig activation, string sql, IReadOnlyDictionary<string, Core.Types.ColumnType> types, ActivationRunOptions options)
+    private (ActivationDiff Diff, ActivationPlan Plan) Compute(DuckDbConnection warehouse, ActivationConfig activation, string sql, IReadOnlyDictionary<string, Core.Types.ColumnType> types, ActivationRunOptions options, bool checkKeyValues)
     {
         return Translate(activation, () =>
         {
-            var diff = ActivationDiff.Prepare(warehouse, activation, sql, types);
-            var plan = diff.Plan(options.Full, options.SampleSize, options.RetryRejected);
-            if (options.RetryRejected && (plan.FirstRun || activation.Destination is not Http.HttpDestination))
+            var diff = ActivationDiff.Prepare(warehouse, activation, sql, types, checkKeyValues);
+            try
             {
-                throw new ActivationException(activation.Destination is Http.HttpDestination
-                    ? $"Activation '{activation.Name}': nothing was delivered to {activation.Destination.Display} yet (or the activation changed since), so there are no rejected records to send again; run it without --retry-rejected."
-                    : $"Activation '{activation.Name}': {activation.Destination.Display} takes all records or none, so it rejects none; run it without --retry-rejected.");
+                return (diff, Plan(diff, activation, options));
             }
-
-            return (diff, plan);
+            catch
+            {
+                diff.Dispose();
+                throw;
+            }
         });
+    }
+
+    private static ActivationPlan Plan(ActivationDiff diff, ActivationConfig activation, ActivationRunOptions options)
+    {
+        var plan = diff.Plan(options.Full, options.SampleSize, options.RetryRejected);
+        if (options.RetryRejected && (plan.FirstRun || activation.Destination is not Http.HttpDestination))
+        {
+            throw new ActivationException(activation.Destination is Http.HttpDestination
+                ? $"Activation '{activation.Name}': nothing was delivered to {activation.Destination.Display} yet (or the activation changed since), so there are no rejected records to send again; run it without --retry-rejected."
+                : $"Activation '{activation.Name}': {activation.Destination.Display} takes all records or none, so it rejects none; run it without --retry-rejected.");
+        }
+
+        return plan;
     }
 
     private string ModelRelation(ActivationConfig activation)

@@ -47,6 +47,11 @@ public sealed class DatabaseTarget(DatabaseDestination destination, IDestination
         }
 
         await delivery.ReadAsync(plan.SendsAll ? ActivationRecords.All : ActivationRecords.Changes, writer.WriteAsync, cancellationToken).ConfigureAwait(false);
+        if (delivery.Checked is { } checks)
+        {
+            await checks.ConfigureAwait(false);
+        }
+
         var result = await writer.CommitAsync(null, cancellationToken).ConfigureAwait(false);
         return plan.SendsAll
             ? new ActivationResult(plan, result.RowsWritten, 0, plan.Deletes, 0, 0, 0, null, 0)

@@ -178,6 +178,78 @@ public sealed class PostgresActivationTests : IAsyncLifetime
         Assert.Equal(0, await CountAsync());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Run_KeyTwiceInTheResult_FailsNamingTheKeyAndCommitsNothing(bool tableHasKey)
+    {
+        // The keys are checked on a second warehouse connection while the records are sent: the destination must not
+        // commit, whatever it makes of the duplicate itself (an upsert into a keyed table keeps one copy; a plain COPY
+        // into an empty table without a key takes both), and the error is the check's.
+        await pg.ExecuteAsync(tableHasKey
+            ? $"CREATE TABLE {Table} (day date, region text, revenue bigint, PRIMARY KEY (day, region)); INSERT INTO {Table} VALUES ('2030-01-01', 'other', 1)"
+            : $"CREATE TABLE {Table} (day date, region text, revenue bigint)");
+        var before = await CountAsync();
+        project.Warehouse("CREATE TABLE mart.twice AS SELECT * FROM mart.kpis UNION ALL SELECT day, region, revenue_jpy + 1 FROM mart.kpis WHERE day = DATE '2024-01-05' AND region = 'apac'");
+        project.Write("activations/kpis.yml", $"""
+            query: select * from mart.twice
+            destination: {"{"} connection: app, table: {pg.Schema}.daily_kpis, mode: upsert, key: [day, region] {"}"}
+            columns: {"{"} day: day, region: region, revenue: revenue_jpy {"}"}
+            """);
+
+        var e = await Assert.ThrowsAsync<ActivationException>(() => project.RunAsync("kpis"));
+
+        Assert.Contains("key day=2024-01-05, region=apac appears 2 times in the result", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await CountAsync());
+        project.Warehouse("DELETE FROM mart.twice WHERE day = DATE '2024-01-05' AND region = 'apac' AND revenue_jpy % 100 = 1");
+        var next = await project.RunAsync("kpis");
+        Assert.Equal((1000L, true), (next.Inserted, next.Plan.FirstRun));
+        Assert.Equal(before + 1000, await CountAsync());
+    }
+
+    [Fact]
+    public async Task Run_RecordWithoutItsKey_FailsAndCommitsNothing()
+    {
+        project.Warehouse("CREATE TABLE mart.nokey AS SELECT * FROM mart.kpis; UPDATE mart.nokey SET region = NULL WHERE day = DATE '2024-01-07' AND region = 'emea'");
+        project.Write("activations/kpis.yml", $"""
+            query: select * from mart.nokey
+            destination: {"{"} connection: app, table: {pg.Schema}.daily_kpis, mode: upsert, key: [day, region] {"}"}
+            columns: {"{"} day: day, region: region, revenue: revenue_jpy {"}"}
+            """);
+
+        var e = await Assert.ThrowsAsync<ActivationException>(() => project.RunAsync("kpis"));
+
+        Assert.Contains("record day=2024-01-07, region=NULL has no value in a key field", e.Message, StringComparison.Ordinal);
+        Assert.False(await TableExistsAsync() && await CountAsync() > 0);
+    }
+
+    [Fact]
+    public async Task Run_KeyTwiceButNothingChanged_StillFails()
+    {
+        Activation("upsert");
+        await project.RunAsync("kpis");
+        project.Warehouse("INSERT INTO mart.kpis SELECT * FROM mart.kpis WHERE day = DATE '2024-01-02' AND region = 'apac'");
+
+        var e = await Assert.ThrowsAsync<ActivationException>(() => project.RunAsync("kpis"));
+
+        Assert.Contains("key day=2024-01-02, region=apac appears 2 times in the result", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_LeavesNoRunDatabaseAttachedToTheWarehouse()
+    {
+        // A server keeps the warehouse open across runs: each run's in-memory database must go with the run, failed or not.
+        Activation("upsert");
+        using var held = Nagare.Runtime.Connections.Warehouse.Open(project.Project.PathOf(".nagare/warehouse.duckdb"));
+        await project.RunAsync("kpis");
+        project.Warehouse("INSERT INTO mart.kpis SELECT * FROM mart.kpis WHERE day = DATE '2024-01-02'");
+        await Assert.ThrowsAsync<ActivationException>(() => project.RunAsync("kpis"));
+        await project.PlanAsync("kpis").ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.Equal(0L, held.ExecuteScalar<long>("SELECT count(*) FROM duckdb_databases() WHERE database_name LIKE '_nagare_activation_run_%'"));
+        Assert.Equal(1000L, held.ExecuteScalar<long>("SELECT count(*) FROM _nagare_activations.kpis__snapshot"));
+    }
+
     [Fact]
     public async Task Mirror_HostileTableAndColumnNames_AreQuotedEverywhere()
     {

@@ -1,4 +1,7 @@
 using Nagare.DuckDb;
+using Nagare.Runtime.Activations;
+using Nagare.Runtime.Configuration;
+using Nagare.Runtime.Connections;
 
 namespace Nagare.Runtime.Tests.Activations;
 
@@ -54,6 +57,29 @@ public sealed class SqliteDuckDbActivationTests : IDisposable
         var second = await project.RunAsync($"u_{connection}");
         Assert.Equal((1L, 0L), (second.Inserted, second.Updated));
         Assert.Equal<string>(["41|user 1"], Query(connection, $"SELECT count(*), max(CASE WHEN id = 1 THEN name END) FROM {table}_log"));
+    }
+
+    [Fact]
+    public async Task Send_ChecksBesideFail_CommitsNothingEvenAfterEveryRecordWasWritten()
+    {
+        // The destination waits for the checks running beside the send before it commits, however late they fail.
+        Activation("app", "upsert", "users");
+        var config = ProjectLoader.Load(project.Project.Root);
+        var activation = config.GetActivation("u_app");
+        var connection = (Core.Connectors.IDestination)ConnectorRegistry.Default.Create(config, "app", TimeProvider.System);
+        await using var target = new DatabaseTarget((DatabaseDestination)activation.Destination, connection);
+        var types = await target.DescribeAsync(CancellationToken.None);
+        using var warehouse = Nagare.Runtime.Connections.Warehouse.Open(project.Project.PathOf(".nagare/warehouse.duckdb"));
+        using var diff = ActivationDiff.Prepare(warehouse, activation, "select id, name, vip from mart.users", types, checkKeyValues: false);
+        var plan = diff.Plan(full: true, sampleSize: 0);
+        var checks = new TaskCompletionSource();
+        var delivery = new ActivationDelivery(activation, plan, diff, new Dictionary<string, object?>()) { Checked = checks.Task };
+        checks.SetException(new ActivationException("a check failed"));
+
+        var e = await Assert.ThrowsAsync<ActivationException>(() => target.SendAsync(delivery, CancellationToken.None));
+
+        Assert.Equal("a check failed", e.Message);
+        Assert.Equal<string>(["0"], Query("app", "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'users'"));
     }
 
     [Fact]
