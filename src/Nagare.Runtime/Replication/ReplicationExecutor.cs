@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Threading.Channels;
 using Nagare.Connectors.DuckDb;
 using Nagare.Core;
 using Nagare.Core.Batches;
@@ -21,6 +22,9 @@ public sealed partial class ReplicationExecutor
 
     /// <summary>How many streams may wait for a group commit at once.</summary>
     private const int GroupCommitWaiters = 256;
+
+    /// <summary>Batches a fan-in reads ahead of its writer (a batch is one small source table, or part of a large one).</summary>
+    private const int ReadAheadBatches = 4;
 
     private readonly ISource? source;
     private readonly IDestination destination;
@@ -343,57 +347,12 @@ public sealed partial class ReplicationExecutor
     private async Task CopyWholeAsync(ReplicationPlan plan, TablePlan table, TableCounters counters, SlotLease lease, CancellationToken cancellationToken)
     {
         var state = await destination.LoadStateAsync(plan.Sync.Name, table.StateKey, cancellationToken).ConfigureAwait(false);
-        var sameCursor = state is not null && state.CursorColumn == table.Cursor;
         var rejected = new List<RejectedRow>();
-        var extra = state?.Extra ?? ImmutableDictionary<string, string>.Empty;
-        string? cursorText = null;
         await using (var writer = await destination.OpenWriterAsync(WriteRequestFor(plan, table), cancellationToken).ConfigureAwait(false))
         {
-            foreach (var sourcePlan in table.Sources)
-            {
-                var previous = !sameCursor ? null : table.IsFanIn ? extra.GetValueOrDefault(CursorStateKey(sourcePlan)) : state!.Cursor;
-                var cursorType = sourcePlan.CursorIndex >= 0 ? sourcePlan.ReadColumns[sourcePlan.CursorIndex].Type : null;
-                var after = previous is not null && table.UsesCursor ? CursorValues.Parse(previous, cursorType!) : null;
-                // What the source noted as read last time counts only while the cursor column stays the same.
-                var seen = table.UsesCursor ? new SeenTracker { Previous = sameCursor ? extra.GetValueOrDefault(SeenStateKey(sourcePlan)) : null } : null;
-                var request = new ReadRequest(
-                    sourcePlan.Stream,
-                    sourcePlan.ReadColumns,
-                    Filter: sourcePlan.Filter,
-                    Cursor: table.UsesCursor ? new CursorRange(table.Cursor!, after) : null,
-                    CustomSql: sourcePlan.CustomSql,
-                    BatchSize: options.BatchSize,
-                    Seen: seen);
-                // A table read from several connections holds each one's slot only while it reads from it.
-                var slot = table.Connection is null && sourcePlan.Connection is { } connection ? connections[connection].Slots : null;
-                if (slot is not null)
-                {
-                    await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                object? max;
-                try
-                {
-                    max = await CopySourceAsync(sourcePlan, table, request, writer, rejected, counters, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    slot?.Release();
-                }
-
-                extra = seen?.Current is { } current ? extra.SetItem(SeenStateKey(sourcePlan), current) : extra.Remove(SeenStateKey(sourcePlan));
-                if (sourcePlan.CursorIndex >= 0)
-                {
-                    var text = max is null ? (table.UsesCursor ? previous : null) : CursorValues.Format(max);
-                    if (table.IsFanIn && text is not null)
-                    {
-                        extra = extra.SetItem(CursorStateKey(sourcePlan), text);
-                    }
-
-                    cursorText = text;
-                }
-            }
-
+            var (extra, cursorText) = table.Sources.Length > 1
+                ? await CopyAheadAsync(table, state, writer, rejected, counters, cancellationToken).ConfigureAwait(false)
+                : await ReadSourcesAsync(table, state, rejected, counters, (batch, ct) => WriteAsync(writer, batch, counters, ct), cancellationToken).ConfigureAwait(false);
             var newState = new StreamState(table.IsFanIn ? null : cursorText, table.Cursor, [], extra.Remove(ChunkPlanCodec.StateKey));
             if (writer is IGroupCommitWriter { CommitsInGroup: true } && rejected.Count == 0)
             {
@@ -418,7 +377,133 @@ public sealed partial class ReplicationExecutor
         await QuarantineAsync(plan, table, rejected, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<object?> CopySourceAsync(SourcePlan sourcePlan, TablePlan table, ReadRequest request, IStreamWriter writer, List<RejectedRow> rejected, TableCounters counters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies a table read from several sources (a fan-in): the sources are read one after another, as before, but
+    /// up to <see cref="ReadAheadBatches"/> batches ahead of the writer, so that the next source's round trips overlap
+    /// with the destination storing the previous one's rows instead of waiting for it. Batches are copied on the way,
+    /// since a source reuses its batch.
+    /// </summary>
+    private async Task<(ImmutableDictionary<string, string> Extra, string? CursorText)> CopyAheadAsync(TablePlan table, StreamState? state, IStreamWriter writer, List<RejectedRow> rejected, TableCounters counters, CancellationToken cancellationToken)
+    {
+        var ahead = Channel.CreateBounded<ColumnBatch>(new BoundedChannelOptions(ReadAheadBatches) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    return await ReadSourcesAsync(table, state, rejected, counters, (batch, ct) => ahead.Writer.WriteAsync(batch.Copy(), ct), stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    ahead.Writer.TryComplete(e);
+                    throw;
+                }
+                finally
+                {
+                    ahead.Writer.TryComplete();
+                }
+            },
+            stop.Token);
+        try
+        {
+            while (await ahead.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
+            {
+                while (ahead.Reader.TryRead(out var batch))
+                {
+                    await WriteAsync(writer, batch, counters, stop.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception failure)
+        {
+            // The writer failed (stop the reading and keep its error), or the reading did (its own error is the one to tell).
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await reading.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception readFailure) when (ReferenceEquals(readFailure, failure))
+            {
+            }
+
+            throw;
+        }
+
+        return await reading.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads every source of <paramref name="table"/> in turn and hands each transformed batch to <paramref name="emit"/>;
+    /// returns the state to commit (each fan-in source's cursor and what it noted as read) and the last cursor.
+    /// </summary>
+    private async Task<(ImmutableDictionary<string, string> Extra, string? CursorText)> ReadSourcesAsync(TablePlan table, StreamState? state, List<RejectedRow> rejected, TableCounters counters, Func<ColumnBatch, CancellationToken, ValueTask> emit, CancellationToken cancellationToken)
+    {
+        var sameCursor = state is not null && state.CursorColumn == table.Cursor;
+        var extra = state?.Extra ?? ImmutableDictionary<string, string>.Empty;
+        string? cursorText = null;
+        foreach (var sourcePlan in table.Sources)
+        {
+            var previous = !sameCursor ? null : table.IsFanIn ? extra.GetValueOrDefault(CursorStateKey(sourcePlan)) : state!.Cursor;
+            var cursorType = sourcePlan.CursorIndex >= 0 ? sourcePlan.ReadColumns[sourcePlan.CursorIndex].Type : null;
+            var after = previous is not null && table.UsesCursor ? CursorValues.Parse(previous, cursorType!) : null;
+            // What the source noted as read last time counts only while the cursor column stays the same.
+            var seen = table.UsesCursor ? new SeenTracker { Previous = sameCursor ? extra.GetValueOrDefault(SeenStateKey(sourcePlan)) : null } : null;
+            var request = new ReadRequest(
+                sourcePlan.Stream,
+                sourcePlan.ReadColumns,
+                Filter: sourcePlan.Filter,
+                Cursor: table.UsesCursor ? new CursorRange(table.Cursor!, after) : null,
+                CustomSql: sourcePlan.CustomSql,
+                BatchSize: options.BatchSize,
+                Seen: seen);
+            // A table read from several connections holds each one's slot only while it reads from it.
+            var slot = table.Connection is null && sourcePlan.Connection is { } connection ? connections[connection].Slots : null;
+            if (slot is not null)
+            {
+                await slot.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            object? max;
+            try
+            {
+                max = await CopySourceAsync(sourcePlan, table, request, emit, rejected, counters, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                slot?.Release();
+            }
+
+            extra = seen?.Current is { } current ? extra.SetItem(SeenStateKey(sourcePlan), current) : extra.Remove(SeenStateKey(sourcePlan));
+            if (sourcePlan.CursorIndex >= 0)
+            {
+                var text = max is null ? (table.UsesCursor ? previous : null) : CursorValues.Format(max);
+                if (table.IsFanIn && text is not null)
+                {
+                    extra = extra.SetItem(CursorStateKey(sourcePlan), text);
+                }
+
+                cursorText = text;
+            }
+        }
+
+        return (extra, cursorText);
+    }
+
+    private async ValueTask WriteAsync(IStreamWriter writer, ColumnBatch batch, TableCounters counters, CancellationToken cancellationToken)
+    {
+        await writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        counters.AddWritten(batch.RowCount);
+        Interlocked.Add(ref rowsWritten, batch.RowCount);
+    }
+
+    private Task<object?> CopySourceAsync(SourcePlan sourcePlan, TablePlan table, ReadRequest request, IStreamWriter writer, List<RejectedRow> rejected, TableCounters counters, CancellationToken cancellationToken) =>
+        CopySourceAsync(sourcePlan, table, request, (batch, ct) => WriteAsync(writer, batch, counters, ct), rejected, counters, cancellationToken);
+
+    private async Task<object?> CopySourceAsync(SourcePlan sourcePlan, TablePlan table, ReadRequest request, Func<ColumnBatch, CancellationToken, ValueTask> emit, List<RejectedRow> rejected, TableCounters counters, CancellationToken cancellationToken)
     {
         var transformer = new BatchTransformer(sourcePlan, table.Columns, table.Config.OnError);
         object? max = null;
@@ -447,9 +532,7 @@ public sealed partial class ReplicationExecutor
 
             if (output.RowCount > 0)
             {
-                await writer.WriteAsync(output, cancellationToken).ConfigureAwait(false);
-                counters.AddWritten(output.RowCount);
-                Interlocked.Add(ref rowsWritten, output.RowCount);
+                await emit(output, cancellationToken).ConfigureAwait(false);
             }
 
             Report(force: false);

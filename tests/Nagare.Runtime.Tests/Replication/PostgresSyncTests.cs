@@ -92,6 +92,34 @@ public sealed class PostgresSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sync_FanInOfManySourcesInSmallBatches_WarehouseGetsEveryRowOnce_AndAFailingSourceKeepsTheOldTable()
+    {
+        // Sources are read ahead of the writer: 12 tables of 50 rows in batches of 7 is 96 batches through a short queue.
+        project.Write("nagare.yml", "name: t\ndefaults:\n  batch_size: 7\n");
+        for (var t = 1; t <= 12; t++)
+        {
+            await pg.ExecuteAsync($"CREATE TABLE \"{Src}\".orders_{t:00} (id bigint PRIMARY KEY, amount numeric(10,2)); INSERT INTO \"{Src}\".orders_{t:00} SELECT g + {t * 1000}, g * 0.5 FROM generate_series(1, 50) g;");
+        }
+
+        var body = $"name: w\nsource: pg\ndestination: warehouse\ntarget_schema: raw\nstreams:\n  - select: \"{Src}.orders_*\"\n    into: orders_all\n";
+        project.Write("syncs/w.yml", body);
+        var first = await new SyncRunner(ProjectLoader.Load(project.Root), ConnectorRegistry.Default, TimeProvider.System).RunAsync("w", new SyncRunOptions(), CancellationToken.None);
+        await pg.ExecuteAsync($"CREATE VIEW \"{Src}\".orders_13 AS SELECT g::bigint + 13000 AS id, (1.0 / (g - 25))::numeric(10,2) AS amount FROM generate_series(1, 50) g");
+        var second = await new SyncRunner(ProjectLoader.Load(project.Root), ConnectorRegistry.Default, TimeProvider.System).RunAsync("w", new SyncRunOptions(), CancellationToken.None);
+
+        Assert.True(first.Succeeded, first.Streams[0].Message);
+        Assert.Equal(600, first.Streams[0].RowsWritten);
+        Assert.False(second.Succeeded);
+        Assert.Contains("division by zero", second.Streams[0].Message, StringComparison.Ordinal);
+        using var warehouse = Warehouse.Open(project.PathOf(".nagare/warehouse.duckdb"));
+        using var command = warehouse.CreateCommand();
+        command.CommandText = "SELECT count(*), count(DISTINCT id), count(DISTINCT _source), CAST(sum(id) AS BIGINT), min(c), max(c) FROM raw.orders_all, (SELECT _source AS s, count(*) AS c FROM raw.orders_all GROUP BY ALL) WHERE s = _source";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal((600L, 600L, 12L, (78L * 1000 * 50) + (12 * 1275), 50L, 50L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+    }
+
+    [Fact]
     public async Task Sync_MaskAndRename_WritesHashOfKnownValue()
     {
         await pg.ExecuteAsync($"CREATE TABLE \"{Src}\".users (id int PRIMARY KEY, email text, pw text); INSERT INTO \"{Src}\".users VALUES (1, 'hello', 'secret');");
