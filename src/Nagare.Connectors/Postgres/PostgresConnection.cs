@@ -22,7 +22,10 @@ public sealed partial class PostgresConnection : ISource, IKeyRangeSource, ISnap
         SupportsFilterPushdown: true,
         SupportsKeyRangeChunks: true,
         SupportsSnapshots: true,
-        SupportsCastOnRead: true);
+        SupportsCastOnRead: true)
+    {
+        SupportsScopedWrites = true,
+    };
 
     /// <summary>What a PostgreSQL connection can do, for checks made before one exists.</summary>
     internal static ConnectorCapabilities DestinationCapabilities => SharedCapabilities;

@@ -67,6 +67,9 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
 
     private bool SoftDeletes => _request.DeleteDetection == DeleteDetection.Soft;
 
+    /// <summary>A full refresh of one source's rows in a table several sources fill: the others' rows stay.</summary>
+    private bool ScopedRefresh => _request.Mode == WriteMode.FullRefresh && _request.Scope is not null;
+
     /// <summary>Checks a request before any session is taken.</summary>
     public static void Validate(WriteRequest request)
     {
@@ -137,7 +140,7 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
                 await ExecuteAsync("SET LOCAL statement_timeout = 0", cancellationToken).ConfigureAwait(false);
             }
 
-            if (_request.Mode == WriteMode.FullRefresh)
+            if (_request.Mode == WriteMode.FullRefresh && !ScopedRefresh)
             {
                 await PrepareFullRefreshAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -250,6 +253,7 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
             var deleted = await DeleteKeysAsync(cancellationToken).ConfigureAwait(false);
             var result = _request.Mode switch
             {
+                WriteMode.FullRefresh when ScopedRefresh => await PublishScopedRefreshAsync(cancellationToken).ConfigureAwait(false),
                 WriteMode.FullRefresh => await PublishFullRefreshAsync(cancellationToken).ConfigureAwait(false),
                 WriteMode.Merge => await PublishMergeAsync(cancellationToken).ConfigureAwait(false),
                 _ => await PublishAppendAsync(cancellationToken).ConfigureAwait(false),
@@ -401,8 +405,9 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
 
     private async Task PrepareTargetAsync(CancellationToken cancellationToken)
     {
-        var direct = _request.Mode != WriteMode.Merge;
-        var softNeeded = SoftDeletes && _request.Mode == WriteMode.Merge;
+        // A scoped refresh with soft deletes compares the new rows with the source's old ones, so it stages them.
+        var direct = _request.Mode != WriteMode.Merge && !(ScopedRefresh && SoftDeletes);
+        var softNeeded = SoftDeletes && (_request.Mode == WriteMode.Merge || ScopedRefresh);
         if (_existing is null)
         {
             // A merge into a table created here copies straight into it and adds the key afterwards: one bulk index
@@ -448,6 +453,14 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
             direct = direct && plan.Widened.Count == 0 && _request.Columns.All(c =>
                 _existing.Find(c.Name) is not { } current ||
                 string.Equals(current.NativeType, PostgresDialect.Instance.FormatTypeName(c.Type), StringComparison.Ordinal));
+        }
+
+        if (ScopedRefresh && !SoftDeletes && _existing is not null)
+        {
+            // This source's old rows go in the load's transaction; its new ones are appended after them.
+            await using var delete = _owner.Command(Connection, $"DELETE FROM {_target} AS t WHERE {Owned("t")}", _transaction);
+            AddScope(delete);
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (direct)
@@ -504,6 +517,51 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
         sql.Append($"ALTER TABLE {staging} RENAME TO {PostgresDialect.Quote(_request.Target.Name)};");
         await ExecuteAsync(sql.ToString(), cancellationToken).ConfigureAwait(false);
         return new WriteResult(_rows, _rows, 0, deleted);
+    }
+
+    /// <summary>
+    /// Publishes a full refresh of one source's rows (<see cref="WriteRequest.Scope"/>). Without soft deletes its old
+    /// rows were deleted before the copy and the new ones are in place. With them, its rows gone from the source are
+    /// marked deleted, its others replaced by the staged rows; other sources' rows are not touched.
+    /// </summary>
+    private async Task<WriteResult> PublishScopedRefreshAsync(CancellationToken cancellationToken)
+    {
+        if (!SoftDeletes || _existing is null)
+        {
+            return await PublishAppendAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var soft = PostgresDialect.Quote(_request.SoftDeleteColumn);
+        long deleted;
+        await using (var mark = _owner.Command(
+            Connection,
+            $"UPDATE {_target} AS t SET {soft} = @now WHERE t.{soft} IS NULL AND {Owned("t")} AND NOT EXISTS (SELECT 1 FROM {_copyTarget} AS s WHERE {KeyMatch("s", "t")})",
+            _transaction))
+        {
+            mark.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
+            AddScope(mark);
+            deleted = await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var replace = _owner.Command(Connection, $"DELETE FROM {_target} AS t WHERE {Owned("t")} AND EXISTS (SELECT 1 FROM {_copyTarget} AS s WHERE {KeyMatch("s", "t")})", _transaction))
+        {
+            AddScope(replace);
+            await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var inserted = (await PublishAppendAsync(cancellationToken).ConfigureAwait(false)).RowsInserted;
+        return new WriteResult(_rows, inserted, 0, deleted);
+    }
+
+    /// <summary>The condition on <paramref name="alias"/>'s row that it belongs to this load's source (always true without a scope).</summary>
+    private string Owned(string alias) => _request.Scope is { } scope ? $"starts_with({alias}.{PostgresDialect.Quote(scope.Column)}, @scope)" : "true";
+
+    private void AddScope(NpgsqlCommand command)
+    {
+        if (_request.Scope is { } scope)
+        {
+            command.Parameters.Add(new NpgsqlParameter("scope", NpgsqlDbType.Text) { Value = scope.Prefix });
+        }
     }
 
     private async Task<WriteResult> PublishAppendAsync(CancellationToken cancellationToken)
@@ -587,13 +645,15 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
         {
             var gone = $"NOT EXISTS (SELECT 1 FROM {_copyTarget} AS s WHERE {KeyMatch("s", "t")})";
             var soft = PostgresDialect.Quote(_request.SoftDeleteColumn);
+            // Rows another source owns are never this load's deletes.
             await using var command = _owner.Command(
                 Connection,
                 _request.DeleteDetection == DeleteDetection.Hard
-                    ? $"DELETE FROM {_target} AS t WHERE {gone}"
-                    : $"UPDATE {_target} AS t SET {soft} = @now WHERE t.{soft} IS NULL AND {gone}",
+                    ? $"DELETE FROM {_target} AS t WHERE {Owned("t")} AND {gone}"
+                    : $"UPDATE {_target} AS t SET {soft} = @now WHERE t.{soft} IS NULL AND {Owned("t")} AND {gone}",
                 _transaction);
             command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
+            AddScope(command);
             deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -174,6 +174,63 @@ public sealed class ShardedSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sync_ShardsIntoPostgres_FullRefreshOfOneShardReplacesOnlyItsRows()
+    {
+        await ShardsAsync("a", "b");
+        await OutputAsync();
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\ntarget_schema: lake\nstreams:\n  - select: public.orders\n");
+        var whole = await RunAsync();
+        await ExecuteAsync("out", "INSERT INTO lake.orders (id, note, _source) VALUES (7, 'other', 'elsewhere:public.orders')");
+        await ExecuteAsync("a", "DELETE FROM orders; INSERT INTO orders VALUES (9, 'a-9')");
+        await ExecuteAsync("b", "DELETE FROM orders");
+
+        var one = await RunAsync(new SyncRunOptions(Select: "pg.a:*"));
+
+        Assert.True(whole.Succeeded && one.Succeeded, string.Join("; ", one.Streams.Select(s => s.Message)));
+        Assert.Equal(["pg.a:public.orders"], one.Streams.Select(s => s.Stream));
+        Assert.Equal(
+            ["1|pg.b:public.orders", "2|pg.b:public.orders", "7|elsewhere:public.orders", "9|pg.a:public.orders"],
+            await QueryAsync("out", "SELECT id, _source FROM lake.orders ORDER BY id"));
+    }
+
+    [Fact]
+    public async Task Sync_ShardsIntoPostgres_FullRefreshWithSoftDeletesMarksOnlyThatShardsMissingRows()
+    {
+        await ShardsAsync("a", "b");
+        await OutputAsync();
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\ntarget_schema: lake\nstreams:\n  - select: public.orders\n    delete_detection: soft\n");
+        Assert.True((await RunAsync()).Succeeded);
+        await ExecuteAsync("a", "DELETE FROM orders WHERE id = 1");
+        await ExecuteAsync("b", "UPDATE orders SET note = 'b-2 changed' WHERE id = 2");
+
+        var one = await RunAsync(new SyncRunOptions(Select: "pg.a:*"));
+        var all = await RunAsync();
+
+        Assert.True(one.Succeeded && all.Succeeded, string.Join("; ", all.Streams.Select(s => s.Message)));
+        Assert.Equal(1, one.Streams.Single().Changes!.RowsDeleted);
+        Assert.Equal(
+            ["1|a-1|pg.a:public.orders|True", "1|b-1|pg.b:public.orders|False", "2|a-2|pg.a:public.orders|False", "2|b-2 changed|pg.b:public.orders|False"],
+            await QueryAsync("out", "SELECT id, note, _source, _deleted_at IS NOT NULL FROM lake.orders ORDER BY id, _source"));
+    }
+
+    [Fact]
+    public async Task Sync_ShardsIntoPostgres_MergeWithHardDeletesOfOneShardDeletesOnlyItsRows()
+    {
+        await ShardsAsync("a", "b");
+        await OutputAsync();
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\ntarget_schema: lake\nstreams:\n  - select: public.orders\n    mode: merge\n    delete_detection: hard\n");
+        Assert.True((await RunAsync()).Succeeded);
+        await ExecuteAsync("a", "DELETE FROM orders WHERE id = 2; UPDATE orders SET note = 'a-1 changed' WHERE id = 1");
+
+        var one = await RunAsync(new SyncRunOptions(Select: "pg.a:*"));
+
+        Assert.True(one.Succeeded, string.Join("; ", one.Streams.Select(s => s.Message)));
+        Assert.Equal(
+            ["1|a-1 changed|pg.a:public.orders", "1|b-1|pg.b:public.orders", "2|b-2|pg.b:public.orders"],
+            await QueryAsync("out", "SELECT id, note, _source FROM lake.orders ORDER BY id, _source"));
+    }
+
+    [Fact]
     public async Task Sync_ShardsIntoDestinationWithoutScopedWrites_ReplacesWholeButRefusesOneShardsRefresh()
     {
         await ShardsAsync("a", "b");
@@ -188,7 +245,7 @@ public sealed class ShardedSyncTests : IAsyncLifetime
         Assert.Equal(
             "Sync 's': pg.a:public.orders would replace only the rows of 'pg.a' in orders (mode full_refresh), which destination 'out' (sqlite) cannot do.",
             error.Message);
-        Assert.Equal("Load a sync over several sources into the warehouse, or use mode append, incremental or merge without delete detection.", error.Hint);
+        Assert.Equal("Load a sync over several sources into the warehouse or a PostgreSQL database, or use mode append, incremental or merge without delete detection.", error.Hint);
     }
 
     [Fact]
@@ -267,6 +324,31 @@ public sealed class ShardedSyncTests : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A database <c>PREFIX_out</c> and the connection <c>out</c> to it.</summary>
+    private async Task OutputAsync()
+    {
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+        await AdminAsync($"CREATE DATABASE \"{prefix}_out\"");
+        databases.Add($"{prefix}_out");
+        project.Write("connections/out.yml", $"name: out\ntype: postgres\nhost: {b.Host}\nport: {b.Port}\nuser: {b.Username}\nsslmode: disable\ndatabase: {prefix}_out\n");
+    }
+
+    private async Task<List<string>> QueryAsync(string shard, string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = $"{prefix}_{shard}", Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
     }
 
     private async Task ExecuteAsync(string shard, string sql)
