@@ -66,8 +66,9 @@ internal sealed partial class ActivationDiff : IDisposable
 
     /// <summary>
     /// Runs the query into the result table: fields mapped and converted (to a configured cast, else to the type the
-    /// destination already has), hashed, and checked (conversions, and, unless <paramref name="checkKeyValues"/> is false because the caller checks them beside
-    /// the send (<see cref="StartBeside"/>) or later (<see cref="CheckKeyValues"/>), keys present and unique).
+    /// destination already has), hashed, and checked: conversions, and keys present and unique unless
+    /// <paramref name="checkKeyValues"/> is false (the caller checks them beside the send, <see cref="StartBeside"/>,
+    /// or later, <see cref="CheckKeyValues"/>).
     /// </summary>
     public static ActivationDiff Prepare(DuckDbConnection db, ActivationConfig activation, string sql, IReadOnlyDictionary<string, ColumnType> destinationTypes, bool checkKeyValues = true)
     {
@@ -145,7 +146,18 @@ internal sealed partial class ActivationDiff : IDisposable
     }
 
     /// <summary>Detaches the run's in-memory database (the result goes with it).</summary>
-    public void Dispose() => _db.ExecuteNonQuery($"DETACH DATABASE IF EXISTS {Q(_work)}");
+    public void Dispose()
+    {
+        try
+        {
+            _db.ExecuteNonQuery($"DETACH DATABASE IF EXISTS {Q(_work)}");
+        }
+        catch (DuckDbException)
+        {
+            // A connection DuckDB has invalidated cannot detach; the database goes when the warehouse closes. Throwing
+            // here would hide the error that got the run here.
+        }
+    }
 
     /// <summary>Compares the result with the snapshot and counts (and samples) what a run sends; writes only temporary tables.</summary>
     public ActivationPlan Plan(bool full, int sampleSize, bool onlyRejected = false)

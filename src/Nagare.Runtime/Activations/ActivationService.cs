@@ -112,7 +112,7 @@ public sealed class ActivationService
         if (plan.HasChanges || plan.FirstRun)
         {
             // The destination has committed: from here the snapshot must follow, whatever the caller's token says.
-            if (checking?.CommitSnapshot() != true)
+            if (!Translate(activation, () => checking?.CommitSnapshot() == true))
             {
                 Translate(activation, () => diff.SaveSnapshot(plan, result.Receipts, stamp));
             }
