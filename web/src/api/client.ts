@@ -1,6 +1,7 @@
 // The one way the UI talks to Nagare: the public REST API under /api/v1, with the session
 // cookie and the anti-forgery header on every change. Errors are RFC 7807 problems; the
 // `field` they name lets a form show the message next to the input it concerns.
+import { parseExactJson } from "./exactJson";
 
 export const API = "/api/v1";
 
@@ -104,7 +105,8 @@ async function send(method: string, path: string, body: unknown, options: Reques
 async function json<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  // Numbers a double cannot hold exactly (BIGINT ids beyond 2^53, long decimals) arrive as their text.
+  return (text ? parseExactJson(text) : undefined) as T;
 }
 
 /** Typed calls of the REST API; `path` is relative to /api/v1 (e.g. "runs?limit=50"). */

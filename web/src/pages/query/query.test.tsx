@@ -56,6 +56,21 @@ describe("query page", { timeout: 30_000 }, () => {
     expect(screen.getByRole("img", { name: "total by region" })).toBeTruthy();
   });
 
+  it("shows integers beyond 2^53 and long decimals exactly as the server sent them", async () => {
+    sessionStorage.setItem("nagare.query.sql", "select id, amount from main.ledger");
+    const text = '{"columns":[{"name":"id","type":"BIGINT"},{"name":"amount","type":"DECIMAL(38,10)"}],"rows":[[9007199254740993,12345678901234567890.1234567891]],"row_count":1,"truncated":false}';
+    stubApi({
+      "GET /project/files": json({ items: [] }),
+      "GET /models": json({ items: [] }),
+      "POST /query": () => new Response(text, { status: 200, headers: { "Content-Type": "application/json" } }),
+    });
+    renderPage(<Page sub={[]} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Preview" }));
+    const table = await screen.findByRole("table", { name: "Query result" });
+    expect(within(table).getByText("9007199254740993")).toBeTruthy();
+    expect(within(table).getByText("12345678901234567890.1234567891")).toBeTruthy();
+  });
+
   it("shows the API's message when the query fails", async () => {
     sessionStorage.setItem("nagare.query.sql", "select * from nowhere");
     stubApi({
