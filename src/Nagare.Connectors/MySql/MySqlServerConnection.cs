@@ -29,7 +29,10 @@ public sealed partial class MySqlServerConnection : ISource, IKeyRangeSource, IS
         WriteModes: new HashSet<WriteMode> { WriteMode.FullRefresh, WriteMode.Append, WriteMode.Incremental, WriteMode.Merge },
         SupportsFilterPushdown: true,
         SupportsKeyRangeChunks: true,
-        SupportsSnapshots: true);
+        SupportsSnapshots: true)
+    {
+        SupportsScopedWrites = true,
+    };
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _sessions;

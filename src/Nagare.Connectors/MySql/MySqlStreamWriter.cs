@@ -82,8 +82,20 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
         var target = owner.Table(request.Target);
         string insertTarget;
         string? staging = null;
+        if (request.Scope is not null && request.Mode == WriteMode.FullRefresh && request.DeleteDetection != DeleteDetection.None)
+        {
+            // The sync engine writes a scoped refresh with delete detection as a merge with it.
+            throw new ConnectorException($"Writing {request.Target}: a full refresh of only the rows of '{request.Scope.Prefix}' cannot detect deletes; merge with delete detection does.") { Stream = request.Target.ToString() };
+        }
+
         switch (request.Mode)
         {
+            case WriteMode.FullRefresh when request.Scope is not null:
+                // One source's rows in a table several sources fill: the table is evolved, not replaced; the source's old
+                // rows are deleted and its new ones inserted in the write transaction (below).
+                await PrepareTargetAsync(owner, connection, request, columns, existing, softDelete: false, withKey: true, cancellationToken).ConfigureAwait(false);
+                insertTarget = target;
+                break;
             case WriteMode.FullRefresh:
             {
                 staging = owner.Table(request.Target with { Name = HiddenName("s", request.Target) });
@@ -118,7 +130,7 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
         }
 
         await owner.EnsureStateTableAsync(connection, cancellationToken).ConfigureAwait(false);
-        if (request.Mode != WriteMode.FullRefresh)
+        if (staging is null)
         {
             // Described again: the table may have been created or altered above.
             existing = await owner.DescribeAsync(connection, null, request.Target, cancellationToken).ConfigureAwait(false) ?? existing;
@@ -127,6 +139,11 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
         var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
         try
         {
+            if (request.Mode == WriteMode.FullRefresh && request.Scope is { } scope && existing is not null)
+            {
+                await ExecuteAsync(connection, transaction, $"DELETE t FROM {target} AS t WHERE {Owned(scope, "t")}", cancellationToken).ConfigureAwait(false);
+            }
+
             if (insertTarget == MergeStaging)
             {
                 // A temporary table does not end the transaction, and goes away with the session.
@@ -244,7 +261,7 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
             long inserted = _rows, updated = 0, deleted = 0, unchanged = 0;
             switch (_request.Mode)
             {
-                case WriteMode.FullRefresh:
+                case WriteMode.FullRefresh when _staging is not null:
                     deleted = await KeepSoftDeletedAsync(now, cancellationToken).ConfigureAwait(false);
                     await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     _finished = true;
@@ -395,7 +412,8 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
             : " ON DUPLICATE KEY UPDATE " + string.Join(", ", assignments);
         await ExecuteAsync(_session.Connection, _transaction, $"INSERT INTO {_target} ({names}) SELECT {names} FROM {MergeStaging}{action}", cancellationToken).ConfigureAwait(false);
         long deleted = 0;
-        var missing = $"NOT EXISTS (SELECT 1 FROM {MergeStaging} AS s WHERE {KeyMatch(keys, "s", "t")})";
+        // Rows another source owns are never this load's deletes.
+        var missing = $"{(_request.Scope is { } scope ? Owned(scope, "t") + " AND " : string.Empty)}NOT EXISTS (SELECT 1 FROM {MergeStaging} AS s WHERE {KeyMatch(keys, "s", "t")})";
         if (_request.DeleteDetection == DeleteDetection.Hard)
         {
             deleted = await ExecuteAsync(_session.Connection, _transaction, $"DELETE t FROM {_target} AS t WHERE {missing}", cancellationToken).ConfigureAwait(false);
@@ -408,6 +426,13 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
         }
 
         return (staged - existing, updated, deleted, existing - updated);
+    }
+
+    /// <summary>The condition on <paramref name="alias"/>'s row that it belongs to the source <paramref name="scope"/> names.</summary>
+    private static string Owned(WriteScope scope, string alias)
+    {
+        var prefix = MySqlDialect.Literal(scope.Prefix);
+        return $"LEFT({alias}.{Quote(scope.Column)}, CHAR_LENGTH({prefix})) = {prefix}";
     }
 
     private static async Task PrepareTargetAsync(

@@ -107,6 +107,12 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
         {
             PostgresDialect.EnsureFits(request.SoftDeleteColumn, "column");
         }
+
+        if (request.Scope is not null && request.Mode == WriteMode.FullRefresh && request.DeleteDetection != DeleteDetection.None)
+        {
+            // The sync engine writes a scoped refresh with delete detection as a merge with it.
+            throw new ConnectorException($"Writing {target}: a full refresh of only the rows of '{request.Scope.Prefix}' cannot detect deletes; merge with delete detection does.") { Stream = target };
+        }
     }
 
     /// <summary>Begins the transaction, prepares the target and staging, and starts the COPY.</summary>
@@ -253,7 +259,8 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
             var deleted = await DeleteKeysAsync(cancellationToken).ConfigureAwait(false);
             var result = _request.Mode switch
             {
-                WriteMode.FullRefresh when ScopedRefresh => await PublishScopedRefreshAsync(cancellationToken).ConfigureAwait(false),
+                // This source's old rows were deleted before the copy; its new ones are in place or staged.
+                WriteMode.FullRefresh when ScopedRefresh => await PublishAppendAsync(cancellationToken).ConfigureAwait(false),
                 WriteMode.FullRefresh => await PublishFullRefreshAsync(cancellationToken).ConfigureAwait(false),
                 WriteMode.Merge => await PublishMergeAsync(cancellationToken).ConfigureAwait(false),
                 _ => await PublishAppendAsync(cancellationToken).ConfigureAwait(false),
@@ -405,9 +412,8 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
 
     private async Task PrepareTargetAsync(CancellationToken cancellationToken)
     {
-        // A scoped refresh with soft deletes compares the new rows with the source's old ones, so it stages them.
-        var direct = _request.Mode != WriteMode.Merge && !(ScopedRefresh && SoftDeletes);
-        var softNeeded = SoftDeletes && (_request.Mode == WriteMode.Merge || ScopedRefresh);
+        var direct = _request.Mode != WriteMode.Merge;
+        var softNeeded = SoftDeletes && _request.Mode == WriteMode.Merge;
         if (_existing is null)
         {
             // A merge into a table created here copies straight into it and adds the key afterwards: one bulk index
@@ -455,7 +461,7 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
                 string.Equals(current.NativeType, PostgresDialect.Instance.FormatTypeName(c.Type), StringComparison.Ordinal));
         }
 
-        if (ScopedRefresh && !SoftDeletes && _existing is not null)
+        if (ScopedRefresh && _existing is not null)
         {
             // This source's old rows go in the load's transaction; its new ones are appended after them.
             await using var delete = _owner.Command(Connection, $"DELETE FROM {_target} AS t WHERE {Owned("t")}", _transaction);
@@ -517,40 +523,6 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
         sql.Append($"ALTER TABLE {staging} RENAME TO {PostgresDialect.Quote(_request.Target.Name)};");
         await ExecuteAsync(sql.ToString(), cancellationToken).ConfigureAwait(false);
         return new WriteResult(_rows, _rows, 0, deleted);
-    }
-
-    /// <summary>
-    /// Publishes a full refresh of one source's rows (<see cref="WriteRequest.Scope"/>). Without soft deletes its old
-    /// rows were deleted before the copy and the new ones are in place. With them, its rows gone from the source are
-    /// marked deleted, its others replaced by the staged rows; other sources' rows are not touched.
-    /// </summary>
-    private async Task<WriteResult> PublishScopedRefreshAsync(CancellationToken cancellationToken)
-    {
-        if (!SoftDeletes || _existing is null)
-        {
-            return await PublishAppendAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var soft = PostgresDialect.Quote(_request.SoftDeleteColumn);
-        long deleted;
-        await using (var mark = _owner.Command(
-            Connection,
-            $"UPDATE {_target} AS t SET {soft} = @now WHERE t.{soft} IS NULL AND {Owned("t")} AND NOT EXISTS (SELECT 1 FROM {_copyTarget} AS s WHERE {KeyMatch("s", "t")})",
-            _transaction))
-        {
-            mark.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = _owner.Now });
-            AddScope(mark);
-            deleted = await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var replace = _owner.Command(Connection, $"DELETE FROM {_target} AS t WHERE {Owned("t")} AND EXISTS (SELECT 1 FROM {_copyTarget} AS s WHERE {KeyMatch("s", "t")})", _transaction))
-        {
-            AddScope(replace);
-            await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var inserted = (await PublishAppendAsync(cancellationToken).ConfigureAwait(false)).RowsInserted;
-        return new WriteResult(_rows, inserted, 0, deleted);
     }
 
     /// <summary>The condition on <paramref name="alias"/>'s row that it belongs to this load's source (always true without a scope).</summary>

@@ -230,6 +230,38 @@ public sealed class ShardedSyncTests : IAsyncLifetime
             await QueryAsync("out", "SELECT id, note, _source FROM lake.orders ORDER BY id, _source"));
     }
 
+    [MySqlFact]
+    public async Task Sync_ShardsIntoMariaDb_FullRefreshOfOneShardReplacesOnlyItsRows_AndMergeDeletesOnlyItsRows()
+    {
+        await ShardsAsync("a", "b");
+        await using var my = await TestMySql.CreateAsync("rt_shard_out");
+        project.Write("connections/out.yml", my.ConnectionYaml("out", "mariadb"));
+        Func<string, string?> environment = name => name == "MYSQL_TEST_PASSWORD" ? my.Password : Environment.GetEnvironmentVariable(name);
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\nstreams:\n  - select: public.orders\n");
+        var whole = await RunAsync(environment: environment);
+        await my.ExecuteAsync("INSERT INTO orders (id, note, _source) VALUES (7, 'other', 'elsewhere:public.orders')");
+        await ExecuteAsync("a", "DELETE FROM orders; INSERT INTO orders VALUES (9, 'a-9')");
+
+        var one = await RunAsync(new SyncRunOptions(Select: "pg.a:*"), environment);
+
+        Assert.True(whole.Succeeded && one.Succeeded, string.Join("; ", one.Streams.Select(s => s.Message)));
+        Assert.Equal(
+            ["1|pg.b:public.orders", "2|pg.b:public.orders", "7|elsewhere:public.orders", "9|pg.a:public.orders"],
+            await my.QueryAsync("SELECT id, _source FROM orders ORDER BY id"));
+
+        project.Write("syncs/m.yml", "name: m\nsource: pg\ndestination: out\nstreams:\n  - select: public.customers\n    mode: merge\n    delete_detection: hard\n");
+        await ExecuteAsync("a", "INSERT INTO customers VALUES (2, 'a-second')");
+        Assert.True((await RunAsync(environment: environment, sync: "m")).Succeeded);
+        await ExecuteAsync("a", "DELETE FROM customers WHERE id = 1");
+
+        var merged = await RunAsync(new SyncRunOptions(Select: "pg.a:*"), environment, "m");
+
+        Assert.True(merged.Succeeded, string.Join("; ", merged.Streams.Select(s => s.Message)));
+        Assert.Equal(
+            ["1|b|pg.b:public.customers", "2|a-second|pg.a:public.customers"],
+            await my.QueryAsync("SELECT id, name, _source FROM customers ORDER BY id, _source"));
+    }
+
     [Fact]
     public async Task Sync_ShardsIntoDestinationWithoutScopedWrites_ReplacesWholeButRefusesOneShardsRefresh()
     {
@@ -245,7 +277,7 @@ public sealed class ShardedSyncTests : IAsyncLifetime
         Assert.Equal(
             "Sync 's': pg.a:public.orders would replace only the rows of 'pg.a' in orders (mode full_refresh), which destination 'out' (sqlite) cannot do.",
             error.Message);
-        Assert.Equal("Load a sync over several sources into the warehouse or a PostgreSQL database, or use mode append, incremental or merge without delete detection.", error.Hint);
+        Assert.Equal("Load a sync over several sources into the warehouse, PostgreSQL or MySQL, or use mode append, incremental or merge without delete detection.", error.Hint);
     }
 
     [Fact]
@@ -287,10 +319,10 @@ public sealed class ShardedSyncTests : IAsyncLifetime
             project.QueryWarehouse("SELECT _source, count(*) FROM lake.orders GROUP BY _source ORDER BY _source"));
     }
 
-    private async Task<SyncSummary> RunAsync(SyncRunOptions? options = null, Func<string, string?>? environment = null)
+    private async Task<SyncSummary> RunAsync(SyncRunOptions? options = null, Func<string, string?>? environment = null, string sync = "s")
     {
         var config = ProjectLoader.Load(project.Root, environment: environment);
-        return await new SyncRunner(config, ConnectorRegistry.Default, TimeProvider.System).RunAsync("s", options ?? new SyncRunOptions(), CancellationToken.None);
+        return await new SyncRunner(config, ConnectorRegistry.Default, TimeProvider.System).RunAsync(sync, options ?? new SyncRunOptions(), CancellationToken.None);
     }
 
     /// <summary>Creates a database per shard with tables orders and customers, and a template connection <c>pg</c> over them.</summary>
