@@ -62,7 +62,10 @@ public sealed class SqliteFileConnection : ISource, IStreamStateStore, ISqlState
     public SqliteConnectorOptions Options { get; }
 
     /// <inheritdoc/>
-    public ConnectorCapabilities Capabilities { get; } = new("sqlite", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true, SupportsCastOnRead: true);
+    public ConnectorCapabilities Capabilities { get; } = new("sqlite", IsSource: true, IsDestination: true, Modes, SupportsFilterPushdown: true, SupportsCastOnRead: true)
+    {
+        SupportsScopedWrites = true,
+    };
 
     /// <inheritdoc/>
     public ISqlDialect Dialect => SqliteDialect.Instance;

@@ -68,8 +68,32 @@ internal sealed class SqliteStreamWriter : IKeyDeletingWriter
             var soft = request.DeleteDetection == DeleteDetection.Soft;
             var target = Quote(request.Target.Name);
             string insertTarget;
+            if (request.Scope is not null && request.Mode == WriteMode.FullRefresh && request.DeleteDetection != DeleteDetection.None)
+            {
+                // The sync engine writes a scoped refresh with delete detection as a merge with it.
+                throw new ConnectorException($"Writing {request.Target}: a full refresh of only the rows of '{request.Scope.Prefix}' cannot detect deletes; merge with delete detection does.") { Stream = request.Target.ToString() };
+            }
+
             switch (request.Mode)
             {
+                case WriteMode.FullRefresh when request.Scope is { } scope:
+                {
+                    // One source's rows in a table several sources fill: the table is kept, the source's old rows deleted
+                    // and its new ones inserted, in the write transaction.
+                    PrepareTarget(connection, transaction, request, columns, existing, softDelete: false, withKey: true);
+                    if (existing is not null)
+                    {
+                        using var delete = connection.CreateCommand();
+                        delete.Transaction = transaction;
+                        delete.CommandText = $"DELETE FROM {target} WHERE {Owned(scope, target)}";
+                        delete.Parameters.AddWithValue("$scope", scope.Prefix);
+                        delete.ExecuteNonQuery();
+                    }
+
+                    insertTarget = target;
+                    break;
+                }
+
                 case WriteMode.FullRefresh:
                 {
                     insertTarget = Quote(request.Target.Name + SqliteFileConnection.StagingSuffix);
@@ -197,7 +221,7 @@ internal sealed class SqliteStreamWriter : IKeyDeletingWriter
             long inserted = _rows, updated = 0, deleted = 0, unchanged = 0;
             switch (_request.Mode)
             {
-                case WriteMode.FullRefresh:
+                case WriteMode.FullRefresh when _request.Scope is null:
                     deleted = Swap(now);
                     break;
                 case WriteMode.Merge:
@@ -301,15 +325,19 @@ internal sealed class SqliteStreamWriter : IKeyDeletingWriter
         var action = assignments.Count == 0 ? "DO NOTHING" : $"DO UPDATE SET {string.Join(", ", assignments)} WHERE {string.Join(" OR ", changed)}";
         Execute($"INSERT INTO {Target} ({names}) SELECT {names} FROM {MergeStaging} WHERE true ON CONFLICT ({Names(keys)}) {action}");
         long deleted = 0;
-        var missing = $"NOT EXISTS (SELECT 1 FROM {MergeStaging} AS s WHERE {KeyMatch(keys, "s", Target)})";
+        // Rows another source owns are never this load's deletes.
+        var missing = $"{(_request.Scope is { } scope ? Owned(scope, Target) + " AND " : string.Empty)}NOT EXISTS (SELECT 1 FROM {MergeStaging} AS s WHERE {KeyMatch(keys, "s", Target)})";
         if (_request.DeleteDetection == DeleteDetection.Hard)
         {
-            deleted = Execute($"DELETE FROM {Target} WHERE {missing}");
+            using var command = Command($"DELETE FROM {Target} WHERE {missing}");
+            AddScope(command);
+            deleted = command.ExecuteNonQuery();
         }
         else if (soft is not null)
         {
             using var command = Command($"UPDATE {Target} SET {Quote(soft)} = $now WHERE {Quote(soft)} IS NULL AND {missing}");
             command.Parameters.AddWithValue("$now", now);
+            AddScope(command);
             deleted = command.ExecuteNonQuery();
         }
 
@@ -392,6 +420,17 @@ internal sealed class SqliteStreamWriter : IKeyDeletingWriter
         };
 
     private int Execute(string sql) => Execute(_connection, _transaction, sql);
+
+    /// <summary>The condition on <paramref name="table"/>'s row that it belongs to the source <paramref name="scope"/> names (parameter <c>$scope</c>).</summary>
+    private static string Owned(WriteScope scope, string table) => $"substr({table}.{Quote(scope.Column)}, 1, length($scope)) = $scope";
+
+    private void AddScope(SqliteCommand command)
+    {
+        if (_request.Scope is { } scope)
+        {
+            command.Parameters.AddWithValue("$scope", scope.Prefix);
+        }
+    }
 
     private SqliteCommand Command(string sql)
     {

@@ -130,7 +130,7 @@ public static class ReplicationPlanner
             throw new NagareException(
                 $"Sync '{sync.Name}': {scoped.SourceLabel} would replace only the rows of '{scoped.Connection}' in {scoped.Target} (mode {scoped.Mode.Name()}{(scoped.Config.DeleteDetection == DeleteDetection.None ? string.Empty : $", delete_detection {scoped.Config.DeleteDetection.ToString().ToLowerInvariant()}")}), which destination '{sync.Destination}' ({destination.Capabilities.Type}) cannot do.")
             {
-                Hint = "Load a sync over several sources into the warehouse, PostgreSQL or MySQL, or use mode append, incremental or merge without delete detection.",
+                Hint = "Load a sync over several sources into the warehouse, PostgreSQL, MySQL or SQLite, or use mode append, incremental or merge without delete detection.",
             };
         }
 

@@ -266,7 +266,7 @@ public sealed class ShardedSyncTests : IAsyncLifetime
     public async Task Sync_ShardsIntoDestinationWithoutScopedWrites_ReplacesWholeButRefusesOneShardsRefresh()
     {
         await ShardsAsync("a", "b");
-        project.Write("connections/out.yml", "name: out\ntype: sqlite\npath: out.db\n");
+        project.Write("connections/out.yml", "name: out\ntype: files\npath: out\nformat: parquet\n");
         project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\nstreams:\n  - select: public.orders\n");
         var whole = await RunAsync();
 
@@ -275,9 +275,38 @@ public sealed class ShardedSyncTests : IAsyncLifetime
         Assert.True(whole.Succeeded, string.Join("; ", whole.Streams.Select(s => s.Message)));
         Assert.Equal(4, whole.RowsWritten);
         Assert.Equal(
-            "Sync 's': pg.a:public.orders would replace only the rows of 'pg.a' in orders (mode full_refresh), which destination 'out' (sqlite) cannot do.",
+            "Sync 's': pg.a:public.orders would replace only the rows of 'pg.a' in orders (mode full_refresh), which destination 'out' (files) cannot do.",
             error.Message);
-        Assert.Equal("Load a sync over several sources into the warehouse, PostgreSQL or MySQL, or use mode append, incremental or merge without delete detection.", error.Hint);
+        Assert.Equal("Load a sync over several sources into the warehouse, PostgreSQL, MySQL or SQLite, or use mode append, incremental or merge without delete detection.", error.Hint);
+    }
+
+    [Fact]
+    public async Task Sync_ShardsIntoSqlite_FullRefreshOfOneShardReplacesOnlyItsRows_AndMergeDeletesOnlyItsRows()
+    {
+        await ShardsAsync("a", "b");
+        project.Write("connections/out.yml", "name: out\ntype: sqlite\npath: out.db\n");
+        project.Write("syncs/s.yml", "name: s\nsource: pg\ndestination: out\nstreams:\n  - select: public.orders\n");
+        var whole = await RunAsync();
+        Sqlite("INSERT INTO orders (id, note, _source) VALUES (7, 'other', 'elsewhere:public.orders')");
+        await ExecuteAsync("a", "DELETE FROM orders; INSERT INTO orders VALUES (9, 'a-9')");
+
+        var one = await RunAsync(new SyncRunOptions(Select: "pg.a:*"));
+
+        Assert.True(whole.Succeeded && one.Succeeded, string.Join("; ", one.Streams.Select(s => s.Message)));
+        Assert.Equal(
+            ["1|pg.b:public.orders", "2|pg.b:public.orders", "7|elsewhere:public.orders", "9|pg.a:public.orders"],
+            Sqlite("SELECT id, _source FROM orders ORDER BY id"));
+
+        project.Write("syncs/m.yml", "name: m\nsource: pg\ndestination: out\nstreams:\n  - select: public.customers\n    mode: merge\n    delete_detection: soft\n");
+        Assert.True((await RunAsync(sync: "m")).Succeeded);
+        await ExecuteAsync("a", "DELETE FROM customers WHERE id = 1");
+
+        var merged = await RunAsync(new SyncRunOptions(Select: "pg.a:*"), sync: "m");
+
+        Assert.True(merged.Succeeded, string.Join("; ", merged.Streams.Select(s => s.Message)));
+        Assert.Equal(
+            ["1|a|pg.a:public.customers|1", "1|b|pg.b:public.customers|0"],
+            Sqlite("SELECT id, name, _source, _deleted_at IS NOT NULL FROM customers ORDER BY id, _source"));
     }
 
     [Fact]
@@ -381,6 +410,17 @@ public sealed class ShardedSyncTests : IAsyncLifetime
         }
 
         return rows;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the project's <c>out.db</c>; rows as <c>v1|v2</c>.</summary>
+    private List<string> Sqlite(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={project.PathOf("out.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        return TempProject.Rows(reader);
     }
 
     private async Task ExecuteAsync(string shard, string sql)
