@@ -82,12 +82,6 @@ internal sealed class MySqlStreamWriter : IKeyDeletingWriter
         var target = owner.Table(request.Target);
         string insertTarget;
         string? staging = null;
-        if (request.Scope is not null && request.Mode == WriteMode.FullRefresh && request.DeleteDetection != DeleteDetection.None)
-        {
-            // The sync engine writes a scoped refresh with delete detection as a merge with it.
-            throw new ConnectorException($"Writing {request.Target}: a full refresh of only the rows of '{request.Scope.Prefix}' cannot detect deletes; merge with delete detection does.") { Stream = request.Target.ToString() };
-        }
-
         switch (request.Mode)
         {
             case WriteMode.FullRefresh when request.Scope is not null:

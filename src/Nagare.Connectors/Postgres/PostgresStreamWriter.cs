@@ -107,12 +107,6 @@ internal sealed partial class PostgresStreamWriter : IKeyDeletingWriter
         {
             PostgresDialect.EnsureFits(request.SoftDeleteColumn, "column");
         }
-
-        if (request.Scope is not null && request.Mode == WriteMode.FullRefresh && request.DeleteDetection != DeleteDetection.None)
-        {
-            // The sync engine writes a scoped refresh with delete detection as a merge with it.
-            throw new ConnectorException($"Writing {target}: a full refresh of only the rows of '{request.Scope.Prefix}' cannot detect deletes; merge with delete detection does.") { Stream = target };
-        }
     }
 
     /// <summary>Begins the transaction, prepares the target and staging, and starts the COPY.</summary>

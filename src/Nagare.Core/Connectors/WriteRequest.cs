@@ -54,6 +54,12 @@ public sealed record WriteRequest(
             return $"A {destination.Type} destination cannot replace or delete only the rows of one source in {Target} ({Scope.Column} starting '{Scope.Prefix}'); it loads them with modes append, incremental or merge without delete detection.";
         }
 
+        if (Scope is not null && Mode == WriteMode.FullRefresh && DeleteDetection != DeleteDetection.None)
+        {
+            // The sync engine writes such a load as a merge with delete detection.
+            return $"A full refresh of only the rows of one source in {Target} ({Scope.Column} starting '{Scope.Prefix}') cannot detect deletes; write it as a merge with delete detection.";
+        }
+
         if ((Mode == WriteMode.Merge || DeleteDetection != DeleteDetection.None) && PrimaryKey.IsDefaultOrEmpty)
         {
             var what = Mode == WriteMode.Merge ? "Merge" : $"Delete detection ({DeleteDetection.ToString().ToLowerInvariant()})";
