@@ -81,7 +81,7 @@ public sealed class ActivationService
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{plan.ResultRows:N0} records in the result: {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged{(plan.SendsAll ? "; sending the whole result" : string.Empty)}"));
         ActivationResult result;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var checking = beside && plan.HasChanges ? diff.StartBeside(plan, work => Translate(activation, work), stop.Cancel) : null;
+        await using var checking = beside && plan.HasChanges ? Translate(activation, () => diff.StartBeside(plan, work => Translate(activation, work), stop.Cancel)) : null;
         if (beside && !plan.HasChanges)
         {
             Translate(activation, () => diff.CheckKeyValues());
