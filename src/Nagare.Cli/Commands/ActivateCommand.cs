@@ -159,19 +159,14 @@ public static class ActivateCommand
         }
 
         json.WriteEndObject();
-        json.WriteStartArray("requests");
-        foreach (var r in plan.Requests)
+        json.WriteObjects("requests", plan.Requests, static (json, r) =>
         {
-            json.WriteStartObject();
             json.WriteString("operation", r.Operation);
             json.WriteNumber("records", r.Records);
             json.WriteString("method", r.Method);
             json.WriteString("url", r.Url);
             json.WriteString("body", r.Body);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        });
         json.WriteEndObject();
     });
 
@@ -196,19 +191,14 @@ public static class ActivateCommand
         json.WriteNumberOrNull("requests", result.Receipts?.Requests);
         if (result.Receipts is { } receipts)
         {
-            json.WriteStartArray("rejected_records");
-            foreach (var r in receipts.Rejections.Take(ShownRejections))
+            json.WriteObjects("rejected_records", receipts.Rejections.Take(ShownRejections), static (json, r) =>
             {
-                json.WriteStartObject();
                 json.WriteString("key", r.DescribeKey());
                 json.WriteString("operation", r.Operation);
                 json.WriteNumberOrNull("status", r.Status);
                 json.WriteString("error", r.Error);
                 json.WriteString("response", r.Response);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            });
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Nagare.Cli.Output;
 using Nagare.Core;
 using Nagare.Core.Connectors;
 using Nagare.Core.Json;
@@ -113,8 +114,8 @@ public static class ConnectionCommand
                 writer.WriteNull("estimated_rows");
             }
 
-            WriteStrings(writer, "primary_key", s.PrimaryKey.IsDefault ? [] : s.PrimaryKey);
-            WriteStrings(writer, "cursor_candidates", s.CursorCandidates.IsDefault ? [] : s.CursorCandidates);
+            writer.WriteStrings("primary_key", s.PrimaryKey.IsDefault ? [] : s.PrimaryKey);
+            writer.WriteStrings("cursor_candidates", s.CursorCandidates.IsDefault ? [] : s.CursorCandidates);
             writer.WriteStartArray("columns");
             foreach (var c in s.Columns)
             {
@@ -144,16 +145,5 @@ public static class ConnectionCommand
             await output.WriteAsync(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).AsMemory(), cancellationToken).ConfigureAwait(false);
             buffer.ResetWrittenCount();
         }
-    }
-
-    private static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
-    {
-        writer.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            writer.WriteStringValue(value);
-        }
-
-        writer.WriteEndArray();
     }
 }

@@ -157,37 +157,20 @@ public static class GenerateCommand
         }
     }
 
-    private static string ToJson(GenerationSummary summary, string output)
+    private static string ToJson(GenerationSummary summary, string output) => JsonText.Indented(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, JsonFormat.IndentedWriter))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("output", output);
-            writer.WriteBoolean("dry_run", summary.DryRun);
-            writer.WriteNumber("tables", summary.Tables);
-            Array(writer, "created", summary.Created);
-            Array(writer, "changed", summary.Changed);
-            writer.WriteNumber("unchanged", summary.Unchanged.Length);
-            Array(writer, "removed", summary.Removed);
-            Array(writer, "stale", summary.Stale);
-            Array(writer, "warnings", summary.Warnings);
-            writer.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-
-        static void Array(Utf8JsonWriter writer, string name, IEnumerable<string> values)
-        {
-            writer.WriteStartArray(name);
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-        }
-    }
+        writer.WriteStartObject();
+        writer.WriteString("output", output);
+        writer.WriteBoolean("dry_run", summary.DryRun);
+        writer.WriteNumber("tables", summary.Tables);
+        writer.WriteStrings("created", summary.Created);
+        writer.WriteStrings("changed", summary.Changed);
+        writer.WriteNumber("unchanged", summary.Unchanged.Length);
+        writer.WriteStrings("removed", summary.Removed);
+        writer.WriteStrings("stale", summary.Stale);
+        writer.WriteStrings("warnings", summary.Warnings);
+        writer.WriteEndObject();
+    });
 
     /// <summary>Reports on the caller's thread; Spectre's progress task is safe to update from any thread.</summary>
     private sealed class ProgressReport(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>

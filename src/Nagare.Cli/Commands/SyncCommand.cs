@@ -255,21 +255,14 @@ public static class SyncCommand
         context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{preview.Sync}: {preview.Tables.Length} streams from '{preview.Source}' into '{preview.Destination}' (dry run: nothing was written)"));
     }
 
-    private static void WriteRenames(Utf8JsonWriter json, ImmutableArray<NameChange> renames)
-    {
-        json.WriteStartArray("renames");
-        foreach (var r in renames)
+    private static void WriteRenames(Utf8JsonWriter json, ImmutableArray<NameChange> renames) =>
+        json.WriteObjects("renames", renames, static (json, r) =>
         {
-            json.WriteStartObject();
             json.WriteString("stream", r.Stream);
             json.WriteString("column", r.Column);
             json.WriteString("from", r.From);
             json.WriteString("to", r.To);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
+        });
 
     internal static string PreviewJson(SyncPreview preview) => JsonText.Indented(json =>
     {
@@ -279,20 +272,13 @@ public static class SyncCommand
         json.WriteString("destination", preview.Destination);
         json.WriteBoolean("dry_run", true);
         WriteRenames(json, preview.Renames);
-        json.WriteStartArray("failed_sources");
-        foreach (var f in preview.FailedSources)
+        json.WriteObjects("failed_sources", preview.FailedSources, static (json, f) =>
         {
-            json.WriteStartObject();
             json.WriteString("connection", f.Connection);
             json.WriteString("message", f.Message);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteStartArray("streams");
-        foreach (var t in preview.Tables)
+        });
+        json.WriteObjects("streams", preview.Tables, static (json, t) =>
         {
-            json.WriteStartObject();
             json.WriteString("stream", t.Stream);
             json.WriteString("table", t.Table);
             json.WriteString("mode", t.Mode.Name());
@@ -304,10 +290,7 @@ public static class SyncCommand
             json.WriteNumber("chunks_staged", t.ChunksStaged);
             json.WriteString("chunk_key", t.Chunking?.Key);
             json.WriteNumberOrNull("chunks", t.Chunking?.Chunks);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        });
         json.WriteEndObject();
     });
 
@@ -327,10 +310,8 @@ public static class SyncCommand
         json.WriteNumber("seconds", Math.Round(summary.Seconds, 3));
         json.WriteNumber("rows_written", summary.RowsWritten);
         WriteRenames(json, summary.Renames);
-        json.WriteStartArray("streams");
-        foreach (var s in summary.Streams)
+        json.WriteObjects("streams", summary.Streams, static (json, s) =>
         {
-            json.WriteStartObject();
             json.WriteString("stream", s.Stream);
             json.WriteString("table", s.Table);
             json.WriteString("mode", s.Mode.Name());
@@ -346,10 +327,7 @@ public static class SyncCommand
             json.WriteString("message", s.Message);
             json.WriteNumber("chunks", s.Chunks);
             json.WriteNumber("chunks_resumed", s.ChunksResumed);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        });
         json.WriteEndObject();
     });
 }

@@ -36,6 +36,20 @@ internal static class JsonText
         }
     }
 
+    /// <summary>An array of objects, one per item, whose members <paramref name="write"/> writes.</summary>
+    public static void WriteObjects<T>(this Utf8JsonWriter writer, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        writer.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            writer.WriteStartObject();
+            write(writer, item);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
     /// <summary>An array of strings.</summary>
     public static void WriteStrings(this Utf8JsonWriter writer, string name, IEnumerable<string> values)
     {
