@@ -64,9 +64,6 @@ internal sealed partial class ActivationDiff
             return true;
         }
 
-        /// <summary>Waits for the work and throws its failure, if it failed.</summary>
-        public Task ThrowIfFailedAsync() => Checked;
-
         /// <summary>Waits for the work to end, rolls back a snapshot not committed, and closes the connection.</summary>
         public async ValueTask DisposeAsync()
         {

@@ -75,14 +75,14 @@ public sealed class ActivationService
         using var warehouse = opened;
         // A destination that commits once is sent the records while a second connection checks the keys and writes the
         // snapshot (a check that fails stops the send before the commit); for the others the keys are checked first.
-        var beside = target is DatabaseTarget && !activation.Destination.Key.IsEmpty;
-        var (computed, plan) = Compute(warehouse, activation, sql, types, options with { SampleSize = 0 }, checkKeyValues: !beside);
+        var checksBeside = target is DatabaseTarget && !activation.Destination.Key.IsEmpty;
+        var (computed, plan) = Compute(warehouse, activation, sql, types, options with { SampleSize = 0 }, checkKeyValues: !checksBeside);
         using var diff = computed;
         options.Progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{plan.ResultRows:N0} records in the result: {plan.Inserts:N0} to insert, {plan.Updates:N0} to update, {plan.Deletes:N0} to delete, {plan.Unchanged:N0} unchanged{(plan.SendsAll ? "; sending the whole result" : string.Empty)}"));
         ActivationResult result;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var checking = beside && plan.HasChanges ? Translate(activation, () => diff.StartBeside(plan, work => Translate(activation, work), stop.Cancel)) : null;
-        if (beside && !plan.HasChanges)
+        await using var checking = checksBeside && plan.HasChanges ? Translate(activation, () => diff.StartBeside(plan, work => Translate(activation, work), stop.Cancel)) : null;
+        if (checksBeside && !plan.HasChanges)
         {
             Translate(activation, () => diff.CheckKeyValues());
         }
@@ -97,7 +97,7 @@ public sealed class ActivationService
             catch (Exception) when (checking is not null)
             {
                 // A failed key check is why the send stopped, or a truer reason than the destination's own complaint.
-                await checking.ThrowIfFailedAsync().ConfigureAwait(false);
+                await checking.Checked.ConfigureAwait(false);
                 throw;
             }
 
