@@ -45,6 +45,14 @@ public sealed partial class DuckDbWarehouseConnection
         return await DuckDbChunkedWriter.OpenAsync(this, request, checkpoint, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Opens the database, creates the state tables and reads the sync's stored states.</summary>
+    public async Task PrepareAsync(string syncName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(syncName);
+        await EnsureStateTablesAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await StateSnapshotOf(syncName).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// The state committed for the stream. While a chunked load is unfinished, its latest chunk checkpoint is
     /// returned instead, with every staged chunk in <see cref="StreamState.CompletedChunks"/>.
@@ -56,7 +64,7 @@ public sealed partial class DuckDbWarehouseConnection
         await EnsureStateTablesAsync().ConfigureAwait(false);
         if (!_changedStates.ContainsKey((syncName, stream)))
         {
-            var snapshot = await _stateSnapshots.GetOrAdd(syncName, name => new Lazy<Task<StateSnapshot>>(() => LoadSnapshotAsync(name))).Value.ConfigureAwait(false);
+            var snapshot = await StateSnapshotOf(syncName).ConfigureAwait(false);
             if (snapshot.TryGet(stream, out var known))
             {
                 return known;
@@ -87,6 +95,10 @@ public sealed partial class DuckDbWarehouseConnection
     /// Every stream state of a sync, read with two queries the first time one is asked for: a sync of a million
     /// small tables would otherwise spend two point queries per table (milliseconds each) on state alone.
     /// </summary>
+    /// <summary>The stored states of sync <paramref name="syncName"/>, read once per connection object.</summary>
+    private Task<StateSnapshot> StateSnapshotOf(string syncName) =>
+        _stateSnapshots.GetOrAdd(syncName, name => new Lazy<Task<StateSnapshot>>(() => LoadSnapshotAsync(name))).Value;
+
     private async Task<StateSnapshot> LoadSnapshotAsync(string syncName)
     {
         await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);

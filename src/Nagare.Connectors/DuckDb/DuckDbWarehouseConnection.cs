@@ -10,7 +10,7 @@ namespace Nagare.Connectors.DuckDb;
 /// they run in parallel. Sync state lives in <c>_nagare.sync_state</c> of the same database and is committed in
 /// the same transaction as the rows.
 /// </summary>
-public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource, IChunkedDestination
+public sealed partial class DuckDbWarehouseConnection : ISource, IKeyRangeSource, IChunkedDestination, IPreparedDestination
 {
     /// <summary>Schema holding Nagare's own tables.</summary>
     public const string StateSchema = "_nagare";

@@ -32,7 +32,7 @@ public sealed class SyncRunner
         var sharded = project.GetSync(syncName);
         if (sharded.IsSharded)
         {
-            return await WithShardedPlanAsync(sharded, options, async (sources, destination, plan) =>
+            return await WithShardedPlanAsync(sharded, options, prepare: true, async (sources, destination, plan) =>
             {
                 var executorOptions = new ExecutorOptions(
                     options.Threads ?? project.Defaults.Parallelism,
@@ -48,7 +48,7 @@ public sealed class SyncRunner
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        return await WithPlanAsync(syncName, options, async (sync, source, destination, plan) =>
+        return await WithPlanAsync(syncName, options, prepare: true, async (sync, source, destination, plan) =>
         {
             var executorOptions = new ExecutorOptions(
                 options.Threads ?? project.Defaults.Parallelism,
@@ -89,8 +89,8 @@ public sealed class SyncRunner
 
         var sharded = project.GetSync(syncName);
         return sharded.IsSharded
-            ? await WithShardedPlanAsync(sharded, options, (_, destination, plan) => Preview(sharded, destination, plan), cancellationToken).ConfigureAwait(false)
-            : await WithPlanAsync(syncName, options, (sync, _, destination, plan) => Preview(sync, destination, plan), cancellationToken).ConfigureAwait(false);
+            ? await WithShardedPlanAsync(sharded, options, prepare: false, (_, destination, plan) => Preview(sharded, destination, plan), cancellationToken).ConfigureAwait(false)
+            : await WithPlanAsync(syncName, options, prepare: false, (sync, _, destination, plan) => Preview(sync, destination, plan), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The stream states stored for sync <paramref name="syncName"/> in its destination (<c>nagare state list</c>).</summary>
@@ -171,8 +171,11 @@ public sealed class SyncRunner
         };
     }
 
-    /// <summary>Opens the sync's connections, plans it with one discovery, runs <paramref name="work"/>, and closes them.</summary>
-    private async Task<T> WithPlanAsync<T>(string syncName, SyncRunOptions options, Func<SyncConfig, ISource, IDestination, ReplicationPlan, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the sync's connections, plans it with one discovery, runs <paramref name="work"/>, and closes them. With
+    /// <paramref name="prepare"/> the destination gets ready for the run while the source is discovered.
+    /// </summary>
+    private async Task<T> WithPlanAsync<T>(string syncName, SyncRunOptions options, bool prepare, Func<SyncConfig, ISource, IDestination, ReplicationPlan, Task<T>> work, CancellationToken cancellationToken)
     {
         var sync = project.GetSync(syncName);
         var sourceConfig = project.GetConnection(sync.Source);
@@ -180,6 +183,7 @@ public sealed class SyncRunner
         var same = sync.Source == sync.Destination;
         var sourceConnection = registry.Create(project, sync.Source, time, options.LockWait);
         var destinationConnection = same ? sourceConnection : null;
+        var preparing = Task.CompletedTask;
         try
         {
             destinationConnection ??= registry.Create(project, sync.Destination, time, options.LockWait);
@@ -187,6 +191,7 @@ public sealed class SyncRunner
                 ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Source}' ({sourceConfig.Type}) cannot be read from.");
             var destination = destinationConnection as IDestination
                 ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Destination}' ({destinationConfig.Type}) cannot be written to.");
+            preparing = prepare ? Prepare(sync, destination, cancellationToken) : preparing;
             var plan = await ReplicationPlanner.PlanAsync(sync, source, destination, new PlanOptions(options.Select, options.FullRefresh, options.Vars), cancellationToken).ConfigureAwait(false);
             if (plan.Tables.IsEmpty)
             {
@@ -201,10 +206,14 @@ public sealed class SyncRunner
                 };
             }
 
+            // The plan's errors come first; the destination's (a warehouse held by another process) after them.
+            await preparing.ConfigureAwait(false);
             return await work(sync, source, destination, plan).ConfigureAwait(false);
         }
         finally
         {
+            // Nothing is closed under a preparation still running; its error, if the plan failed first, is the plan's to report.
+            await preparing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await sourceConnection.DisposeAsync().ConfigureAwait(false);
             if (!same && destinationConnection is not null)
             {
@@ -217,7 +226,7 @@ public sealed class SyncRunner
     /// Opens the connections of a sync over several sources, plans it with one discovery per source (a source that
     /// cannot be discovered is reported in the plan, not thrown), runs <paramref name="work"/>, and closes them.
     /// </summary>
-    private async Task<T> WithShardedPlanAsync<T>(SyncConfig sync, SyncRunOptions options, Func<IReadOnlyList<(string Connection, ISource Source)>, IDestination, ReplicationPlan, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> WithShardedPlanAsync<T>(SyncConfig sync, SyncRunOptions options, bool prepare, Func<IReadOnlyList<(string Connection, ISource Source)>, IDestination, ReplicationPlan, Task<T>> work, CancellationToken cancellationToken)
     {
         if (sync.Sources.Contains(sync.Destination, StringComparer.Ordinal))
         {
@@ -226,10 +235,12 @@ public sealed class SyncRunner
 
         var destinationConfig = project.GetConnection(sync.Destination);
         var opened = new List<IConnection>();
+        var preparing = Task.CompletedTask;
         try
         {
             var destination = Track(registry.Create(project, sync.Destination, time, options.LockWait)) as IDestination
                 ?? throw new NagareException($"Sync '{sync.Name}': connection '{sync.Destination}' ({destinationConfig.Type}) cannot be written to.");
+            preparing = prepare ? Prepare(sync, destination, cancellationToken) : preparing;
             var sources = new List<(string, ISource)>(sync.Sources.Length);
             foreach (var name in sync.Sources)
             {
@@ -254,10 +265,12 @@ public sealed class SyncRunner
                 };
             }
 
+            await preparing.ConfigureAwait(false);
             return await work(sources, destination, plan).ConfigureAwait(false);
         }
         finally
         {
+            await preparing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             foreach (var connection in opened)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
@@ -270,6 +283,12 @@ public sealed class SyncRunner
             return connection;
         }
     }
+
+    /// <summary>Starts getting <paramref name="destination"/> ready for a run of <paramref name="sync"/> on another thread (see <see cref="IPreparedDestination"/>).</summary>
+    private static Task Prepare(SyncConfig sync, IDestination destination, CancellationToken cancellationToken) =>
+        destination is IPreparedDestination prepared
+            ? Task.Run(() => prepared.PrepareAsync(sync.Name, cancellationToken), cancellationToken)
+            : Task.CompletedTask;
 
     /// <summary>Says what discovery searched (the schemas and pattern it was asked for) and what it found there.</summary>
     private static NagareException NothingSelected(SyncConfig sync, ReplicationPlan plan, SyncRunOptions options)
