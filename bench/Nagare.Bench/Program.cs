@@ -23,6 +23,17 @@ if (args is ["pg-read", var connectionString, var schema, var table])
     return await ReplicationCases.PostgresReadAsync(connectionString, schema, table);
 }
 
+// bench/replication/throughput-mariadb.sh: my-read CONNSTRING SCHEMA TABLE | my-driver-read CONNSTRING SQL
+if (args is ["my-read", var myConnectionString, var mySchema, var myTable])
+{
+    return await ReplicationCases.MySqlReadAsync(myConnectionString, mySchema, myTable);
+}
+
+if (args is ["my-driver-read", var driverConnectionString, var driverSql])
+{
+    return ReplicationCases.MySqlDriverRead(driverConnectionString, driverSql);
+}
+
 // bench/replication/throughput.sh: duckdb-sql DB_FILE SQL (the DuckDB half of the two-step job a user would script)
 if (args is ["duckdb-sql", var sqlDatabase, var sqlText])
 {

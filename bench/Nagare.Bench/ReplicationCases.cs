@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Nagare.Connectors.MySql;
 using Nagare.Connectors.Postgres;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
@@ -14,7 +15,7 @@ namespace Nagare.Bench;
 /// <summary>
 /// The replication benchmarks' Nagare side where the CLI cannot express a case: a sync run through the same
 /// <see cref="SyncRunner"/> the CLI uses (with every built-in connector type registered), and the PostgreSQL
-/// source alone with Stopwatch timings that separate driver waits from decoding and the consumer.
+/// and MySQL sources alone, and MySqlConnector alone.
 /// </summary>
 internal static class ReplicationCases
 {
@@ -60,6 +61,65 @@ internal static class ReplicationCases
             Database = builder.Database!,
             User = builder.Username!,
         });
+        var stream = await FindAsync(connection, schema, table).ConfigureAwait(false);
+        return stream is null ? 1 : await DrainAsync(connection, stream).ConfigureAwait(false);
+    }
+
+    /// <summary><c>my-read CONNSTRING SCHEMA TABLE</c>: the MySQL/MariaDB source alone, every batch discarded.</summary>
+    public static async Task<int> MySqlReadAsync(string connectionString, string schema, string table)
+    {
+        var builder = new MySqlConnector.MySqlConnectionStringBuilder(connectionString);
+        await using var connection = new MySqlServerConnection("bench", new MySqlConnectorOptions
+        {
+            Host = builder.Server,
+            Port = (int)builder.Port,
+            Database = builder.Database,
+            User = builder.UserID,
+            Password = builder.Password,
+        });
+        var stream = await FindAsync(connection, schema, table).ConfigureAwait(false);
+        return stream is null ? 1 : await DrainAsync(connection, stream).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>my-driver-read CONNSTRING SQL</c>: MySqlConnector alone, the floor of any client built on it: one query, every
+    /// row read with the synchronous <c>Read()</c> and every value with its typed getter, nothing kept.
+    /// </summary>
+    public static int MySqlDriverRead(string connectionString, string sql)
+    {
+        using var connection = new MySqlConnector.MySqlConnection(connectionString);
+        connection.Open();
+        using var command = new MySqlConnector.MySqlCommand(sql, connection);
+        var watch = Stopwatch.StartNew();
+        using var reader = command.ExecuteReader();
+        var kinds = Enumerable.Range(0, reader.FieldCount).Select(reader.GetFieldType).ToArray();
+        long rows = 0;
+        long sum = 0;
+        while (reader.Read())
+        {
+            for (var c = 0; c < kinds.Length; c++)
+            {
+                if (reader.IsDBNull(c))
+                {
+                    continue;
+                }
+
+                sum += kinds[c] == typeof(int) ? reader.GetInt32(c)
+                    : kinds[c] == typeof(long) ? reader.GetInt64(c)
+                    : kinds[c] == typeof(string) ? reader.GetString(c).Length
+                    : reader.GetValue(c).GetHashCode();
+            }
+
+            rows++;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $$"""{"impl":"mysqlconnector","rows":{{rows}},"checksum":{{sum}},"seconds":{{watch.Elapsed.TotalSeconds}},"peakRssMb":{{PeakRss.Megabytes()}}}"""));
+        return 0;
+    }
+
+    private static async Task<StreamSchema?> FindAsync(ISource connection, string schema, string table)
+    {
         StreamSchema? stream = null;
         await foreach (var found in connection.DiscoverAsync(new DiscoverRequest([schema], $"{schema}.{table}"), CancellationToken.None).ConfigureAwait(false))
         {
@@ -72,9 +132,13 @@ internal static class ReplicationCases
         if (stream is null)
         {
             Console.Error.WriteLine($"{schema}.{table} not found");
-            return 1;
         }
 
+        return stream;
+    }
+
+    private static async Task<int> DrainAsync(ISource connection, StreamSchema stream)
+    {
         var watch = Stopwatch.StartNew();
         long rows = 0;
         long batches = 0;

@@ -3,7 +3,10 @@
 # pgbench_accounts' shape (aid int primary key, bid int, abalance int, filler char(84) left blank), SCALE × 100,000
 # rows as `pgbench -i -s SCALE` makes them (SCALE 50 = 5,000,000), loaded from MariaDB's seq_1_to_N sequence
 # table. Per round: the client's raw read, `mariadb --quick --batch -e "SELECT …" > /dev/null` (rows streamed
-# as tab-separated text and dropped: the reference); `nagare sync` from a `type: mariadb` connection into the
+# as tab-separated text and dropped: the reference); MySqlConnector alone (bench/Nagare.Bench my-driver-read: every
+# row read and every value taken with its typed getter, nothing kept: the floor of any client built on the driver
+# Nagare uses); the Nagare MySQL source alone (my-read: batches filled and dropped); `nagare sync` from a
+# `type: mariadb` connection into the
 # warehouse; `nagare sync` into a files connection writing Parquet; and the two-step job a user would script
 # instead, timed as one job: `mariadb --quick --batch -e "SELECT …" > file` (tab-separated, header line), then
 # DuckDB reading that file into a table (CREATE TABLE … AS SELECT * FROM read_csv(…)) or into Parquet
@@ -46,6 +49,8 @@ results="$work/results.txt"
 for ((i = 1; i <= runs; i++)); do
   log "$table: round $i/$runs"
   echo "client $rows $(wall_cpu raw_read)" >>"$results"
+  echo "driver $rows $(wall_cpu bench_program my-driver-read "$NAGARE_TEST_MYSQL" "$select_all")" >>"$results"
+  echo "source $rows $(wall_cpu bench_program my-read "$NAGARE_TEST_MYSQL" nagare_test "$table")" >>"$results"
   echo "duckdb $rows $(wall_cpu run_sync "$project" "${table}_duckdb" "$work/sync.json")" >>"$results"
   echo "parquet $rows $(wall_cpu run_sync "$project" "${table}_parquet" "$work/sync.json")" >>"$results"
   echo "two_duckdb $rows $(wall_cpu two_step "CREATE OR REPLACE TABLE t AS SELECT * FROM $read_tsv")" >>"$results"
@@ -60,10 +65,12 @@ echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 ref="$(awk '$1 == "client" { print $3 }' "$results" | best)"
 two_duckdb="$(awk '$1 == "two_duckdb" { print $3 }' "$results" | best)"
 two_parquet="$(awk '$1 == "two_parquet" { print $3 }' "$results" | best)"
-for impl in client duckdb parquet two_duckdb two_parquet; do
+for impl in client driver source duckdb parquet two_duckdb two_parquet; do
   secs="$(awk -v i="$impl" '$1 == i { print $3 }' "$results" | best)"
   case "$impl" in
     client) how="mariadb --quick --batch -e \"SELECT …\" > /dev/null" ;;
+    driver) how="MySqlConnector alone: Read() and a typed getter per value, nothing kept (the floor of a client built on it)" ;;
+    source) how="Nagare MySQL source alone (batches dropped)" ;;
     duckdb) how="$(sync_command "${table}_duckdb") (→ warehouse table)" ;;
     parquet) how="$(sync_command "${table}_parquet") (→ Parquet files)" ;;
     two_duckdb) how="two steps: mariadb --quick --batch -e \"SELECT …\" > file (tab-separated), then DuckDB CREATE TABLE … AS SELECT * FROM read_csv(…)" ;;
