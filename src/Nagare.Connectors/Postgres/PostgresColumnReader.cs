@@ -45,7 +45,11 @@ internal abstract class PostgresColumnReader
     /// <param name="wire">The PostgreSQL type on the wire.</param>
     /// <param name="describe">Names the column and table, for errors.</param>
     /// <param name="castKey">The column's key in a sync's column mapping (<c>table.column</c>), for hints.</param>
-    public static PostgresColumnReader Create(ColumnVector vector, ColumnType type, NpgsqlDbType wire, Func<string> describe, string? castKey = null)
+    public static PostgresColumnReader Create(ColumnVector vector, ColumnType type, NpgsqlDbType wire, Func<string> describe, string? castKey = null) =>
+        Create(vector, type, wire, describe, () => castKey ?? "table.column");
+
+    /// <summary>As <see cref="Create(ColumnVector, ColumnType, NpgsqlDbType, Func{string}, string?)"/>, for a reader whose table changes as it reads.</summary>
+    public static PostgresColumnReader Create(ColumnVector vector, ColumnType type, NpgsqlDbType wire, Func<string> describe, Func<string> castKey)
     {
         if (type.Kind == ColumnKind.List)
         {
@@ -61,7 +65,7 @@ internal abstract class PostgresColumnReader
             ColumnKind.Int64 => new ValueReader<long>(vector, static v => BinaryPrimitives.ReadInt64BigEndian(v)),
             ColumnKind.Float32 => new ValueReader<float>(vector, static v => BinaryPrimitives.ReadSingleBigEndian(v)),
             ColumnKind.Float64 => new ValueReader<double>(vector, static v => BinaryPrimitives.ReadDoubleBigEndian(v)),
-            ColumnKind.Decimal => new DecimalReader(vector, type, wire == NpgsqlDbType.Money, describe, castKey ?? "table.column"),
+            ColumnKind.Decimal => new DecimalReader(vector, type, wire == NpgsqlDbType.Money, describe, castKey),
             ColumnKind.String or ColumnKind.Json => new StringReader(vector, wire == NpgsqlDbType.Jsonb, describe),
             ColumnKind.Bytes => new BytesReader(vector),
             ColumnKind.Date => new CheckedReader<DateOnly>(vector, ReadDate, describe),
@@ -353,7 +357,7 @@ internal abstract class PostgresColumnReader
     /// numeric (or money) into unscaled integers at the column's scale, exactly: a value with more digits after the
     /// point than the scale, more before it than the precision allows, NaN or ±Infinity fails naming the value.
     /// </summary>
-    private sealed class DecimalReader(ColumnVector vector, ColumnType type, bool money, Func<string> describe, string castKey) : PostgresColumnReader
+    private sealed class DecimalReader(ColumnVector vector, ColumnType type, bool money, Func<string> describe, Func<string> castKey) : PostgresColumnReader
     {
         private readonly Int128[] _values = ((ColumnVector<Int128>)vector).Values;
         private readonly bool[] _nulls = vector.Nulls;
@@ -399,8 +403,8 @@ internal abstract class PostgresColumnReader
                     ? $"the value {text} has more than {type.Scale} digits after the point, which does not fit {type}"
                     : $"the value {text} has more than {type.Precision - type.Scale} digits before the point, which does not fit {type}";
             var hint = text is "NaN" or "Infinity" or "-Infinity"
-                ? $"Cast the column where it is read, in the sync's column mapping: columns: {{ \"{castKey}\": {{ cast: float64 }} }} keeps NaN and ±Infinity as doubles; {{ cast: string }} keeps PostgreSQL's text."
-                : $"Cast the column where it is read, in the sync's column mapping: columns: {{ \"{castKey}\": {{ cast: string }} }} keeps the exact text; {{ cast: float64 }} keeps about 15 digits; or cast to a decimal(p,s) that holds it (at most 38 digits).";
+                ? $"Cast the column where it is read, in the sync's column mapping: columns: {{ \"{castKey()}\": {{ cast: float64 }} }} keeps NaN and ±Infinity as doubles; {{ cast: string }} keeps PostgreSQL's text."
+                : $"Cast the column where it is read, in the sync's column mapping: columns: {{ \"{castKey()}\": {{ cast: string }} }} keeps the exact text; {{ cast: float64 }} keeps about 15 digits; or cast to a decimal(p,s) that holds it (at most 38 digits).";
             return new ConnectorException($"{describe()}: {what}.") { Hint = hint };
         }
     }

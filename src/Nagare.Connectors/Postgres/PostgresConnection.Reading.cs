@@ -259,7 +259,24 @@ public sealed partial class PostgresConnection
     /// <summary>The COPY statement for a read and the wire type of each column.</summary>
     internal static (string Sql, NpgsqlDbType[] Wires) BuildCopyQuery(ReadRequest request, ImmutableArray<ColumnSchema> columns)
     {
-        var sql = new StringBuilder("COPY (SELECT ");
+        var sql = new StringBuilder("COPY (");
+        var wires = AppendSelect(sql, request, columns, part: null);
+        sql.Append(") TO STDOUT (FORMAT BINARY)");
+        return (sql.ToString(), wires);
+    }
+
+    /// <summary>
+    /// Appends the SELECT of a read and returns the wire type of each column; with <paramref name="part"/> the SELECT
+    /// begins with that number as an <c>int4</c> column, saying which read of a combined statement a row belongs to.
+    /// </summary>
+    private static NpgsqlDbType[] AppendSelect(StringBuilder sql, ReadRequest request, ImmutableArray<ColumnSchema> columns, int? part)
+    {
+        sql.Append("SELECT ");
+        if (part is { } number)
+        {
+            sql.Append(number.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" AS _nagare_part").Append(columns.IsEmpty ? "" : ", ");
+        }
+
         var wires = new NpgsqlDbType[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
@@ -287,7 +304,7 @@ public sealed partial class PostgresConnection
             }
         }
 
-        if (columns.IsEmpty)
+        if (columns.IsEmpty && part is null)
         {
             sql.Append("NULL");
         }
@@ -338,8 +355,7 @@ public sealed partial class PostgresConnection
             sql.Append(" LIMIT ").Append(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        sql.Append(") TO STDOUT (FORMAT BINARY)");
-        return (sql.ToString(), wires);
+        return wires;
     }
 
     private static NpgsqlDbType DirectWire(string nativeType, ColumnType type)

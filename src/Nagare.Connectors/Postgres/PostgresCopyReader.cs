@@ -21,21 +21,40 @@ internal sealed class PostgresCopyReader : IDisposable
 
     private readonly Stream _stream;
     private readonly string _streamName;
+    private readonly bool _parts;
     private byte[] _buffer;
     private int _start;
     private int _end;
     private bool _headerRead;
     private bool _finished;
+    private int _part;
+    private bool _nextPart;
 
     /// <summary>Reads from <paramref name="stream"/>, the raw COPY data of <paramref name="streamName"/>.</summary>
-    public PostgresCopyReader(Stream stream, string streamName)
+    /// <param name="stream">The raw COPY data.</param>
+    /// <param name="streamName">What is read, for messages.</param>
+    /// <param name="parts">
+    /// Each row begins with an <c>int4</c> saying which read of a combined statement it belongs to; a batch then
+    /// holds rows of one part (see <see cref="Part"/>), and that field is not handed to a column reader.
+    /// </param>
+    public PostgresCopyReader(Stream stream, string streamName, bool parts = false)
     {
         _stream = stream;
         _streamName = streamName;
+        _parts = parts;
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     }
 
-    /// <summary>Fills rows 0… of the batch through <paramref name="readers"/>; returns how many (0 at the end).</summary>
+    /// <summary>The part the rows of the last <see cref="FillAsync"/> belong to (with parts).</summary>
+    public int Part => _part;
+
+    /// <summary>The data has ended: every row was returned.</summary>
+    public bool Finished => _finished;
+
+    /// <summary>
+    /// Fills rows 0… of the batch through <paramref name="readers"/>; returns how many (0 at the end). With parts a
+    /// fill also stops before the first row of another part, so it may return fewer rows than fit while more follow.
+    /// </summary>
     public async ValueTask<int> FillAsync(int capacity, PostgresColumnReader[] readers, CancellationToken cancellationToken)
     {
         if (_finished)
@@ -53,13 +72,15 @@ internal sealed class PostgresCopyReader : IDisposable
             reader.BeginBatch();
         }
 
+        _part = -1;
         var row = 0;
         while (row < capacity)
         {
             var parsed = ParseRows(readers, row, capacity);
             row += parsed;
-            if (_finished || row == capacity)
+            if (_finished || row == capacity || _nextPart)
             {
+                _nextPart = false;
                 break;
             }
 
@@ -90,6 +111,7 @@ internal sealed class PostgresCopyReader : IDisposable
         var consumed = 0;
         var row = firstRow;
         var columns = readers.Length;
+        var fieldsPerRow = _parts ? columns + 1 : columns;
         while (row < capacity)
         {
             var remaining = data[consumed..];
@@ -106,12 +128,39 @@ internal sealed class PostgresCopyReader : IDisposable
                 break;
             }
 
-            if (fields != columns)
+            if (fields != fieldsPerRow)
             {
-                throw new ConnectorException($"Reading {_streamName}: a COPY row has {fields} fields, expected {columns}.");
+                throw new ConnectorException($"Reading {_streamName}: a COPY row has {fields} fields, expected {fieldsPerRow}.");
             }
 
             var position = 2;
+            if (_parts)
+            {
+                if (remaining.Length < 10)
+                {
+                    break;
+                }
+
+                if (BinaryPrimitives.ReadInt32BigEndian(remaining[2..]) != 4)
+                {
+                    throw new ConnectorException($"Reading {_streamName}: a COPY row does not begin with the number of its part.");
+                }
+
+                var part = BinaryPrimitives.ReadInt32BigEndian(remaining[6..]);
+                if (_part < 0)
+                {
+                    _part = part;
+                }
+                else if (part != _part)
+                {
+                    // The next part's rows go into a batch of their own.
+                    _nextPart = true;
+                    break;
+                }
+
+                position = 10;
+            }
+
             var complete = true;
             for (var c = 0; c < columns; c++)
             {

@@ -92,6 +92,38 @@ public sealed class PostgresSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sync_IncrementalFanInOfMoreTablesThanOneStatementReads_EachTableKeepsItsOwnCursor()
+    {
+        // 120 tables are read in COPYs of up to 50 tables each; every table's cursor is its own.
+        await pg.ExecuteAsync($"""
+            DO $$ BEGIN FOR t IN 1..120 LOOP
+              EXECUTE format('CREATE TABLE %I.%I (id bigint PRIMARY KEY, at timestamptz)', '{Src}', 'ev_' || lpad(t::text, 3, '0'));
+              EXECUTE format('INSERT INTO %I.%I SELECT %s * 1000 + g, timestamptz ''2024-01-01 00:00:00+00'' + (%s + g) * interval ''1 minute'' FROM generate_series(1, 3) g',
+                '{Src}', 'ev_' || lpad(t::text, 3, '0'), t, t);
+            END LOOP; END $$;
+            """);
+        var body = $"streams:\n  - select: \"{Src}.ev_*\"\n    into: events\n    mode: incremental\n    cursor: at\n";
+        var first = await SyncAsync(body);
+
+        // A new row in three tables, each later than anything its own table had but earlier than what others have.
+        await pg.ExecuteAsync($"""
+            INSERT INTO "{Src}".ev_007 VALUES (7100, timestamptz '2024-01-01 00:00:00+00' + interval '20 minute');
+            INSERT INTO "{Src}".ev_051 VALUES (51100, timestamptz '2024-01-01 00:00:00+00' + interval '60 minute');
+            INSERT INTO "{Src}".ev_120 VALUES (120100, timestamptz '2024-01-01 00:00:00+00' + interval '200 minute');
+            """);
+        var second = await SyncAsync(body);
+
+        Assert.True(first.Succeeded, first.Streams[0].Message);
+        Assert.Equal(360, first.Streams[0].RowsWritten);
+        Assert.True(second.Succeeded, second.Streams[0].Message);
+        Assert.Equal(3, second.Streams[0].RowsRead);
+        var rows = await pg.QueryAsync($"SELECT count(*), count(DISTINCT id), count(DISTINCT _source), sum(CASE WHEN id IN (7100, 51100, 120100) THEN 1 ELSE 0 END) FROM \"{Dst}\".events");
+        Assert.Equal("363 363 120 3", string.Join(" ", rows[0]));
+        var added = await pg.QueryAsync($"SELECT _source, id FROM \"{Dst}\".events WHERE id % 1000 = 100 ORDER BY id");
+        Assert.Equal([$"{Src}.ev_007 7100", $"{Src}.ev_051 51100", $"{Src}.ev_120 120100"], added.Select(r => $"{r[0]} {r[1]}"));
+    }
+
+    [Fact]
     public async Task Sync_FanInOfManySourcesInSmallBatches_WarehouseGetsEveryRowOnce_AndAFailingSourceKeepsTheOldTable()
     {
         // Sources are read ahead of the writer: 12 tables of 50 rows in batches of 7 is 96 batches through a short queue.
