@@ -21,4 +21,11 @@ public sealed record ExecutorOptions(int Threads = 4, int SourceConcurrency = 4,
 
     /// <summary>Called once per destination table as it finishes, or null.</summary>
     public Action<StreamResult>? StreamFinished { get; init; }
+
+    /// <summary>
+    /// Most chunks of one table copied at once (within <see cref="Threads"/>): one per two cores, since each keeps
+    /// about two busy (decoding the rows, and the destination storing them). Two chunks of a 2M-row table at once on
+    /// two cores took 0.2 s and 0.4 CPU s more than one after the other.
+    /// </summary>
+    public int ChunksAtOnce { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
 }

@@ -86,34 +86,44 @@ public sealed partial class ReplicationExecutor
             snapshot = await snapshots.BeginSnapshotAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        using var atOnce = new SemaphoreSlim(Math.Max(1, options.ChunksAtOnce));
         try
         {
             var copies = todo.Select(range => options.Retry.ExecuteAsync(
                 async (attempt, ct) =>
                 {
-                    await WithSlotsAsync($"{label} [chunk {range.Index + 1}/{ranges.Count}]", counters, async () =>
+                    await atOnce.WaitAsync(ct).ConfigureAwait(false);
+                    try
                     {
-                        var rejected = new List<RejectedRow>();
-                        var chunkCounters = new TableCounters();
-                        await using var writer = await chunked.OpenChunkAsync(range.Index, ct).ConfigureAwait(false);
-                        var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: cursor, Range: range, Snapshot: snapshot?.Token, BatchSize: options.BatchSize);
-                        var chunkMax = await CopySourceAsync(sourcePlan, table, read, writer, rejected, chunkCounters, ct).ConfigureAwait(false);
-
-                        // Staged with the chunk, so a resumed run knows from where to look for rows changed since.
-                        var chunkState = chunkMax is null
-                            ? null
-                            : StreamState.Empty with { Extra = ImmutableDictionary<string, string>.Empty.Add(ChunkCursorKey(range.Index), CursorValues.Format(chunkMax)) };
-                        await writer.CommitAsync(chunkState, ct).ConfigureAwait(false);
-                        lock (maxLock)
+                        await WithSlotsAsync($"{label} [chunk {range.Index + 1}/{ranges.Count}]", counters, async () =>
                         {
-                            max = MaxOf(max, chunkMax);
-                            rejectedAll.AddRange(rejected);
-                            counters.AddRead(chunkCounters.Read);
-                            counters.AddWritten(chunkCounters.Written);
-                            counters.AddRejected(chunkCounters.Rejected);
-                            counters.Chunks++;
-                        }
-                    }, ct).ConfigureAwait(false);
+                            var rejected = new List<RejectedRow>();
+                            var chunkCounters = new TableCounters();
+                            await using var writer = await chunked.OpenChunkAsync(range.Index, ct).ConfigureAwait(false);
+                            var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: cursor, Range: range, Snapshot: snapshot?.Token, BatchSize: options.BatchSize);
+                            var chunkMax = await CopySourceAsync(sourcePlan, table, read, writer, rejected, chunkCounters, ct).ConfigureAwait(false);
+
+                            // Staged with the chunk, so a resumed run knows from where to look for rows changed since.
+                            var chunkState = chunkMax is null
+                                ? null
+                                : StreamState.Empty with { Extra = ImmutableDictionary<string, string>.Empty.Add(ChunkCursorKey(range.Index), CursorValues.Format(chunkMax)) };
+                            await writer.CommitAsync(chunkState, ct).ConfigureAwait(false);
+                            lock (maxLock)
+                            {
+                                max = MaxOf(max, chunkMax);
+                                rejectedAll.AddRange(rejected);
+                                counters.AddRead(chunkCounters.Read);
+                                counters.AddWritten(chunkCounters.Written);
+                                counters.AddRejected(chunkCounters.Rejected);
+                                counters.Chunks++;
+                            }
+                        }, ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        atOnce.Release();
+                    }
+
                     return true;
                 },
                 options.Time,
