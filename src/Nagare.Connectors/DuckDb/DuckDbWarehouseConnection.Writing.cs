@@ -92,10 +92,10 @@ public sealed partial class DuckDbWarehouseConnection
     }
 
     /// <summary>
-    /// Every stream state of a sync, read with two queries the first time one is asked for: a sync of a million
-    /// small tables would otherwise spend two point queries per table (milliseconds each) on state alone.
+    /// Every stream state of a sync, read with two queries the first time one is asked for (once per connection
+    /// object): a sync of a million small tables would otherwise spend two point queries per table (milliseconds
+    /// each) on state alone.
     /// </summary>
-    /// <summary>The stored states of sync <paramref name="syncName"/>, read once per connection object.</summary>
     private Task<StateSnapshot> StateSnapshotOf(string syncName) =>
         _stateSnapshots.GetOrAdd(syncName, name => new Lazy<Task<StateSnapshot>>(() => LoadSnapshotAsync(name))).Value;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Nagare.Core.Batches;
@@ -105,7 +104,7 @@ public sealed partial class PostgresConnection : IMultiTableSource
             readers[i] = PostgresColumnReader.Create(batch.Columns[i], columns[i].Type, wires[i], () => $"Column '{name}' of {streams[Decoding()]}", () => $"{requests[start + Decoding()].Stream.Id.Name}.{name}");
         }
 
-        var label = $"{streams[0]} and {streams.Length - 1} more";
+        var label = $"{streams[0]} … {streams[^1]} ({streams.Length} tables in one COPY)";
         var before = new long[streams.Length];
         await using var session = await OpenSessionAsync($"reading {label}", cancellationToken).ConfigureAwait(false);
         Stream? copy = null;

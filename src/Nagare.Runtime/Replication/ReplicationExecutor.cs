@@ -455,11 +455,11 @@ public sealed partial class ReplicationExecutor
         for (var start = 0; start < sources.Length;)
         {
             // Consecutive sources on a connection that reads many tables in one statement are read together.
-            var source = SourceOf(table, sources[start]);
+            var groupSource = SourceOf(table, sources[start]);
             var end = start + 1;
-            if (source is IMultiTableSource and not IRejectingSource)
+            if (groupSource is IMultiTableSource and not IRejectingSource)
             {
-                while (end < sources.Length && end - start < SourcesReadTogether && ReferenceEquals(SourceOf(table, sources[end]), source))
+                while (end < sources.Length && end - start < SourcesReadTogether && ReferenceEquals(SourceOf(table, sources[end]), groupSource))
                 {
                     end++;
                 }
@@ -500,7 +500,7 @@ public sealed partial class ReplicationExecutor
                 }
                 else
                 {
-                    await foreach (var (index, batch) in ((IMultiTableSource)source).ReadManyAsync([.. reads.Select(r => r.Request)], cancellationToken).ConfigureAwait(false))
+                    await foreach (var (index, batch) in ((IMultiTableSource)groupSource).ReadManyAsync([.. reads.Select(r => r.Request)], cancellationToken).ConfigureAwait(false))
                     {
                         await CopyBatchAsync(reads[index], batch, emit, rejected, counters, cancellationToken).ConfigureAwait(false);
                     }
