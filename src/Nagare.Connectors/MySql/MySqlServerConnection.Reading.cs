@@ -205,11 +205,21 @@ public sealed partial class MySqlServerConnection
     /// <summary><c>`database`.`table`</c>, the connection's database when the stream names none.</summary>
     internal string Table(StreamId id) => MySqlDialect.Instance.QuoteTable(id.Namespace ?? Options.Database, id.Name);
 
-    private string SelectSql(ReadRequest request, ImmutableArray<ColumnSchema> columns, ImmutableArray<string> extra, MySqlCommand command)
+    /// <summary>
+    /// The SELECT of a read. With <paramref name="part"/> it begins with that number as a column, saying which read of
+    /// a combined statement a row belongs to, and its parameters carry the number in their names.
+    /// </summary>
+    private string SelectSql(ReadRequest request, ImmutableArray<ColumnSchema> columns, ImmutableArray<string> extra, MySqlCommand command, int? part = null)
     {
         var sql = new StringBuilder("SELECT ");
+        var suffix = part?.ToString(CultureInfo.InvariantCulture) ?? "";
+        if (part is not null)
+        {
+            sql.Append(suffix).Append(" AS _nagare_part").Append(columns.IsEmpty && extra.IsEmpty ? "" : ", ");
+        }
+
         sql.AppendJoin(", ", columns.Select(c => Selected(c, request)).Concat(extra.Select(MySqlDialect.Quote)));
-        if (columns.IsEmpty && extra.IsEmpty)
+        if (columns.IsEmpty && extra.IsEmpty && part is null)
         {
             sql.Append("NULL");
         }
@@ -224,7 +234,7 @@ public sealed partial class MySqlServerConnection
 
         if (request.Cursor is { After: { } after } cursor)
         {
-            conditions.Add($"{MySqlDialect.Quote(cursor.Column)} > {Parameter(command, "@cursor", after, request.Stream.Find(cursor.Column))}");
+            conditions.Add($"{MySqlDialect.Quote(cursor.Column)} > {Parameter(command, "@cursor" + suffix, after, request.Stream.Find(cursor.Column))}");
         }
 
         if (request.Range is { } range)
@@ -233,12 +243,12 @@ public sealed partial class MySqlServerConnection
             var column = request.Stream.Find(range.Column);
             if (range.From is { } low)
             {
-                conditions.Add($"{key} >= {Parameter(command, "@from", low, column)}");
+                conditions.Add($"{key} >= {Parameter(command, "@from" + suffix, low, column)}");
             }
 
             if (range.To is { } high)
             {
-                var to = Parameter(command, "@to", high, column);
+                var to = Parameter(command, "@to" + suffix, high, column);
                 conditions.Add(range.From is null ? $"({key} < {to} OR {key} IS NULL)" : $"{key} < {to}");
             }
         }

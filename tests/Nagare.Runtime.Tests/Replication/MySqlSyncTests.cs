@@ -78,6 +78,35 @@ public sealed class MySqlSyncTests : IAsyncLifetime
     }
 
     [MySqlFact]
+    public async Task Sync_IncrementalFanInOfMoreTablesThanOneSelectReads_EachTableKeepsItsOwnCursor()
+    {
+        // 60 tables are read in SELECTs of up to 50 tables each; every table's cursor is its own.
+        var sql = new System.Text.StringBuilder();
+        for (var t = 1; t <= 60; t++)
+        {
+            sql.Append($"CREATE TABLE ev_{t:000} (id BIGINT PRIMARY KEY, at DATETIME(6)); ");
+            sql.Append($"INSERT INTO ev_{t:000} SELECT {t} * 1000 + seq, TIMESTAMP '2024-01-01 00:00:00' + INTERVAL ({t} + seq) MINUTE FROM seq_1_to_3; ");
+        }
+
+        await mysql.ExecuteAsync(sql.ToString());
+        var yaml = $"name: s\nsource: app\ntarget_schema: lake\nstreams:\n  - select: \"{mysql.Database}.ev_*\"\n    into: events\n    mode: incremental\n    cursor: at\n";
+        var first = await SyncAsync(yaml);
+
+        // A new row in two tables, each later than anything its own table had but earlier than what others have.
+        await mysql.ExecuteAsync("INSERT INTO ev_007 VALUES (7100, TIMESTAMP '2024-01-01 00:20:00'); INSERT INTO ev_051 VALUES (51100, TIMESTAMP '2024-01-01 01:00:00');");
+        var second = await SyncAsync(yaml);
+
+        Assert.True(first.Succeeded, first.Streams[0].Message);
+        Assert.Equal(180, first.Streams[0].RowsWritten);
+        Assert.True(second.Succeeded, second.Streams[0].Message);
+        Assert.Equal(2, second.Streams[0].RowsRead);
+        Assert.Equal(["182|182|60"], project.QueryWarehouse("SELECT count(*), count(DISTINCT id), count(DISTINCT _source) FROM lake.events"));
+        Assert.Equal(
+            [$"{mysql.Database}.ev_007|7100", $"{mysql.Database}.ev_051|51100"],
+            project.QueryWarehouse("SELECT _source, id FROM lake.events WHERE id % 1000 = 100 ORDER BY id"));
+    }
+
+    [MySqlFact]
     public async Task Sync_WarehouseMergedIntoMySql_UpsertsByKeyWithStateInTheDatabase()
     {
         project.Write("connections/out.yml", mysql.ConnectionYaml("out"));
