@@ -25,7 +25,7 @@ public sealed partial class ReplicationExecutor
         // finds what changed in them since (rows past the cursor value each had reached) and merges it after the
         // publish. Without a cursor, changed and deleted rows cannot be told from unchanged ones, so the staged
         // chunks are read again: a resumed run never publishes rows of two moments side by side.
-        var staged = destination is IChunkedDestination && state is { CompletedChunks.IsDefaultOrEmpty: false } &&
+        var staged = state is { CompletedChunks.IsDefaultOrEmpty: false } &&
             state.Extra.TryGetValue(ChunkPlanCodec.StateKey, out var storedPlan) && storedPlan.Contains($"\"column\":\"{key}\"", StringComparison.Ordinal);
         var catchUp = table.Mode == WriteMode.Merge && table.UsesCursor && table.Config.DeleteDetection == DeleteDetection.None;
         var resumable = staged && catchUp;
@@ -37,27 +37,7 @@ public sealed partial class ReplicationExecutor
         object? max = after;
         var maxLock = new object();
 
-        if (destination is not IChunkedDestination chunkedDestination)
-        {
-            // Without staging for chunks, the ranges go through one writer: still atomic, but a killed run restarts.
-            await WithSlotsAsync(label, counters, async () =>
-            {
-                var rejected = new List<RejectedRow>();
-                await using var writer = await destination.OpenWriterAsync(request, cancellationToken).ConfigureAwait(false);
-                foreach (var range in ranges)
-                {
-                    var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: cursor, Range: range, BatchSize: options.BatchSize);
-                    var chunkMax = await CopySourceAsync(sourcePlan, table, read, writer, rejected, counters, cancellationToken).ConfigureAwait(false);
-                    max = MaxOf(max, chunkMax);
-                    counters.Chunks++;
-                }
-
-                counters.Changes = await writer.CommitAsync(FinalState(state, table, max), cancellationToken).ConfigureAwait(false);
-                await QuarantineAsync(plan, table, rejected, cancellationToken).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
-            return $"{ranges.Count} chunks in one writer";
-        }
-
+        var chunkedDestination = (IChunkedDestination)destination;
         var baseState = state ?? StreamState.Empty;
         var checkpoint = new StreamState(
             baseState.Cursor,

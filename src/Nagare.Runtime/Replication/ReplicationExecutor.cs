@@ -192,7 +192,7 @@ public sealed partial class ReplicationExecutor
         string? message = null;
         try
         {
-            if (table.Chunking is { } chunking && SourceOf(table) is IKeyRangeSource)
+            if (table.Chunking is { } chunking && SourceOf(table) is IKeyRangeSource && destination is IChunkedDestination)
             {
                 note = await RunChunkedAsync(plan, table, chunking.Key, chunking.Chunks, counters, cancellationToken).ConfigureAwait(false);
             }

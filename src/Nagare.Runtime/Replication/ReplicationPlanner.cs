@@ -29,12 +29,21 @@ public static class ReplicationPlanner
         return Plan(sync, streams, destinationDialect, options, source.Capabilities.SupportsCastOnRead, source is IKeyRangeSource);
     }
 
-    /// <summary>Discovers the source once and plans the sync for <paramref name="destination"/>, checking it can write every table's mode.</summary>
+    /// <summary>
+    /// Discovers the source once and plans the sync for <paramref name="destination"/>, checking it can write every
+    /// table's mode. Big tables are planned in chunks only into a destination that stages them
+    /// (<see cref="IChunkedDestination"/>); into others a table is read with one statement, so at one moment.
+    /// </summary>
     /// <exception cref="NagareException">A selection cannot be planned, or the destination cannot write a mode the plan needs.</exception>
     public static async Task<ReplicationPlan> PlanAsync(SyncConfig sync, ISource source, IDestination destination, PlanOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var plan = await PlanAsync(sync, source, destination.Dialect, options, cancellationToken).ConfigureAwait(false);
+        if (destination is not IChunkedDestination && plan.Tables.Any(t => t.Chunking is not null))
+        {
+            plan = plan with { Tables = [.. plan.Tables.Select(t => t with { Chunking = null })] };
+        }
+
         return CheckWritable(sync, destination, plan);
     }
 

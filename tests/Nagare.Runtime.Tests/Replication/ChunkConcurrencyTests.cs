@@ -10,8 +10,9 @@ using Nagare.Runtime.Tests.Infrastructure;
 namespace Nagare.Runtime.Tests.Replication;
 
 /// <summary>
-/// A table's chunks are copied at most one per two cores at once, however many threads the sync may use. Real
-/// PostgreSQL and warehouse; the source is wrapped to count the chunk reads in flight.
+/// A table's chunks are copied at most one per two cores at once, however many threads the sync may use, and only
+/// into a destination that stages them. Real PostgreSQL, warehouse and Parquet files; the source is wrapped to count
+/// its reads.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class ChunkConcurrencyTests : IAsyncLifetime
@@ -20,6 +21,7 @@ public sealed class ChunkConcurrencyTests : IAsyncLifetime
     private TestPostgres pg = null!;
     private int reading;
     private int mostReading;
+    private int reads;
 
     public async Task InitializeAsync()
     {
@@ -36,21 +38,48 @@ public sealed class ChunkConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task Sync_TableInEightChunksWithEightThreads_ReadsAtMostOneChunkPerTwoCoresAtOnce()
     {
-        await pg.ExecuteAsync($"CREATE TABLE \"{pg.Schema}\".big (id bigint PRIMARY KEY, v text); INSERT INTO \"{pg.Schema}\".big SELECT g, 'v' || g FROM generate_series(1, 8000) g; ANALYZE \"{pg.Schema}\".big;");
+        await CreateBigTableAsync();
         project.Write("syncs/s.yml", $"name: s\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: \"{pg.Schema}.big\"\n    chunking: {{ chunks: 8 }}\n");
+
+        var summary = await Runner().RunAsync("s", new SyncRunOptions(Threads: 8), CancellationToken.None);
+
+        Assert.True(summary.Succeeded, summary.Streams[0].Message);
+        Assert.Equal(8, summary.Streams[0].Chunks);
+        Assert.Equal(8000, summary.Streams[0].RowsWritten);
+        Assert.Equal(8, reads);
+        Assert.InRange(mostReading, 1, Math.Max(1, Environment.ProcessorCount / 2));
+    }
+
+    [Fact]
+    public async Task Sync_IntoFilesWithChunkingAsked_ReadsTheTableWithOneStatement()
+    {
+        // Files stage no chunks: key ranges read one after another would each see another moment of the source.
+        await CreateBigTableAsync();
+        project.Write("connections/out.yml", "name: out\ntype: files\npath: out\nformat: parquet\n")
+            .Write("syncs/s.yml", $"name: s\nsource: pg\ndestination: out\nstreams:\n  - select: \"{pg.Schema}.big\"\n    chunking: {{ chunks: 8 }}\n");
+        var runner = Runner();
+
+        var preview = await runner.PreviewAsync("s", new SyncRunOptions(), CancellationToken.None);
+        var summary = await runner.RunAsync("s", new SyncRunOptions(Threads: 8), CancellationToken.None);
+
+        Assert.Null(Assert.Single(preview.Tables).Chunking);
+        Assert.True(summary.Succeeded, summary.Streams[0].Message);
+        Assert.Equal(0, summary.Streams[0].Chunks);
+        Assert.Equal(8000, summary.Streams[0].RowsWritten);
+        Assert.Equal(1, reads);
+    }
+
+    private Task CreateBigTableAsync() =>
+        pg.ExecuteAsync($"CREATE TABLE \"{pg.Schema}\".big (id bigint PRIMARY KEY, v text); INSERT INTO \"{pg.Schema}\".big SELECT g, 'v' || g FROM generate_series(1, 8000) g; ANALYZE \"{pg.Schema}\".big;");
+
+    private SyncRunner Runner()
+    {
         var postgres = ConnectorRegistry.Default.Find("postgres")!;
         var registry = new ConnectorRegistry([
             .. BuiltInConnectors.All,
             postgres with { Name = "counted_postgres", Create = (config, context) => new CountedSource(postgres.Create(config, context), this) },
         ]);
-
-        var summary = await new SyncRunner(ProjectLoader.Load(project.Root, registry), registry, TimeProvider.System)
-            .RunAsync("s", new SyncRunOptions(Threads: 8), CancellationToken.None);
-
-        Assert.True(summary.Succeeded, summary.Streams[0].Message);
-        Assert.Equal(8, summary.Streams[0].Chunks);
-        Assert.Equal(8000, summary.Streams[0].RowsWritten);
-        Assert.InRange(mostReading, 1, Math.Max(1, Environment.ProcessorCount / 2));
+        return new SyncRunner(ProjectLoader.Load(project.Root, registry), registry, TimeProvider.System);
     }
 
     /// <summary>Counts reads in flight; each holds its first batch back a moment, so that reads allowed to overlap do.</summary>
@@ -68,6 +97,7 @@ public sealed class ChunkConcurrencyTests : IAsyncLifetime
 
         public async IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref test.reads);
             var now = Interlocked.Increment(ref test.reading);
             InterlockedMax(ref test.mostReading, now);
             try
