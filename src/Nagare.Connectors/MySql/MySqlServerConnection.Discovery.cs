@@ -29,6 +29,12 @@ public sealed partial class MySqlServerConnection
         {
             try
             {
+                if (request.Namespaces is not { Count: > 0 } && !Options.Databases.IsDefaultOrEmpty)
+                {
+                    // A database the connection lists but the server lacks would otherwise just have no tables.
+                    await CheckDatabasesExistAsync(session.Connection, Options.Databases, cancellationToken).ConfigureAwait(false);
+                }
+
                 streams = await CatalogAsync(session.Connection, null, databases, null, cancellationToken).ConfigureAwait(false);
             }
             catch (MySqlException e)
@@ -40,6 +46,42 @@ public sealed partial class MySqlServerConnection
         foreach (var stream in streams)
         {
             yield return stream;
+        }
+    }
+
+    /// <summary>Fails naming the databases of <paramref name="databases"/> (the connection's <c>databases:</c>) the server does not have.</summary>
+    private async Task CheckDatabasesExistAsync(MySqlConnection connection, ImmutableArray<string> databases, CancellationToken cancellationToken)
+    {
+        await using var command = Command(null, connection);
+        command.CommandText = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (" +
+            string.Join(", ", databases.Select((d, i) =>
+            {
+                var name = "@d" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                command.Parameters.AddWithValue(name, d);
+                return name;
+            })) + ")";
+        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        var missing = databases.Where(d => !present.Contains(d)).ToList();
+        if (missing.Count > 0)
+        {
+            var names = string.Join(", ", missing.Select(m => $"'{m}'"));
+            var found = databases.Where(present.Contains).ToList();
+            throw new ConnectorException(
+                $"Connection {Name}: {(missing.Count == 1 ? "database" : "databases")} {names} of its databases: {(missing.Count == 1 ? "does" : "do")} not exist on {Options.Host}:{Options.Port} (or the user may not see {(missing.Count == 1 ? "it" : "them")}).")
+            {
+                Connection = Name,
+                Hint = found.Count > 0
+                    ? $"Fix the name, or remove it from databases: (the others, {string.Join(", ", found.Select(f => $"'{f}'"))}, exist). A shard that lacks it can set its own databases: under shards:."
+                    : "Fix the names, or remove databases: to discover the connection's database. A shard that lacks them can set its own databases: under shards:.",
+            };
         }
     }
 

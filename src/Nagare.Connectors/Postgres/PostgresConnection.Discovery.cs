@@ -40,9 +40,49 @@ public sealed partial class PostgresConnection
         }
 
         await using var session = await OpenSessionAsync("discovery", cancellationToken).ConfigureAwait(false);
+        if (request.Namespaces is null && schemas is not null)
+        {
+            // A schema the connection lists but the database lacks would otherwise just have no tables.
+            await CheckSchemasExistAsync(session.Connection, schemas, cancellationToken).ConfigureAwait(false);
+        }
+
         await foreach (var stream in QueryCatalogAsync(session.Connection, null, conditions.ToString(), parameters, "discovery", cancellationToken).ConfigureAwait(false))
         {
             yield return stream;
+        }
+    }
+
+    /// <summary>Fails naming the schemas of <paramref name="schemas"/> (the connection's <c>schemas:</c>) the database does not have.</summary>
+    private async Task CheckSchemasExistAsync(NpgsqlConnection connection, IReadOnlyList<string> schemas, CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        var present = new List<string>();
+        try
+        {
+            await using var command = Command(connection, PostgresDialect.SchemasQuery);
+            command.Parameters.Add(new NpgsqlParameter("schemas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = schemas.ToArray() });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                (reader.GetBoolean(1) ? present : missing).Add(reader.GetString(0));
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw Translate(e, "discovery", null);
+        }
+
+        if (missing.Count > 0)
+        {
+            var names = string.Join(", ", missing.Select(m => $"'{m}'"));
+            throw new ConnectorException(
+                $"Connection {Name}: {(missing.Count == 1 ? "schema" : "schemas")} {names} of its schemas: {(missing.Count == 1 ? "does" : "do")} not exist in database '{Options.Database}' on {Options.Host}:{Options.Port}.")
+            {
+                Connection = Name,
+                Hint = present.Count > 0
+                    ? $"Fix the name, or remove it from schemas: (the others, {string.Join(", ", present.Select(p => $"'{p}'"))}, exist). A shard that lacks it can set its own schemas: under shards:."
+                    : "Fix the names, or remove schemas: to discover every schema. A shard that lacks them can set its own schemas: under shards:.",
+            };
         }
     }
 

@@ -100,6 +100,10 @@ public sealed partial class PostgresDialect
     /// <summary>Column holding the chunk number in a chunked load's staging table.</summary>
     public const string ChunkColumn = "_nagare_chunk";
 
+    /// <summary>Each schema of <c>@schemas</c>, in order, and whether the database has it.</summary>
+    public const string SchemasQuery =
+        "SELECT s, EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = s) FROM unnest(@schemas::text[]) WITH ORDINALITY AS u(s, i) ORDER BY i";
+
     /// <summary>Exports the snapshot of the current REPEATABLE READ transaction.</summary>
     public const string ExportSnapshotQuery = "SELECT pg_catalog.pg_export_snapshot()";
 }

@@ -274,4 +274,22 @@ public sealed class MySqlConnectionTests(MySqlFixture server) : IClassFixture<My
         Assert.Contains("SQL failed on connection test_mysql", error.Message, StringComparison.Ordinal);
         Assert.Contains("missing", error.Message, StringComparison.Ordinal);
     }
+
+    [MySqlFact]
+    public async Task Discover_DatabasesOptionNamesAMissingDatabase_FailsNamingIt()
+    {
+        var database = await server.CreateDatabaseAsync("dbs");
+        await server.ExecuteAsync("CREATE TABLE t (id INT)", database);
+        await using var connection = server.CreateConnection(database, "app_db", o => o with { Databases = [database, "no_such_db"] });
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(async () =>
+        {
+            await foreach (var _ in connection.DiscoverAsync(DiscoverRequest.All, CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.StartsWith("Connection app_db: database 'no_such_db' of its databases: does not exist on ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the others, '{database}', exist", error.Hint, StringComparison.Ordinal);
+    }
 }

@@ -94,4 +94,47 @@ public sealed class PostgresDiscoveryTests(PostgresFixture pg) : IClassFixture<P
         Assert.DoesNotContain("information_schema", schemas);
         Assert.DoesNotContain("_nagare", schemas);
     }
+
+    [Fact]
+    public async Task Discover_SchemasOptionNamesAMissingSchema_FailsNamingItAndTheOnesThatExist()
+    {
+        var schema = await pg.CreateSchemaAsync("pgdisc");
+        await pg.ExecuteAsync($"CREATE TABLE {schema}.t (id int)");
+        await using var connection = pg.CreateConnection("app_pg", o => o with { Schemas = [schema, "no_such_schema"] });
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(async () =>
+        {
+            await foreach (var _ in connection.DiscoverAsync(DiscoverRequest.All, CancellationToken.None))
+            {
+            }
+        });
+
+        Assert.StartsWith("Connection app_pg: schema 'no_such_schema' of its schemas: does not exist in database '", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the others, '{schema}', exist", error.Hint, StringComparison.Ordinal);
+
+        // A sync that names its schemas itself is not checked against the connection's list.
+        var named = new List<StreamSchema>();
+        await foreach (var stream in connection.DiscoverAsync(new DiscoverRequest([schema]), CancellationToken.None))
+        {
+            named.Add(stream);
+        }
+
+        Assert.Equal($"{schema}.t", Assert.Single(named).Id.ToString());
+    }
+
+    [Fact]
+    public async Task Discover_SchemasOptionThatAllExist_DiscoversThem()
+    {
+        var schema = await pg.CreateSchemaAsync("pgdisc");
+        await pg.ExecuteAsync($"CREATE TABLE {schema}.t (id int)");
+        await using var connection = pg.CreateConnection("app_pg", o => o with { Schemas = [schema] });
+
+        var streams = new List<StreamSchema>();
+        await foreach (var stream in connection.DiscoverAsync(DiscoverRequest.All, CancellationToken.None))
+        {
+            streams.Add(stream);
+        }
+
+        Assert.Equal($"{schema}.t", Assert.Single(streams).Id.ToString());
+    }
 }
