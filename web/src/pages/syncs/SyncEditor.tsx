@@ -18,10 +18,10 @@ import { useAction } from "../connections/useAction";
 import { ColumnMapping, ColumnRulesEditor } from "./ColumnRules";
 import { messages } from "./messages";
 import {
-  effectiveMode, emptySync, literalStream, MODES, ruleForPattern, ruleForStream, syncDocument, syncFromDocument, validateSync, WAREHOUSE,
+  effectiveMode, emptySync, fileComments, literalStream, MODES, ruleForPattern, ruleForStream, syncDocument, syncFromDocument, validateSync, WAREHOUSE,
   type Problem, type StreamRuleForm, type SyncForm,
 } from "./syncModel";
-import { readYaml } from "./yamlRead";
+import { readYamlWithComments } from "./yamlRead";
 
 type T = ReturnType<typeof useT<keyof typeof messages.en>>;
 
@@ -151,10 +151,11 @@ function Editor({ loaded, connections, onReload }: { loaded: Loaded | null; conn
   const { navigate } = useRouter();
   const creating = loaded === null;
   const stem = loaded ? loaded.path.replace(/^.*\//, "").replace(/\.ya?ml$/, "") : "";
-  const initial = useMemo((): { form: SyncForm } | { raw: string; reason: string } => {
-    if (!loaded) return { form: emptySync() };
+  const initial = useMemo((): { form: SyncForm; header: string; dropped: number[] } | { raw: string; reason: string } => {
+    if (!loaded) return { form: emptySync(), header: "", dropped: [] };
     try {
-      return { form: syncFromDocument(readYaml(loaded.text), stem) };
+      const read = readYamlWithComments(loaded.text);
+      return { form: syncFromDocument(read.value, stem), ...fileComments(loaded.text, read.comments) };
     } catch (e) {
       return { raw: loaded.text, reason: e instanceof Error ? e.message : String(e) };
     }
@@ -165,7 +166,10 @@ function Editor({ loaded, connections, onReload }: { loaded: Loaded | null; conn
   const [attempted, setAttempted] = useState(false);
   const [pattern, setPattern] = useState("");
 
-  const yaml = useMemo(() => (rawMode ? rawText : toYaml(syncDocument(form))), [rawMode, rawText, form]);
+  // The comments at the top of the file stay at its top; the form cannot place the others.
+  const header = "header" in initial ? initial.header : "";
+  const dropped = "dropped" in initial ? initial.dropped : [];
+  const yaml = useMemo(() => (rawMode ? rawText : header + toYaml(syncDocument(form))), [rawMode, rawText, header, form]);
   const problems = useMemo(() => (rawMode || !attempted ? [] : validateSync(form, creating)), [rawMode, attempted, form, creating]);
   const path = loaded ? loaded.path : `syncs/${form.name || "NAME"}.yml`;
   const picked = useMemo(() => new Set(form.streams.map(literalStream).filter((s): s is string => s !== null)), [form.streams]);
@@ -227,7 +231,7 @@ function Editor({ loaded, connections, onReload }: { loaded: Loaded | null; conn
             options={[{ value: "", label: t("modeDefault", { mode: "full_refresh" }) }, ...MODES.map((m) => ({ value: m, label: t(`mode_${m}`) }))]} />
         </div>
         {kept.length > 0 && <p className="hint">{t("keptKeys", { keys: kept.join(", ") })}</p>}
-        {loaded && /(^|\s)#/m.test(loaded.text) && <p className="hint">{t("commentsLost")}</p>}
+        {dropped.length > 0 && <p className="hint">{t("commentsLost", { lines: dropped.join(", ") })}</p>}
       </div>
 
       <h2>{t("streamsTitle")}</h2>

@@ -166,7 +166,7 @@ export const messages = defineMessages({
     rawMode: "The form cannot show this file faithfully ({reason}); edit its YAML instead.",
     rawLabel: "YAML of {path}",
     readOnly: "Your role may not change syncs.",
-    commentsLost: "The file has comments; the form writes the file anew, without them.",
+    commentsLost: "The comments on lines {lines} are among the settings: the form writes the file anew and keeps only the comments at its top.",
   },
   ja: {
     title: "同期",
@@ -333,6 +333,6 @@ export const messages = defineMessages({
     rawMode: "このファイルはフォームでは正確に表せません（{reason}）。YAML を直接編集してください。",
     rawLabel: "{path} の YAML",
     readOnly: "このロールでは同期を変更できません。",
-    commentsLost: "このファイルにはコメントがありますが、フォームはファイルを書き直すため、コメントは残りません。",
+    commentsLost: "{lines} 行目のコメントは設定の間にあります。フォームはファイルを書き直すため、先頭のコメントだけが残ります。",
   },
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Stream } from "../../api/types";
 import { toYaml } from "../../components/yaml";
-import { castWarning, columnEffect, columnPattern, emptyColumnRule, emptySync, literalStream, parseType, ruleForStream, ruleMatches, syncDocument, syncFromDocument, validateSync } from "./syncModel";
-import { readYaml, YamlReadError } from "./yamlRead";
+import { castWarning, columnEffect, columnPattern, emptyColumnRule, emptySync, fileComments, literalStream, parseType, ruleForStream, ruleMatches, syncDocument, syncFromDocument, validateSync } from "./syncModel";
+import { readYaml, readYamlWithComments, YamlReadError } from "./yamlRead";
 
 const example = `# Copies the application's tables into the warehouse schema "lake".
 name: app_to_lake
@@ -174,3 +174,35 @@ describe("the sync form", () => {
     expect(parseType("decimal(40,2)")).toBeNull();
   });
 });
+
+describe("comments of a sync file", () => {
+  const text = [
+    "# Nightly copy of the shop.",
+    "",
+    "# Owner: data team",
+    "name: app_to_lake",
+    "source: shop_db   # the primary",
+    "note: |",
+    "  # text of the note, not a comment",
+    "  second line",
+    "# streams below",
+    "streams:",
+    "  - select: 'a # b'",
+    "",
+  ].join("\n");
+
+  it("finds whole-line comments and comments after values, not text inside block scalars or quotes", () => {
+    const read = readYamlWithComments(text);
+    expect(read.comments).toEqual([1, 3, 5, 9]);
+    expect(read.value).toEqual({ name: "app_to_lake", source: "shop_db", note: "# text of the note, not a comment\nsecond line\n", streams: [{ select: "a # b" }] });
+  });
+
+  it("keeps the comments at the top and names the lines of the others", () => {
+    const { header, dropped } = fileComments(text, readYamlWithComments(text).comments);
+    expect(header).toBe("# Nightly copy of the shop.\n\n# Owner: data team\n");
+    expect(dropped).toEqual([5, 9]);
+    expect(fileComments("name: x\n", [])).toEqual({ header: "", dropped: [] });
+    expect(fileComments("\n\nname: x  # y\n", [3])).toEqual({ header: "", dropped: [3] });
+  });
+});
+

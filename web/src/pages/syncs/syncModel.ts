@@ -362,3 +362,19 @@ export function validateSync(form: SyncForm, creating: boolean): Problem[] {
 
 /** The effective mode of a selection (its own, else the sync's, else full_refresh). */
 export const effectiveMode = (form: SyncForm, rule: StreamRuleForm): Mode => rule.mode || form.mode || "full_refresh";
+
+/**
+ * The comments at the top of a sync file (whole-line comments and blank lines before its first setting), which the
+ * form keeps when it writes the file anew, and the lines of the comments it cannot keep (those among the settings).
+ * `comments` are the lines `readYamlWithComments` found holding one.
+ */
+export function fileComments(text: string, comments: number[]): { header: string; dropped: number[] } {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const noted = new Set(comments);
+  let end = 0;
+  while (end < lines.length && (lines[end].trim() === "" || (noted.has(end + 1) && lines[end].trim().startsWith("#")))) end++;
+  const top = lines.slice(0, end);
+  const header = top.some((l) => l.trim() !== "") ? `${top.join("\n")}\n` : "";
+  return { header, dropped: comments.filter((n) => n > end) };
+}
+

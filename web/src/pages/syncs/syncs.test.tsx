@@ -220,6 +220,24 @@ describe("editing a sync", () => {
     ].join("\n") });
   });
 
+  it("keeps the comments at the top of the file and says which others saving drops", async () => {
+    const text = "# Nightly copy of the shop, owned by the data team.\nname: app_to_lake\nsource: shop_db  # the primary\ntarget_schema: lake\nstreams:\n  - select: public.orders\n";
+    const api = stubApi((c) => {
+      if (c.path === "syncs") return json({ items: [] });
+      if (c.path === "project/files/syncs/app_to_lake.yml" && c.method === "GET") return new Response(text, { status: 200, headers: { ETag: '"c1"' } });
+      if (c.path === "project/files/syncs/app_to_lake.yml" && c.method === "PUT") return json({ created: [], changed: ["syncs/app_to_lake.yml"], deleted: [] });
+      return discovery(c);
+    });
+    renderPage(<Page sub={["app_to_lake", "edit"]} />, "/syncs/app_to_lake/edit");
+    expect(await screen.findByText("The comments on lines 3 are among the settings: the form writes the file anew and keeps only the comments at its top.")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Save sync" }));
+    await waitFor(() => expect(api.sent("PUT", "project/files/syncs/app_to_lake.yml")).toHaveLength(1));
+    expect(api.sent("PUT", "project/files/syncs/app_to_lake.yml")[0].body).toEqual({ content: [
+      "# Nightly copy of the shop, owned by the data team.", "name: app_to_lake", "source: shop_db", "target_schema: lake", "streams:",
+      "  - select: public.orders", "",
+    ].join("\n") });
+  });
+
   it("offers the text of a file the form cannot show", async () => {
     const text = "source: shop_db\nstreams: &s\n  - select: a\n";
     const api = stubApi((c) => {

@@ -156,6 +156,20 @@ function keyEnd(text: string): number {
 }
 
 export function readYaml(source: string): YamlValue {
+  return readYamlNoting(source, null);
+}
+
+/**
+ * Reads YAML as `readYaml` does, and says which lines hold a comment: whole-line ones, and ones after a value.
+ * Lines of a `|` or `>` block scalar are its text, never comments. Line numbers count from 1.
+ */
+export function readYamlWithComments(source: string): { value: YamlValue; comments: number[] } {
+  const comments = new Set<number>();
+  const value = readYamlNoting(source, comments);
+  return { value, comments: [...comments].sort((a, b) => a - b) };
+}
+
+function readYamlNoting(source: string, comments: Set<number> | null): YamlValue {
   const raw = source.replace(/\r\n?/g, "\n").split("\n");
   let index = 0;
   if (raw[0]?.charCodeAt(0) === 0xfeff) raw[0] = raw[0].slice(1);
@@ -164,6 +178,7 @@ export function readYaml(source: string): YamlValue {
     const text = raw[i];
     if (text.includes("\t") && /^\s*\t/.test(text)) throw new YamlReadError(i + 1, "tabs cannot indent YAML");
     const body = stripComment(text);
+    if (comments && body.length < text.trimEnd().length) comments.add(i + 1);
     if (body.trim() === "") return null;
     const indent = body.length - body.trimStart().length;
     return { no: i + 1, indent, text: body.trim() };
