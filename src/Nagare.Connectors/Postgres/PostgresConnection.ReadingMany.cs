@@ -18,7 +18,7 @@ public sealed partial class PostgresConnection : IMultiTableSource
     internal const int TablesPerStatement = 50;
 
     /// <summary>
-    /// Reads consecutive requests for the same columns (no custom SQL, snapshot, key range or limit) with one
+    /// Reads consecutive requests for the same columns in the same snapshot (if any; no custom SQL, key range or limit) with one
     /// <c>COPY (SELECT 0, … FROM a UNION ALL SELECT 1, … FROM b …) TO STDOUT</c> of up to
     /// <see cref="TablesPerStatement"/> tables: each row says which request it answers, and a batch holds one
     /// request's rows. Other requests are read one by one, as <see cref="ReadAsync"/> reads them.
@@ -59,14 +59,14 @@ public sealed partial class PostgresConnection : IMultiTableSource
     }
 
     private static bool Combinable(ReadRequest request) =>
-        request.CustomSql is null && request.Snapshot is null && request.Range is null && request.Limit is null;
+        request.CustomSql is null && request.Range is null && request.Limit is null;
 
-    /// <summary>Reads the same columns, decoded the same way, in batches of the same size.</summary>
+    /// <summary>Reads the same columns, decoded the same way, in batches of the same size, in the same snapshot.</summary>
     private static bool SameRead(ReadRequest first, NpgsqlDbType[] wires, ReadRequest other)
     {
         var columns = first.EffectiveColumns;
         var others = other.EffectiveColumns;
-        return other.BatchSize == first.BatchSize && others.Length == columns.Length &&
+        return other.BatchSize == first.BatchSize && other.Snapshot == first.Snapshot && others.Length == columns.Length &&
             columns.Zip(others).All(p => p.First.Name == p.Second.Name && p.First.Type == p.Second.Type) &&
             BuildCopyQuery(other, others).Wires.AsSpan().SequenceEqual(wires);
     }
@@ -107,11 +107,19 @@ public sealed partial class PostgresConnection : IMultiTableSource
         var label = $"{streams[0]} … {streams[^1]} ({streams.Length} tables in one COPY)";
         var before = new long[streams.Length];
         await using var session = await OpenSessionAsync($"reading {label}", cancellationToken).ConfigureAwait(false);
+        NpgsqlTransaction? transaction = null;
         Stream? copy = null;
         try
         {
             try
             {
+                if (requests[start].Snapshot is { } token)
+                {
+                    transaction = await session.Connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+                    await using var command = Command(session.Connection, $"SET TRANSACTION SNAPSHOT {PostgresDialect.Literal(token)}; SET TRANSACTION READ ONLY", transaction);
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 CountCommand();
                 copy = await session.Connection.BeginRawBinaryCopyAsync(sql.ToString(), cancellationToken).ConfigureAwait(false);
                 reader = new PostgresCopyReader(copy, label, parts: true);
@@ -145,6 +153,13 @@ public sealed partial class PostgresConnection : IMultiTableSource
                     break;
                 }
             }
+
+            if (transaction is not null)
+            {
+                await copy!.DisposeAsync().ConfigureAwait(false);
+                copy = null;
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -152,6 +167,11 @@ public sealed partial class PostgresConnection : IMultiTableSource
             if (copy is not null)
             {
                 await DisposeQuietlyAsync(copy).ConfigureAwait(false);
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

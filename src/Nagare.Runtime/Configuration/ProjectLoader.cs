@@ -35,6 +35,10 @@ public static class ProjectLoader
         ("evolve", SchemaChangePolicy.Evolve),
         ("fail", SchemaChangePolicy.Fail));
 
+    private static readonly Choices<SnapshotScope> SnapshotScopes = new(
+        ("table", SnapshotScope.Table),
+        ("run", SnapshotScope.Run));
+
     private static readonly Choices<MaskKind> Masks = new(
         ("sha256", MaskKind.Sha256),
         ("hmac", MaskKind.Hmac));
@@ -635,6 +639,7 @@ public static class ProjectLoader
         var chunking = ReadChunking(section.Section("chunking"), new ChunkingConfig(defaults.ChunkRows, null, null));
         var schemaChanges = section.Choice("schema_changes", SchemaPolicies) ?? SchemaChangePolicy.Evolve;
         var softDeleteColumn = section.String("soft_delete_column") ?? "_deleted_at";
+        var snapshot = section.Choice("snapshot", SnapshotScopes) ?? SnapshotScope.Table;
         var columns = ReadColumnRules(section.Section("columns"));
         var vars = section.Section("vars") is { } varsSection ? ReadPlainMap(varsSection).ToImmutableDictionary(StringComparer.Ordinal) : ImmutableDictionary<string, string>.Empty;
         var streamSections = section.SectionList("streams");
@@ -676,6 +681,7 @@ public static class ProjectLoader
         return new SyncConfig(name, source, destination, targetSchema, naming, streams.MoveToImmutable(), columns, vars, schemaChanges, softDeleteColumn, section.Location)
         {
             Sources = sources,
+            Snapshot = snapshot,
         };
     }
 

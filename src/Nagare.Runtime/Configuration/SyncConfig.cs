@@ -38,6 +38,12 @@ public sealed record SyncConfig(
         init => sources = value;
     }
 
+    /// <summary>
+    /// <see cref="SnapshotScope.Run"/>: every table of a run is read at one moment of each source connection (related
+    /// tables stay consistent with each other); <see cref="SnapshotScope.Table"/> (the default): each at its own.
+    /// </summary>
+    public SnapshotScope Snapshot { get; init; } = SnapshotScope.Table;
+
     /// <summary>True when the sync reads more than one source connection.</summary>
     public bool IsSharded => Sources.Length > 1;
 

@@ -60,11 +60,15 @@ public sealed partial class ReplicationExecutor
         }
 
         var rejectedAll = new List<RejectedRow>();
+        // The run's snapshot when it has one; else one for this table's chunks.
+        var runSnapshot = RunSnapshotOf(SourceOf(table));
         ISourceSnapshot? snapshot = null;
-        if (SourceOf(table) is ISnapshotSource snapshots && todo.Count > 1)
+        if (runSnapshot is null && SourceOf(table) is ISnapshotSource snapshots && todo.Count > 1)
         {
             snapshot = await snapshots.BeginSnapshotAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        var snapshotToken = runSnapshot ?? snapshot?.Token;
 
         using var atOnce = new SemaphoreSlim(Math.Max(1, options.ChunksAtOnce));
         try
@@ -80,7 +84,7 @@ public sealed partial class ReplicationExecutor
                             var rejected = new List<RejectedRow>();
                             var chunkCounters = new TableCounters();
                             await using var writer = await chunked.OpenChunkAsync(range.Index, ct).ConfigureAwait(false);
-                            var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: cursor, Range: range, Snapshot: snapshot?.Token, BatchSize: options.BatchSize);
+                            var read = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: cursor, Range: range, Snapshot: snapshotToken, BatchSize: options.BatchSize);
                             var chunkMax = await CopySourceAsync(sourcePlan, table, read, writer, rejected, chunkCounters, ct).ConfigureAwait(false);
 
                             // Staged with the chunk, so a resumed run knows from where to look for rows changed since.
@@ -175,7 +179,7 @@ public sealed partial class ReplicationExecutor
                     await using var writer = await destination.OpenWriterAsync(request, ct).ConfigureAwait(false);
                     foreach (var range in resumed)
                     {
-                        var since = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: new CursorRange(table.Cursor!, reached[range.Index]), Range: range, BatchSize: options.BatchSize);
+                        var since = new ReadRequest(sourcePlan.Stream, sourcePlan.ReadColumns, Filter: sourcePlan.Filter, Cursor: new CursorRange(table.Cursor!, reached[range.Index]), Range: range, Snapshot: RunSnapshotOf(SourceOf(table)), BatchSize: options.BatchSize);
                         newest = MaxOf(newest, await CopySourceAsync(sourcePlan, table, since, writer, rejected, caught, ct).ConfigureAwait(false));
                     }
 

@@ -49,6 +49,9 @@ public sealed partial class ReplicationExecutor
     private readonly SemaphoreSlim groupCommits = new(GroupCommitWaiters);
     private readonly ConcurrentDictionary<string, byte> current = new(StringComparer.Ordinal);
     private readonly object progressLock = new();
+
+    /// <summary>With <c>snapshot: run</c>, each source connection's snapshot token for the whole run.</summary>
+    private readonly Dictionary<ISource, string> runSnapshots = new(ReferenceEqualityComparer.Instance);
     private long rowsRead;
     private long rowsWritten;
     private int tablesDone;
@@ -119,10 +122,58 @@ public sealed partial class ReplicationExecutor
             options.StreamFinished?.Invoke(result);
         }
 
-        var results = await Task.WhenAll(plan.Tables.Select(t => RunSharedAsync(plan, t, cancellationToken))).ConfigureAwait(false);
+        var snapshots = new List<ISourceSnapshot>();
+        StreamResult[][] results;
+        try
+        {
+            if (plan.Sync.Snapshot == Configuration.SnapshotScope.Run)
+            {
+                await BeginRunSnapshotsAsync(plan, snapshots, cancellationToken).ConfigureAwait(false);
+            }
+
+            results = await Task.WhenAll(plan.Tables.Select(t => RunSharedAsync(plan, t, cancellationToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var snapshot in snapshots)
+            {
+                await snapshot.DisposeAsync().ConfigureAwait(false);
+            }
+
+            runSnapshots.Clear();
+        }
+
         Report(force: true);
         return new SyncSummary(plan.Sync.Name, [.. unreachable, .. results.SelectMany(r => r)], plan.Renames, options.Time.GetElapsedTime(startedAt).TotalSeconds);
     }
+
+    /// <summary>
+    /// Takes one snapshot per source connection the plan reads from (<c>snapshot: run</c>): every read of the run then
+    /// sees that connection at the same moment.
+    /// </summary>
+    /// <exception cref="NagareException">A source connection cannot hold a snapshot.</exception>
+    private async Task BeginRunSnapshotsAsync(ReplicationPlan plan, List<ISourceSnapshot> snapshots, CancellationToken cancellationToken)
+    {
+        var read = plan.Tables.SelectMany(t => t.Sources.Select(s => (Name: s.Connection ?? t.Connection, Source: SourceOf(t, s))))
+            .DistinctBy(s => s.Source, ReferenceEqualityComparer.Instance).ToList();
+        foreach (var (name, reader) in read)
+        {
+            if (reader is not ISnapshotSource snapshotSource)
+            {
+                throw new NagareException($"Sync '{plan.Sync.Name}' reads with snapshot: run, but connection '{name ?? reader.Name}' cannot hold one moment for a whole run.")
+                {
+                    Hint = "snapshot: run reads PostgreSQL and MySQL/MariaDB connections; remove it to read each table at its own moment.",
+                };
+            }
+
+            var snapshot = await snapshotSource.BeginSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            snapshots.Add(snapshot);
+            runSnapshots[reader] = snapshot.Token;
+        }
+    }
+
+    /// <summary>The run's snapshot of <paramref name="reader"/>, or null when each table is read at its own moment.</summary>
+    private string? RunSnapshotOf(ISource reader) => runSnapshots.GetValueOrDefault(reader);
 
     /// <summary>
     /// Runs <paramref name="table"/>. In a sync over several connections: a table replaced whole falls back to its
@@ -480,6 +531,7 @@ public sealed partial class ReplicationExecutor
                     Filter: sourcePlan.Filter,
                     Cursor: table.UsesCursor ? new CursorRange(table.Cursor!, after) : null,
                     CustomSql: sourcePlan.CustomSql,
+                    Snapshot: RunSnapshotOf(groupSource),
                     BatchSize: options.BatchSize,
                     Seen: seen);
                 reads[i] = new SourceRead(sourcePlan, request, previous, seen, new BatchTransformer(sourcePlan, table.Columns, table.Config.OnError));

@@ -129,4 +129,30 @@ public sealed class PostgresReadManyTests(PostgresFixture pg) : IClassFixture<Po
         var again = await PostgresRows.ReadAllAsync(connection, new ReadRequest(a, []));
         Assert.Equal(10, again.Count);
     }
+
+    [Fact]
+    public async Task ReadMany_InOneSnapshot_ReadsTheTablesTogetherAsTheyWereWhenItBegan()
+    {
+        var schema = await pg.CreateSchemaAsync("pgmany");
+        await pg.ExecuteAsync($"CREATE TABLE {schema}.a (id int); INSERT INTO {schema}.a VALUES (1); CREATE TABLE {schema}.b (id int); INSERT INTO {schema}.b VALUES (1);");
+        await using var connection = pg.CreateConnection();
+        var a = await PostgresRows.DiscoverOneAsync(connection, schema, "a");
+        var b = await PostgresRows.DiscoverOneAsync(connection, schema, "b");
+        await using var snapshot = await connection.BeginSnapshotAsync(CancellationToken.None);
+        await pg.ExecuteAsync($"INSERT INTO {schema}.b VALUES (2)");
+        var before = connection.CommandCount;
+
+        var rows = new List<(int Index, int Id)>();
+        await foreach (var (index, batch) in connection.ReadManyAsync([new ReadRequest(a, [], Snapshot: snapshot.Token), new ReadRequest(b, [], Snapshot: snapshot.Token)], CancellationToken.None))
+        {
+            for (var r = 0; r < batch.RowCount; r++)
+            {
+                rows.Add((index, batch.Column<int>(0).Values[r]));
+            }
+        }
+
+        // The snapshot's settings, then one COPY for both tables.
+        Assert.Equal(2, connection.CommandCount - before);
+        Assert.Equal([(0, 1), (1, 1)], rows);
+    }
 }

@@ -107,6 +107,24 @@ public sealed class MySqlSyncTests : IAsyncLifetime
     }
 
     [MySqlFact]
+    public async Task Sync_SnapshotRun_ReadsEveryTableOnTheRunsSnapshot()
+    {
+        // Chunks of one table and two more tables, every read taking its turn on the one snapshot session.
+        await mysql.ExecuteAsync("""
+            CREATE TABLE orders (id INT PRIMARY KEY, total INT); INSERT INTO orders SELECT seq, seq FROM seq_1_to_5000;
+            CREATE TABLE order_lines (id INT PRIMARY KEY, order_id INT); INSERT INTO order_lines SELECT seq, seq FROM seq_1_to_300;
+            CREATE TABLE customers (id INT PRIMARY KEY); INSERT INTO customers SELECT seq FROM seq_1_to_7;
+            """);
+
+        var summary = await SyncAsync($"name: s\nsource: app\ntarget_schema: lake\nsnapshot: run\nstreams:\n  - select: \"{mysql.Database}.orders\"\n    chunking: {{ chunks: 4 }}\n  - select: \"{mysql.Database}.*\"\n");
+
+        Assert.True(summary.Succeeded, string.Join("; ", summary.Streams.Select(s => s.Message)));
+        Assert.Equal(4, summary.Streams.Single(s => s.Table.EndsWith("orders", StringComparison.Ordinal)).Chunks);
+        Assert.Equal(["5000|12502500"], project.QueryWarehouse("SELECT count(*), sum(total) FROM lake.orders"));
+        Assert.Equal(["300|7"], project.QueryWarehouse("SELECT (SELECT count(*) FROM lake.order_lines), (SELECT count(*) FROM lake.customers)"));
+    }
+
+    [MySqlFact]
     public async Task Sync_WarehouseMergedIntoMySql_UpsertsByKeyWithStateInTheDatabase()
     {
         project.Write("connections/out.yml", mysql.ConnectionYaml("out"));
