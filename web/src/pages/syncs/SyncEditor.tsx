@@ -25,7 +25,7 @@ import { readYamlWithComments } from "./yamlRead";
 
 type T = ReturnType<typeof useT<keyof typeof messages.en>>;
 
-const SYNC_KEYS = new Set(["name", "source", "destination", "target_schema", "mode", "columns", "streams"]);
+const SYNC_KEYS = new Set(["name", "source", "destination", "target_schema", "mode", "snapshot", "columns", "streams"]);
 const STREAM_KEYS = new Set(["select", "mode", "cursor", "primary_key", "columns"]);
 
 const filePath = (path: string) => `project/files/${path.split("/").map(seg).join("/")}`;
@@ -229,6 +229,10 @@ function Editor({ loaded, connections, onReload }: { loaded: Loaded | null; conn
           <TextField label={t("targetSchema")} value={form.targetSchema} onChange={(v) => update({ targetSchema: v })} hint={t("targetSchemaHint")} placeholder="lake" />
           <SelectField label={t("defaultMode")} value={form.mode} onChange={(v) => update({ mode: v as SyncForm["mode"] })} hint={t("defaultModeHint")}
             options={[{ value: "", label: t("modeDefault", { mode: "full_refresh" }) }, ...MODES.map((m) => ({ value: m, label: t(`mode_${m}`) }))]} />
+        </div>
+        <div className="grid2">
+          <SelectField label={t("snapshot")} value={form.snapshot} onChange={(v) => update({ snapshot: v as SyncForm["snapshot"] })} hint={t("snapshotHint")}
+            options={[{ value: "", label: t("snapshotTable") }, { value: "run", label: t("snapshotRun") }]} />
         </div>
         {kept.length > 0 && <p className="hint">{t("keptKeys", { keys: kept.join(", ") })}</p>}
         {dropped.length > 0 && <p className="hint">{t("commentsLost", { lines: dropped.join(", ") })}</p>}

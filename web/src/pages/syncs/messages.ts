@@ -167,6 +167,10 @@ export const messages = defineMessages({
     rawLabel: "YAML of {path}",
     readOnly: "Your role may not change syncs.",
     commentsLost: "The comments on lines {lines} are among the settings: the form writes the file anew and keeps only the comments at its top.",
+    snapshot: "Snapshot",
+    snapshotHint: "One moment for the whole run keeps related tables (orders and their lines) consistent; PostgreSQL and MySQL sources only.",
+    snapshotTable: "Each table at its own moment (default)",
+    snapshotRun: "One moment for the whole run",
   },
   ja: {
     title: "同期",
@@ -334,5 +338,9 @@ export const messages = defineMessages({
     rawLabel: "{path} の YAML",
     readOnly: "このロールでは同期を変更できません。",
     commentsLost: "{lines} 行目のコメントは設定の間にあります。フォームはファイルを書き直すため、先頭のコメントだけが残ります。",
+    snapshot: "スナップショット",
+    snapshotHint: "実行全体を一時点で読むと、関連するテーブル（注文と明細など）が整合します。PostgreSQL と MySQL のソースのみ。",
+    snapshotTable: "テーブルごとに別の時点（既定）",
+    snapshotRun: "実行全体を一時点で",
   },
 });

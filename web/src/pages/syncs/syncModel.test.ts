@@ -206,3 +206,16 @@ describe("comments of a sync file", () => {
   });
 });
 
+describe("the snapshot of a sync", () => {
+  it("reads and writes snapshot: run, and leaves the default unwritten", () => {
+    const form = syncFromDocument(readYaml("source: app\nsnapshot: run\nstreams:\n  - select: public.orders\n"), "s");
+    expect(form.snapshot).toBe("run");
+    expect(toYaml(syncDocument(form))).toContain("snapshot: run\n");
+    expect(toYaml(syncDocument({ ...form, snapshot: "" }))).not.toContain("snapshot");
+  });
+
+  it("refuses a value the sync does not know, so the file opens as text", () => {
+    expect(() => syncFromDocument(readYaml("source: app\nsnapshot: always\nstreams: []\n"), "s")).toThrow(/snapshot: 'always' is not table or run/);
+  });
+});
+

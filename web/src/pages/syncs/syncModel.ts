@@ -49,6 +49,8 @@ export interface SyncForm {
   destination: string;
   targetSchema: string;
   mode: "" | Mode;
+  /** `run`: every table of a run at one moment of the source; "" for the default (each table at its own). */
+  snapshot: "" | "table" | "run";
   columns: ColumnRuleForm[];
   streams: StreamRuleForm[];
   raw: Doc;
@@ -58,7 +60,7 @@ let keys = 0;
 export const nextKey = (): number => ++keys;
 
 export function emptySync(): SyncForm {
-  return { name: "", source: "", destination: WAREHOUSE, targetSchema: "", mode: "", columns: [], streams: [], raw: {} };
+  return { name: "", source: "", destination: WAREHOUSE, targetSchema: "", mode: "", snapshot: "", columns: [], streams: [], raw: {} };
 }
 
 export function emptyColumnRule(pattern = ""): ColumnRuleForm {
@@ -138,6 +140,7 @@ export function syncFromDocument(doc: YamlValue, fileStem: string): SyncForm {
     destination: text(doc.destination) || WAREHOUSE,
     targetSchema: text(doc.target_schema),
     mode: modeOf(doc.mode, "mode"),
+    snapshot: snapshotOf(doc.snapshot),
     columns: columnRules(doc.columns, "columns"),
     raw: doc,
     streams: (streams ?? []).map((s, i) => {
@@ -153,6 +156,12 @@ export function syncFromDocument(doc: YamlValue, fileStem: string): SyncForm {
       };
     }),
   };
+}
+
+function snapshotOf(v: YamlValue | undefined): SyncForm["snapshot"] {
+  if (v === undefined || v === null) return "";
+  if (v === "table" || v === "run") return v;
+  throw new UnsupportedSync(`snapshot: '${text(v)}' is not table or run`);
 }
 
 function put(doc: Doc, key: string, value: YamlValue | undefined): void {
@@ -191,6 +200,7 @@ export function syncDocument(form: SyncForm): Doc {
   put(doc, "destination", destination && (destination !== WAREHOUSE || "destination" in form.raw) ? destination : undefined);
   put(doc, "target_schema", form.targetSchema.trim() ? literalValue(form.targetSchema.trim()) : undefined);
   put(doc, "mode", form.mode || undefined);
+  put(doc, "snapshot", form.snapshot || undefined);
   put(doc, "columns", columnsDocument(form.columns));
   doc.streams = form.streams.map((rule) => {
     const s: Doc = { ...rule.raw };
