@@ -79,7 +79,7 @@ public sealed partial class ReplicationExecutor
                     await atOnce.WaitAsync(ct).ConfigureAwait(false);
                     try
                     {
-                        await WithSlotsAsync($"{label} [chunk {range.Index + 1}/{ranges.Count}]", counters, async () =>
+                        await WithSlotsAsync($"{label} [chunk {range.Index + 1}/{ranges.Count}]", counters, async _ =>
                         {
                             var rejected = new List<RejectedRow>();
                             var chunkCounters = new TableCounters();
@@ -101,7 +101,7 @@ public sealed partial class ReplicationExecutor
                                 counters.AddRejected(chunkCounters.Rejected);
                                 counters.Chunks++;
                             }
-                        }, ct).ConfigureAwait(false);
+                        }, ct, table.Connection).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -171,7 +171,7 @@ public sealed partial class ReplicationExecutor
         await options.Retry.ExecuteAsync(
             async (attempt, ct) =>
             {
-                await WithSlotsAsync(table.Target.ToString(), counters, async () =>
+                await WithSlotsAsync(table.Target.ToString(), counters, async _ =>
                 {
                     var rejected = new List<RejectedRow>();
                     var caught = new TableCounters();
@@ -197,7 +197,7 @@ public sealed partial class ReplicationExecutor
                     counters.AddRejected(caught.Rejected);
                     read = caught.Read;
                     await QuarantineAsync(plan, table, rejected, ct).ConfigureAwait(false);
-                }, ct).ConfigureAwait(false);
+                }, ct, table.Connection).ConfigureAwait(false);
                 return true;
             },
             options.Time,

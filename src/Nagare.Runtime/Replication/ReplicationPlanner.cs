@@ -104,7 +104,9 @@ public static class ReplicationPlanner
         var all = found.Where(f => f is not null).SelectMany(f => f).ToList();
         var castOnRead = sources.All(s => s.Source.Capabilities.SupportsCastOnRead);
         // Every connection answered and none is left out: a shared table's full refresh may replace it whole.
-        var plan = Plan(sync, all, destination.Dialect, options, castOnRead, keyRanges: false, replaceWhole: failures.All(f => f is null) && options.Select is null);
+        // Only a table of one connection alone may be chunked (below), and only into a destination that stages chunks.
+        var keyRanges = destination is IChunkedDestination && sources.All(s => s.Source is IKeyRangeSource);
+        var plan = Plan(sync, all, destination.Dialect, options, castOnRead, keyRanges, replaceWhole: failures.All(f => f is null) && options.Select is null);
         plan = plan with
         {
             FailedSources = [.. sources.Select((s, i) => (s.Connection, Failure: failures[i])).Where(f => f.Failure is not null).Select(f => new FailedSource(f.Connection, Describe(f.Failure!)))],
@@ -199,7 +201,10 @@ public static class ReplicationPlanner
     /// <param name="destinationDialect">The destination's identifier rules; null keeps names as they are.</param>
     /// <param name="options">Run-time choices.</param>
     /// <param name="castOnRead">The sources convert columns to the types they are asked for where they read them.</param>
-    /// <param name="keyRanges">The source can split a table into key ranges (a sync over one source).</param>
+    /// <param name="keyRanges">
+    /// The sources can split a table into key ranges: big tables are planned in chunks (in a sync over several sources,
+    /// only a table that is one connection's alone).
+    /// </param>
     /// <param name="replaceWhole">
     /// Every source connection of the sync is in <paramref name="discovered"/> (none failed or was left out): a full
     /// refresh (without delete detection) of a shared table then replaces it in one load from all of them, as a
@@ -292,14 +297,15 @@ public static class ReplicationPlanner
             if (sharded)
             {
                 // Columns are the union over every connection's tables, so each connection's load writes the same
-                // columns; each connection then loads its own rows. No key-range chunks: a chunked load publishes
-                // the whole table.
+                // columns; each connection then loads its own rows. A shared table is not copied in key-range chunks
+                // (a chunked load publishes the whole table); a table that is one connection's alone may be.
                 var table = PlanFanIn(sync, target, config, members, sanitize, vars, options);
                 // A table named after its connection ({source}) is that connection's alone.
                 var shared = config.Into is not null || !sync.Naming.Contains("{source}", StringComparison.Ordinal);
                 var units = connections
                     .Select(c => table with { Sources = [.. table.Sources.Where(s => s.Connection == c)], Connection = c, IsShared = shared })
                     .Where(u => !u.Sources.IsEmpty)
+                    .Select(u => keyRanges && !shared ? u with { Chunking = ChunkingFor(u) } : u)
                     .ToImmutableArray();
                 if (shared && replaceWhole && units.Length > 1 && table.Mode == WriteMode.FullRefresh && config.DeleteDetection == DeleteDetection.None)
                 {

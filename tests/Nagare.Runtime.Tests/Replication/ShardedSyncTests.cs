@@ -325,6 +325,28 @@ public sealed class ShardedSyncTests : IAsyncLifetime
         Assert.Equal((1L, 2L), (second.Streams.Single(s => s.Table == "pg_a_orders").RowsWritten, second.Streams.Single(s => s.Table == "pg_b_orders").RowsWritten));
     }
 
+    [Fact]
+    public async Task Sync_NamingWithSource_CopiesEachShardsBigTableInChunks_ButNotATableTheyShare()
+    {
+        await ShardsAsync("a", "b");
+        foreach (var shard in new[] { "a", "b" })
+        {
+            await ExecuteAsync(shard, $"INSERT INTO orders SELECT g, '{shard}-' || g FROM generate_series(3, 302) g; ANALYZE orders;");
+        }
+
+        project.Write("syncs/own.yml", "name: own\nsource: pg\ntarget_schema: lake\nnaming: \"{source}_{table}\"\nstreams:\n  - select: public.orders\n    chunking: { chunks: 3 }\n");
+        project.Write("syncs/shared.yml", "name: shared\nsource: pg\ntarget_schema: lake\nstreams:\n  - select: public.orders\n    chunking: { chunks: 3 }\n");
+
+        var own = await RunAsync(sync: "own");
+        var shared = await RunAsync(sync: "shared");
+
+        Assert.True(own.Succeeded && shared.Succeeded, string.Join("; ", own.Streams.Concat(shared.Streams).Select(s => s.Message)));
+        Assert.Equal(["lake.pg_a_orders|3|302", "lake.pg_b_orders|3|302"], own.Streams.Select(s => $"{s.Table}|{s.Chunks}|{s.RowsWritten}").Order(StringComparer.Ordinal));
+        Assert.Equal(["302|302"], project.QueryWarehouse("SELECT (SELECT count(DISTINCT id) FROM lake.pg_a_orders), (SELECT count(DISTINCT id) FROM lake.pg_b_orders)"));
+        Assert.All(shared.Streams, s => Assert.Equal(0, s.Chunks));
+        Assert.Equal(["604"], project.QueryWarehouse("SELECT count(*) FROM lake.orders"));
+    }
+
     [MySqlFact]
     public async Task Sync_PostgresAndMariaDbShardsListedUnderSources_LandInOneTable()
     {
