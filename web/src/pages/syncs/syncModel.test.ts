@@ -218,4 +218,3 @@ describe("the snapshot of a sync", () => {
     expect(() => syncFromDocument(readYaml("source: app\nsnapshot: always\nstreams: []\n"), "s")).toThrow(/snapshot: 'always' is not table or run/);
   });
 });
-

@@ -387,4 +387,3 @@ export function fileComments(text: string, comments: number[]): { header: string
   const header = top.some((l) => l.trim() !== "") ? `${top.join("\n")}\n` : "";
   return { header, dropped: comments.filter((n) => n > end) };
 }
-
