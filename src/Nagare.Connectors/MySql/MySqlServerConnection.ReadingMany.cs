@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using MySqlConnector;
+using Nagare.Connectors.Common;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
 
@@ -18,39 +19,14 @@ public sealed partial class MySqlServerConnection : IMultiTableSource
     /// …</c> of up to <see cref="TablesPerStatement"/> tables: each row says which request it answers, and a batch
     /// holds one request's rows. Other requests are read one by one, as <see cref="ReadAsync"/> reads them.
     /// </summary>
-    public async IAsyncEnumerable<(int Request, ColumnBatch Batch)> ReadManyAsync(IReadOnlyList<ReadRequest> requests, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(requests);
-        var start = 0;
-        while (start < requests.Count)
-        {
-            var end = start + 1;
-            if (Combinable(requests[start]))
-            {
-                while (end < requests.Count && end - start < TablesPerStatement && Combinable(requests[end]) && SameRead(requests[start], requests[end]))
-                {
-                    end++;
-                }
-            }
-
-            if (end - start == 1)
-            {
-                await foreach (var batch in ReadAsync(requests[start], cancellationToken).ConfigureAwait(false))
-                {
-                    yield return (start, batch);
-                }
-            }
-            else
-            {
-                await foreach (var (part, batch) in ReadCombinedAsync(requests, start, end, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return (start + part, batch);
-                }
-            }
-
-            start = end;
-        }
-    }
+    public IAsyncEnumerable<(int Request, ColumnBatch Batch)> ReadManyAsync(IReadOnlyList<ReadRequest> requests, CancellationToken cancellationToken) =>
+        CombinedReads.ReadAsync(
+            requests,
+            TablesPerStatement,
+            first => Combinable(first) ? other => Combinable(other) && SameRead(first, other) : null,
+            ReadAsync,
+            (start, end, ct) => ReadCombinedAsync(requests, start, end, ct),
+            cancellationToken);
 
     private bool Combinable(ReadRequest request) =>
         request.CustomSql is null && request.Snapshot is null && request.Range is null && request.Limit is null && Options.ZeroDates != MySqlZeroDates.Error;
@@ -73,19 +49,9 @@ public sealed partial class MySqlServerConnection : IMultiTableSource
         var first = requests[start];
         var columns = first.EffectiveColumns;
         var readers = columns.Select(c => MySqlColumnReader.Create(c, first.Stream.Find(c.Name)?.NativeType, Options)).ToArray();
-        var streams = new string[end - start];
-        long? largest = 0;
-        for (var i = start; i < end; i++)
-        {
-            streams[i - start] = requests[i].Stream.Id.ToString();
-            largest = requests[i].Stream.EstimatedRows is { } estimate && largest is { } known ? Math.Max(known, estimate) : null;
-        }
-
-        var label = $"{streams[0]} … {streams[^1]} ({streams.Length} tables in one SELECT)";
-        var full = first.BatchSize;
-        var capacity = largest is { } most && most < full / 4 ? (int)Math.Max(64, (most * 2) + 16) : full;
-        var batch = new ColumnBatch(columns, capacity);
-        var before = new long[streams.Length];
+        var parts = new CombinedParts(requests, start, end, "SELECT");
+        var label = parts.Label;
+        var batch = new ColumnBatch(columns, parts.Capacity);
 
         // The session's settings travel with the SELECT, as a single read's do.
         var session = await OpenSessionAsync($"reading {label}", cancellationToken, settingsSent: false).ConfigureAwait(false);
@@ -120,7 +86,7 @@ public sealed partial class MySqlServerConnection : IMultiTableSource
                 var part = -1;
                 try
                 {
-                    while (rows < capacity)
+                    while (rows < parts.Capacity)
                     {
                         if (!standing && !await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
@@ -140,7 +106,7 @@ public sealed partial class MySqlServerConnection : IMultiTableSource
                             break;
                         }
 
-                        ReadRow(reader, batch, readers, rows, streams[Math.Clamp(part, 0, streams.Length - 1)], before[Math.Clamp(part, 0, streams.Length - 1)] + rows + 1);
+                        ReadRow(reader, batch, readers, rows, parts.Streams[parts.Known(part)], parts.RowNumber(part, rows));
                         rows++;
                     }
                 }
@@ -149,21 +115,10 @@ public sealed partial class MySqlServerConnection : IMultiTableSource
                     throw Translate(e, "reading", label);
                 }
 
-                if (rows == 0)
+                if (rows > 0)
                 {
-                    continue;
+                    yield return parts.Complete(batch, part, rows, Name);
                 }
-
-                if (part < 0 || part >= streams.Length)
-                {
-                    throw new ConnectorException($"Reading {label}: a row names part {part} of {streams.Length}.") { Connection = Name };
-                }
-
-                batch.RowCount = rows;
-                batch.Origin = streams[part];
-                batch.FirstRowNumber = before[part] + 1;
-                before[part] += rows;
-                yield return (part, batch);
             }
         }
         finally

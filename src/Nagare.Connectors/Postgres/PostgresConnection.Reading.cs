@@ -68,12 +68,7 @@ public sealed partial class PostgresConnection
             {
                 if (request.Snapshot is not null)
                 {
-                    transaction = await session.Connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-                    await using var command = Command(
-                        session.Connection,
-                        $"SET TRANSACTION SNAPSHOT {PostgresDialect.Literal(request.Snapshot)}; SET TRANSACTION READ ONLY",
-                        transaction);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    transaction = await BeginSnapshotReadAsync(session.Connection, request.Snapshot, cancellationToken).ConfigureAwait(false);
                 }
 
                 CountCommand();
@@ -252,6 +247,23 @@ public sealed partial class PostgresConnection
                 throw Translate(e, "exporting a snapshot", null);
             }
 
+            throw;
+        }
+    }
+
+    /// <summary>A read-only <c>REPEATABLE READ</c> transaction on the exported snapshot <paramref name="token"/>.</summary>
+    private async Task<NpgsqlTransaction> BeginSnapshotReadAsync(NpgsqlConnection connection, string token, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = Command(connection, $"SET TRANSACTION SNAPSHOT {PostgresDialect.Literal(token)}; SET TRANSACTION READ ONLY", transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

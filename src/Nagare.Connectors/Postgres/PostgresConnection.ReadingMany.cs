@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Nagare.Connectors.Common;
 using Nagare.Core.Batches;
 using Nagare.Core.Connectors;
 using Nagare.Core.Schema;
@@ -23,40 +24,23 @@ public sealed partial class PostgresConnection : IMultiTableSource
     /// <see cref="TablesPerStatement"/> tables: each row says which request it answers, and a batch holds one
     /// request's rows. Other requests are read one by one, as <see cref="ReadAsync"/> reads them.
     /// </summary>
-    public async IAsyncEnumerable<(int Request, ColumnBatch Batch)> ReadManyAsync(IReadOnlyList<ReadRequest> requests, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(requests);
-        var start = 0;
-        while (start < requests.Count)
-        {
-            var end = start + 1;
-            if (Combinable(requests[start]))
+    public IAsyncEnumerable<(int Request, ColumnBatch Batch)> ReadManyAsync(IReadOnlyList<ReadRequest> requests, CancellationToken cancellationToken) =>
+        CombinedReads.ReadAsync(
+            requests,
+            TablesPerStatement,
+            first =>
             {
-                var wires = BuildCopyQuery(requests[start], requests[start].EffectiveColumns).Wires;
-                while (end < requests.Count && end - start < TablesPerStatement && Combinable(requests[end]) && SameRead(requests[start], wires, requests[end]))
+                if (!Combinable(first))
                 {
-                    end++;
+                    return null;
                 }
-            }
 
-            if (end - start == 1)
-            {
-                await foreach (var batch in ReadAsync(requests[start], cancellationToken).ConfigureAwait(false))
-                {
-                    yield return (start, batch);
-                }
-            }
-            else
-            {
-                await foreach (var (part, batch) in ReadCombinedAsync(requests, start, end, cancellationToken).ConfigureAwait(false))
-                {
-                    yield return (start + part, batch);
-                }
-            }
-
-            start = end;
-        }
-    }
+                var wires = BuildCopyQuery(first, first.EffectiveColumns).Wires;
+                return other => Combinable(other) && SameRead(first, wires, other);
+            },
+            ReadAsync,
+            (start, end, ct) => ReadCombinedAsync(requests, start, end, ct),
+            cancellationToken);
 
     private static bool Combinable(ReadRequest request) =>
         request.CustomSql is null && request.Range is null && request.Limit is null;
@@ -74,38 +58,30 @@ public sealed partial class PostgresConnection : IMultiTableSource
     private async IAsyncEnumerable<(int Part, ColumnBatch Batch)> ReadCombinedAsync(IReadOnlyList<ReadRequest> requests, int start, int end, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var columns = requests[start].EffectiveColumns;
-        var streams = new string[end - start];
+        var parts = new CombinedParts(requests, start, end, "COPY");
+        var label = parts.Label;
         var sql = new StringBuilder("COPY (");
         NpgsqlDbType[] wires = [];
-        long? largest = 0;
         for (var i = start; i < end; i++)
         {
-            streams[i - start] = requests[i].Stream.Id.ToString();
-            largest = requests[i].Stream.EstimatedRows is { } estimate && largest is { } known ? Math.Max(known, estimate) : null;
             sql.Append(i == start ? "(" : " UNION ALL (");
             wires = AppendSelect(sql, requests[i], requests[i].EffectiveColumns, i - start);
             sql.Append(')');
         }
 
         sql.Append(") TO STDOUT (FORMAT BINARY)");
-
-        // Batches the size of the biggest table the catalog knows of: a fan-in of small tables needs no full batch.
-        var full = requests[start].BatchSize;
-        var capacity = largest is { } most && most < full / 4 ? (int)Math.Max(64, (most * 2) + 16) : full;
-        var batch = new ColumnBatch(columns, capacity);
+        var batch = new ColumnBatch(columns, parts.Capacity);
         PostgresCopyReader? reader = null;
 
         // A value's message names the table of the row being decoded.
-        int Decoding() => Math.Clamp(reader?.Part ?? 0, 0, streams.Length - 1);
+        int Decoding() => parts.Known(reader?.Part ?? 0);
         var readers = new PostgresColumnReader[columns.Length];
         for (var i = 0; i < columns.Length; i++)
         {
             var name = columns[i].Name;
-            readers[i] = PostgresColumnReader.Create(batch.Columns[i], columns[i].Type, wires[i], () => $"Column '{name}' of {streams[Decoding()]}", () => $"{requests[start + Decoding()].Stream.Id.Name}.{name}");
+            readers[i] = PostgresColumnReader.Create(batch.Columns[i], columns[i].Type, wires[i], () => $"Column '{name}' of {parts.Streams[Decoding()]}", () => $"{requests[start + Decoding()].Stream.Id.Name}.{name}");
         }
 
-        var label = $"{streams[0]} … {streams[^1]} ({streams.Length} tables in one COPY)";
-        var before = new long[streams.Length];
         await using var session = await OpenSessionAsync($"reading {label}", cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
         Stream? copy = null;
@@ -115,9 +91,7 @@ public sealed partial class PostgresConnection : IMultiTableSource
             {
                 if (requests[start].Snapshot is { } token)
                 {
-                    transaction = await session.Connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-                    await using var command = Command(session.Connection, $"SET TRANSACTION SNAPSHOT {PostgresDialect.Literal(token)}; SET TRANSACTION READ ONLY", transaction);
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    transaction = await BeginSnapshotReadAsync(session.Connection, token, cancellationToken).ConfigureAwait(false);
                 }
 
                 CountCommand();
@@ -132,20 +106,10 @@ public sealed partial class PostgresConnection : IMultiTableSource
             while (true)
             {
                 batch.Reset();
-                var rows = await FillAsync(reader, capacity, readers, label, cancellationToken).ConfigureAwait(false);
+                var rows = await FillAsync(reader, parts.Capacity, readers, label, cancellationToken).ConfigureAwait(false);
                 if (rows > 0)
                 {
-                    var part = reader.Part;
-                    if (part < 0 || part >= streams.Length)
-                    {
-                        throw new ConnectorException($"Reading {label}: a row names part {part} of {streams.Length}.") { Connection = Name };
-                    }
-
-                    batch.RowCount = rows;
-                    batch.Origin = streams[part];
-                    batch.FirstRowNumber = before[part] + 1;
-                    before[part] += rows;
-                    yield return (part, batch);
+                    yield return parts.Complete(batch, reader.Part, rows, Name);
                 }
 
                 if (reader.Finished)
