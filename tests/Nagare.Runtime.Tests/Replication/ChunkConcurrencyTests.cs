@@ -83,19 +83,9 @@ public sealed class ChunkConcurrencyTests : IAsyncLifetime
     }
 
     /// <summary>Counts reads in flight; each holds its first batch back a moment, so that reads allowed to overlap do.</summary>
-    private sealed class CountedSource(IConnection inner, ChunkConcurrencyTests test) : IKeyRangeSource, ISnapshotSource
+    private sealed class CountedSource(IConnection inner, ChunkConcurrencyTests test) : DelegatingSplittingSource(inner)
     {
-        private ISource Source => (ISource)inner;
-
-        public string Name => inner.Name;
-
-        public ConnectorCapabilities Capabilities => inner.Capabilities;
-
-        public ISqlDialect? Dialect => inner.Dialect;
-
-        public IAsyncEnumerable<StreamSchema> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken) => Source.DiscoverAsync(request, cancellationToken);
-
-        public async IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public override async IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref test.reads);
             var now = Interlocked.Increment(ref test.reading);
@@ -103,7 +93,7 @@ public sealed class ChunkConcurrencyTests : IAsyncLifetime
             try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
-                await foreach (var batch in Source.ReadAsync(request, cancellationToken))
+                await foreach (var batch in base.ReadAsync(request, cancellationToken))
                 {
                     yield return batch;
                 }
@@ -113,15 +103,6 @@ public sealed class ChunkConcurrencyTests : IAsyncLifetime
                 Interlocked.Decrement(ref test.reading);
             }
         }
-
-        public Task<IReadOnlyList<KeyRange>> SplitAsync(StreamSchema stream, string keyColumn, int chunks, CancellationToken cancellationToken) =>
-            ((IKeyRangeSource)inner).SplitAsync(stream, keyColumn, chunks, cancellationToken);
-
-        public Task<ISourceSnapshot> BeginSnapshotAsync(CancellationToken cancellationToken) => ((ISnapshotSource)inner).BeginSnapshotAsync(cancellationToken);
-
-        public Task<ConnectionTestResult> TestAsync(CancellationToken cancellationToken) => inner.TestAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
 
         private static void InterlockedMax(ref int target, int value)
         {

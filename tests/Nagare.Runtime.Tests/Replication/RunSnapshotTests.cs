@@ -103,38 +103,19 @@ public sealed class RunSnapshotTests : IAsyncLifetime
     }
 
     /// <summary>Commits a row into b as the read of a begins.</summary>
-    private sealed class RacingSource(IConnection inner, RunSnapshotTests test) : IKeyRangeSource, ISnapshotSource
+    private sealed class RacingSource(IConnection inner, RunSnapshotTests test) : DelegatingSplittingSource(inner)
     {
-        private ISource Source => (ISource)inner;
-
-        public string Name => inner.Name;
-
-        public ConnectorCapabilities Capabilities => inner.Capabilities;
-
-        public ISqlDialect? Dialect => inner.Dialect;
-
-        public IAsyncEnumerable<StreamSchema> DiscoverAsync(DiscoverRequest request, CancellationToken cancellationToken) => Source.DiscoverAsync(request, cancellationToken);
-
-        public async IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public override async IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             if (request.Stream.Id.Name == "a" && Interlocked.Increment(ref test.inserted) == 1)
             {
                 await test.pg.ExecuteAsync($"INSERT INTO \"{test.pg.Schema}\".b VALUES (2)");
             }
 
-            await foreach (var batch in Source.ReadAsync(request, cancellationToken))
+            await foreach (var batch in base.ReadAsync(request, cancellationToken))
             {
                 yield return batch;
             }
         }
-
-        public Task<IReadOnlyList<KeyRange>> SplitAsync(StreamSchema stream, string keyColumn, int chunks, CancellationToken cancellationToken) =>
-            ((IKeyRangeSource)inner).SplitAsync(stream, keyColumn, chunks, cancellationToken);
-
-        public Task<ISourceSnapshot> BeginSnapshotAsync(CancellationToken cancellationToken) => ((ISnapshotSource)inner).BeginSnapshotAsync(cancellationToken);
-
-        public Task<ConnectionTestResult> TestAsync(CancellationToken cancellationToken) => inner.TestAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

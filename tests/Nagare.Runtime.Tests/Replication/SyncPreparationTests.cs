@@ -84,7 +84,7 @@ public sealed class SyncPreparationTests : IDisposable
         var duckdb = DuckDbConnectorType.Type;
         var registry = new ConnectorRegistry([
             .. BuiltInConnectors.All,
-            files with { Name = "held_files", Create = (config, context) => new HeldSource((ISource)files.Create(config, context), this) },
+            files with { Name = "held_files", Create = (config, context) => new HeldSource(files.Create(config, context), this) },
             duckdb with
             {
                 Name = "watched_duckdb",
@@ -96,32 +96,20 @@ public sealed class SyncPreparationTests : IDisposable
     }
 
     /// <summary>A source whose discovery waits for the destination to be prepared.</summary>
-    private sealed class HeldSource(ISource inner, SyncPreparationTests test) : ISource
+    private sealed class HeldSource(IConnection inner, SyncPreparationTests test) : DelegatingSource(inner)
     {
-        public string Name => inner.Name;
-
-        public ConnectorCapabilities Capabilities => inner.Capabilities;
-
-        public ISqlDialect? Dialect => inner.Dialect;
-
-        public async IAsyncEnumerable<StreamSchema> DiscoverAsync(DiscoverRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public override async IAsyncEnumerable<StreamSchema> DiscoverAsync(DiscoverRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             if (test.holdDiscovery)
             {
                 await test.prepared.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
             }
 
-            await foreach (var stream in inner.DiscoverAsync(request, cancellationToken))
+            await foreach (var stream in base.DiscoverAsync(request, cancellationToken))
             {
                 yield return stream;
             }
         }
-
-        public IAsyncEnumerable<ColumnBatch> ReadAsync(ReadRequest request, CancellationToken cancellationToken) => inner.ReadAsync(request, cancellationToken);
-
-        public Task<ConnectionTestResult> TestAsync(CancellationToken cancellationToken) => inner.TestAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
     /// <summary>A destination that says when it was prepared, or fails its preparation.</summary>
