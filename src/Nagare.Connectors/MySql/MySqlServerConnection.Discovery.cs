@@ -53,13 +53,14 @@ public sealed partial class MySqlServerConnection
     private async Task CheckDatabasesExistAsync(MySqlConnection connection, ImmutableArray<string> databases, CancellationToken cancellationToken)
     {
         await using var command = Command(null, connection);
-        command.CommandText = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (" +
-            string.Join(", ", databases.Select((d, i) =>
-            {
-                var name = "@d" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue(name, d);
-                return name;
-            })) + ")";
+        var parameters = new List<string>(databases.Length);
+        foreach (var database in databases)
+        {
+            parameters.Add("@d" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue(parameters[^1], database);
+        }
+
+        command.CommandText = $"SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN ({string.Join(", ", parameters)})";
         var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -303,16 +303,11 @@ public sealed partial class PostgresConnection
                 sql.Append(", ");
             }
 
-            var source = request.CustomSql is null ? request.Stream.Find(column.Name) : null;
             sql.Append(PostgresDialect.Quote(column.Name));
-            if (source is not null && source.Type == column.Type && PostgresDialect.ReadsDirectly(source.NativeType, column.Type))
-            {
-                wires[i] = DirectWire(source.NativeType!, column.Type);
-            }
-            else
+            (wires[i], var cast) = WireOf(request, column);
+            if (cast)
             {
                 sql.Append("::").Append(PostgresDialect.Instance.TypeName(column.Type));
-                wires[i] = CastWire(column.Type);
             }
         }
 
@@ -368,6 +363,18 @@ public sealed partial class PostgresConnection
         }
 
         return wires;
+    }
+
+    /// <summary>How a read's columns arrive: each one's wire type, without writing the statement.</summary>
+    internal static NpgsqlDbType[] WiresOf(ReadRequest request) => [.. request.EffectiveColumns.Select(c => WireOf(request, c).Wire)];
+
+    /// <summary>The wire type of <paramref name="column"/> as the read selects it, and whether the SELECT casts it to get there.</summary>
+    private static (NpgsqlDbType Wire, bool Cast) WireOf(ReadRequest request, ColumnSchema column)
+    {
+        var source = request.CustomSql is null ? request.Stream.Find(column.Name) : null;
+        return source is not null && source.Type == column.Type && PostgresDialect.ReadsDirectly(source.NativeType, column.Type)
+            ? (DirectWire(source.NativeType!, column.Type), false)
+            : (CastWire(column.Type), true);
     }
 
     private static NpgsqlDbType DirectWire(string nativeType, ColumnType type)

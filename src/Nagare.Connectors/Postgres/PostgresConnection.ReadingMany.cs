@@ -35,7 +35,7 @@ public sealed partial class PostgresConnection : IMultiTableSource
                     return null;
                 }
 
-                var wires = BuildCopyQuery(first, first.EffectiveColumns).Wires;
+                var wires = WiresOf(first);
                 return other => Combinable(other) && SameRead(first, wires, other);
             },
             ReadAsync,
@@ -52,7 +52,7 @@ public sealed partial class PostgresConnection : IMultiTableSource
         var others = other.EffectiveColumns;
         return other.BatchSize == first.BatchSize && other.Snapshot == first.Snapshot && others.Length == columns.Length &&
             columns.Zip(others).All(p => p.First.Name == p.Second.Name && p.First.Type == p.Second.Type) &&
-            BuildCopyQuery(other, others).Wires.AsSpan().SequenceEqual(wires);
+            WiresOf(other).AsSpan().SequenceEqual(wires);
     }
 
     private async IAsyncEnumerable<(int Part, ColumnBatch Batch)> ReadCombinedAsync(IReadOnlyList<ReadRequest> requests, int start, int end, [EnumeratorCancellation] CancellationToken cancellationToken)
