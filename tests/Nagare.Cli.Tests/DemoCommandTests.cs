@@ -1,4 +1,5 @@
 using Nagare.DuckDb;
+using Nagare.Runtime.Configuration;
 
 namespace Nagare.Cli.Tests;
 
@@ -34,6 +35,24 @@ public sealed class DemoCommandTests : IDisposable
 
         Assert.True(second.ExitCode == 0, second.Error);
         AssertWarehouse();
+    }
+
+    [Fact]
+    public async Task Demo_LeavesAProjectOnItsWarehouse_AndKeepsItWhenEdited()
+    {
+        var run = await CliRun.RunAsync("demo", "--dir", _folder);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var project = Path.Combine(_folder, "demo", "project");
+        Assert.Contains($"nagare serve -p {project}", run.Out.ReplaceLineEndings(string.Empty), StringComparison.Ordinal);
+        var loaded = ProjectLoader.Load(project);
+        Assert.Equal("demo", loaded.Name);
+        Assert.Equal(Path.GetFullPath(Path.Combine(_folder, "warehouse.duckdb")), loaded.WarehousePath);
+
+        var file = Path.Combine(project, "nagare.yml");
+        await File.WriteAllTextAsync(file, "name: my_demo\nwarehouse: ../../warehouse.duckdb\n");
+        Assert.Equal(0, (await CliRun.RunAsync("demo", "--dir", _folder)).ExitCode);
+        Assert.Equal("name: my_demo\nwarehouse: ../../warehouse.duckdb\n", await File.ReadAllTextAsync(file));
     }
 
     [Fact]

@@ -63,6 +63,8 @@ public static class DemoCommand
             console.MarkupLine($"Done in {report.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s. Explore the warehouse yourself:");
             console.MarkupLine("  [blue]./nagare query \"SELECT * FROM mart_sales.monthly_revenue\"[/]");
             console.MarkupLine($"  [blue]./nagare query \"SELECT device, count(*) FROM read_parquet('{Markup.Escape(runner.ParquetPath)}') GROUP BY ALL\" --format csv[/]");
+            console.MarkupLine($"The web UI on this warehouse (the project in {Markup.Escape(runner.ProjectFolder)}):");
+            console.MarkupLine($"  [blue]./nagare serve -p {Markup.Escape(runner.ProjectFolder)}[/]");
             return ExitCodes.Success;
         });
         return command;

@@ -26,6 +26,23 @@ public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, 
     /// <summary>The access logs converted to Parquet.</summary>
     public string ParquetPath => Path.Combine(folder, "demo", "lake", "access_logs.parquet");
 
+    /// <summary>
+    /// A project whose warehouse is the demo's, so that <c>nagare serve -p</c> (and every project command) can open
+    /// it: written when missing, kept as the user left it otherwise.
+    /// </summary>
+    public string ProjectFolder => Path.Combine(folder, "demo", "project");
+
+    /// <summary>The demo project's nagare.yml; the warehouse path is relative to <see cref="ProjectFolder"/>.</summary>
+    internal const string ProjectFile = """
+        # The demo's project: its warehouse is the one `nagare demo` fills (two folders up).
+        # Serve it with `nagare serve -p <this folder>`; connections, syncs and models made in the
+        # web UI are written here. Written by `nagare demo` when missing, never overwritten.
+        # Reference: docs/configuration.md
+        name: demo
+        warehouse: ../../warehouse.duckdb
+
+        """;
+
     /// <summary>Runs every step, reporting each one as it finishes.</summary>
     public async Task<DemoReport> RunAsync(IProgress<DemoStep> progress, CancellationToken cancellationToken)
     {
@@ -40,6 +57,7 @@ public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, 
         }
 
         Directory.CreateDirectory(folder);
+        await WriteProjectAsync(cancellationToken).ConfigureAwait(false);
         var generator = new DemoDataGenerator(seed, time.GetUtcNow(), scale);
         var watch = Stopwatch.StartNew();
         var data = generator.Generate();
@@ -80,6 +98,18 @@ public sealed class DemoRunner(string folder, TimeProvider time, int scale = 1, 
         Done("built dwh.customers, dwh.orders and marts mart_sales.*, mart_web.*", martRows, watch);
 
         return new DemoReport(steps, total.Elapsed);
+    }
+
+    private async Task WriteProjectAsync(CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(ProjectFolder, "nagare.yml");
+        if (File.Exists(file))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(ProjectFolder);
+        await File.WriteAllTextAsync(file, ProjectFile, cancellationToken).ConfigureAwait(false);
     }
 
     private static string SqlLiteral(string text) => text.Replace("'", "''", StringComparison.Ordinal);
