@@ -341,7 +341,10 @@ public sealed partial class PostgresConnection
 
             if (range.To is not null)
             {
-                conditions.Add(range.From is null
+                // Rows whose key is NULL belong to the first range. A key declared NOT NULL (a primary key) has none,
+                // and without the OR PostgreSQL may read the range by the index instead of scanning the whole table.
+                var nulls = range.From is null && request.Stream.Find(range.Column) is not { Nullable: false };
+                conditions.Add(nulls
                     ? $"({key} < {PostgresDialect.ValueLiteral(range.To)} OR {key} IS NULL)"
                     : $"{key} < {PostgresDialect.ValueLiteral(range.To)}");
             }

@@ -1,4 +1,5 @@
 using Nagare.Connectors.Tests.Infrastructure;
+using Nagare.Connectors.Postgres;
 using Nagare.Core.Connectors;
 
 namespace Nagare.Connectors.Tests.Postgres;
@@ -47,6 +48,33 @@ public sealed class PostgresKeyRangeTests(PostgresFixture pg) : IClassFixture<Po
         Assert.Equal(5003, keys.Count);
         Assert.Equal(2, keys.Count(k => k is null));
         Assert.Equal(5001, keys.Where(k => k is not null).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task FirstRange_AsksForNullKeysOnlyWhenTheKeyMayBeNull()
+    {
+        var schema = await pg.CreateSchemaAsync("pgsplit");
+        await pg.ExecuteAsync($"CREATE TABLE {schema}.keyed (id int PRIMARY KEY, k int); INSERT INTO {schema}.keyed SELECT g, g FROM generate_series(1, 1000) g; INSERT INTO {schema}.keyed VALUES (1001, NULL)");
+        await using var connection = pg.CreateConnection();
+        var stream = await PostgresRows.DiscoverOneAsync(connection, schema, "keyed");
+
+        string FirstRangeSql(string key)
+        {
+            var first = new KeyRange(key, null, 500, 0);
+            return PostgresConnection.BuildCopyQuery(new ReadRequest(stream, stream.Columns, Range: first), stream.Columns).Sql;
+        }
+
+        // The primary key cannot be NULL: a plain range, which PostgreSQL can read by the index.
+        Assert.Contains("WHERE \"id\" < 500)", FirstRangeSql("id"), StringComparison.Ordinal);
+        Assert.Contains("(\"k\" < 500 OR \"k\" IS NULL)", FirstRangeSql("k"), StringComparison.Ordinal);
+        var ranges = await connection.SplitAsync(stream, "k", 4, CancellationToken.None);
+        var rows = 0;
+        foreach (var range in ranges)
+        {
+            rows += (await PostgresRows.ReadAllAsync(connection, new ReadRequest(stream, [], Range: range))).Count;
+        }
+
+        Assert.Equal(1001, rows);
     }
 
     [Fact]
