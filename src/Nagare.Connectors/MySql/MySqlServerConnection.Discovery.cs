@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Text;
 using MySqlConnector;
+using Nagare.Connectors.Common;
 using Nagare.Core.Connectors;
 using Nagare.Core.Schema;
 using Nagare.Core.Types;
@@ -73,16 +74,7 @@ public sealed partial class MySqlServerConnection
         var missing = databases.Where(d => !present.Contains(d)).ToList();
         if (missing.Count > 0)
         {
-            var names = string.Join(", ", missing.Select(m => $"'{m}'"));
-            var found = databases.Where(present.Contains).ToList();
-            throw new ConnectorException(
-                $"Connection {Name}: {(missing.Count == 1 ? "database" : "databases")} {names} of its databases: {(missing.Count == 1 ? "does" : "do")} not exist on {Options.Host}:{Options.Port} (or the user may not see {(missing.Count == 1 ? "it" : "them")}).")
-            {
-                Connection = Name,
-                Hint = found.Count > 0
-                    ? $"Fix the name, or remove it from databases: (the others, {string.Join(", ", found.Select(f => $"'{f}'"))}, exist). A shard that lacks it can set its own databases: under shards:."
-                    : "Fix the names, or remove databases: to discover the connection's database. A shard that lacks them can set its own databases: under shards:.",
-            };
+            throw ListedNamespaces.Missing(Name, "database", missing, [.. databases.Where(present.Contains)], $"on {Options.Host}:{Options.Port}", mayBeHidden: true, "discover the connection's database");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Nagare.Connectors.Common;
 using Nagare.Core.Connectors;
 using Nagare.Core.Schema;
 using Nagare.Core.Types;
@@ -74,15 +75,7 @@ public sealed partial class PostgresConnection
 
         if (missing.Count > 0)
         {
-            var names = string.Join(", ", missing.Select(m => $"'{m}'"));
-            throw new ConnectorException(
-                $"Connection {Name}: {(missing.Count == 1 ? "schema" : "schemas")} {names} of its schemas: {(missing.Count == 1 ? "does" : "do")} not exist in database '{Options.Database}' on {Options.Host}:{Options.Port}.")
-            {
-                Connection = Name,
-                Hint = present.Count > 0
-                    ? $"Fix the name, or remove it from schemas: (the others, {string.Join(", ", present.Select(p => $"'{p}'"))}, exist). A shard that lacks it can set its own schemas: under shards:."
-                    : "Fix the names, or remove schemas: to discover every schema. A shard that lacks them can set its own schemas: under shards:.",
-            };
+            throw ListedNamespaces.Missing(Name, "schema", missing, present, $"in database '{Options.Database}' on {Options.Host}:{Options.Port}", mayBeHidden: false, "discover every schema");
         }
     }
 
