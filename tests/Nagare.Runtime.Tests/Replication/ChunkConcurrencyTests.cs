@@ -72,15 +72,8 @@ public sealed class ChunkConcurrencyTests : IAsyncLifetime
     private Task CreateBigTableAsync() =>
         pg.ExecuteAsync($"CREATE TABLE \"{pg.Schema}\".big (id bigint PRIMARY KEY, v text); INSERT INTO \"{pg.Schema}\".big SELECT g, 'v' || g FROM generate_series(1, 8000) g; ANALYZE \"{pg.Schema}\".big;");
 
-    private SyncRunner Runner()
-    {
-        var postgres = ConnectorRegistry.Default.Find("postgres")!;
-        var registry = new ConnectorRegistry([
-            .. BuiltInConnectors.All,
-            postgres with { Name = "counted_postgres", Create = (config, context) => new CountedSource(postgres.Create(config, context), this) },
-        ]);
-        return new SyncRunner(ProjectLoader.Load(project.Root, registry), registry, TimeProvider.System);
-    }
+    private SyncRunner Runner() =>
+        TestConnectors.Runner(project.Root, TestConnectors.Wrapped("postgres", "counted_postgres", inner => new CountedSource(inner, this)));
 
     /// <summary>Counts reads in flight; each holds its first batch back a moment, so that reads allowed to overlap do.</summary>
     private sealed class CountedSource(IConnection inner, ChunkConcurrencyTests test) : DelegatingSplittingSource(inner)

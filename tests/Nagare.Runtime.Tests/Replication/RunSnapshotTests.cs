@@ -87,20 +87,11 @@ public sealed class RunSnapshotTests : IAsyncLifetime
         return Runner().RunAsync("s", new SyncRunOptions(Threads: 1), CancellationToken.None);
     }
 
-    private SyncRunner Runner()
-    {
-        var registry = Registry();
-        return new SyncRunner(ProjectLoader.Load(project.Root, registry), registry, TimeProvider.System);
-    }
+    private SyncRunner Runner() => TestConnectors.Runner(project.Root, Racing());
 
-    private ConnectorRegistry Registry()
-    {
-        var postgres = ConnectorRegistry.Default.Find("postgres")!;
-        return new ConnectorRegistry([
-            .. BuiltInConnectors.All,
-            postgres with { Name = "racing_postgres", Create = (config, context) => new RacingSource(postgres.Create(config, context), this) },
-        ]);
-    }
+    private ConnectorRegistry Registry() => TestConnectors.Registry(Racing());
+
+    private ConnectorType Racing() => TestConnectors.Wrapped("postgres", "racing_postgres", inner => new RacingSource(inner, this));
 
     /// <summary>Commits a row into b as the read of a begins.</summary>
     private sealed class RacingSource(IConnection inner, RunSnapshotTests test) : DelegatingSplittingSource(inner)

@@ -80,19 +80,16 @@ public sealed class SyncPreparationTests : IDisposable
 
     private SyncRunner Runner()
     {
-        var files = ConnectorRegistry.Default.Find("files")!;
         var duckdb = DuckDbConnectorType.Type;
-        var registry = new ConnectorRegistry([
-            .. BuiltInConnectors.All,
-            files with { Name = "held_files", Create = (config, context) => new HeldSource(files.Create(config, context), this) },
+        return TestConnectors.Runner(
+            project.Root,
+            TestConnectors.Wrapped("files", "held_files", inner => new HeldSource(inner, this)),
             duckdb with
             {
                 Name = "watched_duckdb",
                 Options = [.. duckdb.Options, new ConnectorOption("fail_preparation", ConnectorOptionKind.Boolean, "test only")],
                 Create = (config, context) => new WatchedDestination((IDestination)duckdb.Create(config, context), this, config.GetBool("fail_preparation") == true),
-            },
-        ]);
-        return new SyncRunner(ProjectLoader.Load(project.Root, registry), registry, TimeProvider.System);
+            });
     }
 
     /// <summary>A source whose discovery waits for the destination to be prepared.</summary>
