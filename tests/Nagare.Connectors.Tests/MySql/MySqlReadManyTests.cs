@@ -34,17 +34,10 @@ public sealed class MySqlReadManyTests(MySqlFixture server) : IClassFixture<MySq
         var requests = streams.Select((s, i) => new ReadRequest(s, [], Cursor: i == 1 ? new CursorRange("at", new DateTimeOffset(2024, 1, 1, 15, 0, 0, TimeSpan.Zero)) : null, BatchSize: 16)).ToList();
         var before = connection.CommandCount;
 
-        var seen = new Dictionary<int, List<(long Row, long Id, string Label)>>();
-        await foreach (var (index, batch) in connection.ReadManyAsync(requests, CancellationToken.None))
-        {
-            Assert.Equal(streams[index].Id.ToString(), batch.Origin);
-            var rows = seen.TryGetValue(index, out var list) ? list : seen[index] = [];
-            for (var r = 0; r < batch.RowCount; r++)
-            {
-                var id = index == 3 ? batch.Column<int>(0).Values[r] : batch.Column<long>(0).Values[r];
-                rows.Add((batch.FirstRowNumber + r, id, batch.Column<string?>(1).Values[r]!));
-            }
-        }
+        var read = await ReadManyRows.ReadAsync(connection, requests, (batch, index, r) =>
+            (Id: index == 3 ? batch.Column<int>(0).Values[r] : batch.Column<long>(0).Values[r], Label: batch.Column<string?>(1).Values[r]!));
+        Assert.All(read, row => Assert.Equal(streams[row.Request].Id.ToString(), row.Origin));
+        var seen = read.GroupBy(row => row.Request).ToDictionary(g => g.Key, g => g.Select(row => (row.Row, row.Value.Id, row.Value.Label)).ToList());
 
         // t1–t3 together, t4 alone, t5–t7 together.
         Assert.Equal(3, connection.CommandCount - before);
@@ -79,11 +72,8 @@ public sealed class MySqlReadManyTests(MySqlFixture server) : IClassFixture<MySq
         }
 
         var before = connection.CommandCount;
-        var ids = new List<(int Index, int Id)>();
-        await foreach (var (index, batch) in connection.ReadManyAsync([.. streams.Select(s => new ReadRequest(s, []))], CancellationToken.None))
-        {
-            ids.Add((index, batch.Column<int>(0).Values[0]));
-        }
+        var ids = (await ReadManyRows.ReadAsync(connection, [.. streams.Select(s => new ReadRequest(s, []))], (batch, _, r) => batch.Column<int>(0).Values[r]))
+            .Select(row => (Index: row.Request, Id: row.Value)).ToList();
 
         Assert.Equal(2, connection.CommandCount - before);
         Assert.Equal(count, ids.Count);
@@ -100,12 +90,7 @@ public sealed class MySqlReadManyTests(MySqlFixture server) : IClassFixture<MySq
         var b = await MySqlTypeTests.DiscoverAsync(connection, "b");
         await server.ExecuteAsync("DROP TABLE b", database);
 
-        var error = await Assert.ThrowsAsync<ConnectorException>(async () =>
-        {
-            await foreach (var _ in connection.ReadManyAsync([new ReadRequest(a, []), new ReadRequest(b, [])], CancellationToken.None))
-            {
-            }
-        });
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => ReadManyRows.DrainAsync(connection, [new ReadRequest(a, []), new ReadRequest(b, [])]));
 
         Assert.Contains("doesn't exist", error.Message, StringComparison.Ordinal);
         Assert.Contains($"{database}.a … {database}.b (2 tables in one SELECT)", error.Message, StringComparison.Ordinal);

@@ -34,16 +34,9 @@ public sealed class PostgresReadManyTests(PostgresFixture pg) : IClassFixture<Po
         var requests = streams.Select((s, i) => new ReadRequest(s, i == 3 ? columns[..2] : columns, Cursor: i == 1 ? new CursorRange("at", new DateTimeOffset(2024, 1, 1, 15, 0, 0, TimeSpan.Zero)) : null, BatchSize: 16)).ToList();
         var before = connection.CommandCount;
 
-        var seen = new Dictionary<int, List<(long Row, long Id, string Label)>>();
-        await foreach (var (index, batch) in connection.ReadManyAsync(requests, CancellationToken.None))
-        {
-            Assert.Equal(streams[index].Id.ToString(), batch.Origin);
-            var rows = seen.TryGetValue(index, out var list) ? list : seen[index] = [];
-            for (var r = 0; r < batch.RowCount; r++)
-            {
-                rows.Add((batch.FirstRowNumber + r, batch.Column<long>(0).Values[r], batch.Column<string?>(1).Values[r]!));
-            }
-        }
+        var read = await ReadManyRows.ReadAsync(connection, requests, (batch, _, r) => (Id: batch.Column<long>(0).Values[r], Label: batch.Column<string?>(1).Values[r]!));
+        Assert.All(read, row => Assert.Equal(streams[row.Request].Id.ToString(), row.Origin));
+        var seen = read.GroupBy(row => row.Request).ToDictionary(g => g.Key, g => g.Select(row => (row.Row, row.Value.Id, row.Value.Label)).ToList());
 
         // t01–t03 together, t04 alone, t05–t07 together.
         Assert.Equal(3, connection.CommandCount - before);
@@ -72,11 +65,8 @@ public sealed class PostgresReadManyTests(PostgresFixture pg) : IClassFixture<Po
         }
 
         var before = connection.CommandCount;
-        var ids = new List<(int Index, int Id)>();
-        await foreach (var (index, batch) in connection.ReadManyAsync([.. streams.Select(s => new ReadRequest(s, []))], CancellationToken.None))
-        {
-            ids.Add((index, batch.Column<int>(0).Values[0]));
-        }
+        var ids = (await ReadManyRows.ReadAsync(connection, [.. streams.Select(s => new ReadRequest(s, []))], (batch, _, r) => batch.Column<int>(0).Values[r]))
+            .Select(row => (Index: row.Request, Id: row.Value)).ToList();
 
         Assert.Equal(2, connection.CommandCount - before);
         Assert.Equal(count, ids.Count);
@@ -95,12 +85,7 @@ public sealed class PostgresReadManyTests(PostgresFixture pg) : IClassFixture<Po
         var a = await PostgresRows.DiscoverOneAsync(connection, schema, "a");
         var b = await PostgresRows.DiscoverOneAsync(connection, schema, "b");
 
-        var error = await Assert.ThrowsAsync<ConnectorException>(async () =>
-        {
-            await foreach (var _ in connection.ReadManyAsync([new ReadRequest(a, []), new ReadRequest(b, [])], CancellationToken.None))
-            {
-            }
-        });
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => ReadManyRows.DrainAsync(connection, [new ReadRequest(a, []), new ReadRequest(b, [])]));
 
         Assert.Contains($"Column 'amount' of {schema}.b", error.Message, StringComparison.Ordinal);
         Assert.Contains("\"b.amount\"", error.Hint, StringComparison.Ordinal);
@@ -118,12 +103,7 @@ public sealed class PostgresReadManyTests(PostgresFixture pg) : IClassFixture<Po
         var a = await PostgresRows.DiscoverOneAsync(connection, schema, "a");
         var b = await PostgresRows.DiscoverOneAsync(connection, schema, "b");
 
-        var error = await Assert.ThrowsAsync<ConnectorException>(async () =>
-        {
-            await foreach (var _ in connection.ReadManyAsync([new ReadRequest(a, []), new ReadRequest(b, [])], CancellationToken.None))
-            {
-            }
-        });
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => ReadManyRows.DrainAsync(connection, [new ReadRequest(a, []), new ReadRequest(b, [])]));
 
         Assert.Contains("division by zero", error.Message, StringComparison.Ordinal);
         var again = await PostgresRows.ReadAllAsync(connection, new ReadRequest(a, []));
@@ -142,14 +122,8 @@ public sealed class PostgresReadManyTests(PostgresFixture pg) : IClassFixture<Po
         await pg.ExecuteAsync($"INSERT INTO {schema}.b VALUES (2)");
         var before = connection.CommandCount;
 
-        var rows = new List<(int Index, int Id)>();
-        await foreach (var (index, batch) in connection.ReadManyAsync([new ReadRequest(a, [], Snapshot: snapshot.Token), new ReadRequest(b, [], Snapshot: snapshot.Token)], CancellationToken.None))
-        {
-            for (var r = 0; r < batch.RowCount; r++)
-            {
-                rows.Add((index, batch.Column<int>(0).Values[r]));
-            }
-        }
+        var rows = (await ReadManyRows.ReadAsync(connection, [new ReadRequest(a, [], Snapshot: snapshot.Token), new ReadRequest(b, [], Snapshot: snapshot.Token)], (batch, _, r) => batch.Column<int>(0).Values[r]))
+            .Select(row => (row.Request, row.Value)).ToList();
 
         // The snapshot's settings, then one COPY for both tables.
         Assert.Equal(2, connection.CommandCount - before);
